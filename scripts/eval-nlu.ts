@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Nlu } from '../src/nlu/nlu.js';
+import { loadNluData } from '../src/nlu/data-files.js';
+import { DEFAULT_NLU_OPTIONS } from '../src/nlu/build.js';
+import { SEED_DIR } from '../src/kb/seed.js';
+import { evaluate, loadDevSet } from '../test/nlu/evaluate.js';
+
+// Quick NLU evaluation on the sample knowledge base, without a database: `npm run eval`.
+const read = (f: string) => JSON.parse(readFileSync(path.join(SEED_DIR, f), 'utf8')) as Array<Record<string, unknown>>;
+const withIds = <T>(rows: Array<Record<string, unknown>>) => rows.map((r, i) => ({ id: i + 1, enabled: true, code: null, ...r }) as T);
+let faqs: unknown[] = [];
+try { faqs = withIds(read('faqs.json')); } catch { /* not written yet */ }
+const started = performance.now();
+const nlu = new Nlu(loadNluData(), {
+  procedures: withIds(read('procedures.json')),
+  models: withIds(read('models.json')),
+  faqs: faqs as never,
+  phrases: [],
+}, DEFAULT_NLU_OPTIONS);
+const built = performance.now() - started;
+const report = evaluate(nlu, loadDevSet());
+const { errors, ...figures } = report;
+if (process.argv.includes('--errors')) for (const e of errors) console.log(`${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
+console.log(JSON.stringify({ ...figures, buildMs: Math.round(built) }, null, 2));
+if (process.argv.includes('--try')) for (const t of process.argv.slice(process.argv.indexOf('--try') + 1)) {
+  const u = nlu.understand(t);
+  console.log(t, '=>', u.intent, u.confidence.toFixed(2), u.ranking.map((r) => `${r.label}:${r.p.toFixed(2)}`).join(' '), '| proc', u.procedure?.name, u.procedureScore.toFixed(2), '| model', u.model?.name, u.modelScore.toFixed(2), u.entities);
+}

@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../config.js';
+import { prepareDatabase } from '../db/prepare.js';
+import { DatabaseInUseError } from '../db/embedded-lock.js';
+import { loadKbSnapshot } from '../kb/snapshot.js';
+import { buildNlu } from '../nlu/build.js';
+import { loadNluData } from '../nlu/data-files.js';
+import type { Understanding } from '../nlu/nlu.js';
+
+// `npm run --silent nlu -- --jsonl`: one message per stdin line -> exactly one JSON object per line on stdout.
+// `npm run nlu -- "câu hỏi"`: the same for one message given as an argument.
+
+export function toContract(u: Understanding) {
+  return {
+    text: u.text,
+    intent: u.intent,
+    confidence: Math.round(u.confidence * 1000) / 1000,
+    entities: {
+      ...(u.entities.dossier_code ? { dossier_code: u.entities.dossier_code } : {}),
+      ...(u.entities.aspect ? { aspect: u.entities.aspect } : {}),
+    },
+    procedure: u.procedure ? { code: u.procedure.code, name: u.procedure.name } : null,
+    model: u.model ? { name: u.model.name, locality: u.model.locality } : null,
+  };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const config = loadConfig();
+  const data = loadNluData();
+  let db;
+  try {
+    db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
+  } catch (err) {
+    if (!(err instanceof DatabaseInUseError)) throw err;
+    // The server holds the embedded database: evaluate against the sample knowledge base instead.
+    process.stderr.write(`${err.message}\nUsing the sample knowledge base in memory.\n`);
+    db = await prepareDatabase('memory:', { seed: true });
+  }
+  const nlu = buildNlu(data, await loadKbSnapshot(db.prisma));
+  await db.close();
+
+  const write = (line: string) => process.stdout.write(JSON.stringify(toContract(nlu.understand(line))) + '\n');
+  if (args.includes('--jsonl')) {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of rl) write(line);
+  } else {
+    const text = args.filter((a) => !a.startsWith('--')).join(' ');
+    if (!text) {
+      process.stderr.write('Usage: npm run --silent nlu -- --jsonl < messages.txt   or   npm run nlu -- "câu hỏi"\n');
+      process.exit(2);
+    }
+    write(text);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

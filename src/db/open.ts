@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { lockEmbeddedDir } from './embedded-lock.js';
+
+/** Runs raw SQL scripts outside Prisma (migrations, advisory locks). */
+export interface SqlRunner {
+  /** Runs a multi-statement script and the given parameterised statements in one transaction. */
+  transaction(script: string, statements: Array<[string, unknown[]]>): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Serialises `fn` across every process sharing this database. */
+  withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  kind: 'embedded' | 'memory' | 'postgres';
+  describe: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseUrlError extends Error {}
+
+export async function openDatabase(databaseUrl: string): Promise<Database> {
+  if (databaseUrl === 'memory:') return openPglite(new PGlite(), 'memory', 'in-memory PGlite');
+  if (databaseUrl.startsWith('file:')) {
+    const dir = path.resolve(databaseUrl.slice('file:'.length));
+    const release = lockEmbeddedDir(dir);
+    try {
+      const db = await openPglite(new PGlite(dir), 'embedded', `embedded PGlite in ${dir}`);
+      const close = db.close;
+      return { ...db, close: async () => { await close(); release(); } };
+    } catch (err) {
+      release();
+      throw new DatabaseUrlError(`Cannot open the embedded database in ${dir}: ${(err as Error).message}`);
+    }
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl);
+  throw new DatabaseUrlError(
+    `DATABASE_URL "${databaseUrl}" is not supported: use file:<directory>, memory: or postgres://user@host:port/db`);
+}
+
+async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql: SqlRunner = {
+    async transaction(script, statements) {
+      await pglite.transaction(async (tx) => {
+        if (script) await tx.exec(script);
+        for (const [text, params] of statements) await tx.query(text, params);
+      });
+    },
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await pglite.query<T>(text, params)).rows;
+    },
+    // One process owns an embedded database, so an in-process queue is the lock.
+    withLock: inProcessLock(),
+  };
+  return {
+    prisma, sql, kind, describe,
+    close: async () => { await prisma.$disconnect(); await pglite.close(); },
+  };
+}
+
+function inProcessLock() {
+  const tails = new Map<number, Promise<unknown>>();
+  return async <T>(key: number, fn: () => Promise<T>): Promise<T> => {
+    const prev = tails.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    tails.set(key, run.catch(() => undefined));
+    return run;
+  };
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end();
+    throw new DatabaseUrlError(`Cannot connect to the PostgreSQL server in DATABASE_URL: ${(err as Error).message}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlRunner = {
+    async transaction(script, statements) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        if (script) await client.query(script);
+        for (const [text, params] of statements) await client.query(text, params);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as T[];
+    },
+    async withLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+  const safe = connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return {
+    prisma, sql, kind: 'postgres', describe: `PostgreSQL ${safe}`,
+    close: async () => { await prisma.$disconnect(); await pool.end().catch(() => undefined); },
+  };
+}

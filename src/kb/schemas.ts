@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+// One schema per knowledge-base entry, shared by the sample seed, the console API and imports.
+
+const text = z.string().trim().min(1).max(4000);
+const shortText = z.string().trim().min(1).max(500);
+const httpUrl = z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) link');
+
+export const buttonSchema = z.object({
+  title: z.string().trim().min(1).max(20),
+  url: httpUrl.optional(),
+  payload: z.string().trim().min(1).max(1000).optional(),
+}).refine((b) => b.url || b.payload, 'a button needs a url or a payload');
+
+export const procedureSchema = z.object({
+  code: z.string().trim().min(1).max(40).nullable().default(null),
+  name: shortText,
+  field: shortText,
+  level: shortText,
+  office: text,
+  documents: z.array(text).default([]),
+  processingTime: text,
+  fee: text,
+  place: text,
+  howToSubmit: text,
+  onlineAvailable: z.boolean().default(false),
+  onlineUrl: httpUrl.nullable().default(null),
+  legalBasis: z.array(text).default([]),
+  forms: z.array(z.object({ name: shortText, url: httpUrl })).default([]),
+  aliases: z.array(shortText).default([]),
+});
+
+export const reformModelSchema = z.object({
+  name: shortText,
+  locality: shortText,
+  province: shortText,
+  agency: shortText,
+  year: z.number().int().min(1990).max(2100),
+  category: shortText,
+  summary: text,
+  howToUse: text,
+  keywords: z.array(shortText).default([]),
+  sourceFile: shortText,
+});
+
+export const faqSchema = z.object({
+  questions: z.array(shortText).min(1),
+  answer: text,
+  buttons: z.array(buttonSchema).max(10).default([]),
+  tags: z.array(shortText).default([]),
+  enabled: z.boolean().default(true),
+});
+
+export const officeSchema = z.object({
+  name: shortText,
+  address: text,
+  phone: shortText,
+  hotline: shortText.nullable().optional(),
+  email: shortText.nullable().optional(),
+  hours: text,
+  website: httpUrl.nullable().optional(),
+  note: text.nullable().optional(),
+  isPrimary: z.boolean().optional(),
+});
+
+export const DOSSIER_STATUSES = ['received', 'processing', 'needs_supplement', 'awaiting_payment', 'rejected',
+  'suspended', 'withdrawn', 'done', 'returned'] as const;
+export const dossierStatusSchema = z.enum(DOSSIER_STATUSES);
+export type DossierStatus = z.infer<typeof dossierStatusSchema>;
+
+export const sampleDossierSchema = z.object({
+  code: shortText,
+  procedureName: shortText,
+  applicantName: shortText,
+  applicantPhone: shortText.nullable().optional(),
+  office: shortText,
+  receivedAt: z.coerce.date(),
+  dueAt: z.coerce.date(),
+  status: dossierStatusSchema,
+  history: z.array(z.object({ status: dossierStatusSchema, at: z.coerce.date(), note: z.string().nullable().optional() })),
+});
+
+export type ProcedureInput = z.infer<typeof procedureSchema>;
+export type ReformModelInput = z.infer<typeof reformModelSchema>;
+export type FaqInput = z.infer<typeof faqSchema>;
+export type OfficeInput = z.infer<typeof officeSchema>;
+export type Button = z.infer<typeof buttonSchema>;

@@ -1,0 +1,33 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Faq, Office, Procedure, ReformModel, TrainingPhrase } from '../generated/prisma/client.js';
+
+/** Everything the bot answers from, read in one go; rebuilt when KbState.version changes. */
+export interface KbSnapshot {
+  version: number;
+  procedures: Procedure[];
+  models: ReformModel[];
+  faqs: Faq[];
+  offices: Office[];
+  phrases: TrainingPhrase[];
+}
+
+export async function readKbVersion(prisma: PrismaClient): Promise<number> {
+  return (await prisma.kbState.findUnique({ where: { id: 1 } }))?.version ?? 0;
+}
+
+export async function loadKbSnapshot(prisma: PrismaClient): Promise<KbSnapshot> {
+  const [version, procedures, models, faqs, offices, phrases] = await Promise.all([
+    readKbVersion(prisma),
+    prisma.procedure.findMany({ orderBy: { id: 'asc' } }),
+    prisma.reformModel.findMany({ orderBy: { id: 'asc' } }),
+    prisma.faq.findMany({ orderBy: { id: 'asc' } }),
+    prisma.office.findMany({ orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }] }),
+    prisma.trainingPhrase.findMany({ orderBy: { id: 'asc' } }),
+  ]);
+  return { version, procedures, models, faqs, offices, phrases };
+}
+
+/** Marks the knowledge base changed so every instance reloads it (call inside the changing transaction). */
+export async function bumpKbVersion(prisma: Pick<PrismaClient, 'kbState'>): Promise<void> {
+  await prisma.kbState.upsert({ where: { id: 1 }, create: { id: 1, version: 1 }, update: { version: { increment: 1 } } });
+}

@@ -1,0 +1,79 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+
+// The NLU's data files in intents/: one file per intent, plus the aspect keywords and the abbreviation
+// lexicon. Any problem stops start-up with the file and line.
+
+export const INTENTS = ['greeting', 'goodbye_thanks', 'help', 'procedure_lookup', 'dossier_status', 'model_info',
+  'feedback', 'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe', 'out_of_scope'] as const;
+export type Intent = (typeof INTENTS)[number];
+export const ASPECTS = ['documents', 'fee', 'duration', 'place', 'online', 'general'] as const;
+export type Aspect = (typeof ASPECTS)[number];
+
+export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
+
+const phrase = z.string().trim().min(1).max(300);
+const intentFileSchema = z.object({
+  intent: z.enum(INTENTS),
+  description: z.string().optional(),
+  examples: z.array(phrase).min(5),
+}).strict();
+const aspectsFileSchema = z.object({
+  aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
+    Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),
+}).strict();
+const abbreviationsFileSchema = z.object({
+  abbreviations: z.record(z.string().trim().min(1).max(20), z.coerce.string().trim().min(1).max(80)),
+}).strict();
+
+export class DataFileError extends Error {}
+
+export interface NluData {
+  examples: Record<Intent, string[]>;
+  aspects: Record<Exclude<Aspect, 'general'>, string[]>;
+  abbreviations: Record<string, string>;
+}
+
+function loadYaml<T extends z.ZodTypeAny>(file: string, schema: T): z.infer<T> {
+  const lineCounter = new LineCounter();
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new DataFileError(`${file}:${where(e.pos[0])}: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    let node = doc.getIn(issue.path as Array<string | number>, true) as { range?: [number, number, number] } | undefined;
+    for (let p = issue.path.length - 1; !node?.range && p >= 0; p--) {
+      node = doc.getIn(issue.path.slice(0, p) as Array<string | number>, true) as typeof node;
+    }
+    const at = issue.path.length ? ` (${issue.path.join('.')})` : '';
+    throw new DataFileError(`${file}:${where(node?.range?.[0] ?? doc.contents?.range?.[0])}: ${issue.message}${at}`);
+  }
+  return parsed.data;
+}
+
+export function loadNluData(dir = INTENTS_DIR): NluData {
+  const examples = Object.fromEntries(INTENTS.map((i) => [i, [] as string[]])) as Record<Intent, string[]>;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  let aspects: NluData['aspects'] | undefined;
+  let abbreviations: NluData['abbreviations'] = {};
+  for (const name of files) {
+    const file = path.join(dir, name);
+    if (name.startsWith('aspects.')) aspects = loadYaml(file, aspectsFileSchema).aspects;
+    else if (name.startsWith('abbreviations.')) abbreviations = loadYaml(file, abbreviationsFileSchema).abbreviations;
+    else {
+      const data = loadYaml(file, intentFileSchema);
+      examples[data.intent].push(...data.examples);
+    }
+  }
+  const missing = INTENTS.filter((i) => examples[i].length === 0);
+  if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
+  if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
+  return { examples, aspects, abbreviations };
+}

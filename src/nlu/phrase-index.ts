@@ -1,0 +1,82 @@
+import { bigrams } from './text.js';
+
+// Finds the knowledge-base entry whose name, aliases or keywords a message mentions. Built once per
+// knowledge-base version; a query touches only the entries that share a word with it (inverted index).
+
+export interface IndexedPhrase { tokens: string[]; weight: number }
+export interface IndexedDoc<T> { item: T; phrases: IndexedPhrase[] }
+export interface Hit<T> { item: T; score: number }
+
+interface PhraseEntry { doc: number; tokens: string[]; weight: number; mass: number; bigrams: string[] }
+
+export class PhraseIndex<T> {
+  private readonly phrases: PhraseEntry[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly docs: T[];
+
+  constructor(docs: IndexedDoc<T>[]) {
+    this.docs = docs.map((d) => d.item);
+    const df = new Map<string, number>();
+    docs.forEach((d) => {
+      const seen = new Set(d.phrases.flatMap((p) => p.tokens));
+      for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+    });
+    const n = Math.max(docs.length, 1);
+    for (const [t, count] of df) this.idf.set(t, Math.log(1 + n / count));
+    docs.forEach((d, doc) => {
+      for (const p of d.phrases) {
+        const tokens = [...new Set(p.tokens)];
+        if (tokens.length === 0) continue;
+        const id = this.phrases.length;
+        this.phrases.push({
+          doc, tokens, weight: p.weight, bigrams: bigrams(p.tokens),
+          mass: tokens.reduce((s, t) => s + this.weightOf(t), 0),
+        });
+        for (const t of tokens) {
+          const list = this.postings.get(t) ?? [];
+          list.push(id);
+          this.postings.set(t, list);
+        }
+      }
+    });
+  }
+
+  get size(): number {
+    return this.docs.length;
+  }
+
+  weightOf(token: string): number {
+    return this.idf.get(token) ?? 0;
+  }
+
+  /** Entries ranked by how completely the message contains one of their phrases (score in 0..1). */
+  search(tokens: string[], limit = 3): Hit<T>[] {
+    const query = new Set(tokens);
+    const queryBigrams = new Set(bigrams(tokens));
+    const queryMass = [...query].reduce((s, t) => s + this.weightOf(t), 0);
+    if (queryMass === 0) return [];
+    const touched = new Set<number>();
+    for (const t of query) for (const id of this.postings.get(t) ?? []) touched.add(id);
+    const best = new Map<number, { cover: number; explained: number }>();
+    for (const id of touched) {
+      const p = this.phrases[id];
+      let matched = 0;
+      for (const t of p.tokens) if (query.has(t)) matched += this.weightOf(t);
+      const cover = p.mass > 0 ? matched / p.mass : 0;
+      const order = p.bigrams.length ? p.bigrams.filter((b) => queryBigrams.has(b)).length / p.bigrams.length : cover;
+      const phraseScore = p.weight * (0.8 * cover + 0.2 * order);
+      const prev = best.get(p.doc);
+      const explained = Math.min(matched / queryMass, 1);
+      if (!prev || phraseScore > prev.cover || (phraseScore === prev.cover && explained > prev.explained)) {
+        best.set(p.doc, { cover: phraseScore, explained: Math.max(explained, prev?.explained ?? 0) });
+      } else if (explained > prev.explained) {
+        prev.explained = explained;
+      }
+    }
+    return [...best.entries()]
+      .map(([doc, s]) => ({ item: this.docs[doc], score: 0.85 * s.cover + 0.15 * s.explained }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  }
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src/db/migrate.js';
+import { openDatabase } from '../src/db/open.js';
+import { pendingMigrationSql } from '../src/db/schema-diff.js';
+import { loadKbSnapshot } from '../src/kb/snapshot.js';
+import { DB_KINDS, openTestDb } from './helpers/db.js';
+
+describe('schema and migrations', () => {
+  it('schema.prisma and prisma/migrations agree (run `npm run db:migration -- <name>` if this fails)', async () => {
+    expect(await pendingMigrationSql()).toBe('');
+  });
+});
+
+describe.each(DB_KINDS)('database on %s', (kind) => {
+  it('applies migrations once, records them as Prisma does, and seeds the sample knowledge base', async () => {
+    const t = await openTestDb(kind);
+    try {
+      const rows = await t.db.sql.query<{ migration_name: string; checksum: string }>('SELECT migration_name, checksum FROM "_prisma_migrations"');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(await migrate(t.db.sql)).toEqual([]);
+      const kb = await loadKbSnapshot(t.db.prisma);
+      expect(kb.procedures.length).toBeGreaterThanOrEqual(23);
+      expect(kb.models.length).toBeGreaterThanOrEqual(35);
+      expect(kb.procedures.every((p) => p.isSample)).toBe(true);
+      const dossier = await t.db.prisma.dossier.findUnique({ where: { code: '000.00.19.H12-231123-0001' }, include: { events: true } });
+      expect(dossier?.events.length).toBeGreaterThan(0);
+      const hits = await t.db.prisma.procedure.findMany({ where: { name: { contains: 'khai sinh', mode: 'insensitive' } } });
+      expect(hits.map((h) => h.name)).toContain('Đăng ký khai sinh');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('embedded database', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cchc-db-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('persists to its directory and refuses a second opener while the first holds it', async () => {
+    const url = `file:${dir}`;
+    const first = await openDatabase(url);
+    await migrate(first.sql);
+    await expect(openDatabase(url)).rejects.toThrow(/in use by another process/);
+    await first.close();
+    const again = await openDatabase(url);
+    const rows = await again.sql.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
+    expect((rows[0] as { n: number }).n).toBeGreaterThan(0);
+    await again.close();
+  });
+
+  it('rejects an unsupported DATABASE_URL with a clear message', async () => {
+    await expect(openDatabase('mysql://x')).rejects.toThrow(/DATABASE_URL .* is not supported/);
+    await expect(openDatabase('postgres://nobody@127.0.0.1:1/none')).rejects.toThrow(/Cannot connect to the PostgreSQL server/);
+  });
+});

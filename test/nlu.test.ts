@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildNlu } from '../src/nlu/build.js';
+import { INTENTS_DIR, loadNluData } from '../src/nlu/data-files.js';
+import { loadKbSnapshot } from '../src/kb/snapshot.js';
+import type { Nlu } from '../src/nlu/nlu.js';
+import { evaluate, loadDevSet } from './nlu/evaluate.js';
+import { openTestDb, type TestDb } from './helpers/db.js';
+
+let t: TestDb;
+let nlu: Nlu;
+
+beforeAll(async () => {
+  t = await openTestDb('pglite');
+  nlu = buildNlu(loadNluData(), await loadKbSnapshot(t.db.prisma));
+});
+afterAll(() => t.close());
+
+describe('understanding on the development set', () => {
+  it('meets the accuracy floors (figures printed)', () => {
+    const report = evaluate(nlu, loadDevSet());
+    const { errors, ...figures } = report;
+    console.log('NLU evaluation', JSON.stringify(figures, null, 2));
+    if (process.env.NLU_ERRORS) for (const e of errors) console.log(e);
+    expect(figures.lines).toBeGreaterThanOrEqual(300);
+    // Floors set a little under what was measured, so a regression fails the build.
+    expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.94);
+    expect(figures.intentAccuracyNoDiacritics).toBeGreaterThanOrEqual(0.93);
+    expect(figures.procedureTop1).toBeGreaterThanOrEqual(0.92);
+    expect(figures.aspectAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(figures.oosF1).toBeGreaterThanOrEqual(0.9);
+    expect(figures.dossierCodeExact).toBe(1);
+  });
+
+  it('has a third of lines without diacritics and a fifth with typos', () => {
+    const lines = loadDevSet();
+    expect(lines.filter((l) => l.tags.includes('no_diacritics')).length / lines.length).toBeGreaterThanOrEqual(1 / 3);
+    expect(lines.filter((l) => l.tags.includes('typo')).length / lines.length).toBeGreaterThanOrEqual(1 / 5);
+  });
+});
+
+describe('understanding single messages', () => {
+  it.each([
+    ['lệ phí đăng ký khai sinh bao nhiêu', 'procedure_lookup', 'Đăng ký khai sinh', 'fee'],
+    ['lam giay khai sinh can giay to gi', 'procedure_lookup', 'Đăng ký khai sinh', 'documents'],
+    ['dk ket hon mat bao lau', 'procedure_lookup', 'Đăng ký kết hôn', 'duration'],
+    ['lamcancuoc o dau', 'procedure_lookup', 'Cấp thẻ căn cước', 'place'],
+  ])('"%s" -> %s / %s / %s', (text, intent, procedure, aspect) => {
+    const u = nlu.understand(text);
+    expect(u.intent).toBe(intent);
+    expect(u.procedure?.name).toBe(procedure);
+    expect(u.entities.aspect).toBe(aspect);
+  });
+
+  it.each(['thời tiết hôm nay thế nào', 'tối nay ai đá bóng', 'đăng ký gói cước 4G', 'hồ sơ xin việc cần những gì'])(
+    'recognises "%s" as out of scope', (text) => {
+      const u = nlu.understand(text);
+      expect(u.intent).toBe('out_of_scope');
+      expect(u.procedure).toBeNull();
+    });
+
+  it.each([
+    ['hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi', '000.00.19.H12-231123-0001'],
+    ['tra cuu ho so H12.22-240115-0007 giup em', 'H12.22-240115-0007'],
+  ])('extracts the dossier code from "%s"', (text, code) => {
+    const u = nlu.understand(text);
+    expect(u.intent).toBe('dossier_status');
+    expect(u.entities.dossier_code).toBe(code);
+  });
+
+  it.each(['', '   \n\t ', '😀😀🙏', 'a'.repeat(10_000), 'Xin chào Привет 你好 مرحبا', 'ab\u0000\u0007c\u200b\ud800'])(
+    'answers odd input without throwing (%#)', (text) => {
+      const u = nlu.understand(text);
+      expect(u.intent).toBeTypeOf('string');
+      expect(u.confidence).toBeGreaterThanOrEqual(0);
+    });
+
+  it('treats empty and emoji-only messages as out of scope', () => {
+    expect(nlu.understand('').intent).toBe('out_of_scope');
+    expect(nlu.understand('😀😀').intent).toBe('out_of_scope');
+  });
+});
+
+describe('intent data files', () => {
+  it('stops with the file and line of a malformed data file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'intents-'));
+    cpSync(INTENTS_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nexamples:\n  - xin chào\n  - [broken\n');
+    expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+/);
+    writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greting\nexamples:\n  - a\n  - b\n  - c\n  - d\n  - e\n');
+    expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:1: .*intent/);
+  });
+});
