@@ -46,6 +46,7 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
 
 async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
   await pglite.waitReady;
+  await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
     async transaction(script, statements) {
@@ -77,7 +78,8 @@ function inProcessLock() {
 }
 
 async function openPostgres(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Timestamps are stored without zone, as UTC (Prisma's convention); SQL that calls now() must agree.
+  const pool = new pg.Pool({ connectionString, max: 10, options: '-c TimeZone=UTC' });
   try {
     const client = await pool.connect();
     client.release();

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Message" ADD COLUMN     "deliveryError" TEXT,
+ADD COLUMN     "deliveryStatus" TEXT;

@@ -1,0 +1,238 @@
+import type { Conversation, Prisma } from '../generated/prisma/client.js';
+import type { InboundMessage, Reply } from '../channels/types.js';
+import type { Config } from '../config.js';
+import type { KbStore } from '../kb/store.js';
+import { extractDossierCode } from '../nlu/entities.js';
+import type { Understanding } from '../nlu/nlu.js';
+import { clean, fold } from '../nlu/text.js';
+import { candidatesAnswer, contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace, procedureAnswer } from './answers.js';
+import { reply, type ConversationState, type Matched, type Outcome, type Turn } from './context.js';
+import { allowLookup, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
+import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
+import { MENU_BUTTONS, T, formatDate } from './texts.js';
+
+export interface TurnResult extends Outcome { understanding?: Understanding }
+
+const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac)$/;
+const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b/;
+const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
+/** Intents whose reply is an answer officials may override with an FAQ (actions are not overridden). */
+const ANSWER_INTENTS = new Set(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
+
+/** Decides what to say to one message. Channel-blind: it states intent, the channel renders it. */
+export class Bot {
+  constructor(private readonly kb: KbStore, private readonly config: Config) {}
+
+  async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'>, tx: Prisma.TransactionClient, now: Date): Promise<TurnResult> {
+    const state = (conv.state ?? {}) as ConversationState;
+    const turn: Turn = { msg, state, tx, kb: this.kb.snapshot, config: this.config, now };
+    const silent = (): TurnResult => ({ replies: [], state });
+    switch (msg.kind) {
+      case 'admin_reply': return { replies: [], state, pauseMinutes: this.config.BOT_PAUSE_MINUTES };
+      case 'ignored': case 'unfollow': return silent();
+      case 'follow': return { replies: [reply(T.welcome, MENU_BUTTONS)], state: {} };
+      default:
+    }
+    if (conv.handoffStatus === 'waiting' || conv.handoffStatus === 'active') return silent();
+    if (conv.pausedUntil && conv.pausedUntil > now) return silent();
+    if (msg.kind === 'sticker') return { replies: [reply(T.sticker, MENU_BUTTONS.slice(0, 3))], state };
+    if (state.awaiting && (msg.kind !== 'text' && msg.kind !== 'postback')) return continueFlow(turn);
+    if (msg.kind === 'location') return { replies: [reply(T.location)], state };
+    if (msg.kind !== 'text' && msg.kind !== 'postback' && msg.kind !== 'user_info') return { replies: [reply(T.nonText)], state };
+    return this.handleText(turn);
+  }
+
+  /** What the bot would answer to `text` for a new user, without recording anything (console "try it"). */
+  async preview(text: string, tx: Prisma.TransactionClient, now: Date) {
+    const msg: InboundMessage = { channel: 'web', eventId: 'preview', eventName: 'preview', userId: 'preview', kind: 'text', text, timestamp: now.getTime() };
+    const result = await this.handleText({ msg, state: {}, tx, kb: this.kb.snapshot, config: this.config, now });
+    const u = result.understanding;
+    return {
+      understanding: u ? { intent: u.intent, confidence: u.confidence, entities: u.entities } : null,
+      matched: result.matched ?? { type: null, id: null, name: null },
+      replies: result.replies,
+    };
+  }
+
+  private async handleText(turn: Turn): Promise<TurnResult> {
+    const { msg, state } = turn;
+    const text = (msg.payload ?? msg.text ?? '').trim();
+    const folded = fold(clean(text)).trim();
+    if (state.awaiting && CANCEL.test(folded)) return { replies: [reply(T.cancelled, MENU_BUTTONS)], state: {} };
+    if (text.startsWith('#')) {
+      const routed = await this.payload(turn, text);
+      if (routed) return routed;
+    }
+    if (UNSUBSCRIBE.test(folded)) {
+      const code = extractDossierCode(text);
+      const dossier = code ? await findDossier(turn.tx, code) : null;
+      const n = await unsubscribe(turn.tx, msg.channel, msg.userId, dossier?.id);
+      return { replies: [reply(n ? 'Dạ, em đã dừng gửi thông báo về hồ sơ cho anh/chị ạ.' : 'Dạ, anh/chị hiện không đăng ký nhận thông báo hồ sơ nào ạ.')], state: { ...state, awaiting: undefined } };
+    }
+    const homeCode = text.match(HOME_CODE)?.[0];
+    if (homeCode && CANCEL_HOME.test(folded)) return this.cancelHome(turn, homeCode.toUpperCase());
+    const ticketCode = text.match(TICKET_CODE)?.[0];
+    if (ticketCode && !state.awaiting) return this.ticketStatus(turn, ticketCode.toUpperCase());
+
+    const u = this.kb.nlu.understand(text);
+    turn.understanding = u;
+    const result = state.awaiting ? await this.inFlow(turn, u) : await this.answer(turn, u);
+    return { ...result, understanding: u };
+  }
+
+  private async inFlow(turn: Turn, u: Understanding): Promise<Outcome> {
+    if (turn.state.awaiting === 'dossier_code') {
+      const code = u.entities.dossier_code;
+      if (code) return this.dossierStatus({ ...turn, state: { ...turn.state, awaiting: undefined } }, code);
+      if (u.confidence >= 0.8 && u.intent !== 'dossier_status' && u.intent !== 'out_of_scope') {
+        return this.answer({ ...turn, state: { ...turn.state, awaiting: undefined } }, u);
+      }
+      return { replies: [reply(T.notACode)], state: turn.state };
+    }
+    return continueFlow(turn);
+  }
+
+  private async answer(turn: Turn, u: Understanding): Promise<Outcome> {
+    const { state, kb } = turn;
+    if (u.faq && ANSWER_INTENTS.has(u.intent) && !u.entities.dossier_code) {
+      const f = u.faq.faq;
+      const full = kb.faqs.find((x) => x.id === f.id);
+      if (full) {
+        return { replies: [{ text: full.answer, buttons: (full.buttons as unknown as Reply["buttons"]) ?? [] }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
+      }
+    }
+    const lowConfidence = u.confidence < this.config.NLU_CONFIDENCE_THRESHOLD;
+    switch (u.intent) {
+      case 'greeting': return { replies: [reply(T.greeting, MENU_BUTTONS)], state: {} };
+      case 'help': return { replies: [reply(T.help, MENU_BUTTONS)], state };
+      case 'goodbye_thanks': return { replies: [reply(T.goodbye)], state: {} };
+      case 'procedure_lookup': return this.procedure(turn, u, lowConfidence);
+      case 'dossier_status':
+        if (u.entities.dossier_code) return this.dossierStatus(turn, u.entities.dossier_code);
+        return { replies: [reply(T.askDossierCode)], state: { ...state, awaiting: 'dossier_code' } };
+      case 'model_info': return this.model(turn, u);
+      case 'contact_info': return { replies: [contactAnswer(kb.offices)], state, matched: this.officeMatch(kb) };
+      case 'human_handoff': return this.handoff(turn);
+      case 'feedback': return startFeedback(turn);
+      case 'rating': return startRating(turn, u.entities.dossier_code);
+      case 'home_service': return startHomeService(turn);
+      case 'subscribe': return startSubscribe(turn, u.entities.dossier_code ?? state.lastDossierCode);
+      default: {
+        const near = u.candidates.filter((c) => c.score >= 0.45);
+        if (near.length && u.procedureScore >= 0.45 && u.ranking[1]?.label === 'procedure_lookup') {
+          return { replies: [candidatesAnswer(near.map((c) => kb.procedures.find((p) => p.id === c.item.id)!).filter(Boolean))], state };
+        }
+        return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
+      }
+    }
+  }
+
+  private procedure(turn: Turn, u: Understanding, lowConfidence: boolean): Outcome {
+    const { kb, state } = turn;
+    const aspect = u.entities.aspect ?? 'general';
+    const found = u.procedure && !lowConfidence ? kb.procedures.find((p) => p.id === u.procedure!.id) : undefined;
+    const followUp = !found && aspect !== 'general' && state.lastProcedureId ? kb.procedures.find((p) => p.id === state.lastProcedureId) : undefined;
+    const p = found ?? followUp;
+    if (p) {
+      return { replies: [procedureAnswer(p, aspect)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
+    }
+    const candidates = u.candidates.filter((c) => c.score >= 0.3).map((c) => kb.procedures.find((x) => x.id === c.item.id)!).filter(Boolean);
+    return { replies: [candidatesAnswer(candidates)], state };
+  }
+
+  private async dossierStatus(turn: Turn, code: string): Promise<Outcome> {
+    const { tx, msg, now, state } = turn;
+    if (!(await allowLookup(tx, `lookup:${msg.channel}:${msg.userId}`, this.config.LOOKUP_LIMIT_PER_10_MIN, now))) {
+      return { replies: [reply(T.lookupLimit)], state };
+    }
+    const subscribed = await isSubscribed(tx, code, msg.channel, msg.userId);
+    const r = await dossierStatusReply(tx, code, now, subscribed);
+    const d = await findDossier(tx, code);
+    return { replies: [r], state: { ...state, awaiting: undefined, lastDossierCode: d?.code ?? state.lastDossierCode } };
+  }
+
+  private model(turn: Turn, u: Understanding): Outcome {
+    const { kb, state } = turn;
+    const place = u.entities.locality;
+    const asksList = /\b(nhung|cac|nao|gi|danh sach|liet ke)\b/.test(fold(clean(u.text))) && place;
+    if (u.model && !(asksList && u.modelScore < 0.85)) {
+      const m = kb.models.find((x) => x.id === u.model!.id)!;
+      return { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } };
+    }
+    if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
+    return { replies: [modelListAnswer(this.featuredModels(kb.models))], state };
+  }
+
+  private featuredModels(models: Turn['kb']['models']) {
+    const seen = new Set<string>();
+    return models.filter((m) => (seen.has(m.province) ? false : (seen.add(m.province), true))).concat(models).filter((m, i, a) => a.indexOf(m) === i);
+  }
+
+  private handoff(turn: Turn): Outcome {
+    const office = turn.kb.offices[0];
+    const hours = office ? ` (${office.hours})` : '';
+    return {
+      replies: [reply(`Dạ, em đã chuyển cuộc trò chuyện đến cán bộ Bộ phận Một cửa. Cán bộ sẽ trả lời anh/chị trong giờ làm việc${hours}. Trong lúc chờ, em tạm dừng trả lời tự động; anh/chị cứ nhắn nội dung cần hỏi, cán bộ sẽ đọc được ạ.`)],
+      state: { ...turn.state, awaiting: undefined },
+      handoff: true,
+    };
+  }
+
+  private officeMatch(kb: Turn['kb']): Matched {
+    const o = kb.offices[0];
+    return o ? { type: 'office', id: o.id, name: o.name } : { type: null, id: null, name: null };
+  }
+
+  private async payload(turn: Turn, payload: string): Promise<Outcome | null> {
+    const { kb, state } = turn;
+    const [head, ...rest] = payload.split(':');
+    const arg = rest.join(':');
+    switch (head) {
+      case '#menu':
+        if (arg === 'procedures') {
+          const common = ['Đăng ký khai sinh', 'Cấp thẻ căn cước', 'Chứng thực bản sao từ bản chính', 'Đăng ký thường trú', 'Đăng ký kết hôn'];
+          const ps = common.map((n) => kb.procedures.find((p) => p.name === n)).filter((p) => p !== undefined);
+          return { replies: [reply(T.askProcedureName, ps.map((p) => ({ title: p.name, payload: `#proc:${p.id}:general` })))], state };
+        }
+        if (arg === 'dossier') return { replies: [reply(T.askDossierCode)], state: { ...state, awaiting: 'dossier_code' } };
+        if (arg === 'models') return { replies: [modelListAnswer(this.featuredModels(kb.models))], state };
+        if (arg === 'contact') return { replies: [contactAnswer(kb.offices)], state, matched: this.officeMatch(kb) };
+        if (arg === 'human') return this.handoff(turn);
+        return { replies: [reply(T.help, MENU_BUTTONS)], state: {} };
+      case '#proc': {
+        const [id, aspect] = arg.split(':');
+        const p = kb.procedures.find((x) => x.id === Number(id));
+        if (!p) return null;
+        const a = (['documents', 'fee', 'duration', 'place', 'online', 'general'] as const).find((x) => x === aspect) ?? 'general';
+        return { replies: [procedureAnswer(p, a)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
+      }
+      case '#model': {
+        const m = kb.models.find((x) => x.id === Number(arg));
+        return m ? { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } } : null;
+      }
+      case '#sub': return startSubscribe(turn, arg || undefined);
+      case '#rate': return startRating(turn, arg || undefined);
+      case '#home_cancel': return this.cancelHome(turn, arg);
+      default:
+        return state.awaiting ? continueFlow(turn) : null;
+    }
+  }
+
+  private async cancelHome(turn: Turn, code: string): Promise<Outcome> {
+    const { tx, msg, state } = turn;
+    const r = await tx.homeServiceRequest.updateMany({
+      where: { code, channel: msg.channel, userId: msg.userId, status: { notIn: ['cancelled', 'done'] } },
+      data: { status: 'cancelled' },
+    });
+    return { replies: [reply(r.count ? `Dạ, em đã hủy yêu cầu phục vụ tại nhà ${code} ạ.` : `Dạ, em không tìm thấy yêu cầu ${code} của anh/chị còn hiệu lực ạ.`)], state };
+  }
+
+  private async ticketStatus(turn: Turn, code: string): Promise<Outcome> {
+    const { tx, msg, state } = turn;
+    // A user only ever sees their own tickets.
+    const t = await tx.ticket.findFirst({ where: { code, channel: msg.channel, userId: msg.userId } });
+    if (!t) return { replies: [reply(`Dạ, em không tìm thấy phản ánh ${code} do anh/chị gửi qua kênh này ạ.`)], state };
+    const status = t.status === 'answered' ? `đã có trả lời: ${t.answer}` : `đang được xử lý, hạn trả lời ${formatDate(t.dueAt)}`;
+    return { replies: [reply(`Dạ, phản ánh ${t.code} ${status}`)], state };
+  }
+}

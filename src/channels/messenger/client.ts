@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { SendError } from '../types.js';
+
+// A typed client for the few Graph API calls the channel makes. Every failure becomes a SendError whose kind
+// tells the job queue what to do: retry later, stop and alert about the token, or give up for this user.
+
+export interface QuickReply { content_type: 'text'; title: string; payload: string }
+
+export type TemplateButton =
+  | { type: 'web_url'; url: string; title: string }
+  | { type: 'phone_number'; title: string; payload: string };
+
+export type SendApiAttachment =
+  | { type: 'image'; payload: { url: string; is_reusable: true } }
+  | { type: 'file'; payload: { url: string } }
+  | { type: 'template'; payload: { template_type: 'button'; text: string; buttons: TemplateButton[] } };
+
+/** The `message` object of a Send API request. */
+export type SendApiMessage =
+  | { text: string; quick_replies?: QuickReply[] }
+  | { attachment: SendApiAttachment; quick_replies?: QuickReply[] };
+
+export type SenderAction = 'typing_on' | 'typing_off' | 'mark_seen';
+
+/** A message of the page's conversation with one user, newest first. */
+export interface RecentMessage { id?: string; text: string; fromId: string; createdAt: Date }
+
+export interface GraphClientOptions {
+  baseUrl: string;
+  version: string;
+  pageToken: string;
+  fetch?: typeof fetch;
+  /** A hung request becomes a 'retry' instead of blocking a worker. */
+  timeoutMs?: number;
+}
+
+export interface GraphClient {
+  /** Sends one message; resolves to its message_id. */
+  sendMessage(psid: string, message: SendApiMessage, opts?: { tag?: string }): Promise<string>;
+  senderAction(psid: string, action: SenderAction): Promise<void>;
+  /** The last 10 messages of the conversation with `psid`, to learn after a crash what was delivered. */
+  recentMessages(psid: string): Promise<RecentMessage[]>;
+}
+
+const graphErrorSchema = z.object({
+  error: z.object({
+    message: z.string().optional(),
+    type: z.string().optional(),
+    code: z.number().optional(),
+    error_subcode: z.number().optional(),
+  }),
+});
+
+const sendResponseSchema = z.object({ recipient_id: z.string().optional(), message_id: z.string() });
+
+const conversationsSchema = z.object({
+  data: z.array(z.object({
+    messages: z.object({
+      data: z.array(z.object({
+        id: z.string().optional(),
+        message: z.string().optional(),
+        from: z.object({ id: z.string() }).optional(),
+        created_time: z.string(),
+      })),
+    }).optional(),
+  })),
+});
+
+// Graph API throttling (4 app, 17 user, 32 page, 613 call rate) and its "temporary, try again" codes.
+const RETRY_CODES = new Set([1, 2, 4, 17, 32, 613, 1200]);
+const OUTSIDE_WINDOW = { code: 10, subcode: 2018278 };
+const USER_UNAVAILABLE = 551;
+
+/** Maps a failed Graph response (HTTP status and parsed body, if any) to the SendError the queue acts on. */
+export function classifyGraphError(status: number, body: unknown, context = 'Graph API'): SendError {
+  const parsed = graphErrorSchema.safeParse(body);
+  if (!parsed.success) {
+    const kind = status >= 500 || status === 429 ? 'retry' : 'permanent';
+    return new SendError(`${context}: HTTP ${status} without a Graph error body`, kind, `http_${status}`);
+  }
+  const { message = 'no message', code, error_subcode: subcode } = parsed.data.error;
+  const detail = `${context}: ${message} (code ${code ?? '?'}${subcode ? `, subcode ${subcode}` : ''}, HTTP ${status})`;
+  const errCode = code ?? `http_${status}`;
+  if (code === 190) {
+    return new SendError(`${detail}; the page access token is invalid or expired: generate a new one `
+      + 'in the Meta app dashboard and set MESSENGER_PAGE_ACCESS_TOKEN', 'token', errCode);
+  }
+  if ((code === OUTSIDE_WINDOW.code && subcode === OUTSIDE_WINDOW.subcode) || code === USER_UNAVAILABLE) {
+    return new SendError(detail, 'window', errCode);
+  }
+  if ((code !== undefined && RETRY_CODES.has(code)) || status >= 500 || status === 429) {
+    return new SendError(detail, 'retry', errCode);
+  }
+  return new SendError(detail, 'permanent', errCode);
+}
+
+/** Graph writes `2024-05-01T10:00:00+0000`; add the colon ISO 8601 parsers expect. */
+export function parseGraphTime(value: string): Date {
+  return new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as Error & { cause?: { code?: unknown } }).cause;
+  const code = cause && typeof cause.code === 'string' ? ` ${cause.code}` : '';
+  return `${err.name}: ${err.message}${code}`;
+}
+
+export function createGraphClient(opts: GraphClientOptions): GraphClient {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+
+  // The token travels in the query string as Meta documents; it is never put into an error message.
+  async function call(method: 'GET' | 'POST', path: string, context: string,
+    params: Record<string, string>, body?: object): Promise<unknown> {
+    const url = new URL(`${opts.baseUrl}/${opts.version}/${path}`);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    url.searchParams.set('access_token', opts.pageToken);
+    let status: number;
+    let text: string;
+    try {
+      const res = await doFetch(url, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : undefined,
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      // The request may or may not have reached Meta: the caller checks recentMessages before resending.
+      throw new SendError(`${context}: network error (${describeNetworkError(err)})`, 'retry', 'network');
+    }
+    let json: unknown;
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    if (status < 200 || status >= 300 || graphErrorSchema.safeParse(json).success) {
+      throw classifyGraphError(status, json, context);
+    }
+    return json;
+  }
+
+  return {
+    async sendMessage(psid, message, sendOpts) {
+      const context = `Messenger Send API to ${psid}`;
+      const body = sendOpts?.tag
+        ? { recipient: { id: psid }, messaging_type: 'MESSAGE_TAG', tag: sendOpts.tag, message }
+        : { recipient: { id: psid }, messaging_type: 'RESPONSE', message };
+      const json = await call('POST', 'me/messages', context, {}, body);
+      const parsed = sendResponseSchema.safeParse(json);
+      // Not retried: Meta answered 2xx, so the message was probably delivered and a retry would duplicate it.
+      if (!parsed.success) throw new SendError(`${context}: 2xx response without message_id`, 'permanent');
+      return parsed.data.message_id;
+    },
+
+    async senderAction(psid, action) {
+      await call('POST', 'me/messages', `Messenger sender action to ${psid}`, {},
+        { recipient: { id: psid }, sender_action: action });
+    },
+
+    async recentMessages(psid) {
+      const context = `Messenger conversations of ${psid}`;
+      const json = await call('GET', 'me/conversations', context, {
+        user_id: psid,
+        fields: 'messages.limit(10){message,from,created_time}',
+      });
+      const parsed = conversationsSchema.safeParse(json);
+      if (!parsed.success) throw new SendError(`${context}: unexpected response shape`, 'retry');
+      return parsed.data.data.flatMap((c) => c.messages?.data ?? []).map((m) => ({
+        id: m.id,
+        text: m.message ?? '',
+        fromId: m.from?.id ?? '',
+        createdAt: parseGraphTime(m.created_time),
+      }));
+    },
+  };
+}

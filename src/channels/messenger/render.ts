@@ -1,0 +1,165 @@
+import type { Reply, ReplyButton } from '../types.js';
+import type { QuickReply, SendApiMessage, TemplateButton } from './client.js';
+
+// Turns a channel-neutral Reply into Send API messages that fit Messenger's limits. Meta rejects a whole
+// message that breaks a limit, so everything is cut to size here rather than hoping the bot kept it short.
+
+export const MESSENGER_LIMITS = {
+  text: 2000,
+  quickReplies: 13,
+  quickReplyTitle: 20,
+  quickReplyPayload: 1000,
+  templateText: 640,
+  templateButtons: 3,
+  buttonTitle: 20,
+} as const;
+
+// The only user-facing words the channel adds itself.
+const TEXTS = {
+  links: 'Dạ, anh/chị xem thêm tại đây ạ:',
+  choose: 'Dạ, anh/chị vui lòng chọn một mục bên dưới ạ:',
+  askUserInfo: 'Dạ, anh/chị vui lòng nhắn lại họ tên, số điện thoại và địa chỉ để cán bộ liên hệ ạ.',
+} as const;
+
+export type RenderWarning = (message: string) => void;
+
+const ELLIPSIS = '…';
+
+/** Cuts to `max` characters, ending in '…', without splitting a surrogate pair. */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let cut = max - ELLIPSIS.length;
+  if (/[\uD800-\uDBFF]/.test(value[cut - 1] ?? '')) cut -= 1;
+  return value.slice(0, cut).trimEnd() + ELLIPSIS;
+}
+
+// Boundaries from best to worst. A paragraph or sentence break too close to the start would leave a tiny
+// chunk, so those only count past 30% of the limit; a word break anywhere beats cutting inside a word.
+const BOUNDARIES: Array<{ pattern: RegExp; minShare: number }> = [
+  { pattern: /\n[ \t]*\n\s*/g, minShare: 0.3 },
+  { pattern: /[.!?…][)"'”’»\]]*\s+/g, minShare: 0.3 },
+  { pattern: /\n\s*/g, minShare: 0.3 },
+  { pattern: /\s+/g, minShare: 0 },
+];
+
+function findCut(text: string, max: number): number {
+  // One character past the limit: whitespace right at the limit is still a valid word boundary.
+  const window = text.slice(0, max + 1);
+  for (const { pattern, minShare } of BOUNDARIES) {
+    let best = -1;
+    for (const m of window.matchAll(pattern)) {
+      const headLength = m.index + m[0].trimEnd().length;
+      if (headLength > 0 && headLength <= max && headLength >= max * minShare) best = m.index + m[0].length;
+    }
+    if (best > 0) return best;
+  }
+  // One unbroken "word" longer than the limit (a URL, say): cut hard, never between a letter and its mark.
+  let cut = max;
+  while (cut > 1 && (/\p{M}/u.test(text[cut]) || /[\uDC00-\uDFFF]/.test(text[cut]))) cut -= 1;
+  return cut;
+}
+
+/** Splits text into chunks of at most `max` characters on paragraph, sentence or word boundaries. */
+export function splitText(text: string, max: number = MESSENGER_LIMITS.text): string[] {
+  const chunks: string[] = [];
+  // NFC: Vietnamese typed in decomposed form is up to twice as long and could be cut between letter and tone.
+  let rest = text.normalize('NFC').trim();
+  while (rest.length > max) {
+    const cut = findCut(rest, max);
+    chunks.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) chunks.push(rest);
+  return chunks;
+}
+
+function toQuickReply(button: ReplyButton, warn: RenderWarning): QuickReply | undefined {
+  const title = button.title.normalize('NFC').trim();
+  const payload = button.payload ?? title;
+  if (!title) {
+    warn('quick reply without a title dropped');
+    return undefined;
+  }
+  // A cut payload would no longer mean anything to the bot; dropping the choice is the honest failure.
+  if (payload.length > MESSENGER_LIMITS.quickReplyPayload) {
+    warn(`quick reply "${title}" dropped: payload longer than ${MESSENGER_LIMITS.quickReplyPayload} characters`);
+    return undefined;
+  }
+  return { content_type: 'text', title: truncate(title, MESSENGER_LIMITS.quickReplyTitle), payload };
+}
+
+/** Meta's call button needs +<country><number>; Vietnamese numbers are usually written 0xxx. */
+export function toE164(phone: string): string | undefined {
+  const digits = phone.replace(/[\s.\-()]/g, '');
+  if (/^\+\d{8,15}$/.test(digits)) return digits;
+  if (/^0\d{8,10}$/.test(digits)) return `+84${digits.slice(1)}`;
+  if (/^84\d{9,10}$/.test(digits)) return `+${digits}`;
+  // Short service numbers (1900 xxxx, 1022) have no international form.
+  return undefined;
+}
+
+function toTemplateButton(button: ReplyButton): TemplateButton | undefined {
+  const title = truncate(button.title.normalize('NFC').trim(), MESSENGER_LIMITS.buttonTitle);
+  if (button.url) return { type: 'web_url', url: button.url, title };
+  const phone = button.phone ? toE164(button.phone) : undefined;
+  return phone ? { type: 'phone_number', title, payload: phone } : undefined;
+}
+
+function linkMessages(links: ReplyButton[]): SendApiMessage[] {
+  const buttons: TemplateButton[] = [];
+  const plainLines: string[] = [];
+  for (const link of links) {
+    const button = toTemplateButton(link);
+    if (button) buttons.push(button);
+    else plainLines.push(`${link.title}: ${link.phone ?? ''}`);
+  }
+  const messages: SendApiMessage[] = [];
+  for (let i = 0; i < buttons.length; i += MESSENGER_LIMITS.templateButtons) {
+    messages.push({
+      attachment: {
+        type: 'template',
+        payload: {
+          template_type: 'button',
+          text: truncate(TEXTS.links, MESSENGER_LIMITS.templateText),
+          buttons: buttons.slice(i, i + MESSENGER_LIMITS.templateButtons),
+        },
+      },
+    });
+  }
+  if (plainLines.length) messages.push(...splitText(plainLines.join('\n')).map((text) => ({ text })));
+  return messages;
+}
+
+/**
+ * Reply -> Send API messages in sending order: text chunks, link/phone button templates, images, files,
+ * the request for contact details. Quick replies ride on the last message, because Messenger only shows
+ * the quick replies of the newest message in the thread.
+ */
+export function renderReply(reply: Reply, warn: RenderWarning = () => {}): SendApiMessage[] {
+  const messages: SendApiMessage[] = splitText(reply.text).map((text) => ({ text }));
+  const buttons = reply.buttons ?? [];
+  messages.push(...linkMessages(buttons.filter((b) => b.url || b.phone)));
+  for (const url of reply.images ?? []) {
+    messages.push({ attachment: { type: 'image', payload: { url, is_reusable: true } } });
+  }
+  for (const file of reply.files ?? []) messages.push({ attachment: { type: 'file', payload: { url: file.url } } });
+  if (reply.requestUserInfo) {
+    // Messenger has no contact form: ask in words, the answer comes back as ordinary text.
+    const { title, subtitle } = reply.requestUserInfo;
+    const ask = [title, subtitle, TEXTS.askUserInfo].map((s) => s.trim()).filter(Boolean).join('\n');
+    messages.push(...splitText(ask).map((text) => ({ text })));
+  }
+
+  let quickReplies = buttons.filter((b) => !b.url && !b.phone)
+    .map((b) => toQuickReply(b, warn))
+    .filter((q): q is QuickReply => q !== undefined);
+  if (quickReplies.length > MESSENGER_LIMITS.quickReplies) {
+    warn(`${quickReplies.length - MESSENGER_LIMITS.quickReplies} quick replies dropped: Messenger shows at most 13`);
+    quickReplies = quickReplies.slice(0, MESSENGER_LIMITS.quickReplies);
+  }
+  if (quickReplies.length) {
+    if (!messages.length) messages.push({ text: TEXTS.choose });
+    messages[messages.length - 1] = { ...messages[messages.length - 1], quick_replies: quickReplies };
+  }
+  return messages;
+}

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { DatabaseInUseError } from '../db/embedded-lock.js';
+import { DatabaseUrlError, type Database } from '../db/open.js';
+import { prepareDatabase } from '../db/prepare.js';
+import { AccountError, ROLES, createApiKey, createUser } from '../console/auth.js';
+
+// Console accounts and API keys from scripts, on the same DATABASE_URL as the server:
+//   npm run admin -- create-user --username <u> --password <p> --role <role>
+//   npm run admin -- create-api-key --name <name>      (the key is printed once, on the last line)
+//   npm run admin -- revoke-api-key --id <n>
+//   npm run admin -- list-users
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+  create-user --username <u> --password <p> --role <${ROLES.join('|')}>
+  create-api-key --name <name>
+  revoke-api-key --id <n>
+  list-users`;
+
+class UsageError extends Error {}
+
+function need(values: Record<string, string | undefined>, name: string): string {
+  const v = values[name]?.trim();
+  if (!v) throw new UsageError(`Missing --${name}.\n${USAGE}`);
+  return v;
+}
+
+async function run(db: Database, command: string, values: Record<string, string | undefined>): Promise<string[]> {
+  const { prisma } = db;
+  switch (command) {
+    case 'create-user': {
+      const user = await createUser(prisma, { username: need(values, 'username'), password: need(values, 'password'), role: need(values, 'role') });
+      await prisma.auditLog.create({ data: { actor: 'cli', action: 'user.create', entityType: 'user', entityId: String(user.id), detail: { username: user.username, role: user.role } } });
+      return [`Created user "${user.username}" (id ${user.id}) with role ${user.role}.`];
+    }
+    case 'create-api-key': {
+      const { key, record } = await createApiKey(prisma, need(values, 'name'), 'cli');
+      await prisma.auditLog.create({ data: { actor: 'cli', action: 'api_key.create', entityType: 'api_key', entityId: String(record.id), detail: { name: record.name, prefix: record.prefix } } });
+      return [`Created API key #${record.id} "${record.name}". Store it now: it is shown only once and cannot be recovered.`, key];
+    }
+    case 'revoke-api-key': {
+      const id = Number(need(values, 'id'));
+      if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--id must be a positive whole number, got "${values.id}".`);
+      const key = await prisma.apiKey.findUnique({ where: { id } });
+      if (!key) throw new AccountError(`No API key with id ${id} (see the console's API keys page for ids).`);
+      if (key.revokedAt) return [`API key #${id} "${key.name}" was already revoked on ${key.revokedAt.toISOString()}.`];
+      await prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+      await prisma.auditLog.create({ data: { actor: 'cli', action: 'api_key.revoke', entityType: 'api_key', entityId: String(id), detail: { name: key.name, prefix: key.prefix } } });
+      return [`Revoked API key #${id} "${key.name}" (${key.prefix}…).`];
+    }
+    case 'list-users': {
+      const users = await prisma.user.findMany({ orderBy: { id: 'asc' } });
+      if (users.length === 0) return ['No users yet: create one with `npm run admin -- create-user --username <u> --password <p> --role admin`.'];
+      return users.map((u) => [u.id, u.username, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.toISOString()].join('\t'));
+    }
+    default:
+      throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 1;
+  }
+  const command = parsed.positionals[0] ?? '';
+  let db: Database | undefined;
+  try {
+    const config = loadConfig();
+    db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
+    process.stdout.write(`${(await run(db, command, parsed.values)).join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    const known = [UsageError, AccountError, ConfigError, DatabaseInUseError, DatabaseUrlError].some((E) => err instanceof E);
+    process.stderr.write(known ? `${(err as Error).message}\n` : `${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,54 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+
+// Batched writes: thousands of rows go to the database as a few statements, not thousands of round trips.
+
+export type Db = Prisma.TransactionClient;
+
+export const BATCH = 500;
+
+export function chunks<T>(items: T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** PostgreSQL types of the columns an import may update, per table. */
+export type ColumnTypes = Record<string, 'text' | 'text[]' | 'boolean' | 'jsonb' | 'timestamp(3)'>;
+
+/**
+ * Updates many rows of one table in one statement per batch: the new values travel as one JSON parameter
+ * read by jsonb_to_recordset. Only the listed columns present in the rows change; `extraSet` adds
+ * assignments such as a version increment. Table and column names come from code, never from input.
+ */
+export async function bulkUpdate(db: Db, table: string, types: ColumnTypes, rows: Array<{ id: number } & Record<string, unknown>>,
+  extraSet = ''): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = Object.keys(types).filter((c) => c in rows[0]);
+  const set = [...cols.map((c) => `"${c}" = r."${c}"`), `"updatedAt" = now()`, ...(extraSet ? [extraSet] : [])].join(', ');
+  const record = [`"id" int`, ...cols.map((c) => `"${c}" ${types[c]}`)].join(', ');
+  const sql = `UPDATE "${table}" AS t SET ${set} FROM jsonb_to_recordset($1::jsonb) AS r(${record}) WHERE t."id" = r."id"`;
+  for (const batch of chunks(rows)) await db.$executeRawUnsafe(sql, JSON.stringify(batch));
+}
+
+/** A row as plain JSON (dates as ISO strings), for Revision.data and the audit log. */
+export function asJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+/** Same value for the purpose of "did this row change" (arrays and JSON compared by content). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) {
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  }
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return (a ?? null) === (b ?? null);
+}
+
+/** The fields of `data` the file had a column for. */
+export function pick<T extends object>(data: T, fields: ReadonlySet<string>): Partial<T> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => fields.has(k))) as Partial<T>;
+}
+
+export function changed(current: Record<string, unknown>, patch: Record<string, unknown>): boolean {
+  return Object.entries(patch).some(([k, v]) => !sameValue(current[k], v));
+}

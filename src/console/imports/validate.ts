@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { faqSchema, procedureSchema, sampleDossierSchema, type FaqInput, type ProcedureInput } from '../../kb/schemas.js';
+import {
+  exportHeader, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
+  type HeaderMapping, type ImportKind,
+} from './columns.js';
+import type { SheetRow } from './parse.js';
+
+// One spreadsheet row -> a validated entry, or every problem in it (column as written in the file, reason in
+// Vietnamese for the officials who fix the sheet).
+
+export interface RowError { row: number; column: string; reason: string }
+
+export const dossierRowSchema = sampleDossierSchema.omit({ history: true, procedureName: true }).extend({
+  procedureCode: z.string().trim().min(1).max(40).nullable().default(null),
+  procedureName: z.string().trim().min(1).max(500).nullable().default(null),
+  applicantPhone: z.string().trim().regex(/^\+?[0-9][0-9 .-]{6,18}$/, 'số điện thoại không hợp lệ').nullable().default(null),
+  note: z.string().trim().max(2000).nullable().default(null),
+}).superRefine((d, ctx) => {
+  if (!d.procedureName && !d.procedureCode) {
+    ctx.addIssue({ code: 'custom', path: ['procedureName'], message: 'cần tên thủ tục hoặc mã thủ tục' });
+  }
+  if (d.dueAt < d.receivedAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'ngày hẹn trả trước ngày tiếp nhận' });
+});
+export type DossierRow = z.infer<typeof dossierRowSchema>;
+
+export interface RowData { procedures: ProcedureInput; faqs: FaqInput; dossiers: DossierRow }
+const SCHEMAS = { procedures: procedureSchema, faqs: faqSchema, dossiers: dossierRowSchema };
+const NULLABLE = new Set(['code', 'onlineUrl', 'procedureCode', 'procedureName', 'applicantPhone', 'note']);
+
+export interface ValidRow<K extends ImportKind> { row: number; data: RowData[K] }
+
+/** Converts and validates one row; `data` is set only when the row has no problem. */
+export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow):
+  { data?: RowData[K]; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const input: Record<string, unknown> = {};
+  const failed = new Set<string>();
+  const fail = (field: string, header: string, reason: string) => {
+    failed.add(field);
+    errors.push({ row: sheetRow.row, column: header, reason });
+  };
+  for (const [header, spec] of mapping.columns) {
+    const cell = sheetRow.values[header] ?? '';
+    const { field } = spec;
+    if (cell === '' && spec.type !== 'list' && spec.type !== 'pairs') {
+      if (NULLABLE.has(field)) input[field] = null;
+      continue;
+    }
+    switch (spec.type) {
+      case 'text':
+        input[field] = field === 'applicantPhone' && /^\d{9}$/.test(cell) ? `0${cell}` : cell; // Excel drops the leading 0
+        break;
+      case 'list':
+        input[field] = splitList(cell);
+        break;
+      case 'bool': {
+        const b = parseBool(cell);
+        if (b === undefined) fail(field, header, `"${cell}" không hiểu được: ghi "có" hoặc "không"`);
+        else input[field] = b;
+        break;
+      }
+      case 'date': {
+        const d = parseDate(cell);
+        if (!d) fail(field, header, `ngày "${cell}" không hợp lệ: ghi dd/mm/yyyy (có thể thêm giờ hh:mm) hoặc yyyy-mm-dd`);
+        else input[field] = d;
+        break;
+      }
+      case 'status': {
+        const s = parseStatus(cell);
+        if (!s) fail(field, header, `trạng thái "${cell}" không rõ: dùng một trong ${Object.values(STATUS_LABELS).map((l) => `"${l[0]}"`).join(', ')}`);
+        else input[field] = s;
+        break;
+      }
+      case 'pairs': {
+        const pairs = parsePairs(cell);
+        if (!pairs) fail(field, header, 'mỗi dòng phải có dạng "Tên | đường link"');
+        else {
+          input[field] = field === 'forms'
+            ? pairs.map((p) => ({ name: p.label, url: p.target }))
+            : pairs.map((p) => (/^https?:\/\//i.test(p.target) ? { title: p.label, url: p.target } : { title: p.label, payload: p.target }));
+        }
+        break;
+      }
+    }
+  }
+  const parsed = SCHEMAS[kind].safeParse(input);
+  if (parsed.success) return errors.length ? { errors } : { data: parsed.data as RowData[K], errors };
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? '');
+    if (failed.has(field)) continue;
+    const header = mapping.headerOf.get(field) ?? exportHeader(kind, field);
+    errors.push({ row: sheetRow.row, column: header, reason: reasonOf(issue, input[field]) });
+  }
+  return { errors };
+}
+
+/** Zod's issue in plain Vietnamese; list items are named by their position in the cell. */
+export function reasonOf(issue: z.core.$ZodIssue, value: unknown): string {
+  const item = typeof issue.path[1] === 'number' ? `mục thứ ${issue.path[1] + 1}: ` : '';
+  const sub = typeof issue.path[2] === 'string' ? `${issue.path[2]} ` : '';
+  switch (issue.code) {
+    case 'invalid_type':
+      return value === undefined || value === null ? 'bắt buộc, đang để trống' : 'giá trị không hợp lệ';
+    case 'too_small':
+      if (issue.origin === 'array') return Array.isArray(value) && value.length === 0 ? 'bắt buộc, đang để trống' : `cần ít nhất ${issue.minimum} mục`;
+      return `${item}${sub}đang để trống`;
+    case 'too_big':
+      return issue.origin === 'array' ? `nhiều nhất ${issue.maximum} mục` : `${item}${sub}dài quá ${issue.maximum} ký tự`;
+    case 'invalid_format':
+      return issue.format === 'url' ? `${item}${sub}không phải đường link http(s) hợp lệ` : `${item}${sub}không đúng định dạng`;
+    case 'invalid_value':
+      return 'giá trị không hợp lệ';
+    case 'custom':
+      if (/http\(s\)/.test(issue.message)) return `${item}${sub}không phải đường link http(s) hợp lệ`;
+      if (/url or a payload/.test(issue.message)) return `${item}nút cần đường link hoặc nội dung`;
+      return `${item}${issue.message}`;
+    default:
+      return `${item}${sub}${issue.message}`;
+  }
+}
+
+/** Key for "the same entry": case, spacing and Unicode form do not make two procedures different. */
+export function nameKey(s: string): string {
+  return s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Key for "the same question": punctuation does not matter either. */
+export function questionKey(s: string): string {
+  return nameKey(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Reports later rows that repeat an earlier row's key ("trùng với dòng 4"). */
+export class DuplicateCheck {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly column: string, private readonly what: string) {}
+
+  check(row: number, key: string | null | undefined, errors: RowError[]): boolean {
+    if (!key) return true;
+    const first = this.seen.get(key);
+    if (first === undefined) {
+      this.seen.set(key, row);
+      return true;
+    }
+    errors.push({ row, column: this.column, reason: `${this.what} trùng với dòng ${first}` });
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import express, { type ErrorRequestHandler } from 'express';
+import helmet from 'helmet';
+import type { AppDeps } from '../deps.js';
+import { authRouter, authenticate } from './auth.js';
+import { KB_PATHS, kbRouter } from './kb-routes.js';
+import { USERS_PATHS, usersRouter } from './users-routes.js';
+
+// The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
+// webhooks, /chat, /api/chat and /api/integration keep their own rules.
+
+export const ADMIN_DIR = path.resolve(import.meta.dirname, '../../public/admin');
+
+const TEXT = {
+  badJson: 'Nội dung gửi lên không phải JSON hợp lệ.',
+  tooLarge: 'Nội dung gửi lên quá lớn.',
+  failed: 'Hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.',
+};
+
+/** Pages may only run their own scripts: even a mistaken innerHTML of user data cannot execute. */
+const pageHeaders = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'self'"],
+      formAction: ["'self'"], upgradeInsecureRequests: null,
+    },
+  },
+});
+
+export function createConsoleRouter(deps: AppDeps): express.Router {
+  const router = express.Router();
+  const protectedPaths = [...KB_PATHS, ...USERS_PATHS];
+  const apiPaths = ['/api/auth', ...protectedPaths];
+
+  router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
+  router.use(apiPaths, express.json({ limit: deps.config.MAX_BODY_BYTES }));
+  router.use(authRouter(deps));
+  router.use(protectedPaths, authenticate(deps));
+  router.use(kbRouter(deps));
+  router.use(usersRouter(deps));
+
+  const onError: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid', issues: [{ path: '', message: TEXT.badJson }] });
+    if (type === 'entity.too.large') return void res.status(413).json({ error: TEXT.tooLarge });
+    deps.log.error({ err, method: req.method, path: req.path }, 'console request failed');
+    res.status(500).json({ error: TEXT.failed });
+  };
+  router.use(apiPaths, onError);
+  return router;
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Channel, ChannelName } from './channels/types.js';
+import type { Config } from './config.js';
+import type { Database } from './db/open.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { KbStore } from './kb/store.js';
+import type { Bot } from './bot/bot.js';
+
+/** Everything the app is built from; tests build the same object with an in-memory database. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  log: Logger;
+  kb: KbStore;
+  queue: JobQueue;
+  bot: Bot;
+  /** Enabled channels only; a channel without its secrets is absent. */
+  channels: Partial<Record<ChannelName, Channel>>;
+  now: () => Date;
+}

@@ -1,0 +1,66 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { ParseError, type Channel } from '../channels/types.js';
+import { verifyHandshake } from '../channels/messenger/index.js';
+import type { AppDeps } from '../deps.js';
+import { recordInbound } from '../pipeline/inbound.js';
+
+// Webhooks: raw bytes kept for the signature, verify -> validate -> record -> 200. Work happens in jobs.
+
+type RawRequest = Request & { rawBody?: Buffer };
+
+function rawJson(limit: number) {
+  return express.raw({ type: () => true, limit });
+}
+
+function receive(deps: AppDeps, channel: Channel) {
+  return async (req: RawRequest, res: Response) => {
+    const log = deps.log.child({ channel: channel.name });
+    req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = JSON.parse(req.rawBody.toString('utf8'));
+    } catch {
+      // Parse first only to read the fields Zalo's signature covers; a bad signature still answers 401.
+      body = undefined;
+    }
+    (req as { body: unknown }).body = body;
+    if (!channel.verify(req)) {
+      log.warn({ ip: req.ip }, 'webhook rejected: missing or wrong signature');
+      res.status(401).json({ error: 'invalid signature' });
+      return;
+    }
+    if (body === undefined) {
+      res.status(400).json({ error: 'body is not JSON' });
+      return;
+    }
+    let messages;
+    try {
+      messages = channel.parse(body);
+    } catch (err) {
+      if (err instanceof ParseError) {
+        log.warn({ reason: err.message }, 'webhook rejected: unknown shape');
+        res.status(400).json({ error: 'invalid payload', reason: err.message });
+        return;
+      }
+      throw err;
+    }
+    await recordInbound(deps, messages);
+    res.status(200).json({ ok: true });
+  };
+}
+
+export function webhookRouter(deps: AppDeps): Router {
+  const router = express.Router();
+  const limit = deps.config.MAX_BODY_BYTES;
+  const { zalo, messenger } = deps.channels;
+  if (zalo) router.post('/webhooks/zalo', rawJson(limit), receive(deps, zalo));
+  if (messenger) {
+    router.get('/webhooks/messenger', (req, res) => {
+      const r = verifyHandshake(req.query as Record<string, unknown>, deps.config.MESSENGER_VERIFY_TOKEN ?? '');
+      if (r.ok) res.status(200).type('text/plain').send(r.challenge);
+      else res.status(403).send('Forbidden');
+    });
+    router.post('/webhooks/messenger', rawJson(limit), receive(deps, messenger));
+  }
+  return router;
+}

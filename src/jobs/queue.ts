@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Database } from '../db/open.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+// Durable jobs in the database: processing inbound events, sending replies, notifications.
+// At least once, with exponential backoff; a job interrupted by a crash comes back marked `inDoubt`
+// so its handler can check what already happened before doing it again.
+
+export interface JobSpec { kind: string; key: string; payload: Prisma.InputJsonValue; runAt?: Date }
+export interface JobContext { id: number; key: string; attempts: number; inDoubt: boolean; log: Logger }
+export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
+
+/** Thrown by a handler: `retry` backs off and tries again, `permanent` records the failure and stops. */
+export class JobError extends Error {
+  constructor(message: string, readonly kind: 'retry' | 'permanent', readonly retryAfterMs?: number) {
+    super(message);
+  }
+}
+
+type Tx = Pick<Prisma.TransactionClient, 'job'>;
+interface ClaimedJob { id: number; kind: string; key: string; payload: unknown; attempts: number; lastError: string | null }
+
+const INTERRUPTED = 'interrupted';
+const LEASE_MS = 120_000;
+
+export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number }
+
+export class JobQueue {
+  readonly instanceId = randomUUID();
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastSweep = 0;
+
+  constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {}
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  /** Adds jobs (inside the caller's transaction when given); a key already present is skipped. */
+  async enqueue(specs: JobSpec[], tx: Tx = this.db.prisma): Promise<void> {
+    if (specs.length === 0) return;
+    await tx.job.createMany({
+      data: specs.map((s) => ({ kind: s.kind, key: s.key, payload: s.payload, runAt: s.runAt ?? new Date() })),
+      skipDuplicates: true,
+    });
+  }
+
+  /** Wakes the worker now instead of at its next poll. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.recover(this.db.kind !== 'postgres');
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming work and waits for the jobs in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Returns interrupted jobs to the queue: all running ones for a single-process database, expired leases otherwise. */
+  private async recover(all: boolean): Promise<void> {
+    const cutoff = new Date(Date.now() - (all ? -1000 : LEASE_MS));
+    const n = await this.db.prisma.job.updateMany({
+      where: { status: 'running', lockedAt: { lt: cutoff } },
+      data: { status: 'pending', lockedAt: null, lockedBy: null, lastError: INTERRUPTED },
+    });
+    if (n.count) this.log.warn({ jobs: n.count }, 'resuming jobs interrupted by a restart');
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.opts.pollMs ?? 250;
+    while (this.running) {
+      let claimed: ClaimedJob[] = [];
+      const free = this.opts.concurrency - this.inFlight.size;
+      if (free > 0) {
+        try {
+          if (this.db.kind === 'postgres' && Date.now() - this.lastSweep > LEASE_MS / 4) {
+            this.lastSweep = Date.now();
+            await this.recover(false);
+          }
+          claimed = await this.claim(free);
+        } catch (err) {
+          if (!this.running) break;
+          this.log.error({ err }, 'claiming jobs failed');
+        }
+      }
+      for (const job of claimed) {
+        const p = this.execute(job).finally(() => {
+          this.inFlight.delete(p);
+          this.wake?.();
+        });
+        this.inFlight.add(p);
+      }
+      if (claimed.length === 0 || this.inFlight.size >= this.opts.concurrency) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, pollMs);
+          this.wake = () => { clearTimeout(t); resolve(); };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private async claim(limit: number): Promise<ClaimedJob[]> {
+    return this.db.prisma.$queryRawUnsafe<ClaimedJob[]>(
+      `UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
+       WHERE id IN (SELECT id FROM "Job" WHERE status = 'pending' AND "runAt" <= now()
+                    ORDER BY "runAt", id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, kind, key, payload, attempts, "lastError"`, this.instanceId, limit);
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    const log = this.log.child({ job: job.id, kind: job.kind, key: job.key });
+    const handler = this.handlers.get(job.kind);
+    try {
+      if (!handler) throw new JobError(`no handler for job kind ${job.kind}`, 'permanent');
+      await handler(job.payload, { id: job.id, key: job.key, attempts: job.attempts, inDoubt: job.lastError === INTERRUPTED, log });
+      await this.db.prisma.job.update({ where: { id: job.id }, data: { status: 'done', lockedAt: null, lastError: null } });
+    } catch (err) {
+      const e = err instanceof JobError ? err : new JobError((err as Error)?.message ?? String(err), 'retry');
+      const max = this.opts.maxAttempts ?? 10;
+      const give = e.kind === 'permanent' || job.attempts >= max;
+      const base = this.opts.baseBackoffMs ?? 1000;
+      const delay = e.retryAfterMs ?? Math.min(base * 2 ** (job.attempts - 1), 10 * 60_000) * (0.8 + Math.random() * 0.4);
+      log[give ? 'error' : 'warn']({ err: e.message, attempts: job.attempts, retryInMs: give ? undefined : Math.round(delay) },
+        give ? 'job failed for good' : 'job failed, will retry');
+      await this.db.prisma.job.update({
+        where: { id: job.id },
+        data: give
+          ? { status: 'failed', lockedAt: null, lastError: e.message.slice(0, 2000) }
+          : { status: 'pending', lockedAt: null, lockedBy: null, runAt: new Date(Date.now() + delay), lastError: e.message.slice(0, 2000) },
+      }).catch((updateErr) => log.error({ err: updateErr }, 'recording the job outcome failed'));
+    }
+  }
+}

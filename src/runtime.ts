@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import { Bot } from './bot/bot.js';
+import { createMessengerChannel } from './channels/messenger/index.js';
+import type { Channel, ChannelName } from './channels/types.js';
+import { createWebChannel } from './channels/web/index.js';
+import { createZaloChannel } from './channels/zalo/index.js';
+import type { Config } from './config.js';
+import { prepareDatabase } from './db/prepare.js';
+import type { AppDeps } from './deps.js';
+import { JobQueue } from './jobs/queue.js';
+import { KbStore } from './kb/store.js';
+import { loadNluData } from './nlu/data-files.js';
+import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
+import { processHandler } from './pipeline/inbound.js';
+import { sendHandler } from './pipeline/outbound.js';
+
+export interface Runtime { deps: AppDeps; close(): Promise<void> }
+
+/** Opens the database, loads the knowledge base and NLU, enables channels and starts the job worker. */
+export async function startRuntime(config: Config, log: Logger, opts: { fetch?: typeof fetch; now?: () => Date; worker?: boolean } = {}): Promise<Runtime> {
+  const data = loadNluData(); // a malformed intents/ file stops start-up here, naming file and line
+  const db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA, log });
+  try {
+    const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log);
+    await kb.load();
+    const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY });
+    const channels: Partial<Record<ChannelName, Channel>> = { web: createWebChannel() };
+    const zalo = createZaloChannel({ config, db, log, fetch: opts.fetch });
+    if (zalo) channels.zalo = zalo;
+    else log.info('Zalo channel disabled: set ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN to enable it');
+    const messenger = createMessengerChannel({ config, log, fetch: opts.fetch });
+    if (messenger) channels.messenger = messenger; // when absent, the channel module logged what is missing
+    const deps: AppDeps = { config, db, log, kb, queue, bot: new Bot(kb, config), channels, now: opts.now ?? (() => new Date()) };
+    queue.register('process', processHandler(deps));
+    queue.register('send', sendHandler(deps));
+    kb.start(config.KB_POLL_MS);
+    if (opts.worker !== false) await queue.start();
+    return {
+      deps,
+      async close() {
+        kb.stop();
+        await queue.stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
