@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config.js';
 import { createZaloChannel, missingZaloConfig, type ZaloChannel } from '../../src/channels/zalo/index.js';
@@ -8,6 +9,7 @@ import { signZaloBody } from '../../src/channels/zalo/signature.js';
 import { ZALO_TOKENS_KEY } from '../../src/channels/zalo/tokens.js';
 import { ParseError, SendError, type Reply } from '../../src/channels/types.js';
 import { createLogger } from '../../src/logger.js';
+import { openDatabase } from '../../src/db/open.js';
 import { openTestDb, type TestDb } from '../helpers/db.js';
 import { startFakeZalo, type FakeZalo } from '../helpers/fake-zalo.js';
 
@@ -145,6 +147,17 @@ describe('parsing Zalo webhook events', () => {
       expect(m).toMatchObject({ kind: 'ignored', eventName, userId: USER, eventId: `${eventName}:${USER}:1700000000800` });
     });
 
+  it('throws nothing but ParseError, whatever the body', () => {
+    fc.assert(fc.property(fc.oneof(fc.anything(), fc.record({ app_id: fc.anything(), event_name: fc.anything(),
+      timestamp: fc.anything(), sender: fc.anything(), message: fc.anything() })), (body) => {
+      try {
+        channel.parse(body);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ParseError);
+      }
+    }), { numRuns: 500 });
+  });
+
   it('keeps an unknown event with only the common envelope', () => {
     expect(one({ app_id: APP_ID, event_name: 'something_new', timestamp: '1' })).toMatchObject({ kind: 'ignored', userId: '' });
   });
@@ -175,6 +188,17 @@ describe('rendering replies for Zalo', () => {
       expect(c.endsWith('.')).toBe(true);
     }
     expect(words(chunks.join(' '))).toEqual(words(text));
+  });
+
+  it('never exceeds the limit nor breaks a word shorter than the limit (property)', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'ă', 'ệ', 'Đ', 'x', '1', ',', '😀'), minLength: 1, maxLength: 12 });
+    const gap = fc.constantFrom(' ', '\n', '\n\n', '. ', '? ', '  ');
+    const text = fc.array(fc.tuple(word, gap), { maxLength: 80 }).map((parts) => parts.map(([w, g]) => w + g).join(''));
+    fc.assert(fc.property(text, fc.integer({ min: 24, max: 60 }), (input, limit) => {
+      const chunks = splitText(input, limit);
+      expect(chunks.every((c) => c.length > 0 && c.length <= limit)).toBe(true);
+      expect(words(chunks.join(' '))).toEqual(words(input));
+    }), { numRuns: 300 });
   });
 
   it('prefers a paragraph break, and cuts a word only when it is longer than the limit', () => {
@@ -399,5 +423,27 @@ describe('sending through the Zalo API', () => {
   it('uploads an image and returns its attachment id', async () => {
     const id = await channel().client.uploadImage({ name: 'a.png', data: new Uint8Array([137, 80, 78, 71]), contentType: 'image/png' });
     expect(id).toBe('fake-image-1');
+  });
+});
+
+describe('token refresh across processes on PostgreSQL', () => {
+  it('two processes with their own connections and a stale token make one OAuth call', async () => {
+    const t = await openTestDb('postgres', { seed: false });
+    const otherProcess = await openDatabase(t.url);
+    const fake = await startFakeZalo({ appId: APP_ID, oauthDelayMs: 200 });
+    try {
+      const config = zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ACCESS_TOKEN: 'stale-token' });
+      const a = createZaloChannel({ config, db: t.db, log })!;
+      const b = createZaloChannel({ config, db: otherProcess, log })!;
+      await Promise.all([a.send(USER, { text: 'một' }), b.send(USER, { text: 'hai' }), a.send(USER, { text: 'ba' })]);
+      expect(fake.refreshCalls).toBe(1);
+      expect(fake.sent).toHaveLength(3);
+      const row = await otherProcess.prisma.setting.findUnique({ where: { key: ZALO_TOKENS_KEY } });
+      expect(row?.value).toMatchObject({ accessToken: 'fake-access-1', refreshToken: 'fake-refresh-1' });
+    } finally {
+      await fake.close();
+      await otherProcess.close();
+      await t.close();
+    }
   });
 });

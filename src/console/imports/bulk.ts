@@ -40,8 +40,15 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   }
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (typeof a === 'object' || typeof b === 'object') return canonical(a) === canonical(b);
   return (a ?? null) === (b ?? null);
+}
+
+/** JSON with object keys sorted: jsonb does not keep the key order it was given. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v ?? null, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : 1)))
+    : x));
 }
 
 /** The fields of `data` the file had a column for. */

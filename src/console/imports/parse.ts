@@ -11,8 +11,8 @@ export interface SheetFile { path: string; format: FileFormat }
 export interface SheetRow { row: number; values: Record<string, string> }
 
 export interface ReadOptions {
-  /** Called once with the header row as written in the file. */
-  onHeaders?: (headers: string[]) => void;
+  /** Called once with the header row as written in the file, and its row number. */
+  onHeaders?: (headers: string[], row: number) => void;
   /** Bytes of the file read so far, for progress. */
   onBytes?: (read: number, total: number) => void;
 }
@@ -33,7 +33,7 @@ export async function* readRows(file: SheetFile, opts: ReadOptions = {}): AsyncG
       if (values.every((v) => v === '')) continue;
       if (!headers) {
         headers = uniqueHeaders(values);
-        opts.onHeaders?.(headers);
+        opts.onHeaders?.(headers, row);
         continue;
       }
       const record: Record<string, string> = {};

@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
+
+// Signed, real-shaped events posted over HTTP; the replies are read at the fake platform APIs.
+
+let s: TestServer;
+beforeAll(async () => { s = await startTestServer(); });
+afterAll(() => s.close());
+
+let n = 0;
+/** Sends `text` as a new Zalo user (or `user`) and returns the concatenated reply text and the buttons. */
+async function askZalo(text: string, user = `zu${++n}`) {
+  const before = s.zalo.sent.filter((m) => m.userId === user).length;
+  const res = await s.postZalo(zaloText(user, text));
+  expect(res.status).toBe(200);
+  const msgs = await waitFor(() => {
+    const mine = s.zalo.sent.filter((m) => m.userId === user);
+    return mine.length > before && mine.slice(before);
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  const all = s.zalo.sent.filter((m) => m.userId === user).slice(before);
+  const text2 = all.map((m) => String((m.message as { text?: string }).text ?? '')).join('\n');
+  const buttons = all.flatMap((m) => ((m.message as { attachment?: { payload?: { buttons?: Array<{ title: string; payload: unknown }> } } }).attachment?.payload?.buttons ?? []));
+  return { text: text2, buttons, count: msgs.length, user };
+}
+
+describe('conversations over Zalo', () => {
+  it('greets with the menu', async () => {
+    const r = await askZalo('xin chào');
+    expect(r.text).toMatch(/^Dạ, chào anh\/chị/);
+    expect(r.buttons.map((b) => b.title)).toEqual(expect.arrayContaining(['Tra cứu thủ tục', 'Tình trạng hồ sơ', 'Gặp cán bộ']));
+    expect(r.buttons.length).toBeLessThanOrEqual(5);
+  });
+
+  it('replies with the fee when asked "lệ phí khai sinh bao nhiêu", with buttons for the other aspects', async () => {
+    const r = await askZalo('lệ phí khai sinh bao nhiêu');
+    expect(r.text).toContain('phí, lệ phí thủ tục "Đăng ký khai sinh"');
+    expect(r.buttons.map((b) => b.title)).toContain('Thành phần hồ sơ');
+    expect(r.buttons.find((b) => b.title === 'Thành phần hồ sơ')?.payload).toMatch(/^#proc:\d+:documents$/);
+  });
+
+  it('answers the documents, duration, place and online aspects from the knowledge base', async () => {
+    expect((await askZalo('lam giay khai sinh can giay to gi')).text).toMatch(/hồ sơ thủ tục "Đăng ký khai sinh" gồm:\n1\./);
+    expect((await askZalo('đăng ký kết hôn mất bao lâu')).text).toContain('thời hạn giải quyết thủ tục "Đăng ký kết hôn"');
+    expect((await askZalo('làm căn cước ở đâu')).text).toContain('nộp hồ sơ "Cấp thẻ căn cước" tại');
+    expect((await askZalo('khai tử nộp online được không')).text).toMatch(/"Đăng ký khai tử" (có thể nộp trực tuyến|hiện chưa nộp trực tuyến)/);
+  });
+
+  it('a tapped button (hidden payload) answers that aspect', async () => {
+    const first = await askZalo('thủ tục đăng ký thường trú');
+    const fee = first.buttons.find((b) => b.title === 'Phí, lệ phí')!;
+    const r = await askZalo(String(fee.payload), first.user);
+    expect(r.text).toContain('phí, lệ phí thủ tục "Đăng ký thường trú"');
+  });
+
+  it('offers the top candidates when the procedure is unclear', async () => {
+    const r = await askZalo('thủ tục đăng ký');
+    expect(r.text).toMatch(/chưa rõ|tên thủ tục/);
+    expect(r.buttons.length).toBeGreaterThan(0);
+  });
+
+  it('tells the dossier status with the applicant name masked and never the phone', async () => {
+    const r = await askZalo('hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi');
+    expect(r.text).toContain('Thủ tục: Đăng ký khai sinh');
+    expect(r.text).toMatch(/Người nộp: [A-ZĐ]\*\* [A-ZĐ]\*\* [A-ZĐ]\n/);
+    expect(r.text).toMatch(/Ngày hẹn trả: \d{2}\/\d{2}\/\d{4}/);
+    expect(r.text).not.toMatch(/0\d{9}/);
+  });
+
+  it('asks for the code when none is given and takes the next message as the code', async () => {
+    const a = await askZalo('tra cứu hồ sơ giúp tôi');
+    expect(a.text).toContain('mã hồ sơ');
+    const b = await askZalo('H12.22-240115-0007', a.user);
+    expect(b.text).toContain('thông tin hồ sơ H12.22-240115-0007');
+  });
+
+  it('says how to find the code when it is unknown', async () => {
+    const r = await askZalo('hồ sơ 000.00.19.H12-990101-9999 tới đâu rồi');
+    expect(r.text).toContain('chưa tìm thấy hồ sơ có mã 000.00.19.H12-990101-9999');
+    expect(r.text).toContain('Giấy tiếp nhận hồ sơ');
+  });
+
+  it('limits lookups to 10 per user per 10 minutes', async () => {
+    const user = 'zu-limit';
+    for (let i = 0; i < 10; i++) expect((await askZalo('hồ sơ H12.22-240115-0007', user)).text).toContain('thông tin hồ sơ');
+    expect((await askZalo('hồ sơ H12.22-240115-0007', user)).text).toContain('thử lại sau 10 phút');
+  });
+
+  it('explains a reform model and lists the models of a locality', async () => {
+    expect((await askZalo('mô hình ngày thứ năm không hẹn là gì')).text).toContain('Ngày thứ năm không hẹn');
+    const list = await askZalo('sa đéc có những mô hình cải cách nào');
+    expect(list.text).toContain('Máy APS');
+  });
+
+  it('gives contact information from the knowledge base', async () => {
+    const r = await askZalo('cho xin số điện thoại bộ phận một cửa');
+    expect(r.text).toMatch(/Điện thoại|điện thoại/);
+  });
+
+  it('hands off to an official and then stays silent for that user', async () => {
+    const r = await askZalo('cho tôi gặp cán bộ');
+    expect(r.text).toContain('chuyển cuộc trò chuyện đến cán bộ');
+    await s.postZalo(zaloText(r.user, 'alo có ai không'));
+    await new Promise((res) => setTimeout(res, 800));
+    expect(s.zalo.sent.filter((m) => m.userId === r.user)).toHaveLength(r.count);
+    const conv = await s.runtime.deps.db.prisma.conversation.findFirst({ where: { channel: 'zalo', userId: r.user } });
+    expect(conv?.handoffStatus).toBe('waiting');
+  });
+
+  it('runs the feedback flow and gives a ticket code with the deadline', async () => {
+    const a = await askZalo('tôi muốn phản ánh thái độ cán bộ');
+    const b = await askZalo('Cán bộ tiếp nhận hồ sơ sáng nay nói chuyện thiếu tôn trọng', a.user);
+    expect(b.text).toContain('mã hồ sơ');
+    const c = await askZalo('#skip', a.user);
+    const d = await askZalo('#yes', a.user);
+    expect(c.text).toContain('liên hệ lại');
+    expect(d.text).toMatch(/mã PA-\d{4}-\d{6}/);
+    const code = d.text.match(/PA-\d{4}-\d{6}/)![0];
+    expect((await askZalo(code, a.user)).text).toContain('đang được xử lý');
+    expect((await askZalo(code)).text).toContain('không tìm thấy'); // another user cannot see it
+  });
+
+  it('records a rating, a home-service request and a subscription', async () => {
+    const r1 = await askZalo('tôi muốn đánh giá');
+    await askZalo('#score:5', r1.user);
+    expect((await askZalo('#skip', r1.user)).text).toContain('ghi nhận đánh giá');
+    const h = await askZalo('mẹ tôi già yếu không đi được, cán bộ đến nhà làm thủ tục được không');
+    expect(h.text).toContain('họ và tên');
+    await askZalo('Trần Thị Bình', h.user);
+    await askZalo('0912345678', h.user);
+    await askZalo('12 Nguyễn Huệ, phường 1', h.user);
+    await askZalo('chứng thực', h.user);
+    expect((await askZalo('#reason:Người cao tuổi', h.user)).text).toMatch(/DV-\d{4}-\d{6}/);
+    const sub = await askZalo('báo cho tôi khi hồ sơ H12.22-240115-0007 xong');
+    expect(sub.text).toContain('sẽ nhắn cho anh/chị');
+    expect(await s.runtime.deps.db.prisma.subscription.count({ where: { userId: sub.user } })).toBe(1);
+  });
+
+  it('answers politely out of scope without inventing', async () => {
+    const r = await askZalo('tối nay ai đá bóng');
+    expect(r.text).toContain('ngoài phạm vi');
+  });
+
+  it('welcomes a new follower and replies to stickers and images', async () => {
+    await s.postZalo({ event_name: 'follow', follower: { id: 'zf1' }, oa_id: 'oa-1', source: 'oa', timestamp: String(Date.now()) });
+    const w = await waitFor(() => s.zalo.sent.find((m) => m.userId === 'zf1'));
+    expect(String((w.message as { text: string }).text)).toContain('cảm ơn anh/chị đã quan tâm');
+    await s.postZalo({ event_name: 'user_send_sticker', sender: { id: 'zs1' }, recipient: { id: 'oa-1' }, message: { msg_id: 'st1', attachments: [{ type: 'sticker', payload: { id: 'x', url: 'https://example.invalid/s.png' } }] } });
+    await waitFor(() => s.zalo.sent.find((m) => m.userId === 'zs1'));
+  });
+
+  it('pauses for a user when an official answers from the OA inbox', async () => {
+    const user = 'zu-admin';
+    await s.postZalo({ event_name: 'oa_send_text', sender: { id: 'oa-1', admin_id: 'adm1' }, recipient: { id: user }, message: { msg_id: 'oa1', text: 'Chào anh, tôi là cán bộ' } });
+    await waitFor(async () => (await s.runtime.deps.db.prisma.conversation.findFirst({ where: { userId: user } }))?.pausedUntil);
+    await s.postZalo(zaloText(user, 'lệ phí khai sinh bao nhiêu'));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(s.zalo.sent.filter((m) => m.userId === user)).toHaveLength(0);
+  });
+
+  it('never answers a redelivered event twice', async () => {
+    const ev = zaloText('zu-dup', 'xin chào', 'dup-1');
+    expect((await s.postZalo(ev)).status).toBe(200);
+    expect((await s.postZalo(ev)).status).toBe(200);
+    await waitFor(() => s.zalo.sent.find((m) => m.userId === 'zu-dup'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.zalo.sent.filter((m) => m.userId === 'zu-dup')).toHaveLength(1);
+  });
+
+  it('logs every message in and out with its intent and confidence', async () => {
+    const r = await askZalo('lệ phí kết hôn');
+    const conv = await s.runtime.deps.db.prisma.conversation.findFirst({ where: { channel: 'zalo', userId: r.user }, include: { messages: true } });
+    const inbound = conv!.messages.find((m) => m.direction === 'in')!;
+    expect(inbound.intent).toBe('procedure_lookup');
+    expect(inbound.confidence).toBeGreaterThan(0);
+    expect(conv!.messages.some((m) => m.direction === 'out' && m.deliveryStatus === 'sent')).toBe(true);
+  });
+});
+
+describe('delivery that loses nothing', () => {
+  it('retries on 5xx and rate limits until the reply gets through', async () => {
+    let failures = 0;
+    s.zalo.setFailure(() => (failures++ < 2 ? (failures === 1 ? 'http500' : 'rate_limit') : undefined));
+    try {
+      const user = 'zu-retry';
+      await s.postZalo(zaloText(user, 'xin chào'));
+      await waitFor(() => s.zalo.sent.find((m) => m.userId === user), 20_000);
+      expect(failures).toBeGreaterThanOrEqual(2);
+    } finally {
+      s.zalo.setFailure(undefined);
+    }
+  }, 30_000);
+
+  it('records a permanent error (7-day window passed) instead of retrying forever', async () => {
+    s.zalo.setFailure(() => 'window');
+    try {
+      const user = 'zu-window';
+      await s.postZalo(zaloText(user, 'xin chào'));
+      const m = await waitFor(async () => s.runtime.deps.db.prisma.message.findFirst({ where: { direction: 'out', conversation: { userId: user }, deliveryStatus: { not: 'pending' } } }));
+      expect(m.deliveryStatus).toBe('undelivered');
+    } finally {
+      s.zalo.setFailure(undefined);
+    }
+  });
+});
+
+describe('conversations over Messenger', () => {
+  it('answers a text message and a quick reply', async () => {
+    const res = await s.postMessenger(messengerText('psid-1', 'lệ phí đăng ký kết hôn bao nhiêu'));
+    expect(res.status).toBe(200);
+    const m = await waitFor(() => s.graph.sent.find((x) => x.psid === 'psid-1'));
+    expect(JSON.stringify(m.message)).toContain('Đăng ký kết hôn');
+    const qr = (m.message as { quick_replies?: Array<{ payload: string }> }).quick_replies ?? [];
+    const last = s.graph.sent.filter((x) => x.psid === 'psid-1').at(-1)!;
+    const replies = qr.length ? qr : ((last.message as { quick_replies?: Array<{ payload: string }> }).quick_replies ?? []);
+    expect(replies.length).toBeGreaterThan(0);
+    const before = s.graph.sent.length;
+    await s.postMessenger({ object: 'page', entry: [{ id: 'p', time: 1, messaging: [{ sender: { id: 'psid-1' }, recipient: { id: 'p' }, timestamp: 1, message: { mid: 'qr-1', text: 'x', quick_reply: { payload: replies[0].payload } } }] }] });
+    await waitFor(() => s.graph.sent.length > before);
+  });
+
+  it('handles several entries and messaging items in one request and ignores echoes', async () => {
+    const body = {
+      object: 'page',
+      entry: [
+        { id: 'p', time: 1, messaging: [{ sender: { id: 'psid-a' }, recipient: { id: 'p' }, timestamp: 1, message: { mid: 'ma', text: 'xin chào' } }] },
+        { id: 'p', time: 1, messaging: [
+          { sender: { id: 'psid-b' }, recipient: { id: 'p' }, timestamp: 1, postback: { mid: 'pb', title: 'Liên hệ', payload: '#menu:contact' } },
+          { sender: { id: 'p' }, recipient: { id: 'psid-c' }, timestamp: 1, message: { mid: 'echo1', text: 'echo', is_echo: true } },
+        ] },
+      ],
+    };
+    expect((await s.postMessenger(body)).status).toBe(200);
+    await waitFor(() => s.graph.sent.find((x) => x.psid === 'psid-a') && s.graph.sent.find((x) => x.psid === 'psid-b'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.graph.sent.find((x) => x.psid === 'psid-c')).toBeUndefined();
+  });
+});
+
+describe('the local chat page API', () => {
+  it('answers through the same pipeline', async () => {
+    const sessionId = 'sess12345678';
+    const r = await fetch(`${s.url}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text: 'xin chào' }) });
+    expect(r.status).toBe(202);
+    const msgs = await waitFor(async () => {
+      const j = await (await fetch(`${s.url}/api/chat/messages?sessionId=${sessionId}`)).json() as { messages: Array<{ text: string }> };
+      return j.messages.length > 0 && j.messages;
+    });
+    expect(msgs[0].text).toContain('chào anh/chị');
+    expect((await fetch(`${s.url}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sessionId":"x"}' })).status).toBe(400);
+  });
+
+  it('reports health and readiness', async () => {
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    const ready = await (await fetch(`${s.url}/readyz`)).json() as { status: string };
+    expect(ready.status).toBe('ready');
+  });
+});
