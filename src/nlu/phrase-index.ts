@@ -56,14 +56,17 @@ export class PhraseIndex<T> {
     const queryBigrams = new Set(bigrams(tokens));
     const queryMass = [...query].reduce((s, t) => s + this.weightOf(t), 0);
     if (queryMass === 0) return [];
-    const touched = new Set<number>();
-    for (const t of query) for (const id of this.postings.get(t) ?? []) touched.add(id);
+    // Accumulate matched weight per phrase from the postings: cost follows the query's words, not the catalogue.
+    const matchedMass = new Map<number, number>();
+    for (const t of query) {
+      const w = this.weightOf(t);
+      for (const id of this.postings.get(t) ?? []) matchedMass.set(id, (matchedMass.get(id) ?? 0) + w);
+    }
     const best = new Map<number, { cover: number; explained: number }>();
-    for (const id of touched) {
+    for (const [id, matched] of matchedMass) {
       const p = this.phrases[id];
-      let matched = 0;
-      for (const t of p.tokens) if (query.has(t)) matched += this.weightOf(t);
       const cover = p.mass > 0 ? matched / p.mass : 0;
+      if (cover < 0.25) continue;
       const order = p.bigrams.length ? p.bigrams.filter((b) => queryBigrams.has(b)).length / p.bigrams.length : cover;
       const phraseScore = p.weight * (0.8 * cover + 0.2 * order);
       const prev = best.get(p.doc);

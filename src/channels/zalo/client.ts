@@ -42,7 +42,7 @@ const conversationData = z.array(z.looseObject({
 export type ZaloProfile = z.infer<typeof profileData>;
 /** One message of a conversation: src 0 was sent by the OA, 1 by the user; time in ms; text for text messages. */
 export type ZaloConversationMessage = z.infer<typeof conversationData>[number];
-export interface ZaloUpload { name: string; data: Uint8Array<ArrayBuffer>; contentType?: string }
+export interface ZaloUpload { name: string; data: Uint8Array; contentType?: string }
 
 export interface ZaloClientDeps { config: Config; db: Database; log: Logger; fetch?: typeof fetch; now?: () => number }
 
@@ -97,7 +97,8 @@ export class ZaloClient {
       // A fresh form per attempt: the retry after a token refresh must send the whole file again.
       body: () => {
         const form = new FormData();
-        form.append('file', new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+        // Copied into a plain ArrayBuffer: Blob refuses views over a SharedArrayBuffer (a Buffer's type allows one).
+        form.append('file', new Blob([new Uint8Array(file.data)], { type: file.contentType ?? 'application/octet-stream' }), file.name);
         return form;
       },
     };

@@ -85,7 +85,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
   };
 }
 
-async function download(fetchFn: typeof fetch, url: string): Promise<{ data: Uint8Array<ArrayBuffer>; contentType?: string }> {
+async function download(fetchFn: typeof fetch, url: string): Promise<{ data: Uint8Array; contentType?: string }> {
   if (!/^https?:\/\//i.test(url)) throw new Error(`not an http(s) URL: ${url}`);
   const res = await fetchFn(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`GET ${url} answered HTTP ${res.status}`);

@@ -1,0 +1,23 @@
+import { entityPage } from './entity-page.js';
+
+entityPage({
+  file: 'models.html',
+  path: 'models',
+  title: 'Mô hình cải cách hành chính',
+  newLabel: 'Thêm mô hình',
+  itemTitle: (row) => row.name,
+  itemMeta: (row) => [row.locality, row.province, row.year].filter(Boolean).join(' · '),
+  tryText: (row) => `mô hình ${row.name} là gì`,
+  fields: [
+    { name: 'name', label: 'Tên mô hình', kind: 'text', required: true },
+    { name: 'locality', label: 'Địa phương', kind: 'text', required: true },
+    { name: 'province', label: 'Tỉnh, thành phố', kind: 'text', required: true },
+    { name: 'agency', label: 'Cơ quan triển khai', kind: 'text', required: true },
+    { name: 'year', label: 'Năm triển khai', kind: 'number', required: true },
+    { name: 'category', label: 'Nhóm', kind: 'text', required: true },
+    { name: 'summary', label: 'Tóm tắt', kind: 'textarea', required: true },
+    { name: 'howToUse', label: 'Người dân sử dụng thế nào', kind: 'textarea', required: true },
+    { name: 'keywords', label: 'Từ khoá', kind: 'lines', hint: 'Mỗi dòng một từ khoá người dân có thể dùng.' },
+    { name: 'sourceFile', label: 'Tài liệu nguồn', kind: 'text', required: true },
+  ],
+});

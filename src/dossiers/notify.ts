@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { STATUS_LABELS, STATUS_NEXT, formatDate } from '../bot/texts.js';
+import type { ReplyButton } from '../channels/types.js';
+import type { ZaloChannel } from '../channels/zalo/index.js';
+import type { AppDeps } from '../deps.js';
+import type { Dossier, DossierEvent, Notification, Prisma } from '../generated/prisma/client.js';
+import { JobError, type JobContext } from '../jobs/queue.js';
+import type { DossierStatus } from '../kb/schemas.js';
+import { enqueueOutbound } from '../pipeline/outbound.js';
+
+// Status-change notices: the text (written once, when the change is recorded, so it describes that change even if
+// the dossier moves on before the job runs), and the 'notify' job that picks the way to reach the citizen.
+
+/** Statuses after which nothing more is expected from the office. */
+export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['done', 'returned', 'rejected', 'withdrawn']);
+/** Statuses whose note tells the citizen what to bring or why: it goes into the notice. */
+const NOTE_STATUSES: ReadonlySet<string> = new Set(['needs_supplement', 'awaiting_payment', 'rejected', 'suspended']);
+
+export const NOTICE_TEXT = {
+  header: (code: string, procedure: string) => `Dạ, hồ sơ ${code} (${procedure}) của anh/chị vừa được cập nhật:`,
+  apology: (code: string, procedure: string, oldDate: string, newDate: string) =>
+    `Dạ, Bộ phận Một cửa thành thật xin lỗi anh/chị: hồ sơ ${code} (${procedure}) chưa thể trả kết quả đúng hẹn ngày ${oldDate}. Ngày hẹn trả mới là ${newDate}.`,
+  rescheduled: (code: string, procedure: string, newDate: string) =>
+    `Dạ, ngày hẹn trả kết quả hồ sơ ${code} (${procedure}) được điều chỉnh thành ngày ${newDate}.`,
+  status: (label: string) => `• Trạng thái: ${label}`,
+  due: (date: string) => `• Ngày hẹn trả: ${date}`,
+  note: (status: string, note: string) => (status === 'needs_supplement' ? `• Cần bổ sung: ${note}` : `• Ghi chú của cán bộ: ${note}`),
+  overdue: 'Hồ sơ đã quá ngày hẹn trả. Bộ phận Một cửa thành thật xin lỗi anh/chị; cán bộ sẽ thông báo ngày hẹn mới sớm nhất.',
+  askRating: 'Anh/chị vui lòng dành ít giây đánh giá mức độ hài lòng (1–5 sao) bằng nút "Đánh giá" bên dưới ạ.',
+  buttons: { rate: 'Đánh giá', human: 'Gặp cán bộ', stop: 'Ngừng thông báo' },
+  /** Sent back by the "stop" button; the bot's unsubscribe rule matches "ngừng ... thông báo" and reads the code. */
+  stopPayload: (code: string) => `Ngừng thông báo hồ sơ ${code}`,
+} as const;
+
+export interface NoticeFacts {
+  code: string;
+  procedureName: string;
+  status: string;
+  statusChanged: boolean;
+  dueAt: Date;
+  /** The due date before this change, when this change moved it. */
+  previousDueAt: Date | null;
+  note: string | null;
+  now: Date;
+}
+
+const labelOf = (status: string) => STATUS_LABELS[status as DossierStatus] ?? status;
+
+/** The notice in plain words: never the applicant's name or phone number. */
+export function noticeText(f: NoticeFacts): string {
+  const finished = FINISHED_STATUSES.has(f.status);
+  const postponed = f.previousDueAt !== null && f.dueAt > f.previousDueAt && !finished;
+  const lines: string[] = [];
+  if (postponed) lines.push(NOTICE_TEXT.apology(f.code, f.procedureName, formatDate(f.previousDueAt!), formatDate(f.dueAt)));
+  else if (f.previousDueAt !== null && !f.statusChanged) lines.push(NOTICE_TEXT.rescheduled(f.code, f.procedureName, formatDate(f.dueAt)));
+  else lines.push(NOTICE_TEXT.header(f.code, f.procedureName));
+  lines.push(NOTICE_TEXT.status(labelOf(f.status)));
+  if (!finished) lines.push(NOTICE_TEXT.due(formatDate(f.dueAt)));
+  if (f.note && NOTE_STATUSES.has(f.status)) lines.push(NOTICE_TEXT.note(f.status, f.note));
+  lines.push('', STATUS_NEXT[f.status as DossierStatus] ?? '');
+  if (!postponed && !finished && f.dueAt < f.now) lines.push(NOTICE_TEXT.overdue);
+  if (f.status === 'returned') lines.push(NOTICE_TEXT.askRating);
+  return lines.join('\n').trim();
+}
+
+export function noticeButtons(code: string, status: string): ReplyButton[] {
+  const b = NOTICE_TEXT.buttons;
+  if (status === 'returned') return [{ title: b.rate, payload: `#rate:${code}` }];
+  if (FINISHED_STATUSES.has(status)) return [{ title: b.human, payload: '#menu:human' }];
+  return [{ title: b.human, payload: '#menu:human' }, { title: b.stop, payload: NOTICE_TEXT.stopPayload(code) }];
+}
+
+// ---------- delivery windows ----------
+
+const HOUR = 3600_000;
+export const MESSENGER_WINDOW_MS = 24 * HOUR;
+/** Zalo: free replies for 48 h, billed up to 7 days, refused after. */
+export const ZALO_WINDOW_MS = 7 * 24 * HOUR;
+export const MESSENGER_NOTICE_TAG = 'ACCOUNT_UPDATE';
+export const UNDELIVERED_OUTSIDE_WINDOW = 'outside the 7-day window and no ZNS template/phone';
+
+export type DeliveryRoute = { kind: 'message'; tag?: string } | { kind: 'zns' };
+
+/** How a notice can reach a user whose last message was at `lastInboundAt` (null: never). */
+export function deliveryRoute(channel: string, lastInboundAt: Date | null, now: Date): DeliveryRoute {
+  const age = lastInboundAt ? now.getTime() - lastInboundAt.getTime() : Number.POSITIVE_INFINITY;
+  if (channel === 'messenger') return age <= MESSENGER_WINDOW_MS ? { kind: 'message' } : { kind: 'message', tag: MESSENGER_NOTICE_TAG };
+  if (channel === 'zalo') return age <= ZALO_WINDOW_MS ? { kind: 'message' } : { kind: 'zns' };
+  return { kind: 'message' };
+}
+
+// ---------- the job ----------
+
+const payloadSchema = z.object({ notificationId: z.number().int().positive() });
+type Plan = { kind: 'done' } | { kind: 'zns'; n: Notification; dossier: Dossier; event: DossierEvent };
+
+/** Handler for 'notify' jobs (one per Notification row, key `notify:<id>`). */
+export function notifyHandler(deps: AppDeps) {
+  return async (payload: unknown, ctx: JobContext): Promise<void> => {
+    const parsed = payloadSchema.safeParse(payload);
+    if (!parsed.success) throw new JobError(`notify job ${ctx.key}: bad payload ${JSON.stringify(payload)}`, 'permanent');
+    const id = parsed.data.notificationId;
+    const plan = await deps.db.prisma.$transaction((tx) => planNotice(deps, tx, id, ctx), { timeout: 30_000, maxWait: 30_000 });
+    if (plan.kind === 'zns') await sendZns(deps, plan, ctx);
+  };
+}
+
+async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: number, ctx: JobContext): Promise<Plan> {
+  const n = await tx.notification.findUnique({ where: { id } });
+  const mark = (status: string, detail: string | null) => tx.notification.update({ where: { id }, data: { status, detail } });
+  if (n?.status === 'sending') {
+    // A ZNS call was under way when the process stopped: resending could bill and notify twice, so record it instead.
+    await mark('failed', `ZNS send interrupted${ctx.inDoubt ? ' by a restart' : ''}; delivery unknown (tracking_id notify-${id} in the ZNS dashboard)`);
+    return { kind: 'done' };
+  }
+  if (!n || n.status !== 'pending') return { kind: 'done' };
+  const sub = await tx.subscription.findUnique({ where: { dossierId_channel_userId: { dossierId: n.dossierId, channel: n.channel, userId: n.userId } } });
+  if (!sub?.active) {
+    await mark('cancelled', 'the user stopped notifications before it was sent');
+    return { kind: 'done' };
+  }
+  const [dossier, event] = await Promise.all([
+    tx.dossier.findUnique({ where: { id: n.dossierId } }),
+    tx.dossierEvent.findUnique({ where: { id: n.eventId } }),
+  ]);
+  if (!dossier || !event) {
+    await mark('cancelled', 'the dossier or its event was deleted');
+    return { kind: 'done' };
+  }
+  const conv = await tx.conversation.findUnique({ where: { channel_userId: { channel: n.channel, userId: n.userId } } });
+  const route = deliveryRoute(n.channel, conv?.lastInboundAt ?? null, deps.now());
+  if (route.kind === 'message') {
+    const conversationId = conv?.id ?? (await tx.conversation.upsert({
+      where: { channel_userId: { channel: n.channel, userId: n.userId } }, create: { channel: n.channel, userId: n.userId }, update: {},
+    })).id;
+    const [messageId] = await enqueueOutbound(tx, {
+      conversationId, channel: n.channel, replies: [{ text: n.text, buttons: noticeButtons(dossier.code, event.status) }],
+      sentBy: 'notification', key: `notify:${id}`, tag: route.tag,
+    });
+    await mark('queued', `message:${messageId}`);
+    ctx.log.debug({ notification: id, message: messageId, tag: route.tag }, 'notice queued');
+    deps.queue.poke();
+    return { kind: 'done' };
+  }
+  if (!deps.config.ZALO_ZNS_TEMPLATE_ID || !dossier.applicantPhone) {
+    await mark('undelivered', UNDELIVERED_OUTSIDE_WINDOW);
+    return { kind: 'done' };
+  }
+  await mark('sending', null);
+  return { kind: 'zns', n, dossier, event };
+}
+
+// ---------- ZNS (Zalo Notification Service) ----------
+
+const ZNS_TIMEOUT_MS = 15_000;
+const znsAnswer = z.looseObject({
+  error: z.coerce.number(),
+  message: z.string().optional(),
+  data: z.looseObject({ msg_id: z.union([z.string(), z.number()]).optional() }).optional(),
+});
+/** Token rejected: -216/-220 as on the OA API; -124 is ZNS's "access token invalid". */
+const ZNS_TOKEN_ERRORS: ReadonlySet<number> = new Set([-124, -216, -220]);
+/** Worth another try later: unknown error, rate limit. */
+const ZNS_RETRY_ERRORS: ReadonlySet<number> = new Set([-100, -32]);
+/** The recipient cannot get it (bad phone, Zalo version too old): undelivered rather than a system failure. */
+const ZNS_RECIPIENT_ERRORS: ReadonlySet<number> = new Set([-108, -110]);
+
+/** "0912345678" -> "84912345678", the form ZNS documents. */
+export const znsPhone = (phone: string) => (phone.startsWith('0') ? `84${phone.slice(1)}` : phone.replace(/^\+/, ''));
+
+/** The approved template must declare exactly these parameters. */
+export function znsTemplateData(dossier: Pick<Dossier, 'code'>, event: Pick<DossierEvent, 'status' | 'dueAt'>, dueAt: Date) {
+  return { code: dossier.code, status: labelOf(event.status), due_date: formatDate(event.dueAt ?? dueAt) };
+}
+
+async function sendZns(deps: AppDeps, plan: Extract<Plan, { kind: 'zns' }>, ctx: JobContext): Promise<void> {
+  const { n, dossier, event } = plan;
+  const prisma = deps.db.prisma;
+  const finish = (status: string, detail: string) => prisma.notification.update({ where: { id: n.id }, data: { status, detail: detail.slice(0, 1000) } });
+  const retry = async (why: string) => {
+    await prisma.notification.update({ where: { id: n.id }, data: { status: 'pending', detail: why.slice(0, 1000) } });
+    return new JobError(`ZNS for notification ${n.id}: ${why}`, 'retry');
+  };
+  const zalo = deps.channels.zalo as ZaloChannel | undefined;
+  if (!zalo?.client) {
+    await finish('failed', 'ZNS needs the Zalo channel (its OA access token): set ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN');
+    return;
+  }
+  const body = JSON.stringify({
+    phone: znsPhone(dossier.applicantPhone!), template_id: deps.config.ZALO_ZNS_TEMPLATE_ID,
+    template_data: znsTemplateData(dossier, event, dossier.dueAt), tracking_id: `notify-${n.id}`,
+  });
+  const post = async (token: string) => {
+    const res = await fetch(`${deps.config.ZALO_ZNS_BASE_URL}/message/template`, {
+      method: 'POST', headers: { access_token: token, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(ZNS_TIMEOUT_MS),
+    });
+    if (res.status >= 500 || res.status === 429) return { error: -100, message: `HTTP ${res.status}` };
+    const parsed = znsAnswer.safeParse(await res.json().catch(() => undefined));
+    return parsed.success ? parsed.data : { error: -1, message: `HTTP ${res.status}, unexpected answer` };
+  };
+  let answer: z.infer<typeof znsAnswer>;
+  try {
+    let token = await zalo.client.tokens.accessToken();
+    answer = await post(token);
+    if (ZNS_TOKEN_ERRORS.has(answer.error)) {
+      token = await zalo.client.tokens.refresh(token);
+      answer = await post(token);
+    }
+  } catch (err) {
+    throw await retry(`no answer from ${deps.config.ZALO_ZNS_BASE_URL} (${(err as Error).message})`);
+  }
+  const what = `ZNS error ${answer.error} (${answer.message ?? 'no message'})`;
+  if (answer.error === 0) {
+    await finish('sent', `zns:${answer.data?.msg_id ?? 'unknown'}`);
+    ctx.log.info({ notification: n.id, dossier: dossier.code }, 'notice sent by ZNS');
+  } else if (ZNS_RETRY_ERRORS.has(answer.error) || ZNS_TOKEN_ERRORS.has(answer.error)) {
+    throw await retry(what);
+  } else {
+    await finish(ZNS_RECIPIENT_ERRORS.has(answer.error) ? 'undelivered' : 'failed', what);
+    ctx.log.warn({ notification: n.id, code: answer.error }, 'ZNS notice not delivered');
+  }
+}

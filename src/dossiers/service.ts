@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { AppDeps } from '../deps.js';
+import type { Dossier, Prisma } from '../generated/prisma/client.js';
+import { DOSSIER_STATUSES } from '../kb/schemas.js';
+import { canonicalDossierCode } from '../nlu/entities.js';
+import { FINISHED_STATUSES, noticeText } from './notify.js';
+
+// The status feed from the one-stop system: an idempotent upsert by dossier code. A change of status or due date is
+// appended to the history and, in the same transaction, turned into one notice per active subscriber and one
+// durable 'notify' job per notice, so a crash can neither lose a notice nor send it twice.
+
+const VN_OFFSET = '+07:00';
+const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'Cần ngày theo ISO 8601, ví dụ 2026-05-20 hoặc 2026-05-20T17:00:00+07:00',
+}).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00${VN_OFFSET}` : s));
+const shortText = z.string().trim().min(1).max(500);
+
+/** "0912 345 678", "+84912345678" -> "0912345678"; anything else is refused. */
+const phoneSchema = z.string().transform((s) => s.replace(/[\s.()-]/g, ''))
+  .refine((s) => /^(\+?84|0)\d{9,10}$/.test(s), 'Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678)')
+  .transform((s) => `0${s.replace(/^(\+?84|0)/, '')}`);
+
+export const dossierCodeSchema = z.string().trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, 'Mã hồ sơ gồm 3–64 ký tự: chữ, số, dấu chấm, gạch ngang, gạch dưới')
+  .transform(canonicalDossierCode);
+
+/** The body of `PUT /api/integration/dossiers/:code` (also what a bulk import row becomes). */
+export const dossierStatusInputSchema = z.object({
+  procedureCode: z.string().trim().min(1).max(40).optional(),
+  procedureName: shortText.optional(),
+  status: z.enum(DOSSIER_STATUSES, { error: `Trạng thái phải là một trong: ${DOSSIER_STATUSES.join(', ')}` }),
+  applicantName: shortText,
+  applicantPhone: phoneSchema.nullish(),
+  office: shortText,
+  receivedAt: isoDate,
+  dueAt: isoDate,
+  note: z.string().trim().max(2000).nullish().transform((v) => v || null),
+}).superRefine((b, ctx) => {
+  if (!b.procedureCode && !b.procedureName) {
+    ctx.addIssue({ code: 'custom', path: ['procedureCode'], message: 'Cần procedureCode hoặc procedureName' });
+  }
+  if (b.dueAt < b.receivedAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'dueAt không được trước receivedAt' });
+});
+export type DossierStatusInput = z.output<typeof dossierStatusInputSchema>;
+
+/** A field the schema accepts but the data refuses (e.g. an unknown procedure code): a 400 naming the field. */
+export class DossierInputError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+export interface UpsertResult {
+  dossier: Dossier;
+  created: boolean;
+  /** True when this call appended a history event (new dossier, new status or new due date). */
+  changed: boolean;
+  eventId?: number;
+  /** Notices created for subscribers by this call. */
+  notified: number;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
+
+export async function upsertDossierStatus(deps: AppDeps, rawCode: string, input: DossierStatusInput,
+  opts: { actor?: string } = {}): Promise<UpsertResult> {
+  const code = canonicalDossierCode(rawCode);
+  const procedureName = input.procedureName ?? (await procedureNameOf(deps, input.procedureCode!));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await deps.db.prisma.$transaction((tx) => apply(deps, tx, code, { ...input, procedureName }, opts.actor),
+        { timeout: 30_000, maxWait: 30_000 });
+      if (result.notified) deps.queue.poke();
+      return result;
+    } catch (err) {
+      // Two first reports of the same dossier at once: the loser sees the winner's row on the next attempt.
+      if (attempt < 3 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+async function procedureNameOf(deps: AppDeps, procedureCode: string): Promise<string> {
+  const p = await deps.db.prisma.procedure.findFirst({ where: { code: { equals: procedureCode, mode: 'insensitive' } }, select: { name: true } });
+  if (!p) throw new DossierInputError('procedureCode', `Không có thủ tục mã "${procedureCode}" trong cơ sở dữ liệu; gửi kèm procedureName`);
+  return p.name;
+}
+
+async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, input: DossierStatusInput & { procedureName: string },
+  actor: string | undefined): Promise<UpsertResult> {
+  const now = deps.now();
+  const data = {
+    procedureCode: input.procedureCode ?? null, procedureName: input.procedureName, applicantName: input.applicantName,
+    applicantPhone: input.applicantPhone ?? null, office: input.office, receivedAt: input.receivedAt, dueAt: input.dueAt,
+    status: input.status, note: input.note,
+  };
+  // The row lock serialises concurrent reports for one dossier, so each change is seen, and notified, once.
+  const [row] = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM "Dossier" WHERE code = ${code} FOR UPDATE`;
+  const audit = (dossier: Dossier, action: string, detail: Prisma.InputJsonValue) => tx.auditLog.create({
+    data: { actor: actor ?? null, action, entityType: 'dossier', entityId: String(dossier.id), detail },
+  });
+  if (!row) {
+    const dossier = await tx.dossier.create({ data: { code, ...data } });
+    const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, dueAt: input.dueAt, at: now } });
+    await audit(dossier, 'dossier.create', { code, status: input.status });
+    return { dossier, created: true, changed: true, eventId: event.id, notified: 0 };
+  }
+
+  const before = await tx.dossier.findUniqueOrThrow({ where: { id: row.id } });
+  const statusChanged = before.status !== input.status;
+  const dueChanged = before.dueAt.getTime() !== input.dueAt.getTime();
+  const fieldsChanged = (Object.keys(data) as Array<keyof typeof data>).some((k) => !same(before[k], data[k]));
+  const dossier = fieldsChanged ? await tx.dossier.update({ where: { id: before.id }, data }) : before;
+  if (!statusChanged && !dueChanged) return { dossier, created: false, changed: false, notified: 0 };
+
+  const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, dueAt: input.dueAt, at: now } });
+  await audit(dossier, 'dossier.status', { code, from: before.status, to: input.status, dueFrom: before.dueAt.toISOString(), dueTo: input.dueAt.toISOString() });
+  // A new due date on a finished dossier tells the citizen nothing.
+  if (!statusChanged && FINISHED_STATUSES.has(input.status)) return { dossier, created: false, changed: true, eventId: event.id, notified: 0 };
+
+  const subs = await tx.subscription.findMany({ where: { dossierId: dossier.id, active: true }, orderBy: { id: 'asc' } });
+  if (subs.length === 0) return { dossier, created: false, changed: true, eventId: event.id, notified: 0 };
+  const text = noticeText({
+    code, procedureName: dossier.procedureName, status: input.status, statusChanged, dueAt: input.dueAt,
+    previousDueAt: dueChanged ? before.dueAt : null, note: input.note, now,
+  });
+  const notes = await tx.notification.createManyAndReturn({
+    data: subs.map((s) => ({ dossierId: dossier.id, channel: s.channel, userId: s.userId, eventId: event.id, text })),
+    skipDuplicates: true, select: { id: true },
+  });
+  await tx.job.createMany({
+    data: notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })),
+    skipDuplicates: true,
+  });
+  return { dossier, created: false, changed: true, eventId: event.id, notified: notes.length };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
