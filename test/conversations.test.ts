@@ -197,7 +197,7 @@ describe('delivery that loses nothing', () => {
       const user = 'zu-window';
       await s.postZalo(zaloText(user, 'xin chào'));
       const m = await waitFor(async () => s.runtime.deps.db.prisma.message.findFirst({ where: { direction: 'out', conversation: { userId: user }, deliveryStatus: { not: 'pending' } } }));
-      expect(m.deliveryStatus).toBe('undelivered');
+      expect(m!.deliveryStatus).toBe('undelivered');
     } finally {
       s.zalo.setFailure(undefined);
     }
