@@ -17,7 +17,7 @@ const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac)$/;
 const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b/;
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
 /** Intents whose reply is an answer officials may override with an FAQ (actions are not overridden). */
-const ANSWER_INTENTS = new Set(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
+export const ANSWER_INTENTS = new Set(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
 
 /** Decides what to say to one message. Channel-blind: it states intent, the channel renders it. */
 export class Bot {

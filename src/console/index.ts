@@ -5,6 +5,8 @@ import type { AppDeps } from '../deps.js';
 import { authRouter, authenticate } from './auth.js';
 import { KB_PATHS, kbRouter } from './kb-routes.js';
 import { USERS_PATHS, usersRouter } from './users-routes.js';
+import { DATA_PATHS, createDataRouter } from './data-routes.js';
+import { SERVICES_PATHS, createServicesRouter } from '../services/routes.js';
 
 // The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
 // webhooks, /chat, /api/chat and /api/integration keep their own rules.
@@ -31,7 +33,7 @@ const pageHeaders = helmet({
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
   const protectedPaths = [...KB_PATHS, ...USERS_PATHS];
-  const apiPaths = ['/api/auth', ...protectedPaths];
+  const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
   router.use(apiPaths, express.json({ limit: deps.config.MAX_BODY_BYTES }));
@@ -39,6 +41,8 @@ export function createConsoleRouter(deps: AppDeps): express.Router {
   router.use(protectedPaths, authenticate(deps));
   router.use(kbRouter(deps));
   router.use(usersRouter(deps));
+  router.use(createDataRouter(deps));
+  router.use(createServicesRouter(deps));
 
   const onError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);

@@ -34,6 +34,8 @@ export class JobQueue {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private lastSweep = 0;
+  private doneIds: number[] = [];
+  private doneFlush: Promise<void> | undefined;
 
   constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {}
 
@@ -114,6 +116,21 @@ export class JobQueue {
     }
   }
 
+  /**
+   * Finished jobs are marked done in batches: one statement for many. Handlers are idempotent, so a job
+   * whose mark was lost in a crash merely runs again and finds nothing left to do.
+   */
+  private markDone(id: number): Promise<void> {
+    this.doneIds.push(id);
+    this.doneFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const ids = this.doneIds;
+      this.doneIds = [];
+      this.doneFlush = undefined;
+      await this.db.prisma.job.updateMany({ where: { id: { in: ids } }, data: { status: 'done', lockedAt: null, lastError: null } });
+    });
+    return this.doneFlush;
+  }
+
   private async claim(limit: number): Promise<ClaimedJob[]> {
     return this.db.prisma.$queryRawUnsafe<ClaimedJob[]>(
       `UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
@@ -128,7 +145,7 @@ export class JobQueue {
     try {
       if (!handler) throw new JobError(`no handler for job kind ${job.kind}`, 'permanent');
       await handler(job.payload, { id: job.id, key: job.key, attempts: job.attempts, inDoubt: job.lastError === INTERRUPTED, log });
-      await this.db.prisma.job.update({ where: { id: job.id }, data: { status: 'done', lockedAt: null, lastError: null } });
+      await this.markDone(job.id);
     } catch (err) {
       const e = err instanceof JobError ? err : new JobError((err as Error)?.message ?? String(err), 'retry');
       const max = this.opts.maxAttempts ?? 10;

@@ -2,7 +2,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
-import { deliverPending, outboundRows } from './outbound.js';
+import { deliverOne, deliverPending, outboundRows } from './outbound.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
 // understood and answered by a durable 'process' job: one short transaction records what the bot decided
@@ -64,35 +64,48 @@ export async function recordInbound(deps: AppDeps, messages: InboundMessage[]): 
   await recorder.record(messages);
 }
 
+/** Lets one decision transaction run at a time: webhooks' inserts then wait for at most one of them. */
+class Gate {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 export function processHandler(deps: AppDeps) {
-  const { prisma } = deps.db;
+  const gate = new Gate();
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
-    const ev = await prisma.inboundEvent.findUnique({ where: { channel_eventId: { channel: payload.channel, eventId: payload.eventId } } });
-    if (!ev) return;
-    if (ev.status === 'pending') await decide(deps, ev.id, ev.body as unknown as InboundMessage, cause, ctx);
-    // Also reached when a crash interrupted the sending of an already decided answer.
-    await deliverPending(deps, cause, ctx);
+    const decided = await gate.run(() => decide(deps, payload, cause, ctx));
+    if (decided) {
+      for (const m of decided.outbound) await deliverOne(deps, m, decided.userId, ctx);
+    } else {
+      // Already decided: a redelivery, or a crash interrupted the sending of the answer.
+      await deliverPending(deps, cause, ctx);
+    }
   };
 }
 
-async function decide(deps: AppDeps, eventId: number, msg: InboundMessage, cause: string, ctx: JobContext): Promise<void> {
+interface ConversationRow { id: number; state: unknown; pausedUntil: Date | null; handoffStatus: string | null }
+
+async function decide(deps: AppDeps, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
   const { prisma } = deps.db;
-  await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     const now = deps.now();
-    const conv = await tx.conversation.upsert({
-      where: { channel_userId: { channel: msg.channel, userId: msg.userId } },
-      create: { channel: msg.channel, userId: msg.userId },
-      update: {},
-    });
-    // Two events of one user are decided one after the other, each seeing the state the previous one left.
-    if (deps.db.kind === 'postgres') await tx.$executeRaw`SELECT 1 FROM "Conversation" WHERE id = ${conv.id} FOR UPDATE`;
-    const claimed = await tx.inboundEvent.updateMany({ where: { id: eventId, status: 'pending' }, data: { status: 'processed' } });
-    if (claimed.count === 0) return; // already answered: a redelivery never gets a second reply
-    const current = deps.db.kind === 'postgres' ? await tx.conversation.findUniqueOrThrow({ where: { id: conv.id } }) : conv;
-    const result = await deps.bot.handle(msg, current, tx, now);
+    const claimed = await tx.$queryRaw<Array<{ body: unknown }>>`UPDATE "InboundEvent" SET status = 'processed'
+      WHERE channel = ${key.channel} AND "eventId" = ${key.eventId} AND status = 'pending' RETURNING body`;
+    if (claimed.length === 0) return null; // already answered: a redelivery never gets a second reply
+    const msg = claimed[0].body as InboundMessage;
+    // The upsert also locks the conversation row: two events of one user are decided one after the other.
+    const [conv] = await tx.$queryRaw<ConversationRow[]>`INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
+      VALUES (${msg.channel}, ${msg.userId}, '{}'::jsonb, now(), now())
+      ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
+      RETURNING id, state, "pausedUntil", "handoffStatus"`;
+    const result = await deps.bot.handle(msg, conv as never, tx, now);
     const u = result.understanding;
-    await tx.message.createMany({
+    const rows = await tx.message.createManyAndReturn({
       data: [
         {
           conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
@@ -113,5 +126,6 @@ async function decide(deps: AppDeps, eventId: number, msg: InboundMessage, cause
       },
     });
     ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
+    return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
   }, { timeout: 30_000, maxWait: 60_000 });
 }

@@ -43,10 +43,11 @@ export async function deliverPending(deps: AppDeps, cause: string, ctx: Delivery
   const pending = await deps.db.prisma.message.findMany({
     where: { cause, direction: 'out', deliveryStatus: 'pending' }, orderBy: { id: 'asc' }, include: { conversation: { select: { userId: true } } },
   });
-  for (const m of pending) await deliver(deps, m, m.conversation.userId, ctx, tag);
+  for (const m of pending) await deliverOne(deps, m, m.conversation.userId, ctx, tag);
 }
 
-async function deliver(deps: AppDeps, m: Message, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
+/** Sends one recorded outbound message and records the outcome. */
+export async function deliverOne(deps: AppDeps, m: Message, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const mark = (deliveryStatus: string, data: { platformMsgId?: string | null; deliveryError?: string } = {}) =>
     deps.db.prisma.message.update({ where: { id: m.id }, data: { deliveryStatus, ...data } });

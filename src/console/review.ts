@@ -1,0 +1,229 @@
+import { ANSWER_INTENTS } from '../bot/bot.js';
+import { z } from 'zod';
+import type { Message, Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { faqSchema } from '../kb/schemas.js';
+import { bumpKbVersion } from '../kb/snapshot.js';
+import { INTENTS } from '../nlu/data-files.js';
+import { clean, fold } from '../nlu/text.js';
+
+// "What the bot did not understand": inbound messages that fell to out_of_scope or below the confidence
+// threshold (and that no FAQ/procedure answered), grouped by wording, so officials can teach the bot a
+// phrasing once for every citizen who wrote it.
+
+const MAX_MESSAGES = 5000;
+const MERGE_JACCARD = 0.8;
+const MAX_FAQ_QUESTIONS = 30;
+/** Intents whose answer an FAQ overrides when it matches (mirrors ANSWER_INTENTS in src/bot/bot.ts). */
+const FAQ_OVERRIDABLE: ReadonlySet<string> = ANSWER_INTENTS;
+/** TrainingPhrase.intent for a phrasing taught to an FAQ only: outside INTENTS, so the classifier ignores it. */
+export const FAQ_PHRASE_INTENT = 'faq';
+
+// Words that carry politeness or grammar, not the question: "cho em hỏi ... ạ" groups with "... ?".
+const STOP_WORDS = new Set(('a ah ak ad admin oi nhe nha nhi vay the ha ho giup dum xin hoi cho toi minh em anh chi ban bot '
+  + 'la thi ma va voi cua duoc co khong ko k j gi nao sao roi di luon can muon').split(' '));
+
+export interface ReviewGroup {
+  key: string;
+  /** The most frequent wording (the latest among equals). */
+  sample: string;
+  count: number;
+  messageIds: number[];
+  lastAt: Date;
+  /** Distinct wordings, most frequent first (at most 20). */
+  texts: string[];
+  /** What the bot thought most of these meant. */
+  intent: string | null;
+}
+
+export class ReviewError extends Error {
+  constructor(readonly status: 400 | 404, readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** Folded, punctuation-free content words, sorted and unique: the wording's identity for grouping. */
+export function wordingTokens(text: string): string[] {
+  const words = fold(clean(text)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim().split(' ').filter(Boolean);
+  const content = words.filter((w) => !STOP_WORDS.has(w));
+  return [...new Set(content.length ? content : words)].sort();
+}
+
+function jaccard(a: string[], b: string[]): number {
+  const set = new Set(a);
+  const shared = b.filter((t) => set.has(t)).length;
+  return shared / (a.length + b.length - shared || 1);
+}
+
+/** Did the bot answer it anyway (an FAQ or an entry matched)? Then it was understood. */
+function answered(m: Pick<Message, 'entities'>): boolean {
+  const matched = (m.entities as { matched?: { type?: string | null } | null } | null)?.matched;
+  return Boolean(matched?.type);
+}
+
+export async function reviewGroups(prisma: PrismaClient, opts: { threshold: number; since?: Date; limit?: number }): Promise<ReviewGroup[]> {
+  const messages = await prisma.message.findMany({
+    where: {
+      direction: 'in', kind: 'text', reviewStatus: null, intent: { not: null },
+      OR: [{ intent: 'out_of_scope' }, { confidence: { lt: opts.threshold } }],
+      ...(opts.since ? { createdAt: { gte: opts.since } } : {}),
+    },
+    select: { id: true, text: true, intent: true, createdAt: true, entities: true },
+    orderBy: { createdAt: 'desc' },
+    take: MAX_MESSAGES,
+  });
+  const byKey = new Map<string, { tokens: string[]; items: typeof messages }>();
+  for (const m of messages) {
+    if (!m.text.trim() || answered(m)) continue;
+    const tokens = wordingTokens(m.text);
+    const key = tokens.join(' ');
+    const g = byKey.get(key) ?? { tokens, items: [] };
+    g.items.push(m);
+    byKey.set(key, g);
+  }
+  const merged = mergeSimilar([...byKey.values()]);
+  return merged.map(summarize)
+    .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime())
+    .slice(0, opts.limit ?? 200);
+}
+
+/** Joins groups whose words overlap by Jaccard >= 0.8 (union-find; sizes too far apart cannot reach it). */
+function mergeSimilar<T extends { tokens: string[]; items: unknown[] }>(groups: T[]): T[][] {
+  const parent = groups.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const order = groups.map((_, i) => i).sort((a, b) => groups[a].tokens.length - groups[b].tokens.length);
+  for (let x = 0; x < order.length; x++) {
+    const a = groups[order[x]];
+    for (let y = x + 1; y < order.length; y++) {
+      const b = groups[order[y]];
+      if (a.tokens.length < MERGE_JACCARD * b.tokens.length) break;
+      if (jaccard(a.tokens, b.tokens) >= MERGE_JACCARD) parent[find(order[y])] = find(order[x]);
+    }
+  }
+  const out = new Map<number, T[]>();
+  groups.forEach((g, i) => out.set(find(i), [...(out.get(find(i)) ?? []), g]));
+  return [...out.values()];
+}
+
+function summarize(parts: Array<{ tokens: string[]; items: Array<{ id: number; text: string; intent: string | null; createdAt: Date }> }>): ReviewGroup {
+  const items = parts.flatMap((p) => p.items);
+  const biggest = parts.reduce((a, b) => (b.items.length > a.items.length ? b : a));
+  const texts = rank(items.map((m) => m.text.trim()));
+  return {
+    key: biggest.tokens.join(' '),
+    sample: texts[0],
+    count: items.length,
+    messageIds: items.map((m) => m.id).sort((a, b) => a - b),
+    lastAt: new Date(Math.max(...items.map((m) => m.createdAt.getTime()))),
+    texts: texts.slice(0, 20),
+    intent: rank(items.map((m) => m.intent ?? ''))[0] || null,
+  };
+}
+
+/** Distinct values, most frequent first; ties keep first-seen order (messages come newest first). */
+function rank(values: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
+}
+
+export const messageIdsSchema = z.array(z.number().int().positive()).min(1).max(1000);
+export const attachTargetSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('intent'), intent: z.enum(INTENTS) }),
+  z.object({ type: z.enum(['faq', 'procedure', 'model']), id: z.number().int().positive() }),
+]);
+export type AttachTarget = z.infer<typeof attachTargetSchema>;
+
+async function groupMessages(db: Prisma.TransactionClient, messageIds: number[]) {
+  const ids = [...new Set(messageIds)];
+  const found = await db.message.findMany({ where: { id: { in: ids }, direction: 'in' }, select: { id: true, text: true, intent: true } });
+  const missing = ids.filter((id) => !found.some((m) => m.id === id));
+  if (missing.length) throw new ReviewError(404, 'messageIds', `Không tìm thấy tin nhắn của người dân: ${missing.slice(0, 20).join(', ')}`);
+  return { ids, texts: rank(found.map((m) => m.text.trim().slice(0, 300)).filter(Boolean)), intents: rank(found.map((m) => m.intent ?? '')) };
+}
+
+/**
+ * The intent a phrasing is taught as. Procedures and models: their lookup intents, so the classifier and
+ * the entry's own index both learn it. FAQs: an FAQ that matches overrides the answer intents (see
+ * FAQ_OVERRIDABLE), so when the bot already read these as one of those the classifier is left alone and only
+ * the FAQ's index learns the phrasing; when it read them as an action (feedback, hand-off...) the phrasing
+ * is taught as 'help' to pull it away from that action, and the FAQ then answers it.
+ */
+export function phraseIntent(target: AttachTarget, botIntents: string[]): string {
+  if (target.type === 'intent') return target.intent;
+  if (target.type === 'procedure') return 'procedure_lookup';
+  if (target.type === 'model') return 'model_info';
+  const usual = botIntents.find(Boolean);
+  return !usual || FAQ_OVERRIDABLE.has(usual) ? FAQ_PHRASE_INTENT : 'help';
+}
+
+async function ensureTarget(db: Prisma.TransactionClient, target: AttachTarget): Promise<string> {
+  if (target.type === 'intent') return target.intent;
+  const row = target.type === 'faq' ? await db.faq.findUnique({ where: { id: target.id }, select: { questions: true } })
+    : target.type === 'procedure' ? await db.procedure.findUnique({ where: { id: target.id }, select: { name: true } })
+      : await db.reformModel.findUnique({ where: { id: target.id }, select: { name: true } });
+  if (!row) throw new ReviewError(404, 'target.id', 'Không tìm thấy mục cần gắn (có thể đã bị xoá).');
+  return 'name' in row ? row.name : row.questions[0] ?? '';
+}
+
+/** Teaches the bot a group's wordings as phrasings of an intent or an entry; the bot retrains on the KB bump. */
+export async function attachGroup(prisma: PrismaClient, messageIds: number[], target: AttachTarget, actor: string | null) {
+  return prisma.$transaction(async (tx) => {
+    const group = await groupMessages(tx, messageIds);
+    const label = await ensureTarget(tx, target);
+    const intent = phraseIntent(target, group.intents);
+    const targetType = target.type === 'intent' ? null : target.type;
+    const targetId = target.type === 'intent' ? null : target.id;
+    await tx.trainingPhrase.createMany({
+      data: group.texts.map((text) => ({ text, intent, targetType, targetId, createdBy: actor })),
+      skipDuplicates: true,
+    });
+    await tx.trainingPhrase.updateMany({ where: { intent, text: { in: group.texts } }, data: { targetType, targetId } });
+    await tx.message.updateMany({ where: { id: { in: group.ids } }, data: { reviewStatus: 'attached' } });
+    await tx.auditLog.create({
+      data: { actor, action: 'review.attach', entityType: targetType ?? 'intent', entityId: String(targetId ?? intent),
+        detail: { intent, target: label, messages: group.ids.length, phrases: group.texts } },
+    });
+    await bumpKbVersion(tx);
+    return { intent, phrases: group.texts.length, messages: group.ids.length };
+  });
+}
+
+/** A new FAQ whose questions are the group's wordings. */
+export async function createFaqFromGroup(prisma: PrismaClient, messageIds: number[], answer: string, actor: string | null) {
+  return prisma.$transaction(async (tx) => {
+    const group = await groupMessages(tx, messageIds);
+    const seen = new Set<string>();
+    const questions = group.texts.filter((t) => {
+      const k = wordingTokens(t).join(' ');
+      return seen.has(k) ? false : (seen.add(k), true);
+    }).slice(0, MAX_FAQ_QUESTIONS);
+    const parsed = faqSchema.safeParse({ questions, answer }, { error: z.locales.vi().localeError });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ReviewError(400, issue.path.map(String).join('.') || 'answer', issue.message);
+    }
+    const faq = await tx.faq.create({ data: { ...parsed.data, buttons: parsed.data.buttons as Prisma.InputJsonValue } });
+    await tx.revision.create({
+      data: { entityType: 'faq', entityId: faq.id, version: faq.version, action: 'create',
+        data: JSON.parse(JSON.stringify(faq)) as Prisma.InputJsonValue, changedBy: actor },
+    });
+    await tx.message.updateMany({ where: { id: { in: group.ids } }, data: { reviewStatus: 'attached' } });
+    await tx.auditLog.create({
+      data: { actor, action: 'review.faq', entityType: 'faq', entityId: String(faq.id), detail: { messages: group.ids.length, questions } },
+    });
+    await bumpKbVersion(tx);
+    return faq;
+  });
+}
+
+/** Marks a group as seen and not worth teaching (greetings in other languages, spam...). */
+export async function dismissGroup(prisma: PrismaClient, messageIds: number[], actor: string | null) {
+  return prisma.$transaction(async (tx) => {
+    const group = await groupMessages(tx, messageIds);
+    await tx.message.updateMany({ where: { id: { in: group.ids } }, data: { reviewStatus: 'dismissed' } });
+    await tx.auditLog.create({
+      data: { actor, action: 'review.dismiss', entityType: 'message', entityId: null, detail: { messages: group.ids.length, sample: group.texts.slice(0, 5) } },
+    });
+    return { messages: group.ids.length };
+  });
+}
