@@ -19,7 +19,8 @@ const nlu = new Nlu(loadNluData(), {
   phrases: [],
 }, DEFAULT_NLU_OPTIONS);
 const built = performance.now() - started;
-const report = evaluate(nlu, loadDevSet());
+const heldout = process.argv.includes('--heldout');
+const report = evaluate(nlu, loadDevSet(heldout ? path.join(import.meta.dirname, '../test/nlu/heldout') : undefined));
 const { errors, ...figures } = report;
 if (process.argv.includes('--errors')) for (const e of errors) console.log(`${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
 console.log(JSON.stringify({ ...figures, buildMs: Math.round(built) }, null, 2));

@@ -34,6 +34,17 @@ describe('understanding on the development set', () => {
     expect(figures.dossierCodeExact).toBe(1);
   });
 
+  it('holds up on the blind held-out set written without seeing the training data (figures printed)', () => {
+    const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/heldout')));
+    console.log('NLU held-out evaluation', JSON.stringify(figures, null, 2));
+    expect(figures.lines).toBeGreaterThanOrEqual(200);
+    expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.93);
+    expect(figures.procedureTop1).toBeGreaterThanOrEqual(0.9);
+    expect(figures.aspectAccuracy).toBeGreaterThanOrEqual(0.88);
+    expect(figures.oosF1).toBeGreaterThanOrEqual(0.85);
+    expect(errors.length).toBeLessThan(figures.lines);
+  });
+
   it('has a third of lines without diacritics and a fifth with typos', () => {
     const lines = loadDevSet();
     expect(lines.filter((l) => l.tags.includes('no_diacritics')).length / lines.length).toBeGreaterThanOrEqual(1 / 3);
