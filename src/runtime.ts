@@ -13,6 +13,7 @@ import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { processHandler } from './pipeline/inbound.js';
 import { sendHandler } from './pipeline/outbound.js';
+import { startEscalation } from './services/routes.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -35,9 +36,11 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     queue.register('send', sendHandler(deps));
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
+    const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};
     return {
       deps,
       async close() {
+        stopEscalation();
         kb.stop();
         await queue.stop();
         await db.close();

@@ -32,6 +32,12 @@ const done = (turn: Turn, text: string, buttons = MENU_BUTTONS.slice(0, 3)): Out
 const ask = (turn: Turn, awaiting: Outcome['state']['awaiting'], text: string, draft: Record<string, unknown>, buttons?: Outcome['replies'][0]['buttons']): Outcome =>
   ({ replies: [reply(text, buttons)], state: { ...turn.state, awaiting, draft } });
 
+/** Where the platform has a form for it (Zalo request_user_info), let the citizen share name/phone/address in one tap. */
+function withUserInfoForm(o: Outcome): Outcome {
+  o.replies[0].requestUserInfo = { title: 'Chia sẻ thông tin liên hệ', subtitle: 'Để cán bộ gọi điện hẹn lịch phục vụ tại nhà' };
+  return o;
+}
+
 export function startFeedback(turn: Turn): Outcome {
   return ask(turn, 'feedback_content', 'Dạ, anh/chị vui lòng nêu nội dung phản ánh, kiến nghị (sự việc, thời gian, địa điểm). Anh/chị có thể gửi kèm hình ảnh hoặc vị trí ạ.', {});
 }
@@ -121,7 +127,7 @@ export async function continueFlow(turn: Turn): Promise<Outcome> {
     case 'home_name':
       if (text.length < 2) return ask(turn, 'home_name', 'Dạ, anh/chị cho em xin họ và tên ạ.', draft);
       draft.name = text.slice(0, 200);
-      return ask(turn, 'home_phone', 'Dạ, anh/chị cho em xin số điện thoại để cán bộ liên hệ hẹn lịch ạ.', draft);
+      return withUserInfoForm(ask(turn, 'home_phone', 'Dạ, anh/chị cho em xin số điện thoại để cán bộ liên hệ hẹn lịch ạ (nhắn số hoặc bấm chia sẻ thông tin).', draft));
     case 'home_phone': {
       const phone = (msg.userInfo?.phone ?? text).replace(/[\s.]/g, '');
       if (!/^(\+?84|0)\d{9,10}$/.test(phone)) return ask(turn, 'home_phone', 'Dạ, số điện thoại chưa đúng (ví dụ: 0912345678). Anh/chị nhắn lại giúp em ạ.', draft);

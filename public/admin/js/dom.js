@@ -30,6 +30,13 @@ const NAV = [
   { href: 'models.html', label: 'Mô hình cải cách' },
   { href: 'offices.html', label: 'Cơ quan, liên hệ' },
   { href: 'try.html', label: 'Thử câu hỏi' },
+  { href: 'review.html', label: 'Câu hỏi bot chưa hiểu' },
+  { href: 'imports.html', label: 'Nhập, xuất dữ liệu' },
+  { href: 'dashboard.html', label: 'Thống kê' },
+  { href: 'handoffs.html', label: 'Hộp thư cán bộ' },
+  { href: 'tickets.html', label: 'Phản ánh, kiến nghị' },
+  { href: 'home-services.html', label: 'Phục vụ tại nhà' },
+  { href: 'ratings.html', label: 'Đánh giá hài lòng' },
   { href: 'audit.html', label: 'Nhật ký thay đổi', roles: ['admin', 'editor', 'viewer'] },
   { href: 'users.html', label: 'Tài khoản, khoá API', roles: ['admin'] },
 ];

@@ -11,6 +11,14 @@ const TYPES = {
   office: { label: 'Cơ quan', page: 'offices.html' },
 };
 
+const INTENTS = {
+  greeting: 'Chào hỏi', goodbye_thanks: 'Cảm ơn, tạm biệt', help: 'Cần hướng dẫn', procedure_lookup: 'Hỏi về thủ tục',
+  dossier_status: 'Tra cứu hồ sơ', model_info: 'Hỏi về mô hình cải cách', feedback: 'Phản ánh, kiến nghị', rating: 'Đánh giá',
+  contact_info: 'Hỏi thông tin liên hệ', human_handoff: 'Muốn gặp cán bộ', home_service: 'Hỗ trợ tại nhà',
+  subscribe: 'Đăng ký nhận thông báo', out_of_scope: 'Bot không hiểu',
+};
+const intentName = (intent) => (INTENTS[intent] ? `${INTENTS[intent]} (${intent})` : intent);
+
 function matchedView(matched) {
   if (!matched || !matched.type) return el('span', { className: 'muted', text: 'Không khớp mục nào trong dữ liệu' });
   const type = TYPES[matched.type] || { label: matched.type, page: null };
@@ -32,7 +40,7 @@ function resultView(text, result) {
   return el('article', { className: 'card try-result' },
     el('header', {}, el('strong', { text: `“${text}”` }), el('span', { className: 'muted', text: ` · ${formatDate(new Date().toISOString())}` })),
     el('dl', { className: 'facts' },
-      el('dt', { text: 'Ý định' }), el('dd', { className: 'intent', text: u ? u.intent : '(không phân tích: đang trong một bước hội thoại)' }),
+      el('dt', { text: 'Ý định' }), el('dd', { className: 'intent', text: u ? intentName(u.intent) : '(không phân tích: đang trong một bước hội thoại)' }),
       el('dt', { text: 'Độ tin cậy' }), el('dd', { className: 'confidence', text: u ? `${Math.round(u.confidence * 100)}%` : '' }),
       el('dt', { text: 'Thông tin nhận ra' }), el('dd', { text: entities.length ? entities.map(([k, v]) => `${k}: ${v}`).join('; ') : 'không có' }),
       el('dt', { text: 'Mục khớp' }), el('dd', { className: 'matched' }, matchedView(result.matched))),

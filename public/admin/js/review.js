@@ -1,0 +1,183 @@
+import { api, canWrite } from './api.js';
+import { clear, el, errorMessage, formatDate, notify, run, startPage } from './dom.js';
+
+// "Câu hỏi bot chưa hiểu": citizens' messages that fell to out_of_scope or below the confidence threshold,
+// grouped by wording. Each group can be taught to the bot (as phrasings of an intent, an FAQ, a procedure or a
+// reform model), turned into a new FAQ, or dismissed. Every text comes from citizens: textContent only.
+
+const INTENTS = {
+  greeting: 'Chào hỏi', goodbye_thanks: 'Cảm ơn, tạm biệt', help: 'Cần hướng dẫn', procedure_lookup: 'Hỏi về thủ tục',
+  dossier_status: 'Tra cứu hồ sơ', model_info: 'Hỏi về mô hình cải cách', feedback: 'Phản ánh, kiến nghị', rating: 'Đánh giá',
+  contact_info: 'Hỏi thông tin liên hệ', human_handoff: 'Muốn gặp cán bộ', home_service: 'Hỗ trợ tại nhà',
+  subscribe: 'Đăng ký nhận thông báo', out_of_scope: 'Bot không hiểu',
+};
+const intentName = (intent) => (INTENTS[intent] ? `${INTENTS[intent]} (${intent})` : intent);
+
+const TARGETS = {
+  faq: { label: 'Câu hỏi thường gặp', path: 'faqs', page: 'index.html', name: (row) => row.questions[0] || `Câu hỏi ${row.id}` },
+  procedure: { label: 'Thủ tục', path: 'procedures', page: 'procedures.html', name: (row) => row.name },
+  model: { label: 'Mô hình cải cách', path: 'models', page: 'models.html', name: (row) => row.name },
+};
+
+let uid = 0;
+const nextId = (prefix) => `${prefix}-${++uid}`;
+
+run(async () => {
+  const { me, main } = await startPage('review.html', 'Câu hỏi bot chưa hiểu');
+  const writer = canWrite(me);
+  const initial = new URLSearchParams(location.search).get('threshold');
+  const threshold = el('input', {
+    type: 'number', id: 'threshold', name: 'threshold', min: 0, max: 1, step: 0.01, inputmode: 'decimal',
+    value: initial ?? '', 'aria-describedby': 'threshold-hint',
+  });
+  const summary = el('p', { className: 'muted', id: 'review-summary', 'aria-live': 'polite' });
+  const list = el('ul', { className: 'review-list', 'aria-label': 'Các nhóm câu hỏi' });
+  main.append(
+    el('p', { className: 'lead muted', text: 'Tin nhắn người dân gửi mà bot không hiểu hoặc hiểu chưa chắc chắn, gộp theo cách viết giống nhau. '
+      + 'Gắn mỗi nhóm vào một mục có sẵn để bot hiểu cách hỏi đó, tạo câu hỏi thường gặp mới, hoặc bỏ qua.' }),
+    el('form', { className: 'toolbar inline-field', on: { submit: (e) => { e.preventDefault(); load().catch(fail); } } },
+      el('label', { for: 'threshold', text: 'Ngưỡng độ tin cậy' }), threshold,
+      el('button', { type: 'submit', text: 'Xem lại' }),
+      el('small', { id: 'threshold-hint', className: 'muted', text: 'Từ 0 đến 1: tin nhắn bot hiểu với độ tin cậy dưới ngưỡng này cũng được liệt kê.' })),
+    summary, list);
+  if (!writer) main.insertBefore(el('p', { className: 'notice', text: 'Tài khoản của anh/chị chỉ được xem danh sách này.' }), summary);
+
+  function fail(err) { notify(errorMessage(err), 'error'); }
+
+  async function load() {
+    const params = new URLSearchParams();
+    const value = threshold.value.trim();
+    if (value !== '') params.set('threshold', value);
+    history.replaceState(null, '', params.toString() ? `?${params}` : location.pathname);
+    const data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
+    threshold.value = String(data.threshold);
+    const total = data.groups.reduce((n, g) => n + g.count, 0);
+    summary.textContent = data.groups.length
+      ? `${data.groups.length} nhóm, ${total} tin nhắn (ngưỡng ${Math.round(data.threshold * 100)}%).`
+      : '';
+    clear(list).append(...data.groups.map(groupView));
+    if (!data.groups.length) list.append(el('li', { className: 'card muted', text: 'Không còn tin nhắn nào bot chưa hiểu. Tốt lắm!' }));
+  }
+
+  /** Runs an action on a group; on success the group leaves the list. */
+  async function act(item, path, body, message) {
+    const buttons = [...item.querySelectorAll('button')];
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      const result = await api('POST', path, body);
+      notify(message(result));
+      item.remove();
+      if (!list.children.length) await load();
+      return true;
+    } catch (err) {
+      fail(err);
+      return false;
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  function groupView(group) {
+    const item = el('li', { className: 'card review-group', dataset: { key: group.key } });
+    const panel = el('div', { className: 'review-panel', hidden: true });
+    const ids = group.messageIds;
+    let openKind = null;
+    const show = (kind, build) => {
+      if (openKind === kind && !panel.hidden) { panel.hidden = true; openKind = null; return; }
+      openKind = kind;
+      clear(panel).hidden = false;
+      panel.append(build());
+      panel.querySelector('input, select, textarea')?.focus({ preventScroll: true });
+    };
+    const others = group.texts.filter((t) => t !== group.sample);
+    item.append(
+      el('p', { className: 'review-sample' }, el('strong', { text: group.sample })),
+      el('p', { className: 'review-meta muted' },
+        el('span', { className: 'review-count', text: `${group.count} lần` }),
+        el('span', { className: 'review-last', text: `gần nhất ${formatDate(group.lastAt)}` }),
+        group.intent && el('span', { text: `bot đoán: ${intentName(group.intent)}` })),
+      others.length > 0 && el('details', {},
+        el('summary', { text: `Các cách viết khác (${others.length})` }),
+        el('ul', { className: 'review-texts' }, others.map((t) => el('li', { text: t })))),
+      writer && el('div', { className: 'actions' },
+        el('button', { type: 'button', text: 'Gắn vào ý định', on: { click: () => show('intent', intentForm) } }),
+        el('button', { type: 'button', text: 'Gắn vào mục có sẵn', on: { click: () => show('target', targetForm) } }),
+        el('button', { type: 'button', className: 'primary', text: 'Tạo FAQ mới', on: { click: () => show('faq', faqForm) } }),
+        el('button', { type: 'button', className: 'danger', text: 'Bỏ qua', on: { click: dismiss } })),
+      panel);
+
+    function intentForm() {
+      const id = nextId('intent');
+      const select = el('select', { id, name: 'intent', required: true },
+        Object.entries(INTENTS).map(([value, label]) => el('option', { value, text: `${label} (${value})`, selected: value === group.intent || undefined })));
+      return el('form', { className: 'form', on: { submit: (e) => {
+        e.preventDefault();
+        act(item, '/api/review/attach', { messageIds: ids, target: { type: 'intent', intent: select.value } },
+          (r) => `Đã dạy bot ${r.phrases} cách hỏi cho ý định "${INTENTS[select.value] || select.value}".`);
+      } } },
+      el('div', { className: 'field' }, el('label', { for: id, text: 'Những câu này có ý định là' }), select),
+      el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Gắn vào ý định này' })));
+    }
+
+    function targetForm() {
+      const typeId = nextId('target-type');
+      const qId = nextId('target-q');
+      const type = el('select', { id: typeId, name: 'targetType', 'aria-label': 'Loại mục' },
+        Object.entries(TARGETS).map(([value, t]) => el('option', { value, text: t.label })));
+      const q = el('input', { type: 'search', id: qId, name: 'targetQuery', placeholder: 'Tìm theo tên, có dấu hoặc không dấu…', 'aria-label': 'Tìm mục' });
+      const results = el('ul', { className: 'target-results', 'aria-live': 'polite' });
+      let seq = 0;
+      async function search() {
+        const mine = ++seq;
+        const target = TARGETS[type.value];
+        const params = new URLSearchParams({ pageSize: '8' });
+        if (q.value.trim()) params.set('q', q.value.trim());
+        try {
+          const data = await api('GET', `/api/${target.path}?${params}`);
+          if (mine !== seq) return;
+          clear(results).append(...data.items.map((row) => el('li', {},
+            el('span', {}, el('a', { href: `${target.page}#id=${row.id}`, target: '_blank', rel: 'noopener', text: target.name(row) })),
+            el('button', { type: 'button', text: 'Gắn vào đây', dataset: { id: row.id }, on: { click: () => {
+              act(item, '/api/review/attach', { messageIds: ids, target: { type: type.value, id: row.id } },
+                (r) => `Đã dạy bot ${r.phrases} cách hỏi cho ${target.label.toLowerCase()} "${target.name(row)}".`);
+            } } }))));
+          if (!data.items.length) results.append(el('li', { className: 'muted', text: 'Không tìm thấy mục nào.' }));
+        } catch (err) { fail(err); }
+      }
+      let timer;
+      q.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 250); });
+      type.addEventListener('change', search);
+      search();
+      return el('form', { className: 'form', on: { submit: (e) => { e.preventDefault(); clearTimeout(timer); search(); } } },
+        el('label', { for: qId, text: 'Gắn những câu này vào' }),
+        el('div', { className: 'search-row' }, type, q, el('button', { type: 'submit', text: 'Tìm' })),
+        results);
+    }
+
+    function faqForm() {
+      const id = nextId('answer');
+      const answer = el('textarea', { id, name: 'answer', rows: 5, required: true, maxlength: 2000,
+        placeholder: 'Câu trả lời bot sẽ gửi cho người dân' });
+      const error = el('span', { className: 'field-error', hidden: true });
+      return el('form', { className: 'form', on: { submit: async (e) => {
+        e.preventDefault();
+        error.hidden = true;
+        if (!answer.value.trim()) { error.textContent = 'Vui lòng nhập câu trả lời.'; error.hidden = false; return; }
+        await act(item, '/api/review/faq', { messageIds: ids, answer: answer.value.trim() },
+          (faq) => `Đã tạo câu hỏi thường gặp mới (mã số ${faq.id}). Bot trả lời câu này ngay.`);
+      } } },
+      el('p', { className: 'muted', text: `Câu hỏi mới gồm ${group.texts.length} cách viết ở trên; anh/chị có thể sửa thêm ở trang Câu hỏi thường gặp.` }),
+      el('div', { className: 'field' }, el('label', { for: id, text: 'Câu trả lời *' }), answer, error),
+      el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Lưu câu hỏi mới' })));
+    }
+
+    function dismiss() {
+      if (!confirm(`Bỏ qua ${group.count} tin nhắn "${group.sample.slice(0, 80)}"? Bot sẽ không học từ các tin này.`)) return;
+      act(item, '/api/review/dismiss', { messageIds: ids }, (r) => `Đã bỏ qua ${r.messages} tin nhắn.`);
+    }
+
+    return item;
+  }
+
+  await load();
+});
