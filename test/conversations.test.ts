@@ -136,6 +136,13 @@ describe('conversations over Zalo', () => {
     expect(await s.runtime.deps.db.prisma.subscription.count({ where: { userId: sub.user } })).toBe(1);
   });
 
+  it('shows what it can do on help and says goodbye politely', async () => {
+    const help = await askZalo('bot làm được gì vậy');
+    expect(help.text).toContain('anh/chị có thể hỏi em');
+    expect(help.buttons.length).toBe(5);
+    expect((await askZalo('cảm ơn ad nhiều nha')).text).toContain('cảm ơn anh/chị đã liên hệ');
+  });
+
   it('answers politely out of scope without inventing', async () => {
     const r = await askZalo('tối nay ai đá bóng');
     expect(r.text).toContain('ngoài phạm vi');
