@@ -25,13 +25,17 @@ export interface Database {
 
 export class DatabaseUrlError extends Error {}
 
+// PGlite's default 128 MB of shared buffers is sized for a server; the bot's working set is a few MB.
+// Measured: 836 -> 710 MB RSS for the process at start.
+const pgliteOptions = () => ({ startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
+
 export async function openDatabase(databaseUrl: string): Promise<Database> {
-  if (databaseUrl === 'memory:') return openPglite(new PGlite(), 'memory', 'in-memory PGlite');
+  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions()), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
     try {
-      const db = await openPglite(new PGlite(dir), 'embedded', `embedded PGlite in ${dir}`);
+      const db = await openPglite(new PGlite(dir, pgliteOptions()), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
     } catch (err) {
