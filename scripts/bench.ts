@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -22,6 +22,7 @@ const RATE_DURATION_S = 15;
 const MAX_DURATION_S = 10;
 const MAX_CONNECTIONS = 20;
 const REPLY_WAIT_MS = 30_000;
+const DRAIN_MS = 90_000;
 
 const QUESTIONS = [
   'Thủ tục đăng ký khai sinh cần những giấy tờ gì?',
@@ -88,6 +89,7 @@ function percentile(sorted: number[], p: number): number | null {
 
 const round = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
 
+/** users: the users whose event was acknowledged with 200. */
 interface RunResult { result: autocannon.Result; users: string[] }
 
 /** Fires signed user_send_text events; every request has a unique msg_id and a unique user id. */
@@ -105,7 +107,7 @@ async function fireEvents(url: string, tag: string, opts: { overallRate?: number
     timeout: 10,
     requests: [{
       method: 'POST',
-      setupRequest: (req) => {
+      setupRequest: (req, context) => {
         const i = n++;
         const userId = `${tag}${String(i).padStart(7, '0')}`;
         const timestamp = String(Date.now());
@@ -114,12 +116,17 @@ async function fireEvents(url: string, tag: string, opts: { overallRate?: number
           sender: { id: userId }, recipient: { id: OA_ID },
           message: { msg_id: `msg-${userId}`, text: QUESTIONS[i % QUESTIONS.length] },
         });
-        users.push(userId);
+        (context as { userId?: string }).userId = userId;
         sendTimes.set(userId, Date.now());
         return {
           ...req, method: 'POST', body,
           headers: { 'content-type': 'application/json', 'x-zevent-signature': signZaloBody(body, APP_ID, timestamp, OA_SECRET) },
         };
+      },
+      // One request at a time per connection, so the connection's context names the user of this response.
+      onResponse: (status, _body, context) => {
+        const userId = (context as { userId?: string }).userId;
+        if (status === 200 && userId) users.push(userId); // only acknowledged events are owed a reply
       },
     }],
   });
@@ -127,15 +134,16 @@ async function fireEvents(url: string, tag: string, opts: { overallRate?: number
   return { result, users };
 }
 
-async function waitReplies(fake: FakeZalo, users: string[], timeoutMs: number): Promise<void> {
+async function waitReplies(fake: FakeZalo, users: string[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const wanted = new Set(users);
   while (Date.now() < deadline) {
     const got = new Set(fake.sent.filter((s) => wanted.has(s.userId)).map((s) => s.userId));
-    if (got.size >= wanted.size) return;
+    if (got.size >= wanted.size) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   err(`not every reply arrived within ${timeoutMs} ms`);
+  return false;
 }
 
 function e2e(fake: FakeZalo, users: string[], sendTimes: Map<string, number>) {
@@ -191,6 +199,8 @@ async function main() {
       ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
       ZALO_ACCESS_TOKEN: 'bench-access-0', ZALO_REFRESH_TOKEN: 'bench-refresh-0',
       ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
+      // Tuning knobs can be passed through to compare settings (e.g. WORKER_CONCURRENCY=2 npm run bench).
+      ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
     };
     err('starting the server');
     server = spawnNode(['--import', 'tsx', 'src/main.ts'], env, 'server');
@@ -205,7 +215,10 @@ async function main() {
 
     err(`fixed-rate run: ${RATE}/s for ${RATE_DURATION_S} s`);
     const rateRun = await fireEvents(url, 'r', { overallRate: RATE, connections: 10, duration: RATE_DURATION_S, amount: RATE * RATE_DURATION_S }, sendTimes);
-    await waitReplies(fake, rateRun.users, REPLY_WAIT_MS);
+    const rateDone = await waitReplies(fake, rateRun.users, REPLY_WAIT_MS);
+    const rateRepliedIn30s = e2e(fake, rateRun.users, sendTimes).replied;
+    // Let the backlog drain so the unbounded run measures the server, not the rate run's leftovers.
+    if (!rateDone) { err('draining the backlog before the unbounded run'); await waitReplies(fake, rateRun.users, DRAIN_MS); }
     const rateE2e = e2e(fake, rateRun.users, sendTimes);
 
     err(`unbounded run: ${MAX_CONNECTIONS} connections for ${MAX_DURATION_S} s`);
@@ -220,7 +233,7 @@ async function main() {
       ackP99Ms: maxRun.result.latency.p99,
       acceptedPerSec: round(acceptedPerSec),
       baselinePerSec: round(baselinePerSec),
-      ratio: round(acceptedPerSec / baselinePerSec),
+      ratio: Math.round((acceptedPerSec / baselinePerSec) * 10_000) / 10_000,
       e2eP50Ms: maxE2e.p50,
       e2eP99Ms: maxE2e.p99,
       sent,
@@ -231,9 +244,11 @@ async function main() {
       rateRun: {
         rate: RATE, durationS: RATE_DURATION_S, sent: rateRun.result.requests.sent, accepted: rateRun.result['2xx'],
         ackP50Ms: rateRun.result.latency.p50, ackP99Ms: rateRun.result.latency.p99,
-        e2eP50Ms: rateE2e.p50, e2eP99Ms: rateE2e.p99, replied: rateE2e.replied, duplicates: rateE2e.duplicates,
+        e2eP50Ms: rateE2e.p50, e2eP99Ms: rateE2e.p99, repliedWithin30s: rateRepliedIn30s, replied: rateE2e.replied, duplicates: rateE2e.duplicates,
+        errors: rateRun.result.errors, timeouts: rateRun.result.timeouts,
       },
-      unboundedRun: { connections: MAX_CONNECTIONS, durationS: MAX_DURATION_S, sent: maxRun.result.requests.sent, replied: maxE2e.replied },
+      unboundedRun: { connections: MAX_CONNECTIONS, durationS: MAX_DURATION_S, sent: maxRun.result.requests.sent, accepted: maxRun.result['2xx'], replied: maxE2e.replied, errors: maxRun.result.errors, timeouts: maxRun.result.timeouts },
+      cpus: availableParallelism(),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {

@@ -92,6 +92,15 @@ async function record(tx: Prisma.TransactionClient, spec: EntitySpec, row: Row, 
   });
 }
 
+/** Entries loaded by the seed or an import have no history yet: their first edit keeps the original restorable. */
+async function ensureBaseline(tx: Prisma.TransactionClient, spec: EntitySpec, before: Row): Promise<void> {
+  if (await tx.revision.count({ where: { entityType: spec.type, entityId: before.id } })) return;
+  await tx.revision.create({
+    data: { entityType: spec.type, entityId: before.id, version: before.version, action: 'create', data: toJson(before),
+      changedBy: null, createdAt: before.createdAt instanceof Date ? before.createdAt : undefined },
+  });
+}
+
 async function assertUnique(spec: EntitySpec, t: Table, data: Record<string, unknown>, id?: number): Promise<void> {
   for (const field of spec.unique) {
     if (data[field] == null) continue;
@@ -167,7 +176,7 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
     const parsed = parseBody(spec.schema.partial(), req.body, res);
     if (!parsed) return;
     // .partial() still fills defaults; only the fields the client sent change.
-    const body = req.body as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
     const data = Object.fromEntries(Object.entries(parsed).filter(([k]) => Object.hasOwn(body, k)));
     if (Object.keys(data).length === 0) return void res.status(400).json({ error: 'invalid', issues: [{ path: '', message: TEXT.empty }] });
     const expected = Number.isInteger(body.version) ? (body.version as number) : undefined;
@@ -178,6 +187,7 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
       if (!before) return null;
       if (expected !== undefined && expected !== before.version) throw new HttpError(409, { error: TEXT.conflict, version: before.version });
       await assertUnique(spec, table, data, id);
+      await ensureBaseline(tx, spec, before);
       const row = await table.update({ where: { id, version: before.version }, data: { ...data, version: before.version + 1 } });
       await record(tx, spec, row, 'update', actor, row.version, { changed: changedFields(spec, before, row) });
       return row;
@@ -192,6 +202,7 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
       const table = spec.table(tx);
       const row = await table.findUnique({ where: { id } });
       if (!row) return null;
+      await ensureBaseline(tx, spec, row);
       await table.delete({ where: { id } });
       await record(tx, spec, row, 'delete', actor, row.version + 1, {});
       return row;

@@ -30,6 +30,7 @@ describe.skipIf(!hasChromium)('console pages in Chromium', () => {
   async function signIn(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'vi-VN' });
     const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${app.url}/admin/`);
@@ -46,13 +47,13 @@ describe.skipIf(!hasChromium)('console pages in Chromium', () => {
     const page = await signIn('editor');
     await page.fill('input[name=q]', 'thu bay co lam viec');
     await page.click('.search button');
-    await page.waitForFunction(() => document.querySelectorAll('.items .item').length === 1);
-    await page.click('.items .item');
+    const item = page.locator('.items .item', { hasText: 'Thứ Bảy có làm việc không?' });
+    await item.click();
+    const id = Number(await item.getAttribute('data-id'));
     const answer = page.locator('#f-answer');
     await answer.fill('Dạ, sáng thứ Bảy phường làm việc từ 7:30 đến 11:30 (đã cập nhật).');
     await page.click('.editor button[type=submit]');
     await page.locator('#notice').filter({ hasText: 'Đã lưu' }).waitFor();
-    const id = Number(await page.locator('.items .item').first().getAttribute('data-id'));
     expect(app.kb.snapshot.faqs.find((f) => f.id === id)?.answer).toContain('(đã cập nhật)');
 
     await page.click('text=Thử với bot');
@@ -106,10 +107,10 @@ describe.skipIf(!hasChromium)('console pages in Chromium', () => {
     await page.fill('#new-username', 'can.bo.moi');
     await page.fill('#new-password', 'mat-khau-moi-123');
     await page.selectOption('#new-role', 'viewer');
-    await page.click('text=Tạo tài khoản');
+    await page.click('form:has(#new-username) button[type=submit]');
     await page.locator('td', { hasText: 'can.bo.moi' }).waitFor();
     await page.fill('#key-name', 'Cổng dịch vụ công');
-    await page.click('text=Tạo khoá');
+    await page.click('form:has(#key-name) button[type=submit]');
     const key = await page.locator('.secret code').textContent();
     expect(key).toMatch(/^ck_/);
     await page.reload();

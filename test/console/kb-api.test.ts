@@ -95,6 +95,10 @@ describe('knowledge base on pglite', () => {
     const patched = await call(app, 'PATCH', `/api/procedures/${birth.id}`, { session: editor, body: { fee: 'Miễn lệ phí (cập nhật)' } });
     expect(patched.body).toMatchObject({ fee: 'Miễn lệ phí (cập nhật)', version: birth.version + 1, name: birth.name });
     expect(app.kb.snapshot.procedures.find((p) => p.id === birth.id)?.fee).toBe('Miễn lệ phí (cập nhật)');
+    // The sample entry had no history: its first edit keeps the original restorable.
+    const history = (await call(app, 'GET', `/api/procedures/${birth.id}/revisions`, { session: editor })).body.items;
+    expect(history.map((r: { action: string; changedBy: string | null }) => `${r.action}:${r.changedBy}`)).toEqual(['update:editor', 'create:null']);
+    expect(history[1].data.fee).toBe(birth.fee);
 
     const { id: _id, version: _v, createdAt: _c, updatedAt: _u, isSample: _s, ...copy } = birth;
     const before = await app.deps.db.prisma.auditLog.count();

@@ -1,3 +1,4 @@
+import { STATUS_LABELS as BOT_STATUS_LABELS } from '../../bot/texts.js';
 import { DOSSIER_STATUSES, type DossierStatus } from '../../kb/schemas.js';
 import { fold } from '../../nlu/text.js';
 
@@ -162,21 +163,24 @@ export function formatDate(d: Date): string {
   return `${p(local.getUTCDate())}/${p(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
 }
 
-/** Vietnamese labels of the dossier statuses, as one-stop systems print them (first = the label shown). */
-export const STATUS_LABELS: Record<DossierStatus, string[]> = {
-  received: ['Đã tiếp nhận', 'Tiếp nhận', 'Mới tiếp nhận'],
-  processing: ['Đang xử lý', 'Đang giải quyết', 'Đang thụ lý'],
-  needs_supplement: ['Cần bổ sung hồ sơ', 'Yêu cầu bổ sung', 'Bổ sung hồ sơ', 'Chờ bổ sung'],
+/** Other wordings one-stop systems print for the statuses, besides the bot's own labels. */
+const STATUS_SYNONYMS: Record<DossierStatus, string[]> = {
+  received: ['Tiếp nhận', 'Mới tiếp nhận'],
+  processing: ['Đang xử lý', 'Đang thụ lý'],
+  needs_supplement: ['Yêu cầu bổ sung', 'Bổ sung hồ sơ', 'Chờ bổ sung'],
   awaiting_payment: ['Chờ thanh toán', 'Chờ nộp phí', 'Chờ nộp lệ phí'],
   rejected: ['Từ chối', 'Không giải quyết', 'Bị từ chối'],
   suspended: ['Tạm dừng', 'Tạm dừng xử lý'],
-  withdrawn: ['Đã rút hồ sơ', 'Rút hồ sơ', 'Công dân rút hồ sơ'],
-  done: ['Đã có kết quả', 'Hoàn thành', 'Đã giải quyết xong', 'Chờ trả kết quả'],
-  returned: ['Đã trả kết quả', 'Trả kết quả'],
+  withdrawn: ['Rút hồ sơ', 'Công dân rút hồ sơ'],
+  done: ['Đã có kết quả', 'Hoàn thành', 'Chờ trả kết quả'],
+  returned: ['Trả kết quả'],
 };
 
+/** The Vietnamese label of each status (the bot's), for messages and exports. */
+export const STATUS_LABELS: Record<DossierStatus, string> = BOT_STATUS_LABELS;
+
 const STATUS_BY_KEY = new Map<string, DossierStatus>(DOSSIER_STATUSES.flatMap((s) =>
-  [s, s.replace(/_/g, ' '), ...STATUS_LABELS[s]].map((label) => [headerKey(label), s] as [string, DossierStatus])));
+  [s, s.replace(/_/g, ' '), BOT_STATUS_LABELS[s], ...STATUS_SYNONYMS[s]].map((label) => [headerKey(label), s] as [string, DossierStatus])));
 
 export function parseStatus(cell: string): DossierStatus | undefined {
   return STATUS_BY_KEY.get(headerKey(cell));

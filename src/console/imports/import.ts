@@ -4,7 +4,7 @@ import { exportHeader, mapHeaders, type HeaderMapping, type ImportKind } from '.
 import type { Db } from './bulk.js';
 import { readRows, SheetFormatError, type SheetFile } from './parse.js';
 import { DuplicateCheck, nameKey, questionKey, validateRow, type RowData, type RowError } from './validate.js';
-import { planDossiers, type StatusChangeHook } from './write-dossiers.js';
+import { planDossiers } from './write-dossiers.js';
 import { planFaqs, planProcedures, type Planned, type PlanInput } from './write-kb.js';
 
 // An import is all or nothing: every row is read and validated first, and a single problem anywhere means
@@ -13,19 +13,17 @@ import { planFaqs, planProcedures, type Planned, type PlanInput } from './write-
 
 export const MAX_IMPORT_ROWS = 50_000;
 const MAX_ERRORS = 10_000;
+const READ_PROGRESS_EVERY = 250;
+/** AuditLog/Revision entity types, as the console's editor names them. */
+const ENTITY_TYPES: Record<ImportKind, string> = { procedures: 'procedure', faqs: 'faq', dossiers: 'dossier' };
 
 export interface ImportOptions {
   dryRun: boolean;
   actor?: string;
   /** Shown in the audit log (the uploaded file's name). */
   source?: string;
-  /**
-   * Progress: while reading, `done`/`total` are bytes of the file (phase 'read'); while writing, rows written
-   * out of the rows to write (phase 'write').
-   */
+  /** Progress in rows: rows read and checked so far (phase 'read', total unknown), then rows written of `total`. */
   onProgress?: (done: number, total?: number, phase?: 'read' | 'write') => void;
-  /** Dossier imports: called inside the transaction with the history events of dossiers whose status changed. */
-  onStatusChanged?: StatusChangeHook;
   now?: () => Date;
 }
 
@@ -70,8 +68,8 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
       for (const d of mapping.duplicates) addError({ row: headerRow, column: d.header, reason: `trùng với cột "${d.other}"` });
       for (const h of mapping.unknown) summary.warnings.push(`Bỏ qua cột "${h}" (không phải cột của mẫu nhập)`);
     };
-    const onBytes = (read: number, total: number) => opts.onProgress?.(read, total, 'read');
-    for await (const sheetRow of readRows(file, { onHeaders, onBytes })) {
+    for await (const sheetRow of readRows(file, { onHeaders })) {
+      if (summary.rows % READ_PROGRESS_EVERY === 0) opts.onProgress?.(summary.rows, undefined, 'read');
       if (++summary.rows > MAX_IMPORT_ROWS) {
         addError({ row: sheetRow.row, column: '', reason: `tệp có quá ${MAX_IMPORT_ROWS} dòng: hãy chia thành nhiều tệp` });
         break;
@@ -89,6 +87,7 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
     addError({ row: 0, column: '', reason: err.message });
     return summary;
   }
+  opts.onProgress?.(summary.rows, undefined, 'read');
   if (summary.rows === 0 && summary.errors.length === 0) addError({ row: 2, column: '', reason: 'tệp không có dòng dữ liệu nào' });
   if (summary.errors.length > 0) return summary;
 
@@ -98,7 +97,7 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
     fields: new Set(m.headerOf.keys()),
     headerOf: (field) => m.headerOf.get(field) ?? exportHeader(kind, field),
   };
-  const plan = (db: Db) => planFor(kind, db, input, opts.onStatusChanged);
+  const plan = (db: Db) => planFor(kind, db, input);
   const record = (planned: Planned) => Object.assign(summary, { created: planned.created, updated: planned.updated, unchanged: planned.unchanged });
 
   if (opts.dryRun) {
@@ -119,7 +118,7 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
       record(planned);
       await tx.auditLog.create({
         data: {
-          actor: opts.actor ?? null, action: 'import', entityType: kind, createdAt: now,
+          actor: opts.actor ?? null, action: `${ENTITY_TYPES[kind]}.import`, entityType: ENTITY_TYPES[kind], createdAt: now,
           detail: { source: opts.source ?? null, format: file.format, rows: summary.rows, created: planned.created,
             updated: planned.updated, unchanged: planned.unchanged },
         },
@@ -135,10 +134,10 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
   return summary;
 }
 
-function planFor(kind: ImportKind, db: Db, input: PlanInput<RowData[ImportKind]>, hook?: StatusChangeHook): Promise<Planned> {
+function planFor(kind: ImportKind, db: Db, input: PlanInput<RowData[ImportKind]>): Promise<Planned> {
   if (kind === 'procedures') return planProcedures(db, input as PlanInput<RowData['procedures']>);
   if (kind === 'faqs') return planFaqs(db, input as PlanInput<RowData['faqs']>);
-  return planDossiers(db, input as PlanInput<RowData['dossiers']>, hook);
+  return planDossiers(db, input as PlanInput<RowData['dossiers']>);
 }
 
 type DupCheck = (row: number, data: RowData[ImportKind], errors: RowError[], m: HeaderMapping) => void;

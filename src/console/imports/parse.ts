@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 
@@ -13,23 +13,17 @@ export interface SheetRow { row: number; values: Record<string, string> }
 export interface ReadOptions {
   /** Called once with the header row as written in the file, and its row number. */
   onHeaders?: (headers: string[], row: number) => void;
-  /** Bytes of the file read so far, for progress. */
-  onBytes?: (read: number, total: number) => void;
 }
 
 /** The file cannot be read as the format it claims (not UTF-8, not a workbook, no header row). */
 export class SheetFormatError extends Error {}
 
 export async function* readRows(file: SheetFile, opts: ReadOptions = {}): AsyncGenerator<SheetRow> {
-  const total = (await stat(file.path)).size;
   const input = createReadStream(file.path);
-  const report = () => opts.onBytes?.(input.bytesRead, total);
   try {
     const cells = file.format === 'csv' ? csvRecords(file.path, input) : xlsxRecords(input);
     let headers: string[] | undefined;
-    let seen = 0;
     for await (const { row, values } of cells) {
-      if (++seen % 200 === 0) report();
       if (values.every((v) => v === '')) continue;
       if (!headers) {
         headers = uniqueHeaders(values);
@@ -41,7 +35,6 @@ export async function* readRows(file: SheetFile, opts: ReadOptions = {}): AsyncG
       yield { row, values: record };
     }
     if (!headers) throw new SheetFormatError('Tệp không có dòng tiêu đề (dòng 1 phải là tên các cột).');
-    opts.onBytes?.(total, total);
   } finally {
     input.destroy();
   }
@@ -71,9 +64,15 @@ async function* csvRecords(path: string, input: NodeJS.ReadableStream): AsyncGen
     skip_empty_lines: false,
   }));
   let row = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    row++;
-    yield { row, values: record.map((v) => unescapeFormula(v.trim())) };
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++;
+      yield { row, values: record.map((v) => unescapeFormula(v.trim())) };
+    }
+  } catch (err) {
+    const e = err as { code?: string; message: string; lines?: number };
+    if (!e.code?.startsWith('CSV_')) throw err;
+    throw new SheetFormatError(`Tệp CSV hỏng gần dòng ${e.lines ?? row + 1} (${e.message}). Hãy mở bằng Excel và lưu lại dạng CSV UTF-8.`);
   }
 }
 

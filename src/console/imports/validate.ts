@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { faqSchema, procedureSchema, sampleDossierSchema, type FaqInput, type ProcedureInput } from '../../kb/schemas.js';
+import { dossierCodeSchema, dossierStatusInputSchema } from '../../dossiers/service.js';
+import { faqSchema, procedureSchema, type FaqInput, type ProcedureInput } from '../../kb/schemas.js';
 import {
   exportHeader, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
   type HeaderMapping, type ImportKind,
@@ -11,22 +12,18 @@ import type { SheetRow } from './parse.js';
 
 export interface RowError { row: number; column: string; reason: string }
 
-export const dossierRowSchema = sampleDossierSchema.omit({ history: true, procedureName: true }).extend({
-  procedureCode: z.string().trim().min(1).max(40).nullable().default(null),
-  procedureName: z.string().trim().min(1).max(500).nullable().default(null),
-  applicantPhone: z.string().trim().regex(/^\+?[0-9][0-9 .-]{6,18}$/, 'số điện thoại không hợp lệ').nullable().default(null),
-  note: z.string().trim().max(2000).nullable().default(null),
-}).superRefine((d, ctx) => {
-  if (!d.procedureName && !d.procedureCode) {
-    ctx.addIssue({ code: 'custom', path: ['procedureName'], message: 'cần tên thủ tục hoặc mã thủ tục' });
-  }
-  if (d.dueAt < d.receivedAt) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'ngày hẹn trả trước ngày tiếp nhận' });
-});
+/** A dossier row is what the status feed accepts (src/dossiers/service.ts), plus its code. */
+export const dossierRowSchema = z.intersection(z.object({ code: dossierCodeSchema }), dossierStatusInputSchema);
 export type DossierRow = z.infer<typeof dossierRowSchema>;
 
 export interface RowData { procedures: ProcedureInput; faqs: FaqInput; dossiers: DossierRow }
 const SCHEMAS = { procedures: procedureSchema, faqs: faqSchema, dossiers: dossierRowSchema };
-const NULLABLE = new Set(['code', 'onlineUrl', 'procedureCode', 'procedureName', 'applicantPhone', 'note']);
+/** Blank cells of these fields mean "none" (null); other blank cells are left out (default, or "required"). */
+const NULLABLE: Record<ImportKind, Set<string>> = {
+  procedures: new Set(['code', 'onlineUrl']),
+  faqs: new Set(),
+  dossiers: new Set(['applicantPhone', 'note']),
+};
 
 export interface ValidRow<K extends ImportKind> { row: number; data: RowData[K] }
 
@@ -44,7 +41,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     const cell = sheetRow.values[header] ?? '';
     const { field } = spec;
     if (cell === '' && spec.type !== 'list' && spec.type !== 'pairs') {
-      if (NULLABLE.has(field)) input[field] = null;
+      if (NULLABLE[kind].has(field)) input[field] = null;
       continue;
     }
     switch (spec.type) {
@@ -63,12 +60,12 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
       case 'date': {
         const d = parseDate(cell);
         if (!d) fail(field, header, `ngày "${cell}" không hợp lệ: ghi dd/mm/yyyy (có thể thêm giờ hh:mm) hoặc yyyy-mm-dd`);
-        else input[field] = d;
+        else input[field] = d.toISOString(); // the status feed's schema reads ISO 8601
         break;
       }
       case 'status': {
         const s = parseStatus(cell);
-        if (!s) fail(field, header, `trạng thái "${cell}" không rõ: dùng một trong ${Object.values(STATUS_LABELS).map((l) => `"${l[0]}"`).join(', ')}`);
+        if (!s) fail(field, header, `trạng thái "${cell}" không rõ: dùng một trong ${Object.values(STATUS_LABELS).map((l) => `"${l}"`).join(', ')}`);
         else input[field] = s;
         break;
       }
@@ -86,11 +83,16 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
   }
   const parsed = SCHEMAS[kind].safeParse(input);
   if (parsed.success) return errors.length ? { errors } : { data: parsed.data as RowData[K], errors };
+  const seen = new Set<string>();
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
     if (failed.has(field)) continue;
     const header = mapping.headerOf.get(field) ?? exportHeader(kind, field);
-    errors.push({ row: sheetRow.row, column: header, reason: reasonOf(issue, input[field]) });
+    const reason = reasonOf(issue, input[field]);
+    // One bad link fails both the URL format and the http(s) rule: say it once.
+    if (seen.has(`${header}\n${reason}`)) continue;
+    seen.add(`${header}\n${reason}`);
+    errors.push({ row: sheetRow.row, column: header, reason });
   }
   return { errors };
 }
@@ -99,18 +101,21 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
 export function reasonOf(issue: z.core.$ZodIssue, value: unknown): string {
   const item = typeof issue.path[1] === 'number' ? `mục thứ ${issue.path[1] + 1}: ` : '';
   const sub = typeof issue.path[2] === 'string' ? `${issue.path[2]} ` : '';
+  // Messages written for this project (in Vietnamese) are kept; zod's English defaults are reworded.
+  const own = /[^\x00-\x7F]/.test(issue.message) ? issue.message : undefined;
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined || value === null ? 'bắt buộc, đang để trống' : 'giá trị không hợp lệ';
+      return value === undefined || value === null ? 'bắt buộc, đang để trống' : own ?? 'giá trị không hợp lệ';
     case 'too_small':
       if (issue.origin === 'array') return Array.isArray(value) && value.length === 0 ? 'bắt buộc, đang để trống' : `cần ít nhất ${issue.minimum} mục`;
       return `${item}${sub}đang để trống`;
     case 'too_big':
       return issue.origin === 'array' ? `nhiều nhất ${issue.maximum} mục` : `${item}${sub}dài quá ${issue.maximum} ký tự`;
     case 'invalid_format':
-      return issue.format === 'url' ? `${item}${sub}không phải đường link http(s) hợp lệ` : `${item}${sub}không đúng định dạng`;
+      if (issue.format === 'url') return `${item}${sub}không phải đường link http(s) hợp lệ`;
+      return `${item}${sub}${own ?? 'không đúng định dạng'}`;
     case 'invalid_value':
-      return 'giá trị không hợp lệ';
+      return own ?? 'giá trị không hợp lệ';
     case 'custom':
       if (/http\(s\)/.test(issue.message)) return `${item}${sub}không phải đường link http(s) hợp lệ`;
       if (/url or a payload/.test(issue.message)) return `${item}nút cần đường link hoặc nội dung`;

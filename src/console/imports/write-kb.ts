@@ -1,6 +1,6 @@
-import type { Faq, Procedure } from '../../generated/prisma/client.js';
+import type { Faq } from '../../generated/prisma/client.js';
 import type { FaqInput, ProcedureInput } from '../../kb/schemas.js';
-import { asJson, bulkUpdate, changed, chunks, pick, type ColumnTypes, type Db } from './bulk.js';
+import { bulkInsert, bulkUpdate, changed, chunks, pick, recordRevisions, type ColumnTypes, type Db } from './bulk.js';
 import { nameKey, questionKey, type RowError } from './validate.js';
 
 // Procedures and FAQs: match each row to an existing entry, then create and update in batches, with a
@@ -72,18 +72,8 @@ export async function planProcedures(db: Db, input: PlanInput<ProcedureInput>): 
   return {
     errors, created: creates.length, updated: updates.length, unchanged,
     async apply(tx, ctx) {
-      let done = 0;
-      const written: Procedure[] = [];
-      for (const batch of chunks(creates)) {
-        written.push(...await tx.procedure.createManyAndReturn({ data: batch.map((p) => ({ ...p, forms: asJson(p.forms) })) }));
-        ctx.progress(done += batch.length);
-      }
-      for (const batch of chunks(updates)) {
-        await bulkUpdate(tx, 'Procedure', PROCEDURE_COLUMNS, batch, BUMP);
-        ctx.progress(done += batch.length);
-      }
-      for (const batch of chunks(updates.map((u) => u.id))) written.push(...await tx.procedure.findMany({ where: { id: { in: batch } } }));
-      await recordRevisions(tx, 'procedure', written, ctx.actor, ctx.now);
+      const ids = await write(tx, 'Procedure', PROCEDURE_COLUMNS, 'name', creates, updates, ctx);
+      await recordRevisions(tx, 'Procedure', 'procedure', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
     },
   };
 }
@@ -112,28 +102,27 @@ export async function planFaqs(db: Db, input: PlanInput<FaqInput>): Promise<Plan
   return {
     errors, created: creates.length, updated: updates.length, unchanged,
     async apply(tx, ctx) {
-      let done = 0;
-      const written: Faq[] = [];
-      for (const batch of chunks(creates)) {
-        written.push(...await tx.faq.createManyAndReturn({ data: batch.map((f) => ({ ...f, buttons: asJson(f.buttons) })) }));
-        ctx.progress(done += batch.length);
-      }
-      for (const batch of chunks(updates)) {
-        await bulkUpdate(tx, 'Faq', FAQ_COLUMNS, batch, BUMP);
-        ctx.progress(done += batch.length);
-      }
-      for (const batch of chunks(updates.map((u) => u.id))) written.push(...await tx.faq.findMany({ where: { id: { in: batch } } }));
-      await recordRevisions(tx, 'faq', written, ctx.actor, ctx.now);
+      const ids = await write(tx, 'Faq', FAQ_COLUMNS, 'questions', creates, updates, ctx);
+      await recordRevisions(tx, 'Faq', 'faq', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
     },
   };
 }
 
-async function recordRevisions(tx: Db, entityType: string, rows: Array<{ id: number; version: number }>, actor: string | null, now: Date) {
-  for (const batch of chunks(rows)) {
-    await tx.revision.createMany({
-      data: batch.map((r) => ({
-        entityType, entityId: r.id, version: r.version, action: 'import', data: asJson(r), changedBy: actor, createdAt: now,
-      })),
-    });
+/** Creates and updates in batches, reporting progress; returns the ids of every entry written. */
+async function write(tx: Db, table: 'Procedure' | 'Faq', types: ColumnTypes, key: string, creates: object[],
+  updates: Array<{ id: number } & object>, ctx: ApplyContext): Promise<number[]> {
+  const entityType = table === 'Procedure' ? 'procedure' : 'faq';
+  await recordRevisions(tx, table, entityType, updates.map((u) => u.id), { action: 'create', actor: null, at: null, onlyWithoutHistory: true });
+  const ids: number[] = [];
+  let done = 0;
+  for (const batch of chunks(creates)) {
+    ids.push(...(await bulkInsert(tx, table, types, batch as Array<Record<string, unknown>>, key)).map((r) => r.id));
+    ctx.progress(done += batch.length);
   }
+  for (const batch of chunks(updates)) {
+    await bulkUpdate(tx, table, types, batch, BUMP);
+    ids.push(...batch.map((u) => u.id));
+    ctx.progress(done += batch.length);
+  }
+  return ids;
 }
