@@ -1,3 +1,4 @@
+import { splitText as splitAt, truncate } from '../text.js';
 import type { Reply, ReplyButton } from '../types.js';
 import type { QuickReply, SendApiMessage, TemplateButton } from './client.js';
 
@@ -23,54 +24,11 @@ const TEXTS = {
 
 export type RenderWarning = (message: string) => void;
 
-const ELLIPSIS = '…';
 
-/** Cuts to `max` characters, ending in '…', without splitting a surrogate pair. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let cut = max - ELLIPSIS.length;
-  if (/[\uD800-\uDBFF]/.test(value[cut - 1] ?? '')) cut -= 1;
-  return value.slice(0, cut).trimEnd() + ELLIPSIS;
-}
-
-// Boundaries from best to worst. A paragraph or sentence break too close to the start would leave a tiny
-// chunk, so those only count past 30% of the limit; a word break anywhere beats cutting inside a word.
-const BOUNDARIES: Array<{ pattern: RegExp; minShare: number }> = [
-  { pattern: /\n[ \t]*\n\s*/g, minShare: 0.3 },
-  { pattern: /[.!?…][)"'”’»\]]*\s+/g, minShare: 0.3 },
-  { pattern: /\n\s*/g, minShare: 0.3 },
-  { pattern: /\s+/g, minShare: 0 },
-];
-
-function findCut(text: string, max: number): number {
-  // One character past the limit: whitespace right at the limit is still a valid word boundary.
-  const window = text.slice(0, max + 1);
-  for (const { pattern, minShare } of BOUNDARIES) {
-    let best = -1;
-    for (const m of window.matchAll(pattern)) {
-      const headLength = m.index + m[0].trimEnd().length;
-      if (headLength > 0 && headLength <= max && headLength >= max * minShare) best = m.index + m[0].length;
-    }
-    if (best > 0) return best;
-  }
-  // One unbroken "word" longer than the limit (a URL, say): cut hard, never between a letter and its mark.
-  let cut = max;
-  while (cut > 1 && (/\p{M}/u.test(text[cut]) || /[\uDC00-\uDFFF]/.test(text[cut]))) cut -= 1;
-  return cut;
-}
 
 /** Splits text into chunks of at most `max` characters on paragraph, sentence or word boundaries. */
 export function splitText(text: string, max: number = MESSENGER_LIMITS.text): string[] {
-  const chunks: string[] = [];
-  // NFC: Vietnamese typed in decomposed form is up to twice as long and could be cut between letter and tone.
-  let rest = text.normalize('NFC').trim();
-  while (rest.length > max) {
-    const cut = findCut(rest, max);
-    chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest) chunks.push(rest);
-  return chunks;
+  return splitAt(text, max);
 }
 
 function toQuickReply(button: ReplyButton, warn: RenderWarning): QuickReply | undefined {
@@ -163,3 +121,5 @@ export function renderReply(reply: Reply, warn: RenderWarning = () => {}): SendA
   }
   return messages;
 }
+
+export { truncate };

@@ -1,3 +1,4 @@
+import { splitText as splitAt, truncate } from '../text.js';
 import type { Reply, ReplyButton } from '../types.js';
 
 // Turns a channel-neutral Reply into Zalo `message` objects within Zalo's limits. The bot states intent; only this
@@ -70,58 +71,9 @@ export function renderButton(button: ReplyButton): ZaloButton {
   return { type: 'oa.query.show', title, payload: button.title };
 }
 
-/** Splits text into chunks of at most `limit` characters at paragraph, line, sentence or word boundaries. */
+/** Splits text into chunks of at most `limit` characters on paragraph, sentence or word boundaries. */
 export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
-  const chunks: string[] = [];
-  let rest = text.trim();
-  while (rest.length > limit) {
-    const cut = cutPoint(rest, limit);
-    chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest) chunks.push(rest);
-  return chunks;
+  return splitAt(text, limit);
 }
 
-// Each pattern marks where a chunk may end; `after` cuts after the match (keeping a full stop with its sentence).
-const BOUNDARIES: Array<{ re: RegExp; after: boolean }> = [
-  { re: /\n[ \t]*\n/g, after: false },
-  { re: /\n/g, after: false },
-  { re: /[.!?…](?=\s)/g, after: true },
-  { re: /\s/g, after: false },
-];
-
-function cutPoint(text: string, limit: number): number {
-  // One character past the limit: whitespace there still ends a full-length chunk.
-  const window = text.slice(0, limit + 1);
-  // A boundary in the first half would leave a needlessly short chunk; a weaker boundary later on is better.
-  const half = Math.floor(limit / 2);
-  for (const { re, after } of BOUNDARIES) {
-    const at = lastBoundary(window, re, after, half);
-    if (at > 0) return at;
-  }
-  const word = lastBoundary(window, /\s/g, false, 1);
-  if (word > 0) return word;
-  // A single word longer than the limit: cut it, but never between the halves of a surrogate pair.
-  return isHighSurrogate(text.charCodeAt(limit - 1)) ? limit - 1 : limit;
-}
-
-function lastBoundary(window: string, re: RegExp, after: boolean, minimum: number): number {
-  let best = -1;
-  for (const m of window.matchAll(re)) {
-    const at = after ? m.index + m[0].length : m.index;
-    if (at >= minimum && at < window.length) best = at;
-  }
-  return best;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** Shortens to `max` characters with an ellipsis, without splitting a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = isHighSurrogate(text.charCodeAt(max - 2)) ? max - 2 : max - 1;
-  return `${text.slice(0, end)}…`;
-}
+export { truncate };
