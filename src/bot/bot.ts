@@ -119,7 +119,7 @@ export class Bot {
       case 'subscribe': return startSubscribe(turn, u.entities.dossier_code ?? state.lastDossierCode);
       default: {
         const near = u.candidates.filter((c) => c.score >= 0.45);
-        if (near.length && u.procedureScore >= 0.45 && u.ranking[1]?.label === 'procedure_lookup') {
+        if (near.length && u.confidence < 0.6 && u.procedureScore >= 0.45 && u.ranking[1]?.label === 'procedure_lookup') {
           return { replies: [candidatesAnswer(near.map((c) => kb.procedures.find((p) => p.id === c.item.id)!).filter(Boolean))], state };
         }
         return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };

@@ -7,7 +7,7 @@ import { INTENTS } from '../nlu/data-files.js';
 import { clean, fold } from '../nlu/text.js';
 
 // "What the bot did not understand": inbound messages that fell to out_of_scope or below the confidence
-// threshold (and that no FAQ/procedure answered), grouped by wording, so officials can teach the bot a
+// threshold, or asked about a procedure the knowledge base does not have (and that no FAQ/procedure answered), grouped by wording, so officials can teach the bot a
 // phrasing once for every citizen who wrote it.
 
 const MAX_MESSAGES = 5000;
@@ -64,16 +64,19 @@ export async function reviewGroups(prisma: PrismaClient, opts: { threshold: numb
   const messages = await prisma.message.findMany({
     where: {
       direction: 'in', kind: 'text', reviewStatus: null, intent: { not: null },
-      OR: [{ intent: 'out_of_scope' }, { confidence: { lt: opts.threshold } }],
+      // A procedure question that matched no procedure was not understood either: the office may lack the entry.
+      OR: [{ intent: 'out_of_scope' }, { confidence: { lt: opts.threshold } }, { intent: 'procedure_lookup' }],
       ...(opts.since ? { createdAt: { gte: opts.since } } : {}),
     },
-    select: { id: true, text: true, intent: true, createdAt: true, entities: true },
+    select: { id: true, text: true, intent: true, confidence: true, createdAt: true, entities: true },
     orderBy: { createdAt: 'desc' },
     take: MAX_MESSAGES,
   });
   const byKey = new Map<string, { tokens: string[]; items: typeof messages }>();
   for (const m of messages) {
     if (!m.text.trim() || answered(m)) continue;
+    const procedure = (m.entities as { procedure?: string | null } | null)?.procedure;
+    if (m.intent === 'procedure_lookup' && procedure && (m.confidence ?? 0) >= opts.threshold) continue;
     const tokens = wordingTokens(m.text);
     const key = tokens.join(' ');
     const g = byKey.get(key) ?? { tokens, items: [] };

@@ -271,10 +271,14 @@ run(async () => {
     main.dataset.ready = String(days);
   }
 
+  let seq = 0;
   async function load(pending) {
+    const mine = ++seq;
     main.removeAttribute('data-ready');
     try {
-      stats = await (pending || api('GET', `/api/stats?days=${days}`));
+      const data = await (pending || api('GET', `/api/stats?days=${days}`));
+      if (mine !== seq) return; // a later choice of days is on its way
+      stats = data;
       draw();
       performance.mark('dashboard-drawn');
     } catch (err) {

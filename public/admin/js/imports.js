@@ -7,6 +7,8 @@ import { clear, el, notify, run, startPage } from './dom.js';
 // invalid row means nothing is written, and every row problem is listed here (row, column, reason).
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The server's limit (MAX_UPLOAD_BYTES in src/console/data-routes.ts): bigger files are refused before uploading. */
+const MAX_BYTES = 50 * 1024 * 1024;
 
 const KINDS = {
   procedures: {
@@ -112,6 +114,7 @@ run(async () => {
     if (!chosen) return void notify('Vui lòng chọn tệp cần nhập.', 'error');
     const type = contentType(chosen);
     if (!type) return void notify('Chỉ nhận tệp .csv hoặc .xlsx. Trong Excel chọn "Lưu thành" → "Sổ làm việc Excel (.xlsx)" hoặc "CSV UTF-8".', 'error');
+    if (chosen.size > MAX_BYTES) return void notify(`Tệp lớn quá ${megabytes(MAX_BYTES)} (${megabytes(chosen.size)}): hãy chia thành nhiều tệp.`, 'error');
     const what = KINDS[kind.value].label.toLowerCase();
     busy = true;
     dryButton.disabled = true;

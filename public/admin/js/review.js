@@ -19,6 +19,38 @@ const TARGETS = {
   model: { label: 'Mô hình cải cách', path: 'models', page: 'models.html', name: (row) => row.name },
 };
 
+/** The API takes at most 1,000 message ids per call: bigger groups go in several calls. */
+const CHUNK = 1000;
+function chunks(ids) {
+  const out = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
+  return out;
+}
+
+async function attach(ids, target) {
+  const total = { phrases: 0, messages: 0 };
+  for (const part of chunks(ids)) {
+    const r = await api('POST', '/api/review/attach', { messageIds: part, target });
+    total.phrases += r.phrases;
+    total.messages += r.messages;
+  }
+  return total;
+}
+
+/** A new FAQ from the group; a group past one call's size is attached to that FAQ in the following calls. */
+async function createFaq(ids, answer) {
+  const [first, ...rest] = chunks(ids);
+  const faq = await api('POST', '/api/review/faq', { messageIds: first, answer });
+  if (rest.length) await attach(rest.flat(), { type: 'faq', id: faq.id });
+  return faq;
+}
+
+async function dismissAll(ids) {
+  let messages = 0;
+  for (const part of chunks(ids)) messages += (await api('POST', '/api/review/dismiss', { messageIds: part })).messages;
+  return { messages };
+}
+
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
 
@@ -60,14 +92,14 @@ run(async () => {
   }
 
   /** Runs an action on a group; on success the group leaves the list. */
-  async function act(item, path, body, message) {
+  async function act(item, work, message) {
     const buttons = [...item.querySelectorAll('button')];
     buttons.forEach((b) => { b.disabled = true; });
     try {
-      const result = await api('POST', path, body);
+      const result = await work();
       notify(message(result));
       item.remove();
-      if (!list.children.length) await load();
+      if (!list.querySelector('.review-group')) await load();
       return true;
     } catch (err) {
       fail(err);
@@ -90,7 +122,7 @@ run(async () => {
       panel.querySelector('input, select, textarea')?.focus({ preventScroll: true });
     };
     const others = group.texts.filter((t) => t !== group.sample);
-    item.append(
+    item.append(...[
       el('p', { className: 'review-sample' }, el('strong', { text: group.sample })),
       el('p', { className: 'review-meta muted' },
         el('span', { className: 'review-count', text: `${group.count} lần` }),
@@ -104,7 +136,7 @@ run(async () => {
         el('button', { type: 'button', text: 'Gắn vào mục có sẵn', on: { click: () => show('target', targetForm) } }),
         el('button', { type: 'button', className: 'primary', text: 'Tạo FAQ mới', on: { click: () => show('faq', faqForm) } }),
         el('button', { type: 'button', className: 'danger', text: 'Bỏ qua', on: { click: dismiss } })),
-      panel);
+      panel].filter(Boolean));
 
     function intentForm() {
       const id = nextId('intent');
@@ -112,7 +144,7 @@ run(async () => {
         Object.entries(INTENTS).map(([value, label]) => el('option', { value, text: `${label} (${value})`, selected: value === group.intent || undefined })));
       return el('form', { className: 'form', on: { submit: (e) => {
         e.preventDefault();
-        act(item, '/api/review/attach', { messageIds: ids, target: { type: 'intent', intent: select.value } },
+        act(item, () => attach(ids, { type: 'intent', intent: select.value }),
           (r) => `Đã dạy bot ${r.phrases} cách hỏi cho ý định "${INTENTS[select.value] || select.value}".`);
       } } },
       el('div', { className: 'field' }, el('label', { for: id, text: 'Những câu này có ý định là' }), select),
@@ -129,7 +161,8 @@ run(async () => {
       let seq = 0;
       async function search() {
         const mine = ++seq;
-        const target = TARGETS[type.value];
+        const kind = type.value;
+        const target = TARGETS[kind];
         const params = new URLSearchParams({ pageSize: '8' });
         if (q.value.trim()) params.set('q', q.value.trim());
         try {
@@ -138,7 +171,7 @@ run(async () => {
           clear(results).append(...data.items.map((row) => el('li', {},
             el('span', {}, el('a', { href: `${target.page}#id=${row.id}`, target: '_blank', rel: 'noopener', text: target.name(row) })),
             el('button', { type: 'button', text: 'Gắn vào đây', dataset: { id: row.id }, on: { click: () => {
-              act(item, '/api/review/attach', { messageIds: ids, target: { type: type.value, id: row.id } },
+              act(item, () => attach(ids, { type: kind, id: row.id }),
                 (r) => `Đã dạy bot ${r.phrases} cách hỏi cho ${target.label.toLowerCase()} "${target.name(row)}".`);
             } } }))));
           if (!data.items.length) results.append(el('li', { className: 'muted', text: 'Không tìm thấy mục nào.' }));
@@ -156,14 +189,14 @@ run(async () => {
 
     function faqForm() {
       const id = nextId('answer');
-      const answer = el('textarea', { id, name: 'answer', rows: 5, required: true, maxlength: 2000,
+      const answer = el('textarea', { id, name: 'answer', rows: 5, required: true, maxlength: 4000,
         placeholder: 'Câu trả lời bot sẽ gửi cho người dân' });
       const error = el('span', { className: 'field-error', hidden: true });
       return el('form', { className: 'form', on: { submit: async (e) => {
         e.preventDefault();
         error.hidden = true;
         if (!answer.value.trim()) { error.textContent = 'Vui lòng nhập câu trả lời.'; error.hidden = false; return; }
-        await act(item, '/api/review/faq', { messageIds: ids, answer: answer.value.trim() },
+        await act(item, () => createFaq(ids, answer.value.trim()),
           (faq) => `Đã tạo câu hỏi thường gặp mới (mã số ${faq.id}). Bot trả lời câu này ngay.`);
       } } },
       el('p', { className: 'muted', text: `Câu hỏi mới gồm ${group.texts.length} cách viết ở trên; anh/chị có thể sửa thêm ở trang Câu hỏi thường gặp.` }),
@@ -173,7 +206,7 @@ run(async () => {
 
     function dismiss() {
       if (!confirm(`Bỏ qua ${group.count} tin nhắn "${group.sample.slice(0, 80)}"? Bot sẽ không học từ các tin này.`)) return;
-      act(item, '/api/review/dismiss', { messageIds: ids }, (r) => `Đã bỏ qua ${r.messages} tin nhắn.`);
+      act(item, () => dismissAll(ids), (r) => `Đã bỏ qua ${r.messages} tin nhắn.`);
     }
 
     return item;

@@ -1,0 +1,331 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/console/auth.js';
+import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from '../helpers/server.js';
+
+// The review list, imports/exports and dashboard pages in headless Debian Chromium (playwright-core), on the real
+// app with both channels against fake Zalo/Messenger APIs: citizens write over Zalo, an editor teaches the bot
+// from the browser, and the next citizen gets the new answer at the fake Zalo API.
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Skipping the data pages browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+const PASSWORD = 'mat-khau-thu-nghiem';
+const EDITOR = 'bien.tap.vien';
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 360, height: 740 };
+
+const SWIFTLET = 'cho hỏi cách nuôi chim yến';
+const SWIFTLET_ANSWER = 'Dạ, nuôi chim yến cần đăng ký với UBND phường theo Nghị định 13/2020/NĐ-CP; anh/chị liên hệ bộ phận một cửa để được hướng dẫn ạ.';
+const SATURDAY = 'chiều thứ bảy có nhận hồ sơ không';
+const PARKING = 'có chỗ gửi xe máy không';
+const PHO = 'xin công thức nấu phở bò';
+const EVIL = '<img src=x onerror="window.__pwned=1"> chim cảnh <script>window.__pwned=2</script>';
+
+const HEADERS = ['Tên thủ tục', 'Lĩnh vực', 'Cấp thực hiện', 'Cơ quan thực hiện', 'Thời hạn giải quyết', 'Phí, lệ phí', 'Nơi nộp', 'Cách thức thực hiện'];
+const csvLine = (cells: string[]) => cells.map((c) => `"${c.replace(/"/g, '""')}"`).join(',');
+const NEW_PROCEDURES = [
+  ['Xác nhận đăng ký nuôi chim yến', 'Nông nghiệp', 'Cấp xã', 'Ủy ban nhân dân phường', '05 ngày làm việc', 'Không thu phí', 'Bộ phận một cửa phường', 'Trực tiếp hoặc qua bưu chính công ích'],
+  ['Cấp giấy phép đào đường để đấu nối nước thải', 'Giao thông, xây dựng', 'Cấp xã', 'Ủy ban nhân dân phường', '07 ngày làm việc', '200.000 đồng', 'Bộ phận một cửa phường', 'Trực tiếp hoặc trực tuyến'],
+];
+const INVALID_CSV = [HEADERS, ['', 'Nông nghiệp', 'Cấp xã', 'Ủy ban nhân dân phường', '05 ngày', 'Không', 'Bộ phận một cửa', 'Trực tiếp'], NEW_PROCEDURES[1]]
+  .map(csvLine).join('\r\n');
+const VALID_CSV = [HEADERS, ...NEW_PROCEDURES].map(csvLine).join('\r\n');
+
+describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium', () => {
+  let s: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const cspErrors: string[] = [];
+  const loadTimes: Array<{ page: string; viewport: string; loadEventMs: number; contentMs: number }> = [];
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await createUser(s.runtime.deps.db.prisma, { username: EDITOR, password: PASSWORD, role: 'editor' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    if (loadTimes.length) {
+      console.log('Console page first loads (navigation start → load event; → content drawn):');
+      for (const t of loadTimes) console.log(`  ${t.page.padEnd(15)} ${t.viewport.padEnd(8)} load ${t.loadEventMs.toFixed(0).padStart(4)} ms · content ${t.contentMs.toFixed(0).padStart(4)} ms`);
+    }
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await s?.close();
+  });
+
+  /** A citizen writes over Zalo; resolves with the bot's replies (texts) once at least one has arrived. */
+  async function zalo(userId: string, text: string, until?: (replies: string[]) => boolean): Promise<string[]> {
+    const before = s.zalo.sent.length;
+    const res = await s.postZalo(zaloText(userId, text));
+    expect(res.status).toBe(200);
+    return waitFor(() => {
+      const replies = s.zalo.sent.slice(before).filter((m) => m.userId === userId).map((m) => String(m.message.text ?? ''));
+      return replies.length > 0 && (!until || until(replies)) ? replies : undefined;
+    });
+  }
+
+  /** Signs the editor in through the login page, landing on `path`. */
+  async function signIn(path: string, viewport = LAPTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN', acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) cspErrors.push(msg.text());
+    });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${s.url}/admin/${path}`);
+    await page.waitForURL(/\/admin\/login\.html\?next=/);
+    await page.fill('#username', EDITOR);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${s.url}/admin/${path}`);
+    return page;
+  }
+
+  /** A new browser context with `page`'s session but an empty cache: a first visit. */
+  async function coldPage(page: Page, viewport = LAPTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN', storageState: await page.context().storageState() });
+    contexts.push(context);
+    const cold = await context.newPage();
+    cold.on('pageerror', (err) => pageErrors.push(`${cold.url()}: ${err.message}`));
+    return cold;
+  }
+
+  /** Navigation start → load event, and → the moment `ready` is on the page. */
+  async function measure(page: Page, path: string, ready: string, viewport: string) {
+    await page.goto(`${s.url}/admin/${path}`);
+    await page.waitForSelector(ready);
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const drawn = performance.getEntriesByName('dashboard-drawn')[0];
+      return { loadEventMs: nav.loadEventEnd - nav.startTime, contentMs: drawn ? drawn.startTime : performance.now() };
+    });
+    loadTimes.push({ page: path, viewport, ...t });
+    return t;
+  }
+
+  const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+  it('lists what the bot did not understand, turns a group into an FAQ, and the next citizen gets that answer on Zalo', async () => {
+    const missed = await zalo('citizen-a', SWIFTLET);
+    expect(missed.join(' ')).not.toContain(SWIFTLET_ANSWER);
+    await zalo('citizen-b', SWIFTLET);
+    await zalo('citizen-c', SATURDAY);
+    await zalo('citizen-d', PARKING);
+    await zalo('citizen-e', EVIL);
+
+    const page = await signIn('review.html');
+    const group = page.locator('.review-group', { hasText: SWIFTLET });
+    await group.waitFor();
+    expect(await group.locator('.review-count').textContent()).toBe('2 lần');
+    expect(await group.locator('.review-last').textContent()).toMatch(/gần nhất \d/);
+    expect(await page.locator('#threshold').inputValue()).toBe(String(s.runtime.deps.config.NLU_CONFIDENCE_THRESHOLD));
+
+    // Citizens' text is shown as text: no element made from it, no script run.
+    await page.locator('.review-group', { hasText: '<script>' }).waitFor();
+    expect(await page.locator('.review-group img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    await group.getByRole('button', { name: 'Tạo FAQ mới' }).click();
+    await group.locator('textarea[name=answer]').fill(SWIFTLET_ANSWER);
+    await group.getByRole('button', { name: 'Lưu câu hỏi mới' }).click();
+    await page.locator('#notice').filter({ hasText: 'Đã tạo câu hỏi thường gặp mới' }).waitFor();
+    await group.waitFor({ state: 'detached' });
+    const faq = await s.runtime.deps.db.prisma.faq.findFirst({ where: { answer: SWIFTLET_ANSWER } });
+    expect(faq?.questions).toEqual([SWIFTLET]);
+
+    const replies = await zalo('citizen-f', SWIFTLET, (r) => r.includes(SWIFTLET_ANSWER));
+    expect(replies).toContain(SWIFTLET_ANSWER);
+
+    // The reload shows the list without the group that was taught.
+    await page.reload();
+    await page.locator('.review-group', { hasText: PARKING }).waitFor();
+    expect(await page.locator('.review-group', { hasText: SWIFTLET }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('attaches a group to an existing FAQ found with the search box, dismisses another, and filters by threshold', async () => {
+    const saturday = (await s.runtime.deps.db.prisma.faq.findMany()).find((f) => f.questions[0] === 'Thứ Bảy có làm việc không?');
+    expect(saturday).toBeDefined();
+    await zalo('citizen-k', PHO); // read as a procedure question with middling confidence: listed only above it
+    const page = await signIn('review.html');
+    const group = page.locator('.review-group', { hasText: SATURDAY });
+    await group.getByRole('button', { name: 'Gắn vào mục có sẵn' }).click();
+    await group.locator('select[name=targetType]').selectOption('faq');
+    await group.locator('input[name=targetQuery]').fill('thu bay lam viec');
+    const hit = group.locator('.target-results li', { hasText: 'Thứ Bảy có làm việc không?' });
+    await hit.waitFor();
+    await hit.getByRole('button', { name: 'Gắn vào đây' }).click();
+    await page.locator('#notice').filter({ hasText: 'Đã dạy bot' }).waitFor();
+    await group.waitFor({ state: 'detached' });
+    const replies = await zalo('citizen-g', SATURDAY, (r) => r.includes(saturday!.answer));
+    expect(replies).toContain(saturday!.answer);
+
+    const parking = page.locator('.review-group', { hasText: PARKING });
+    await parking.getByRole('button', { name: 'Bỏ qua' }).click();
+    await page.locator('#notice').filter({ hasText: 'Đã bỏ qua 1 tin nhắn' }).waitFor();
+    await parking.waitFor({ state: 'detached' });
+    const dismissed = await s.runtime.deps.db.prisma.message.findFirst({ where: { text: PARKING, direction: 'in' } });
+    expect(dismissed?.reviewStatus).toBe('dismissed');
+
+    // A higher threshold lists messages the bot understood with middling confidence too.
+    expect(await page.locator('.review-group', { hasText: PHO }).count()).toBe(0);
+    await page.fill('#threshold', '0.99');
+    await page.getByRole('button', { name: 'Xem lại' }).click();
+    await page.locator('.review-group', { hasText: PHO }).waitFor();
+    expect(page.url()).toContain('threshold=0.99'); // kept in the address, so a reload keeps the filter
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('imports procedures from CSV: a dry run lists every row problem and imports nothing, then a valid file imports', async () => {
+    const prisma = s.runtime.deps.db.prisma;
+    const count = await prisma.procedure.count();
+    const page = await signIn('imports.html');
+    await page.selectOption('#kind', 'procedures');
+    expect(await page.locator('#columns-hint').textContent()).toContain('Cách thức thực hiện');
+    // Records every state of the progress bar: the upload, the indeterminate wait for the server, done.
+    await page.evaluate(() => {
+      const w = window as unknown as { __phases: string[] };
+      w.__phases = [];
+      const bar = document.getElementById('import-progress')!;
+      new MutationObserver(() => {
+        const phase = `${bar.dataset.phase}${bar.hasAttribute('value') ? '' : ':indeterminate'}`;
+        if (w.__phases.at(-1) !== phase) w.__phases.push(phase);
+      }).observe(bar, { attributes: true });
+    });
+
+    await page.setInputFiles('#file', { name: 'thu-tuc-loi.csv', mimeType: 'text/csv', buffer: Buffer.from(INVALID_CSV) });
+    await page.click('#dry-run');
+    await page.locator('.import-summary').waitFor();
+    expect(await page.locator('.import-summary').getAttribute('data-ok')).toBe('false');
+    expect(await page.locator('.summary-title').textContent()).toContain('chưa nhập dòng nào');
+    const errors = page.locator('.row-errors tbody tr');
+    expect(await errors.count()).toBe(1);
+    expect(await errors.first().locator('.err-row').textContent()).toBe('2');
+    expect(await errors.first().locator('.err-column').textContent()).toBe('Tên thủ tục');
+    expect(await errors.first().locator('.err-reason').textContent()).toContain('trống');
+    expect(await prisma.procedure.count()).toBe(count);
+    const phases = await page.evaluate(() => (window as unknown as { __phases: string[] }).__phases);
+    expect(phases).toContain('server:indeterminate');
+    expect(phases.at(-1)).toBe('done');
+    expect(await page.locator('#import-progress').getAttribute('value')).toBe('100');
+
+    // "Nhập" with the same invalid file is refused as a whole, too.
+    await page.click('#do-import');
+    await page.locator('.import-summary[data-dry-run="false"]').waitFor();
+    expect(await page.locator('.import-summary').getAttribute('data-ok')).toBe('false');
+    expect(await prisma.procedure.count()).toBe(count);
+
+    await page.setInputFiles('#file', { name: 'thu-tuc.csv', mimeType: 'text/csv', buffer: Buffer.from(VALID_CSV) });
+    await page.click('#dry-run');
+    await page.locator('.import-summary[data-ok="true"][data-dry-run="true"]').waitFor();
+    expect(await page.locator('.import-summary').textContent()).toContain('Sẽ thêm mới: 2');
+    expect(await prisma.procedure.count()).toBe(count);
+
+    await page.click('#do-import');
+    await page.locator('.import-summary[data-ok="true"][data-dry-run="false"]').waitFor();
+    expect(await page.locator('.import-summary').textContent()).toContain('Đã thêm mới: 2');
+    expect(await prisma.procedure.count()).toBe(count + 2);
+    expect(s.runtime.deps.kb.snapshot.procedures.map((p) => p.name)).toContain(NEW_PROCEDURES[0][0]);
+
+    // The export links hand back what was imported.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export="procedures.csv"]')]);
+    expect(download.suggestedFilename()).toMatch(/^procedures-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(await readFile((await download.path())!, 'utf8')).toContain(NEW_PROCEDURES[1][0]);
+    const xlsx = await page.request.get(`${s.url}${await page.locator('a[data-export="faqs.xlsx"]').getAttribute('href')}`);
+    expect(xlsx.status()).toBe(200);
+    expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+    // ...and an exported workbook goes back in unchanged (the xlsx path of the upload).
+    const faqs = await prisma.faq.count();
+    await page.selectOption('#kind', 'faqs');
+    await page.setInputFiles('#file', { name: 'cau-hoi.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx.body() });
+    await page.click('#dry-run');
+    await page.locator('.import-summary[data-ok="true"][data-dry-run="true"]').waitFor();
+    expect(await page.locator('.import-summary').textContent()).toContain(`Không thay đổi: ${faqs}`);
+    expect(pageErrors).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('draws the dashboard charts as inline SVG from the message log, first load under a second', async () => {
+    await zalo('citizen-h', 'thủ tục đăng ký khai sinh');
+    await zalo('citizen-i', 'đăng ký khai sinh cần giấy tờ gì');
+    await zalo('citizen-j', 'tôi muốn gặp cán bộ');
+    const before = s.graph.sent.length;
+    await s.postMessenger(messengerText('psid-1', 'thủ tục đăng ký khai sinh'));
+    await waitFor(() => s.graph.sent.length > before);
+
+    const page = await signIn('dashboard.html');
+    await page.locator('#chart-messages svg.chart-svg rect.bar').first().waitFor();
+    // First visits (empty cache), as an official opening each page, measured by the browser.
+    const t = await measure(await coldPage(page), 'dashboard.html', 'main[data-ready] #chart-messages rect.bar', 'laptop');
+    expect(t.loadEventMs).toBeLessThan(1000);
+    for (const [path, ready] of [['review.html', '.review-group'], ['imports.html', '#exports a']] as const) {
+      const m = await measure(await coldPage(page), path, ready, 'laptop');
+      expect(m.loadEventMs).toBeLessThan(1000);
+    }
+
+    const svg = page.locator('#chart-messages svg.chart-svg');
+    expect(await svg.getAttribute('viewBox')).toMatch(/^0 0 \d+ \d+$/);
+    expect(await svg.getAttribute('width')).toBe('100%');
+    const channels = await page.locator('#chart-messages rect.bar').evaluateAll((bars) => [...new Set(bars.map((b) => b.getAttribute('data-series')))]);
+    expect(channels.sort()).toEqual(['messenger', 'zalo']);
+    expect(await page.locator('#chart-messages .legend').textContent()).toContain('Zalo');
+
+    expect(await page.locator('#chart-intents .hrow').count()).toBeGreaterThan(1);
+    expect(await page.locator('#chart-intents .hrow[data-label="Hỏi về thủ tục"]').count()).toBe(1);
+    const birth = page.locator('#chart-procedures .hrow[data-label="Đăng ký khai sinh"]');
+    expect(Number(await birth.getAttribute('data-value'))).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('#chart-not-understood path.line').getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+/);
+    expect(await page.locator('#chart-not-understood circle.dot').count()).toBeGreaterThan(0);
+
+    const waiting = await s.runtime.deps.db.prisma.conversation.count({ where: { handoffStatus: 'waiting' } });
+    expect(waiting).toBeGreaterThan(0);
+    expect(await page.locator('#card-handoffs .stat-value').textContent()).toBe(String(waiting));
+
+    await page.selectOption('#days', '7');
+    await page.locator('main[data-ready="7"] #chart-messages rect.bar').first().waitFor();
+    expect(page.url()).toContain('days=7');
+    expect((await page.locator('#range').textContent())?.startsWith('Từ ')).toBe(true);
+
+    expect(pageErrors).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('fits a 360 px wide phone screen on all three pages, without horizontal scroll', async () => {
+    const page = await signIn('dashboard.html', PHONE);
+    const t = await measure(page, 'dashboard.html', 'main[data-ready] #chart-procedures .hrow', 'phone');
+    expect(t.loadEventMs).toBeLessThan(1000);
+    expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+    const box = await page.locator('#chart-messages svg.chart-svg').boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(PHONE.width);
+    expect(box!.width).toBeGreaterThan(250);
+
+    await measure(page, 'review.html', '.review-group', 'phone');
+    expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+    const group = page.locator('.review-group').first();
+    await group.getByRole('button', { name: 'Gắn vào mục có sẵn' }).click();
+    await group.locator('.target-results li').first().waitFor();
+    expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+
+    await measure(page, 'imports.html', '#exports a', 'phone');
+    expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+    await page.setInputFiles('#file', { name: 'thu-tuc-loi.csv', mimeType: 'text/csv', buffer: Buffer.from(INVALID_CSV) });
+    await page.click('#dry-run');
+    await page.locator('.row-errors tbody tr').first().waitFor();
+    expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
+    expect(pageErrors).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+});
