@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
+import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
 import { webhookRouter } from './http/webhooks.js';
 
@@ -25,6 +26,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(webhookRouter(deps));
   app.use(chatRouter(deps));
   app.use(createConsoleRouter(deps));
+  app.use(createIntegrationRouter(deps));
+  app.use(createDossierConsoleRouter(deps));
   app.get('/', (_req, res) => res.redirect('/chat'));
 
   app.use((_req, res) => { res.status(404).json({ error: 'not found' }); });

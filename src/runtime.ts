@@ -13,6 +13,7 @@ import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { processHandler } from './pipeline/inbound.js';
 import { sendHandler } from './pipeline/outbound.js';
+import { notifyHandler } from './dossiers/notify.js';
 import { startEscalation } from './services/routes.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
@@ -34,6 +35,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const deps: AppDeps = { config, db, log, kb, queue, bot: new Bot(kb, config), channels, now: opts.now ?? (() => new Date()) };
     queue.register('process', processHandler(deps));
     queue.register('send', sendHandler(deps));
+    queue.register('notify', notifyHandler(deps));
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};

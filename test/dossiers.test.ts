@@ -8,8 +8,11 @@ import { createConsoleRouter } from '../src/console/index.js';
 import { loadConfig } from '../src/config.js';
 import { UNDELIVERED_OUTSIDE_WINDOW, notifyHandler } from '../src/dossiers/notify.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from '../src/dossiers/routes.js';
+import { dossierStatusInputSchema, noticesForEvents, upsertDossierStatus } from '../src/dossiers/service.js';
+import type { AppDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
+import { openTestDb } from './helpers/db.js';
 import { startFakeGraph, type FakeGraph } from './helpers/fake-graph.js';
 import { startFakeZalo, type FakeZalo } from './helpers/fake-zalo.js';
 
@@ -21,18 +24,24 @@ const PASSWORD = 'mat-khau-thu-nghiem';
 const ZNS_TEMPLATE = '250001';
 
 interface ZnsCall { accessToken?: string; body: Record<string, unknown> }
-async function startFakeZns(): Promise<{ url: string; calls: ZnsCall[]; close(): Promise<void> }> {
+interface FakeZns { url: string; calls: ZnsCall[]; failPhone: Map<string, { error: number; message: string }>; close(): Promise<void> }
+
+/** ZNS answers HTTP 200 with { error, message, data }; `failPhone` makes it refuse a phone with a given error. */
+async function startFakeZns(): Promise<FakeZns> {
   const calls: ZnsCall[] = [];
+  const failPhone = new Map<string, { error: number; message: string }>();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    calls.push({ accessToken: req.headers.access_token as string | undefined, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-    res.writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ error: 0, message: 'Success', data: { msg_id: `zns-${calls.length}`, sent_time: String(Date.now()) } }));
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    calls.push({ accessToken: req.headers.access_token as string | undefined, body });
+    const failure = failPhone.get(String(body.phone));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(failure
+      ?? { error: 0, message: 'Success', data: { msg_id: `zns-${calls.length}`, sent_time: String(Date.now()) } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, failPhone,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -45,7 +54,7 @@ let revokedKey: string;
 let consoleToken: string;
 let zalo: FakeZalo;
 let graph: FakeGraph;
-let zns: Awaited<ReturnType<typeof startFakeZns>>;
+let zns: FakeZns;
 
 beforeAll(async () => {
   [zalo, graph, zns] = await Promise.all([startFakeZalo(), startFakeGraph(), startFakeZns()]);
@@ -234,7 +243,7 @@ describe('status feed', () => {
     await put(code, dossierBody({ status: 'needs_supplement', note: 'Bản sao giấy chứng sinh' }));
     const first = await waitFor('the notice', async () => {
       const m = await notices('web', 'citizen-web-0001');
-      return m.length && m.every((x) => x.deliveryStatus === 'sent') && m;
+      return m.length > 0 && m.every((x) => x.deliveryStatus === 'sent') ? m : undefined;
     });
     await settle();
     expect(first).toHaveLength(1);
@@ -308,6 +317,17 @@ describe('delivery by channel and window', () => {
     expect(n.status).toBe('sent');
   });
 
+  it('records a ZNS refusal of the phone number as undelivered, with Zalo\'s reason', async () => {
+    const code = newCode();
+    zns.failPhone.set('84912000222', { error: -108, message: 'Phone number invalid' });
+    await put(code, dossierBody({ applicantPhone: '0912000222' }));
+    await subscriber('zalo', '1000000000000000004', code, new Date(Date.now() - 30 * 24 * HOUR));
+    await put(code, dossierBody({ applicantPhone: '0912000222', status: 'processing' }));
+    await settle();
+    const n = await runtime.deps.db.prisma.notification.findFirstOrThrow({ where: { userId: '1000000000000000004' } });
+    expect(n).toMatchObject({ status: 'undelivered', detail: 'ZNS error -108 (Phone number invalid)' });
+  });
+
   it('tags a Messenger notice ACCOUNT_UPDATE outside 24 h and sends a plain response inside', async () => {
     const code = newCode();
     await put(code, dossierBody());
@@ -342,6 +362,76 @@ describe('delivery by channel and window', () => {
     expect(detail.body.notifications).toEqual([expect.objectContaining({ status: 'undelivered', channel: 'messenger', detail: expect.stringContaining('2018278') })]);
     const list = await consoleGet('/api/notifications?status=undelivered');
     expect(list.body.items.map((i: { dossierCode: string }) => i.dossierCode)).toContain(code);
+  });
+});
+
+describe('concurrency, limits and bulk imports', () => {
+  it('records one dossier and one event when the same first report and the same change arrive concurrently', async () => {
+    const code = newCode();
+    const created = await Promise.all(Array.from({ length: 5 }, () => put(code, dossierBody())));
+    expect(created.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const changed = await Promise.all(Array.from({ length: 5 }, () => put(code, dossierBody({ status: 'processing' }))));
+    expect(changed.filter((r) => r.body.changed)).toHaveLength(1);
+    const d = await runtime.deps.db.prisma.dossier.findUniqueOrThrow({ where: { code }, include: { events: true } });
+    expect(d.events.map((e) => e.status)).toEqual(['received', 'processing']);
+  });
+
+  it('answers 429 once a key goes over its rate limit', async () => {
+    const app = express().use(createIntegrationRouter(runtime.deps, { ratePerMinute: 2 }));
+    const limited = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => limited.once('listening', () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/api/integration/dossiers/KHONG-CO-0002`;
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(url, { headers: { 'x-api-key': apiKey } })).status);
+      expect(statuses).toEqual([404, 404, 429]);
+    } finally {
+      await new Promise<void>((resolve) => limited.close(() => resolve()));
+    }
+  });
+
+  it('queues notices for status events a bulk import wrote, once per event', async () => {
+    const code = newCode();
+    await put(code, dossierBody());
+    await chat('citizen-web-0004', { payload: `#sub:${code}` });
+    const { prisma } = runtime.deps.db;
+    const d = await prisma.dossier.findUniqueOrThrow({ where: { code } });
+    const hook = noticesForEvents(runtime.deps);
+    await prisma.$transaction(async (tx) => {
+      await tx.dossier.update({ where: { id: d.id }, data: { status: 'done' } });
+      const event = await tx.dossierEvent.create({ data: { dossierId: d.id, status: 'done', dueAt: d.dueAt } });
+      await hook(tx, [event]);
+      await hook(tx, [event]);
+    });
+    runtime.deps.queue.poke();
+    await settle();
+    const sent = await notices('web', 'citizen-web-0004');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].text).toContain('Đã có kết quả, chờ trả');
+  });
+});
+
+describe('status feed on the PostgreSQL server', () => {
+  it('keeps one dossier, one event per change and one notice per subscriber under concurrent reports', async () => {
+    const t = await openTestDb('postgres', { seed: false });
+    try {
+      let pokes = 0;
+      const deps = { ...runtime.deps, db: t.db, queue: { poke: () => { pokes++; } } } as unknown as AppDeps;
+      const code = 'PG.26-260105-0001';
+      const input = (status: string) => dossierStatusInputSchema.parse(dossierBody({ status }));
+      const first = await Promise.all(Array.from({ length: 8 }, () => upsertDossierStatus(deps, code, input('received'))));
+      expect(first.filter((r) => r.created)).toHaveLength(1);
+      const d = await t.db.prisma.dossier.findUniqueOrThrow({ where: { code } });
+      await t.db.prisma.subscription.createMany({ data: [{ dossierId: d.id, channel: 'web', userId: 'a' }, { dossierId: d.id, channel: 'zalo', userId: 'b' }] });
+      const changes = await Promise.all(Array.from({ length: 8 }, () => upsertDossierStatus(deps, code, input('processing'))));
+      expect(changes.filter((r) => r.changed)).toHaveLength(1);
+      expect(await t.db.prisma.dossierEvent.count({ where: { dossierId: d.id } })).toBe(2);
+      expect(await t.db.prisma.notification.count({ where: { dossierId: d.id } })).toBe(2);
+      expect(await t.db.prisma.job.count({ where: { kind: 'notify' } })).toBe(2);
+      expect(pokes).toBe(1);
+    } finally {
+      await t.close();
+    }
   });
 });
 

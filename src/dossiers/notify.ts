@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { STATUS_LABELS, STATUS_NEXT, formatDate } from '../bot/texts.js';
-import type { ReplyButton } from '../channels/types.js';
+import { SendError, type ReplyButton } from '../channels/types.js';
 import type { ZaloChannel } from '../channels/zalo/index.js';
 import type { AppDeps } from '../deps.js';
-import type { Dossier, DossierEvent, Notification, Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { JobError, type JobContext } from '../jobs/queue.js';
 import type { DossierStatus } from '../kb/schemas.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
@@ -92,7 +92,15 @@ export function deliveryRoute(channel: string, lastInboundAt: Date | null, now: 
 // ---------- the job ----------
 
 const payloadSchema = z.object({ notificationId: z.number().int().positive() });
-type Plan = { kind: 'done' } | { kind: 'zns'; n: Notification; dossier: Dossier; event: DossierEvent };
+
+/** A notice with everything needed to route it, read in one round trip: this runs once per notice in a burst. */
+interface NoticeRow {
+  id: number; status: string; text: string; channel: string; userId: string;
+  subscribed: boolean | null; code: string | null; applicantPhone: string | null; dossierDueAt: Date | null;
+  eventStatus: string | null; eventDueAt: Date | null; conversationId: number | null; lastInboundAt: Date | null;
+}
+type ZnsNotice = NoticeRow & { code: string; applicantPhone: string; eventStatus: string };
+type Plan = { kind: 'done' } | { kind: 'zns'; notice: ZnsNotice };
 
 /** Handler for 'notify' jobs (one per Notification row, key `notify:<id>`). */
 export function notifyHandler(deps: AppDeps) {
@@ -101,12 +109,22 @@ export function notifyHandler(deps: AppDeps) {
     if (!parsed.success) throw new JobError(`notify job ${ctx.key}: bad payload ${JSON.stringify(payload)}`, 'permanent');
     const id = parsed.data.notificationId;
     const plan = await deps.db.prisma.$transaction((tx) => planNotice(deps, tx, id, ctx), { timeout: 30_000, maxWait: 30_000 });
-    if (plan.kind === 'zns') await sendZns(deps, plan, ctx);
+    if (plan.kind === 'zns') await sendZns(deps, plan.notice, ctx);
   };
 }
 
 async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: number, ctx: JobContext): Promise<Plan> {
-  const n = await tx.notification.findUnique({ where: { id } });
+  const [n] = await tx.$queryRaw<NoticeRow[]>`
+    SELECT n.id, n.status, n.text, n.channel, n."userId", s.active AS subscribed, d.code, d."applicantPhone",
+           d."dueAt" AS "dossierDueAt", e.status AS "eventStatus", e."dueAt" AS "eventDueAt",
+           c.id AS "conversationId", c."lastInboundAt"
+    FROM "Notification" n
+    LEFT JOIN "Subscription" s ON s."dossierId" = n."dossierId" AND s.channel = n.channel AND s."userId" = n."userId"
+    LEFT JOIN "Dossier" d ON d.id = n."dossierId"
+    LEFT JOIN "DossierEvent" e ON e.id = n."eventId"
+    LEFT JOIN "Conversation" c ON c.channel = n.channel AND c."userId" = n."userId"
+    WHERE n.id = ${id}
+    FOR UPDATE OF n`;
   const mark = (status: string, detail: string | null) => tx.notification.update({ where: { id }, data: { status, detail } });
   if (n?.status === 'sending') {
     // A ZNS call was under way when the process stopped: resending could bill and notify twice, so record it instead.
@@ -114,27 +132,21 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
     return { kind: 'done' };
   }
   if (!n || n.status !== 'pending') return { kind: 'done' };
-  const sub = await tx.subscription.findUnique({ where: { dossierId_channel_userId: { dossierId: n.dossierId, channel: n.channel, userId: n.userId } } });
-  if (!sub?.active) {
+  if (!n.subscribed) {
     await mark('cancelled', 'the user stopped notifications before it was sent');
     return { kind: 'done' };
   }
-  const [dossier, event] = await Promise.all([
-    tx.dossier.findUnique({ where: { id: n.dossierId } }),
-    tx.dossierEvent.findUnique({ where: { id: n.eventId } }),
-  ]);
-  if (!dossier || !event) {
+  if (n.code === null || n.eventStatus === null) {
     await mark('cancelled', 'the dossier or its event was deleted');
     return { kind: 'done' };
   }
-  const conv = await tx.conversation.findUnique({ where: { channel_userId: { channel: n.channel, userId: n.userId } } });
-  const route = deliveryRoute(n.channel, conv?.lastInboundAt ?? null, deps.now());
+  const route = deliveryRoute(n.channel, n.lastInboundAt, deps.now());
   if (route.kind === 'message') {
-    const conversationId = conv?.id ?? (await tx.conversation.upsert({
+    const conversationId = n.conversationId ?? (await tx.conversation.upsert({
       where: { channel_userId: { channel: n.channel, userId: n.userId } }, create: { channel: n.channel, userId: n.userId }, update: {},
     })).id;
     const [messageId] = await enqueueOutbound(tx, {
-      conversationId, channel: n.channel, replies: [{ text: n.text, buttons: noticeButtons(dossier.code, event.status) }],
+      conversationId, channel: n.channel, replies: [{ text: n.text, buttons: noticeButtons(n.code, n.eventStatus) }],
       sentBy: 'notification', key: `notify:${id}`, tag: route.tag,
     });
     await mark('queued', `message:${messageId}`);
@@ -142,12 +154,12 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
     deps.queue.poke();
     return { kind: 'done' };
   }
-  if (!deps.config.ZALO_ZNS_TEMPLATE_ID || !dossier.applicantPhone) {
+  if (!deps.config.ZALO_ZNS_TEMPLATE_ID || !n.applicantPhone) {
     await mark('undelivered', UNDELIVERED_OUTSIDE_WINDOW);
     return { kind: 'done' };
   }
   await mark('sending', null);
-  return { kind: 'zns', n, dossier, event };
+  return { kind: 'zns', notice: n as ZnsNotice };
 }
 
 // ---------- ZNS (Zalo Notification Service) ----------
@@ -169,12 +181,11 @@ const ZNS_RECIPIENT_ERRORS: ReadonlySet<number> = new Set([-108, -110]);
 export const znsPhone = (phone: string) => (phone.startsWith('0') ? `84${phone.slice(1)}` : phone.replace(/^\+/, ''));
 
 /** The approved template must declare exactly these parameters. */
-export function znsTemplateData(dossier: Pick<Dossier, 'code'>, event: Pick<DossierEvent, 'status' | 'dueAt'>, dueAt: Date) {
-  return { code: dossier.code, status: labelOf(event.status), due_date: formatDate(event.dueAt ?? dueAt) };
+export function znsTemplateData(code: string, status: string, dueAt: Date) {
+  return { code, status: labelOf(status), due_date: formatDate(dueAt) };
 }
 
-async function sendZns(deps: AppDeps, plan: Extract<Plan, { kind: 'zns' }>, ctx: JobContext): Promise<void> {
-  const { n, dossier, event } = plan;
+async function sendZns(deps: AppDeps, n: ZnsNotice, ctx: JobContext): Promise<void> {
   const prisma = deps.db.prisma;
   const finish = (status: string, detail: string) => prisma.notification.update({ where: { id: n.id }, data: { status, detail: detail.slice(0, 1000) } });
   const retry = async (why: string) => {
@@ -187,8 +198,8 @@ async function sendZns(deps: AppDeps, plan: Extract<Plan, { kind: 'zns' }>, ctx:
     return;
   }
   const body = JSON.stringify({
-    phone: znsPhone(dossier.applicantPhone!), template_id: deps.config.ZALO_ZNS_TEMPLATE_ID,
-    template_data: znsTemplateData(dossier, event, dossier.dueAt), tracking_id: `notify-${n.id}`,
+    phone: znsPhone(n.applicantPhone), template_id: deps.config.ZALO_ZNS_TEMPLATE_ID,
+    template_data: znsTemplateData(n.code, n.eventStatus, n.eventDueAt ?? n.dossierDueAt!), tracking_id: `notify-${n.id}`,
   });
   const post = async (token: string) => {
     const res = await fetch(`${deps.config.ZALO_ZNS_BASE_URL}/message/template`, {
@@ -207,12 +218,13 @@ async function sendZns(deps: AppDeps, plan: Extract<Plan, { kind: 'zns' }>, ctx:
       answer = await post(token);
     }
   } catch (err) {
-    throw await retry(`no answer from ${deps.config.ZALO_ZNS_BASE_URL} (${(err as Error).message})`);
+    // A token the channel cannot get or refresh says so itself (and how to fix it); anything else is the network.
+    throw await retry(err instanceof SendError ? err.message : `no answer from ${deps.config.ZALO_ZNS_BASE_URL} (${(err as Error).message})`);
   }
   const what = `ZNS error ${answer.error} (${answer.message ?? 'no message'})`;
   if (answer.error === 0) {
     await finish('sent', `zns:${answer.data?.msg_id ?? 'unknown'}`);
-    ctx.log.info({ notification: n.id, dossier: dossier.code }, 'notice sent by ZNS');
+    ctx.log.info({ notification: n.id, dossier: n.code }, 'notice sent by ZNS');
   } else if (ZNS_RETRY_ERRORS.has(answer.error) || ZNS_TOKEN_ERRORS.has(answer.error)) {
     throw await retry(what);
   } else {

@@ -22,7 +22,8 @@ const TEXT = {
   badJson: 'Nội dung gửi lên không phải JSON hợp lệ.',
   tooLarge: 'Nội dung gửi lên quá lớn.',
 };
-const RATE_PER_MINUTE = 600;
+/** Per key. A one-stop system may push a thousand changes at once (a morning batch); this only stops a runaway client. */
+const RATE_PER_MINUTE = 6000;
 
 const labelOf = (status: string) => STATUS_LABELS[status as DossierStatus] ?? status;
 const historyItem = (e: DossierEvent) => ({ status: e.status, statusLabel: labelOf(e.status), note: e.note, dueAt: e.dueAt, at: e.at });
@@ -51,8 +52,8 @@ function dossierView(d: Dossier, now: Date) {
 
 // ---------- integration API ----------
 
-/** `PUT|GET /api/integration/dossiers/:code`, authenticated by `X-Api-Key`, 600 requests a minute per key. */
-export function createIntegrationRouter(deps: AppDeps): express.Router {
+/** `PUT|GET /api/integration/dossiers/:code`, authenticated by `X-Api-Key`, rate-limited per key (6,000 a minute by default). */
+export function createIntegrationRouter(deps: AppDeps, opts: { ratePerMinute?: number } = {}): express.Router {
   const router = express.Router();
   const { prisma } = deps.db;
   const apiKeyOf = (res: Response) => res.locals.apiKey as PublicApiKey;
@@ -64,7 +65,7 @@ export function createIntegrationRouter(deps: AppDeps): express.Router {
     next();
   };
   const limiter = rateLimit({
-    windowMs: 60_000, limit: RATE_PER_MINUTE, standardHeaders: 'draft-8', legacyHeaders: false,
+    windowMs: 60_000, limit: opts.ratePerMinute ?? RATE_PER_MINUTE, standardHeaders: 'draft-8', legacyHeaders: false,
     keyGenerator: (_req, res) => `api-key:${apiKeyOf(res).id}`,
     handler: (_req, res) => void res.status(429).json({ error: 'rate_limited', message: TEXT.tooMany }),
   });
@@ -83,7 +84,7 @@ export function createIntegrationRouter(deps: AppDeps): express.Router {
       throw err;
     }
     const d = result.dossier;
-    if (result.changed) deps.log.info({ code, status: d.status, notified: result.notified, apiKey: key.prefix }, 'dossier status recorded');
+    if (result.changed) deps.log.info({ code, status: d.status, notified: result.notified, apiKeyPrefix: key.prefix }, 'dossier status recorded');
     res.status(result.created ? 201 : 200).json({
       code: d.code, status: d.status, statusLabel: labelOf(d.status), changed: result.changed, created: result.created,
       notified: result.notified, history: await loadHistory(deps, d.id),

@@ -126,17 +126,17 @@ export class JobQueue {
       const ids = this.doneIds;
       this.doneIds = [];
       this.doneFlush = undefined;
-      await this.db.prisma.job.updateMany({ where: { id: { in: ids } }, data: { status: 'done', lockedAt: null, lastError: null } });
+      await this.db.sql.query(`UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($1::int[])`, [ids]);
     });
     return this.doneFlush;
   }
 
   private async claim(limit: number): Promise<ClaimedJob[]> {
-    return this.db.prisma.$queryRawUnsafe<ClaimedJob[]>(
+    return this.db.sql.query<ClaimedJob>(
       `UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
        WHERE id IN (SELECT id FROM "Job" WHERE status = 'pending' AND "runAt" <= now()
                     ORDER BY "runAt", id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, key, payload, attempts, "lastError"`, this.instanceId, limit);
+       RETURNING id, kind, key, payload, attempts, "lastError"`, [this.instanceId, limit]);
   }
 
   private async execute(job: ClaimedJob): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Message, Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
@@ -39,18 +39,19 @@ class InboundRecorder {
     this.deps.queue.poke();
   }
 
+  // Plain SQL on the hot path: two statements per batch, whatever its size (an ORM call costs several times more).
   private async write(messages: InboundMessage[]): Promise<void> {
-    const { prisma } = this.deps.db;
-    const work = messages.filter((m) => m.kind !== 'ignored');
-    await prisma.$transaction([
-      prisma.inboundEvent.createMany({
-        data: messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m as unknown as Prisma.InputJsonValue, status: m.kind === 'ignored' ? 'ignored' : 'pending' })),
-        skipDuplicates: true,
-      }),
-      prisma.job.createMany({
-        data: work.map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId } })),
-        skipDuplicates: true,
-      }),
+    const events = messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m, status: m.kind === 'ignored' ? 'ignored' : 'pending' }));
+    const jobs = messages.filter((m) => m.kind !== 'ignored')
+      .map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId } }));
+    await this.deps.db.sql.transaction('', [
+      [`INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
+        SELECT channel, "eventId", "eventName", body, status
+        FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
+        ON CONFLICT (channel, "eventId") DO NOTHING`, [JSON.stringify(events)]],
+      [`INSERT INTO "Job" (kind, key, payload, "updatedAt")
+        SELECT kind, key, payload, now() FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, payload jsonb)
+        ON CONFLICT (key) DO NOTHING`, [JSON.stringify(jobs)]],
     ]);
   }
 }
@@ -105,26 +106,27 @@ async function decide(deps: AppDeps, key: { channel: string; eventId: string }, 
       RETURNING id, state, "pausedUntil", "handoffStatus"`;
     const result = await deps.bot.handle(msg, conv as never, tx, now);
     const u = result.understanding;
-    const rows = await tx.message.createManyAndReturn({
-      data: [
-        {
-          conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
-          text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
-          payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
-          entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null } as Prisma.InputJsonValue : undefined,
-        },
-        ...outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent }),
-      ],
-    });
-    await tx.conversation.update({
-      where: { id: conv.id },
-      data: {
-        state: result.state as Prisma.InputJsonValue,
-        ...(msg.kind === 'admin_reply' ? {} : { lastInboundAt: now }),
-        ...(result.pauseMinutes ? { pausedUntil: new Date(now.getTime() + result.pauseMinutes * 60_000) } : {}),
-        ...(result.handoff ? { handoffStatus: 'waiting', handoffAt: now } : {}),
-      },
-    });
+    const inbound: Prisma.MessageCreateManyInput = {
+      conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
+      text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
+      payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
+      entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null } as Prisma.InputJsonValue : undefined,
+    };
+    const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });
+    // In order: the outbound rows' ids are the order the replies are sent in.
+    const rows = await tx.$queryRawUnsafe<Message[]>(`INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text,
+        payload, intent, confidence, entities, "sentBy", "deliveryStatus", cause)
+      SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence, r.entities,
+        r."sentBy", r."deliveryStatus", r.cause
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
+      ORDER BY t.n RETURNING *`, JSON.stringify([inbound, ...outbound]));
+    const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
+    await tx.$executeRawUnsafe(`UPDATE "Conversation" SET state = $2::jsonb, "updatedAt" = now(),
+        "lastInboundAt" = CASE WHEN $3 THEN now() ELSE "lastInboundAt" END,
+        "pausedUntil" = COALESCE($4::timestamp, "pausedUntil"),
+        "handoffStatus" = CASE WHEN $5 THEN 'waiting' ELSE "handoffStatus" END,
+        "handoffAt" = CASE WHEN $5 THEN now() ELSE "handoffAt" END
+      WHERE id = $1`, conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply', pausedUntil?.toISOString() ?? null, Boolean(result.handoff));
     ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
     return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
   }, { timeout: 30_000, maxWait: 60_000 });

@@ -50,7 +50,8 @@ export async function deliverPending(deps: AppDeps, cause: string, ctx: Delivery
 export async function deliverOne(deps: AppDeps, m: Message, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const mark = (deliveryStatus: string, data: { platformMsgId?: string | null; deliveryError?: string } = {}) =>
-    deps.db.prisma.message.update({ where: { id: m.id }, data: { deliveryStatus, ...data } });
+    deps.db.sql.query(`UPDATE "Message" SET "deliveryStatus" = $2, "platformMsgId" = COALESCE($3, "platformMsgId"),
+      "deliveryError" = COALESCE($4, "deliveryError") WHERE id = $1`, [m.id, deliveryStatus, data.platformMsgId ?? null, data.deliveryError ?? null]);
   if (!channel) {
     await mark('failed', { deliveryError: `channel ${m.channel} is not enabled` });
     return;

@@ -1,4 +1,5 @@
 import { FINISHED_STATUSES, noticeText } from '../../dossiers/notify.js';
+import { queueNotices as queueSubscriberNotices } from '../../dossiers/service.js';
 import type { Db } from './bulk.js';
 
 // Notices for the subscribers of dossiers an import changed: the same rule and text as the status feed
@@ -17,28 +18,9 @@ export interface DossierChange {
   note: string | null;
 }
 
-/** Returns the number of notices queued. */
+/** Returns the number of notices queued (the status feed's own queueNotices does the fan-out). */
 export async function queueNotices(tx: Db, changes: DossierChange[], now: Date): Promise<number> {
   // A new due date on a finished dossier tells the citizen nothing.
   const worth = changes.filter((c) => c.statusChanged || !FINISHED_STATUSES.has(c.status));
-  if (worth.length === 0) return 0;
-  const subs = await tx.subscription.findMany({
-    where: { dossierId: { in: worth.map((c) => c.dossierId) }, active: true }, orderBy: { id: 'asc' },
-  });
-  if (subs.length === 0) return 0;
-  const byDossier = new Map(worth.map((c) => [c.dossierId, c]));
-  const data = subs.map((s) => {
-    const c = byDossier.get(s.dossierId) as DossierChange;
-    return { dossierId: c.dossierId, channel: s.channel, userId: s.userId, eventId: c.eventId, text: noticeText({ ...c, now }) };
-  });
-  let queued = 0;
-  for (let i = 0; i < data.length; i += 500) {
-    const notes = await tx.notification.createManyAndReturn({ data: data.slice(i, i + 500), skipDuplicates: true, select: { id: true } });
-    await tx.job.createMany({
-      data: notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })),
-      skipDuplicates: true,
-    });
-    queued += notes.length;
-  }
-  return queued;
+  return queueSubscriberNotices(tx, worth.map((c) => ({ dossierId: c.dossierId, eventId: c.eventId, text: noticeText({ ...c, now }) })));
 }
