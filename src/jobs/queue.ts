@@ -22,7 +22,8 @@ type Tx = Pick<Prisma.TransactionClient, 'job'>;
 interface ClaimedJob { id: number; kind: string; key: string; payload: unknown; attempts: number; lastError: string | null }
 
 const INTERRUPTED = 'interrupted';
-const LEASE_MS = 120_000;
+// A job outlives its lease only if its instance died: sends time out after 10 s, so 30 s is safe.
+const LEASE_MS = 30_000;
 
 export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number }
 

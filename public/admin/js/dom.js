@@ -34,6 +34,7 @@ const NAV = [
   { href: 'imports.html', label: 'Nhập, xuất dữ liệu' },
   { href: 'dashboard.html', label: 'Thống kê' },
   { href: 'handoffs.html', label: 'Hộp thư cán bộ' },
+  { href: 'dossiers.html', label: 'Hồ sơ' },
   { href: 'tickets.html', label: 'Phản ánh, kiến nghị' },
   { href: 'home-services.html', label: 'Phục vụ tại nhà' },
   { href: 'ratings.html', label: 'Đánh giá hài lòng' },
