@@ -74,9 +74,12 @@ export async function reviewGroups(prisma: PrismaClient, opts: { threshold: numb
   });
   const byKey = new Map<string, { tokens: string[]; items: typeof messages }>();
   for (const m of messages) {
-    if (!m.text.trim() || answered(m)) continue;
-    const procedure = (m.entities as { procedure?: string | null } | null)?.procedure;
-    if (m.intent === 'procedure_lookup' && procedure && (m.confidence ?? 0) >= opts.threshold) continue;
+    // An FAQ officials wrote answered it: understood. Below the threshold anything else is listed, even when
+    // the bot ventured an answer; above it, only what nothing answered.
+    const entities = m.entities as { procedure?: string | null; matched?: { type?: string | null } | null } | null;
+    const low = m.confidence !== null && m.confidence < opts.threshold;
+    if (!m.text.trim() || entities?.matched?.type === 'faq') continue;
+    if (!low && (answered(m) || (m.intent === 'procedure_lookup' && entities?.procedure))) continue;
     const tokens = wordingTokens(m.text);
     const key = tokens.join(' ');
     const g = byKey.get(key) ?? { tokens, items: [] };

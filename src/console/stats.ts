@@ -8,9 +8,9 @@ const VN_OFFSET_MS = 7 * 3600_000;
 const TOP = 10;
 
 /** SQL for "the bot did not understand this inbound message" (same rule as the review list). */
-const NOT_UNDERSTOOD = `("intent" = 'out_of_scope' OR "confidence" < $2
-    OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))
-  AND COALESCE("entities"->'matched'->>'type', '') = ''`;
+const NOT_UNDERSTOOD = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
+    OR (COALESCE("entities"->'matched'->>'type', '') = ''
+      AND ("intent" = 'out_of_scope' OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))))`;
 
 export interface DashboardStats {
   /** The calendar days covered, oldest first (yyyy-mm-dd, Viet Nam time). */

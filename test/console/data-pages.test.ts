@@ -22,7 +22,8 @@ const SWIFTLET = 'cho hỏi cách nuôi chim yến';
 const SWIFTLET_ANSWER = 'Dạ, nuôi chim yến cần đăng ký với UBND phường theo Nghị định 13/2020/NĐ-CP; anh/chị liên hệ bộ phận một cửa để được hướng dẫn ạ.';
 const SATURDAY = 'chiều thứ bảy có nhận hồ sơ không';
 const PARKING = 'có chỗ gửi xe máy không';
-const PHO = 'xin công thức nấu phở bò';
+// Understood (a procedure found) with middling confidence: listed only under a high threshold.
+const PHO = 'tôi muốn hỏi về tạm trú';
 const EVIL = '<img src=x onerror="window.__pwned=1"> chim cảnh <script>window.__pwned=2</script>';
 
 const HEADERS = ['Tên thủ tục', 'Lĩnh vực', 'Cấp thực hiện', 'Cơ quan thực hiện', 'Thời hạn giải quyết', 'Phí, lệ phí', 'Nơi nộp', 'Cách thức thực hiện'];
