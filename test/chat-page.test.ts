@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/console/auth.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 // The local chat page (/chat) in headless Debian Chromium: the same bot, no platform credentials.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the chat page browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 describe.skipIf(!hasChromium)('the chat page in Chromium', () => {
@@ -17,10 +15,7 @@ describe.skipIf(!hasChromium)('the chat page in Chromium', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

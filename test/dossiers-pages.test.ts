@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createUser } from '../src/console/auth.js';
 import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
@@ -8,8 +8,6 @@ import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/s
 // signed Zalo webhook, the one-stop system reports a new status through the integration API, the notice reaches the
 // fake Zalo API, and a viewer finds the dossier in the console with its history and the notice's delivery state.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the dossiers browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 const PASSWORD = 'mat-khau-thu-nghiem';
 const CODE = 'H12.22-240115-0007';
@@ -25,11 +23,7 @@ describe.skipIf(!hasChromium)('dossiers page in Chromium', () => {
     const { prisma } = s.runtime.deps.db;
     await createUser(prisma, { username: 'xem.ho.so', password: PASSWORD, role: 'viewer' });
     apiKey = (await createApiKey(prisma, 'mot-cua-test')).key;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

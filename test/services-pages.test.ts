@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/console/auth.js';
 import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
@@ -7,8 +7,6 @@ import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/s
 // The services pages in headless Debian Chromium on the real app: a citizen writes through the signed Zalo webhook,
 // an agent works in the console, and what reaches the citizen is read at the fake Zalo API.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the services browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 const PASSWORD = 'mat-khau-thu-nghiem';
 
@@ -20,11 +18,7 @@ describe.skipIf(!hasChromium)('services pages in Chromium', () => {
   beforeAll(async () => {
     s = await startTestServer();
     await createUser(s.runtime.deps.db.prisma, { username: 'can.bo', password: PASSWORD, role: 'agent' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

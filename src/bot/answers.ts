@@ -63,10 +63,10 @@ export function modelsOfPlace(models: ReformModel[], place: string): ReformModel
   return models.filter((m) => key(m.locality).includes(k) || key(m.province).includes(k) || k.includes(key(m.locality)));
 }
 
-export function modelListAnswer(models: ReformModel[], place?: string): Reply {
+export function modelListAnswer(models: ReformModel[], place?: string, intro: string = T.modelsIntro): Reply {
   if (place && models.length === 0) return reply(T.noModelsOfLocality(place), [{ title: 'Mô hình tiêu biểu', payload: '#menu:models' }]);
   const list = models.slice(0, 8).map((m, i) => `${i + 1}. ${m.name} (${m.locality})`).join('\n');
-  return reply(`${place ? T.modelsOfLocality(place) : T.modelsIntro}\n${list}\nAnh/chị chọn mô hình để xem chi tiết ạ.`,
+  return reply(`${place ? T.modelsOfLocality(place) : intro}\n${list}\nAnh/chị chọn mô hình để xem chi tiết ạ.`,
     models.slice(0, 5).map((m) => ({ title: m.name, payload: `#model:${m.id}` })));
 }
 

@@ -160,12 +160,15 @@ export class Bot {
       return { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } };
     }
     if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
-    return { replies: [modelListAnswer(this.featuredModels(kb.models))], state };
+    return { replies: [modelListAnswer(this.featuredModels(kb.models), undefined, T.modelNotFound)], state };
   }
 
+  /** One model of each province first, so a short list shows the breadth of what provinces promote. */
   private featuredModels(models: Turn['kb']['models']) {
-    const seen = new Set<string>();
-    return models.filter((m) => (seen.has(m.province) ? false : (seen.add(m.province), true))).concat(models).filter((m, i, a) => a.indexOf(m) === i);
+    const first = new Map<string, (typeof models)[number]>();
+    for (const m of models) if (!first.has(m.province)) first.set(m.province, m);
+    const featured = new Set(first.values());
+    return [...featured, ...models.filter((m) => !featured.has(m))];
   }
 
   private handoff(turn: Turn): Outcome {

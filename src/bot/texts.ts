@@ -32,8 +32,6 @@ export const T = {
   nonText: 'Dạ, em đã nhận được tệp/hình ảnh anh/chị gửi. Hiện em chỉ đọc được tin nhắn chữ; nếu đây là tài liệu cho phản ánh hoặc hồ sơ, cán bộ sẽ xem khi tiếp nhận. Anh/chị nhắn câu hỏi giúp em ạ.',
   sticker: 'Dạ 😊 Anh/chị cần em hỗ trợ gì về thủ tục hành chính ạ?',
   location: 'Dạ, em đã nhận vị trí anh/chị gửi. Nếu anh/chị muốn đăng ký cán bộ phục vụ tại nhà, nhắn "phục vụ tại nhà" giúp em ạ.',
-  paused: '',
-  botBusy: 'Dạ, hệ thống đang bận, anh/chị vui lòng thử lại sau ít phút ạ.',
 } as const;
 
 export const ASPECT_LABELS = {

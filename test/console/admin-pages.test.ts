@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, call, login, startConsoleApp, type ConsoleApp } from './console-app.js';
 
 // The console pages in headless Debian Chromium, driven by playwright-core, on the real router and database.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the console browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 describe.skipIf(!hasChromium)('console pages in Chromium', () => {
@@ -16,11 +14,7 @@ describe.skipIf(!hasChromium)('console pages in Chromium', () => {
 
   beforeAll(async () => {
     app = await startConsoleApp('pglite', { realBot: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/console/auth.js';
 import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from '../helpers/server.js';
@@ -9,8 +9,6 @@ import { messengerText, startTestServer, waitFor, zaloText, type TestServer } fr
 // app with both channels against fake Zalo/Messenger APIs: citizens write over Zalo, an editor teaches the bot
 // from the browser, and the next citizen gets the new answer at the fake Zalo API.
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the data pages browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 const PASSWORD = 'mat-khau-thu-nghiem';
@@ -47,11 +45,7 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
   beforeAll(async () => {
     s = await startTestServer();
     await createUser(s.runtime.deps.db.prisma, { username: EDITOR, password: PASSWORD, role: 'editor' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     if (loadTimes.length) {
