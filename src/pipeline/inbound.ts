@@ -2,6 +2,7 @@ import type { Message, Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
+import type { Query } from '../db/open.js';
 import { deliverOne, deliverPending, outboundRows } from './outbound.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
@@ -89,45 +90,64 @@ export function processHandler(deps: AppDeps) {
   };
 }
 
-interface ConversationRow { id: number; state: unknown; pausedUntil: Date | null; handoffStatus: string | null }
+interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
+type OutboundRow = Pick<Message, 'id' | 'direction' | 'channel' | 'text' | 'payload' | 'createdAt'>;
 
+/** Thrown when the bot reaches for the database during the plain-SQL attempt: decide again inside Prisma. */
+class NeedsDatabase extends Error {}
+const NO_DATABASE = new Proxy({}, { get() { throw new NeedsDatabase('this turn needs the database'); } }) as Prisma.TransactionClient;
+
+/**
+ * Records the bot's decision for one event atomically with claiming it. Most turns (questions about
+ * procedures, models, contacts) need nothing from the database but this bookkeeping, done in plain SQL;
+ * a turn that looks something up or writes (dossiers, tickets, ratings...) runs again in a Prisma transaction.
+ */
 async function decide(deps: AppDeps, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
-  const { prisma } = deps.db;
-  return prisma.$transaction(async (tx) => {
-    const now = deps.now();
-    const claimed = await tx.$queryRaw<Array<{ body: unknown }>>`UPDATE "InboundEvent" SET status = 'processed'
-      WHERE channel = ${key.channel} AND "eventId" = ${key.eventId} AND status = 'pending' RETURNING body`;
-    if (claimed.length === 0) return null; // already answered: a redelivery never gets a second reply
-    const msg = claimed[0].body as InboundMessage;
-    // The upsert also locks the conversation row: two events of one user are decided one after the other.
-    const [conv] = await tx.$queryRaw<ConversationRow[]>`INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
-      VALUES (${msg.channel}, ${msg.userId}, '{}'::jsonb, now(), now())
-      ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
-      RETURNING id, state, "pausedUntil", "handoffStatus"`;
-    const result = await deps.bot.handle(msg, conv as never, tx, now);
-    const u = result.understanding;
-    const inbound: Prisma.MessageCreateManyInput = {
-      conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
-      text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
-      payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
-      entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null } as Prisma.InputJsonValue : undefined,
-    };
-    const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });
-    // In order: the outbound rows' ids are the order the replies are sent in.
-    const rows = await tx.$queryRawUnsafe<Message[]>(`INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text,
-        payload, intent, confidence, entities, "sentBy", "deliveryStatus", cause)
-      SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence, r.entities,
-        r."sentBy", r."deliveryStatus", r.cause
-      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
-      ORDER BY t.n RETURNING *`, JSON.stringify([inbound, ...outbound]));
-    const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
-    await tx.$executeRawUnsafe(`UPDATE "Conversation" SET state = $2::jsonb, "updatedAt" = now(),
-        "lastInboundAt" = CASE WHEN $3 THEN now() ELSE "lastInboundAt" END,
-        "pausedUntil" = COALESCE($4::timestamp, "pausedUntil"),
-        "handoffStatus" = CASE WHEN $5 THEN 'waiting' ELSE "handoffStatus" END,
-        "handoffAt" = CASE WHEN $5 THEN now() ELSE "handoffAt" END
-      WHERE id = $1`, conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply', pausedUntil?.toISOString() ?? null, Boolean(result.handoff));
-    ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
-    return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
-  }, { timeout: 30_000, maxWait: 60_000 });
+  try {
+    return await deps.db.sql.interactive((query) => decideIn(deps, query, NO_DATABASE, key, cause, ctx));
+  } catch (err) {
+    if (!(err instanceof NeedsDatabase)) throw err;
+  }
+  return deps.db.prisma.$transaction(
+    (tx) => decideIn(deps, (text, params = []) => tx.$queryRawUnsafe(text, ...params), tx, key, cause, ctx),
+    { timeout: 30_000, maxWait: 60_000 });
+}
+
+async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
+  const now = deps.now();
+  const claimed = await query<{ body: InboundMessage }>(`UPDATE "InboundEvent" SET status = 'processed'
+    WHERE channel = $1 AND "eventId" = $2 AND status = 'pending' RETURNING body`, [key.channel, key.eventId]);
+  if (claimed.length === 0) return null; // already answered: a redelivery never gets a second reply
+  const msg = claimed[0].body;
+  // The upsert also locks the conversation row: two events of one user are decided one after the other.
+  // Timestamps leave the database with their zone, so no driver reads them in the server's local time.
+  const [conv] = await query<ConversationRow>(`INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
+    VALUES ($1, $2, '{}'::jsonb, now(), now())
+    ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
+    RETURNING id, state, "pausedUntil" AT TIME ZONE 'UTC' AS "pausedUntil", "handoffStatus"`, [msg.channel, msg.userId]);
+  const result = await deps.bot.handle(msg, conv, tx, now);
+  const u = result.understanding;
+  const inbound: Prisma.MessageCreateManyInput = {
+    conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
+    text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
+    payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
+    entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null } as Prisma.InputJsonValue : undefined,
+  };
+  const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });
+  // In order: the outbound rows' ids are the order the replies are sent in.
+  const rows = await query<OutboundRow>(`INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text,
+      payload, intent, confidence, entities, "sentBy", "deliveryStatus", cause)
+    SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence, r.entities,
+      r."sentBy", r."deliveryStatus", r.cause
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
+    ORDER BY t.n RETURNING id, direction, channel, text, payload, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`, [JSON.stringify([inbound, ...outbound])]);
+  const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
+  await query(`UPDATE "Conversation" SET state = $2::jsonb, "updatedAt" = now(),
+      "lastInboundAt" = CASE WHEN $3::boolean THEN now() ELSE "lastInboundAt" END,
+      "pausedUntil" = COALESCE($4::timestamptz AT TIME ZONE 'UTC', "pausedUntil"),
+      "handoffStatus" = CASE WHEN $5::boolean THEN 'waiting' ELSE "handoffStatus" END,
+      "handoffAt" = CASE WHEN $5::boolean THEN now() ELSE "handoffAt" END
+    WHERE id = $1`, [conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply', pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
+  ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
+  return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
 }

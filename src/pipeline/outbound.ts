@@ -47,7 +47,7 @@ export async function deliverPending(deps: AppDeps, cause: string, ctx: Delivery
 }
 
 /** Sends one recorded outbound message and records the outcome. */
-export async function deliverOne(deps: AppDeps, m: Message, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
+export async function deliverOne(deps: AppDeps, m: Pick<Message, 'id' | 'channel' | 'text' | 'payload' | 'createdAt'>, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const mark = (deliveryStatus: string, data: { platformMsgId?: string | null; deliveryError?: string } = {}) =>
     deps.db.sql.query(`UPDATE "Message" SET "deliveryStatus" = $2, "platformMsgId" = COALESCE($3, "platformMsgId"),
