@@ -115,16 +115,19 @@ async function decide(deps: AppDeps, key: { channel: string; eventId: string }, 
 
 async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
   const now = deps.now();
-  const claimed = await query<{ body: InboundMessage }>(`UPDATE "InboundEvent" SET status = 'processed'
-    WHERE channel = $1 AND "eventId" = $2 AND status = 'pending' RETURNING body`, [key.channel, key.eventId]);
-  if (claimed.length === 0) return null; // already answered: a redelivery never gets a second reply
-  const msg = claimed[0].body;
-  // The upsert also locks the conversation row: two events of one user are decided one after the other.
-  // Timestamps leave the database with their zone, so no driver reads them in the server's local time.
-  const [conv] = await query<ConversationRow>(`INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
-    VALUES ($1, $2, '{}'::jsonb, now(), now())
-    ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
-    RETURNING id, state, "pausedUntil" AT TIME ZONE 'UTC' AS "pausedUntil", "handoffStatus"`, [msg.channel, msg.userId]);
+  // One statement claims the event and upserts (and so locks) its conversation: two events of one user are
+  // decided one after the other. Timestamps leave the database with their zone, so no driver reads them
+  // in the server's local time.
+  const [claimed] = await query<ConversationRow & { body: InboundMessage }>(`WITH ev AS (
+      UPDATE "InboundEvent" SET status = 'processed' WHERE channel = $1 AND "eventId" = $2 AND status = 'pending' RETURNING body
+    ), conv AS (
+      INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
+      SELECT body->>'channel', body->>'userId', '{}'::jsonb, now(), now() FROM ev
+      ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
+      RETURNING id, state, "pausedUntil" AT TIME ZONE 'UTC' AS "pausedUntil", "handoffStatus"
+    ) SELECT ev.body, conv.* FROM ev, conv`, [key.channel, key.eventId]);
+  if (!claimed) return null; // already answered: a redelivery never gets a second reply
+  const { body: msg, ...conv } = claimed;
   const result = await deps.bot.handle(msg, conv, tx, now);
   const u = result.understanding;
   const inbound: Prisma.MessageCreateManyInput = {
@@ -134,20 +137,24 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
     entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null } as Prisma.InputJsonValue : undefined,
   };
   const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });
-  // In order: the outbound rows' ids are the order the replies are sent in.
-  const rows = await query<OutboundRow>(`INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text,
-      payload, intent, confidence, entities, "sentBy", "deliveryStatus", cause)
-    SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence, r.entities,
-      r."sentBy", r."deliveryStatus", r.cause
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
-    ORDER BY t.n RETURNING id, direction, channel, text, payload, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`, [JSON.stringify([inbound, ...outbound])]);
   const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
-  await query(`UPDATE "Conversation" SET state = $2::jsonb, "updatedAt" = now(),
-      "lastInboundAt" = CASE WHEN $3::boolean THEN now() ELSE "lastInboundAt" END,
-      "pausedUntil" = COALESCE($4::timestamptz AT TIME ZONE 'UTC', "pausedUntil"),
-      "handoffStatus" = CASE WHEN $5::boolean THEN 'waiting' ELSE "handoffStatus" END,
-      "handoffAt" = CASE WHEN $5::boolean THEN now() ELSE "handoffAt" END
-    WHERE id = $1`, [conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply', pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
+  // The messages in order (the outbound ids are the order the replies are sent in) and the conversation's new state.
+  const rows = await query<OutboundRow>(`WITH m AS (
+      INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
+        entities, "sentBy", "deliveryStatus", cause)
+      SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence,
+        r.entities, r."sentBy", r."deliveryStatus", r.cause
+      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
+      ORDER BY t.n RETURNING id, direction, channel, text, payload, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"
+    ), c AS (
+      UPDATE "Conversation" SET state = $3::jsonb, "updatedAt" = now(),
+        "lastInboundAt" = CASE WHEN $4::boolean THEN now() ELSE "lastInboundAt" END,
+        "pausedUntil" = COALESCE($5::timestamptz AT TIME ZONE 'UTC', "pausedUntil"),
+        "handoffStatus" = CASE WHEN $6::boolean THEN 'waiting' ELSE "handoffStatus" END,
+        "handoffAt" = CASE WHEN $6::boolean THEN now() ELSE "handoffAt" END
+      WHERE id = $2
+    ) SELECT * FROM m`, [JSON.stringify([inbound, ...outbound]), conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply',
+    pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
   return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
 }
