@@ -172,6 +172,10 @@ export function createDossierConsoleRouter(deps: AppDeps): express.Router {
   const { prisma } = deps.db;
   router.use(DOSSIER_CONSOLE_PATHS, authenticate(deps), requireRole(...ROLES));
 
+  // The labels the bot uses, so the console's status filter never drifts from them.
+  router.get('/api/dossiers/statuses', (_req, res) => {
+    res.json({ statuses: DOSSIER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })) });
+  });
   router.get('/api/dossiers', async (req, res) => {
     const q = parseQuery(listQuery, req.query, res);
     if (!q) return;

@@ -5,18 +5,6 @@ import { clear, el, errorMessage, formatDate, notify, pager, run, startPage } fr
 // many people follow it and what became of each notice sent about it; a second tab lists the notices that could
 // not be delivered (e.g. the citizen has not written to the Zalo OA for too long).
 
-/** Same labels as the bot's (src/bot/texts.ts STATUS_LABELS); the API also sends statusLabel with every item. */
-const STATUS_LABELS = {
-  received: 'Đã tiếp nhận',
-  processing: 'Đang giải quyết',
-  needs_supplement: 'Cần bổ sung hồ sơ',
-  awaiting_payment: 'Chờ nộp phí, lệ phí',
-  rejected: 'Không đủ điều kiện giải quyết',
-  suspended: 'Tạm dừng giải quyết',
-  withdrawn: 'Đã rút hồ sơ',
-  done: 'Đã có kết quả, chờ trả',
-  returned: 'Đã trả kết quả',
-};
 /** A notice's delivery state (DELIVERY_STATES in src/dossiers/routes.ts). */
 const DELIVERY_LABELS = {
   pending: 'Chờ gửi',
@@ -90,8 +78,11 @@ run(async () => {
   let query = { q: '', status: '', offset: 0 };
   const search = el('input', { type: 'search', id: 'dossier-search', name: 'q', maxlength: 200, placeholder: 'Mã hồ sơ, người nộp, thủ tục, cơ quan', 'aria-label': 'Tìm hồ sơ' });
   const status = el('select', { id: 'status-filter', name: 'status', 'aria-label': 'Lọc theo trạng thái' },
-    el('option', { value: '', text: 'Mọi trạng thái' }),
-    Object.entries(STATUS_LABELS).map(([value, label]) => el('option', { value, text: label })));
+    el('option', { value: '', text: 'Mọi trạng thái' }));
+  // The bot's own labels, from the server (src/bot/texts.ts).
+  api('GET', '/api/dossiers/statuses').then(({ statuses }) => {
+    for (const { value, label } of statuses) status.append(el('option', { value, text: label }));
+  }).catch((err) => notify(errorMessage(err), 'error'));
   status.style.width = 'auto';
   status.style.maxWidth = '100%';
   const form = el('form', { className: 'toolbar', id: 'dossier-search-form', role: 'search' },
@@ -120,7 +111,7 @@ run(async () => {
       el('td', { 'data-label': 'Mã' }, el('button', { type: 'button', className: 'link open-dossier', text: d.code, 'aria-label': `Xem hồ sơ ${d.code}`, on: { click: () => open(d.code).catch(fail) } })),
       el('td', { 'data-label': 'Thủ tục', text: d.procedureName }),
       el('td', { 'data-label': 'Người nộp', text: d.applicantName }),
-      el('td', { 'data-label': 'Trạng thái', className: 'status', text: d.statusLabel || STATUS_LABELS[d.status] || d.status }),
+      el('td', { 'data-label': 'Trạng thái', className: 'status', text: d.statusLabel || d.status }),
       el('td', { 'data-label': 'Tiếp nhận', text: dateOnly(d.receivedAt) }),
       el('td', { 'data-label': 'Hẹn trả' }, dueCell(d))));
     clear(listBody).append(table(['Mã hồ sơ', 'Thủ tục', 'Người nộp', 'Trạng thái', 'Tiếp nhận', 'Hẹn trả'], rows,
@@ -139,7 +130,7 @@ run(async () => {
       const due = h.dueAt && (previousDue === undefined || dueChanged) ? dateOnly(h.dueAt) : '';
       previousDue = h.dueAt || previousDue;
       return el('tr', { dataset: { status: h.status } },
-        el('td', { 'data-label': 'Trạng thái' }, el('strong', { text: h.statusLabel || STATUS_LABELS[h.status] || h.status })),
+        el('td', { 'data-label': 'Trạng thái' }, el('strong', { text: h.statusLabel || h.status })),
         el('td', { 'data-label': 'Thời điểm', text: formatDate(h.at) }),
         el('td', { 'data-label': 'Ghi chú', text: h.note || '' }),
         el('td', { 'data-label': 'Ngày hẹn trả' }, dueChanged ? el('strong', { text: `${due} (hẹn mới)` }) : due));
@@ -174,7 +165,7 @@ run(async () => {
         ['Nơi giải quyết', d.office],
         ['Tiếp nhận', formatDate(d.receivedAt)],
         ['Hẹn trả', el('span', {}, dueCell(d))],
-        ['Trạng thái', el('strong', { id: 'dossier-status', text: d.statusLabel || STATUS_LABELS[d.status] || d.status })],
+        ['Trạng thái', el('strong', { id: 'dossier-status', text: d.statusLabel || d.status })],
         ['Ghi chú', d.note],
         ['Cập nhật', formatDate(d.updatedAt)],
         ['Nhận thông báo', el('span', { id: 'dossier-subscribers', text: `${subs.active} người đang nhận${subs.total > subs.active ? ` (${subs.total - subs.active} đã hủy)` : ''}` })],
