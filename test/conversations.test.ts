@@ -120,6 +120,18 @@ describe('conversations over Zalo', () => {
     expect((await askZalo(code)).text).toContain('không tìm thấy'); // another user cannot see it
   });
 
+  it('limits tickets to 5 per user per day', async () => {
+    const user = 'zu-tickets';
+    const open = async () => {
+      await askZalo('tôi muốn phản ánh', user);
+      await askZalo('Đèn đường ở tổ 3 bị hỏng đã lâu chưa sửa', user);
+      await askZalo('#skip', user);
+      return (await askZalo('#no', user)).text;
+    };
+    for (let i = 0; i < 5; i++) expect(await open()).toMatch(/PA-\d{4}-\d{6}/);
+    expect(await open()).toContain('đã gửi 5 phản ánh');
+  }, 60_000);
+
   it('records a rating, a home-service request and a subscription', async () => {
     const r1 = await askZalo('tôi muốn đánh giá');
     await askZalo('#score:5', r1.user);

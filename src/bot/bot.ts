@@ -7,7 +7,7 @@ import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
 import { candidatesAnswer, contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace, procedureAnswer } from './answers.js';
 import { reply, type ConversationState, type Matched, type Outcome, type Turn } from './context.js';
-import { allowLookup, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
+import { allowRate, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
 import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
 import { MENU_BUTTONS, T, formatDate } from './texts.js';
 
@@ -142,7 +142,7 @@ export class Bot {
 
   private async dossierStatus(turn: Turn, code: string): Promise<Outcome> {
     const { tx, msg, now, state } = turn;
-    if (!(await allowLookup(tx, `lookup:${msg.channel}:${msg.userId}`, this.config.LOOKUP_LIMIT_PER_10_MIN, now))) {
+    if (!(await allowRate(tx, `lookup:${msg.channel}:${msg.userId}`, this.config.LOOKUP_LIMIT_PER_10_MIN, 10 * 60_000, now))) {
       return { replies: [reply(T.lookupLimit)], state };
     }
     const subscribed = await isSubscribed(tx, code, msg.channel, msg.userId);

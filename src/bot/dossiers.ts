@@ -12,9 +12,9 @@ export async function findDossier(tx: Tx, code: string): Promise<Dossier | null>
   return tx.dossier.findFirst({ where: { code: { equals: canonicalDossierCode(code), mode: 'insensitive' } } });
 }
 
-/** Counts this lookup; false when the user already made `limit` lookups in the last 10 minutes. */
-export async function allowLookup(tx: Tx, key: string, limit: number, now: Date): Promise<boolean> {
-  const since = new Date(now.getTime() - 10 * 60_000);
+/** Counts this use of `key`; false when it was already used `limit` times in the last `windowMs`. */
+export async function allowRate(tx: Tx, key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - windowMs);
   const recent = await tx.rateHit.count({ where: { key, at: { gte: since } } });
   if (recent >= limit) return false;
   await tx.rateHit.create({ data: { key, at: now } });

@@ -1,7 +1,7 @@
 import { extractDossierCode } from '../nlu/entities.js';
 import { clean, fold } from '../nlu/text.js';
 import { reply, type Outcome, type Turn } from './context.js';
-import { findDossier, subscribe } from './dossiers.js';
+import { allowRate, findDossier, subscribe } from './dossiers.js';
 import { formatDate, MENU_BUTTONS, STATUS_LABELS } from './texts.js';
 import type { DossierStatus } from '../kb/schemas.js';
 
@@ -15,6 +15,8 @@ export const TICKET_CODE = /\bPA-\d{4}-\d{6}\b/i;
 export const HOME_CODE = /\bDV-\d{4}-\d{6}\b/i;
 
 export const FEEDBACK_WORKING_DAYS = 10;
+/** Tickets one user may open a day: enough for real petitions, not for flooding the officials' queue. */
+export const TICKETS_PER_DAY = 5;
 
 export function addWorkingDays(from: Date, days: number): Date {
   const d = new Date(from);
@@ -95,6 +97,9 @@ export async function continueFlow(turn: Turn): Promise<Outcome> {
         [{ title: 'Đồng ý', payload: '#yes' }, { title: 'Không', payload: '#no' }]);
     }
     case 'feedback_consent': {
+      if (!(await allowRate(tx, `ticket:${msg.channel}:${msg.userId}`, TICKETS_PER_DAY, 24 * 3600_000, now))) {
+        return done(turn, `Dạ, hôm nay anh/chị đã gửi ${TICKETS_PER_DAY} phản ánh. Để cán bộ kịp xử lý, anh/chị vui lòng gửi thêm vào ngày mai, hoặc nhắn "gặp cán bộ" nếu việc gấp ạ.`);
+      }
       const dueAt = addWorkingDays(now, FEEDBACK_WORKING_DAYS);
       const ticket = await tx.ticket.create({
         data: {
