@@ -1,26 +1,23 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Nlu } from '../src/nlu/nlu.js';
+import { Nlu, type KbProcedure } from '../src/nlu/nlu.js';
 import { loadNluData } from '../src/nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from '../src/nlu/build.js';
-import { SEED_DIR } from '../src/kb/seed.js';
+import { sampleKbForNlu } from '../src/kb/seed.js';
 import { loadDevSet } from '../test/nlu/evaluate.js';
 
 // `npm run bench:nlu`: classification latency with 2,000 procedures loaded (the sample catalogue plus
 // generated variants with distinct names and aliases), over the development set's messages.
-const read = (f: string) => JSON.parse(readFileSync(path.join(SEED_DIR, f), 'utf8')) as Array<Record<string, unknown>>;
-const base = read('procedures.json');
+const sample = sampleKbForNlu();
 const places = ['Sa Đéc', 'Tam Kỳ', 'Hội An', 'Vũng Tàu', 'Hà Tĩnh', 'Côn Đảo', 'Phú Mỹ', 'Long Điền', 'Đất Đỏ', 'Châu Đức'];
 const fields = ['đất đai', 'xây dựng', 'thương mại', 'giao thông', 'giáo dục', 'y tế', 'lao động', 'văn hóa', 'nông nghiệp', 'tài nguyên nước'];
 const verbs = ['Cấp', 'Gia hạn', 'Điều chỉnh', 'Cấp lại', 'Thu hồi', 'Xác nhận', 'Đăng ký', 'Thẩm định', 'Phê duyệt', 'Công nhận'];
 const things = ['giấy phép', 'chứng chỉ', 'giấy chứng nhận', 'văn bản chấp thuận', 'quyết định', 'hồ sơ', 'thẻ', 'sổ', 'biên bản', 'giấy xác nhận'];
-const procedures = base.map((p, i) => ({ id: i + 1, enabled: true, ...p }) as never as { id: number });
+const procedures: KbProcedure[] = [...sample.procedures];
 for (let i = procedures.length; i < 2000; i++) {
   const name = `${verbs[i % 10]} ${things[Math.floor(i / 10) % 10]} ${fields[Math.floor(i / 100) % 10]} mã ${i}`;
-  procedures.push({ id: i + 1, code: `9.${String(i).padStart(6, '0')}`, name, field: fields[i % 10], aliases: [`${name} ${places[i % 10]}`] } as never);
+  procedures.push({ id: i + 1, code: `9.${String(i).padStart(6, '0')}`, name, field: fields[i % 10], aliases: [`${name} ${places[i % 10]}`] });
 }
 const t0 = performance.now();
-const nlu = new Nlu(loadNluData(), { procedures: procedures as never, models: read('models.json').map((m, i) => ({ id: i + 1, ...m })) as never, faqs: read('faqs.json').map((f, i) => ({ id: i + 1, enabled: true, ...f })) as never, phrases: [] }, DEFAULT_NLU_OPTIONS);
+const nlu = new Nlu(loadNluData(), { ...sample, procedures }, DEFAULT_NLU_OPTIONS);
 const buildMs = performance.now() - t0;
 const texts = loadDevSet().map((l) => l.text);
 for (const t of texts) nlu.understand(t); // warm-up

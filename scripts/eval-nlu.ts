@@ -1,23 +1,13 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Nlu } from '../src/nlu/nlu.js';
 import { loadNluData } from '../src/nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from '../src/nlu/build.js';
-import { SEED_DIR } from '../src/kb/seed.js';
+import { sampleKbForNlu } from '../src/kb/seed.js';
 import { evaluate, loadDevSet } from '../test/nlu/evaluate.js';
 
 // Quick NLU evaluation on the sample knowledge base, without a database: `npm run eval`.
-const read = (f: string) => JSON.parse(readFileSync(path.join(SEED_DIR, f), 'utf8')) as Array<Record<string, unknown>>;
-const withIds = <T>(rows: Array<Record<string, unknown>>) => rows.map((r, i) => ({ id: i + 1, enabled: true, code: null, ...r }) as T);
-let faqs: unknown[] = [];
-try { faqs = withIds(read('faqs.json')); } catch { /* not written yet */ }
 const started = performance.now();
-const nlu = new Nlu(loadNluData(), {
-  procedures: withIds(read('procedures.json')),
-  models: withIds(read('models.json')),
-  faqs: faqs as never,
-  phrases: [],
-}, DEFAULT_NLU_OPTIONS);
+const nlu = new Nlu(loadNluData(), sampleKbForNlu(), DEFAULT_NLU_OPTIONS);
 const built = performance.now() - started;
 const heldout = process.argv.includes('--heldout');
 const report = evaluate(nlu, loadDevSet(heldout ? path.join(import.meta.dirname, '../test/nlu/heldout') : undefined));

@@ -96,7 +96,7 @@ export class Bot {
     const { state, kb } = turn;
     if (u.faq && ANSWER_INTENTS.has(u.intent) && !u.entities.dossier_code) {
       const f = u.faq.faq;
-      const full = kb.faqs.find((x) => x.id === f.id);
+      const full = kb.faqById.get(f.id);
       if (full) {
         return { replies: [{ text: full.answer, buttons: (full.buttons as unknown as Reply["buttons"]) ?? [] }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
       }
@@ -120,7 +120,7 @@ export class Bot {
       default: {
         const near = u.candidates.filter((c) => c.score >= 0.45);
         if (near.length && u.confidence < 0.6 && u.procedureScore >= 0.45 && u.ranking[1]?.label === 'procedure_lookup') {
-          return { replies: [candidatesAnswer(near.map((c) => kb.procedures.find((p) => p.id === c.item.id)!).filter(Boolean))], state };
+          return { replies: [candidatesAnswer(near.map((c) => kb.procedureById.get(c.item.id)).filter((p) => p !== undefined))], state };
         }
         return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
       }
@@ -130,13 +130,13 @@ export class Bot {
   private procedure(turn: Turn, u: Understanding, lowConfidence: boolean): Outcome {
     const { kb, state } = turn;
     const aspect = u.entities.aspect ?? 'general';
-    const found = u.procedure && !lowConfidence ? kb.procedures.find((p) => p.id === u.procedure!.id) : undefined;
-    const followUp = !found && aspect !== 'general' && state.lastProcedureId ? kb.procedures.find((p) => p.id === state.lastProcedureId) : undefined;
+    const found = u.procedure && !lowConfidence ? kb.procedureById.get(u.procedure.id) : undefined;
+    const followUp = !found && aspect !== 'general' && state.lastProcedureId ? kb.procedureById.get(state.lastProcedureId) : undefined;
     const p = found ?? followUp;
     if (p) {
       return { replies: [procedureAnswer(p, aspect)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
     }
-    const candidates = u.candidates.filter((c) => c.score >= 0.3).map((c) => kb.procedures.find((x) => x.id === c.item.id)!).filter(Boolean);
+    const candidates = u.candidates.filter((c) => c.score >= 0.3).map((c) => kb.procedureById.get(c.item.id)).filter((p) => p !== undefined);
     return { replies: [candidatesAnswer(candidates)], state };
   }
 
@@ -156,7 +156,7 @@ export class Bot {
     const place = u.entities.locality;
     const asksList = /\b(nhung|cac|nao|gi|danh sach|liet ke)\b/.test(fold(clean(u.text))) && place;
     if (u.model && !(asksList && u.modelScore < 0.85)) {
-      const m = kb.models.find((x) => x.id === u.model!.id)!;
+      const m = kb.modelById.get(u.model.id)!;
       return { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } };
     }
     if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
@@ -204,13 +204,13 @@ export class Bot {
         return { replies: [reply(T.help, MENU_BUTTONS)], state: {} };
       case '#proc': {
         const [id, aspect] = arg.split(':');
-        const p = kb.procedures.find((x) => x.id === Number(id));
+        const p = kb.procedureById.get(Number(id));
         if (!p) return null;
         const a = (['documents', 'fee', 'duration', 'place', 'online', 'general'] as const).find((x) => x === aspect) ?? 'general';
         return { replies: [procedureAnswer(p, a)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
       }
       case '#model': {
-        const m = kb.models.find((x) => x.id === Number(arg));
+        const m = kb.modelById.get(Number(arg));
         return m ? { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } } : null;
       }
       case '#sub': return startSubscribe(turn, arg || undefined);

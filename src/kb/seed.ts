@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { KbForNlu } from '../nlu/nlu.js';
 import { faqSchema, officeSchema, procedureSchema, reformModelSchema, sampleDossierSchema } from './schemas.js';
 
 // Sample data (Vietnamese, marked isSample: to verify before deployment), loaded into an empty database.
@@ -16,6 +17,17 @@ function readSeed<T extends z.ZodTypeAny>(file: string, schema: T): z.infer<T>[]
     throw new Error(`Seed file ${full}: item ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The sample knowledge base as the NLU sees it, without a database (evaluation and benchmark scripts). */
+export function sampleKbForNlu(): KbForNlu {
+  const withIds = <T>(rows: T[]) => rows.map((r, i) => ({ id: i + 1, ...r }));
+  return {
+    procedures: withIds(readSeed('procedures.json', procedureSchema)),
+    models: withIds(readSeed('models.json', reformModelSchema)),
+    faqs: withIds(readSeed('faqs.json', faqSchema)),
+    phrases: [],
+  };
 }
 
 export async function seedIfEmpty(prisma: PrismaClient): Promise<boolean> {

@@ -9,6 +9,10 @@ export interface KbSnapshot {
   faqs: Faq[];
   offices: Office[];
   phrases: TrainingPhrase[];
+  /** Lookups by id, built once per load: the bot resolves entries on every message. */
+  procedureById: Map<number, Procedure>;
+  modelById: Map<number, ReformModel>;
+  faqById: Map<number, Faq>;
 }
 
 export async function readKbVersion(prisma: PrismaClient): Promise<number> {
@@ -24,7 +28,8 @@ export async function loadKbSnapshot(prisma: PrismaClient): Promise<KbSnapshot> 
     prisma.office.findMany({ orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }] }),
     prisma.trainingPhrase.findMany({ orderBy: { id: 'asc' } }),
   ]);
-  return { version, procedures, models, faqs, offices, phrases };
+  const byId = <T extends { id: number }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  return { version, procedures, models, faqs, offices, phrases, procedureById: byId(procedures), modelById: byId(models), faqById: byId(faqs) };
 }
 
 /** Marks the knowledge base changed so every instance reloads it (call inside the changing transaction). */
