@@ -1,33 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createUser } from '../src/console/auth.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 import { createPgDatabase } from '../test/helpers/db.js';
+import { spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 
 // `npm run bench:edit`: how long after an official's PATCH the bot answers with the new text, on the embedded
 // database (one instance) and with two instances sharing the PostgreSQL server (edit on A, ask B).
 // Prints one JSON object; needs the PostgreSQL server of TEST_PG_URL (default the local one).
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const PASSWORD = 'bench-password-123';
 
 function start(port: number, databaseUrl: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-  });
-  return child;
+  return spawnNode(['--import', 'tsx', 'src/main.ts'],
+    { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    (chunk) => process.stderr.write(chunk));
 }
 
-async function ready(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`instance on port ${port} did not become ready`);
-}
+const ready = (port: number, child: ChildProcess) => waitReady(`http://127.0.0.1:${port}/readyz`, child);
 
 async function api(port: number, token: string, method: string, p: string, body?: unknown) {
   const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body ? JSON.stringify(body) : undefined });
@@ -68,17 +60,16 @@ try {
     await db.close();
   }
   children.push(start(3301, embeddedUrl));
-  await ready(3301);
+  await ready(3301, children[0]);
   const embedded = await measure(3301, 3301, await login(3301));
-  children.pop()!.kill('SIGTERM');
+  await stop(children.pop());
   children.push(start(3302, pg.url), start(3303, pg.url));
-  await Promise.all([ready(3302), ready(3303)]);
+  await Promise.all([ready(3302, children[0]), ready(3303, children[1])]);
   const token = await login(3302);
   const twoInstances = await measure(3302, 3303, token);
   console.log(JSON.stringify({ embeddedMs: embedded, embeddedMaxMs: Math.max(...embedded), postgresTwoInstancesMs: twoInstances, postgresTwoInstancesMaxMs: Math.max(...twoInstances), kbPollMs: 1000 }));
 } finally {
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  await Promise.all(children.map((c) => stop(c)));
   await pg.drop().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 }

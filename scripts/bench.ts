@@ -1,18 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
 import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
+import { freePort, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
+
+const spawnNode = (args: string[], env: NodeJS.ProcessEnv, name: string) =>
+  spawnChild(args, env, (chunk) => process.stderr.write(`[${name}] ${chunk}`));
 
 // `npm run bench`: the real server (child process, embedded database) behind a fake Zalo API, driven with signed
 // user_send_text events by autocannon, compared with a bare node:http server. Prints ONE JSON object on stdout;
 // everything else goes to stderr.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_ID = '1234567890123456789';
 const APP_SECRET = 'bench-app-secret';
 const OA_SECRET = 'bench-oa-secret';
@@ -40,46 +41,6 @@ const QUESTIONS = [
 ];
 
 const err = (...args: unknown[]) => console.error('[bench]', ...args);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function spawnNode(args: string[], env: NodeJS.ProcessEnv, name: string): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
-  return child;
-}
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
-function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => { child.kill('SIGKILL'); }, 10_000);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
-    child.kill(signal);
-  });
-}
 
 function percentile(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
+import { exited, freePort, spawnNode, waitReady } from './helpers/processes.js';
 import { startFakeZalo, type FakeZalo } from './helpers/fake-zalo.js';
 
 // Zero lost and zero duplicated replies across a SIGKILL mid-load: the server runs as a child process on an
@@ -13,7 +12,6 @@ import { startFakeZalo, type FakeZalo } from './helpers/fake-zalo.js';
 // a new process takes over the same database directory, Zalo-style redeliveries are posted, and every
 // acknowledged event must end with exactly one reply at the fake Zalo API.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_ID = '1234567890123456789';
 const APP_SECRET = 'restart-app-secret';
 const OA_SECRET = 'restart-oa-secret';
@@ -35,51 +33,20 @@ let dbDir: string;
 const children: ChildProcess[] = [];
 const childLog: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** `node --import tsx src/main.ts` directly (not npx), so the pid we kill is the server's own. */
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test',
-      PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${dbDir}`, LOG_LEVEL: 'warn',
-      ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
-      ZALO_ACCESS_TOKEN: 'restart-access-0', ZALO_REFRESH_TOKEN: 'restart-refresh-0',
-      ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
-    },
-  });
+  const child = spawnNode(['--import', 'tsx', 'src/main.ts'], {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test',
+    PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${dbDir}`, LOG_LEVEL: 'warn',
+    ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
+    ZALO_ACCESS_TOKEN: 'restart-access-0', ZALO_REFRESH_TOKEN: 'restart-refresh-0',
+    ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
+  }, (chunk) => childLog.push(`[pid ${child.pid}] ${chunk}`));
   children.push(child);
-  const keep = (d: Buffer) => { childLog.push(`[pid ${child.pid}] ${d.toString()}`); };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${childLog.join('')}`);
-    try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return { child, url };
-    } catch { /* not yet listening */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not ready in 60 s:\n${childLog.join('')}`);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  await waitReady(`${url}/readyz`, child).catch((err) => { throw new Error(`${(err as Error).message}:\n${childLog.join('')}`); });
+  return { child, url };
 }
 
 interface Ev { i: number; userId: string; raw: string; signature: string }
