@@ -100,3 +100,25 @@ export function run(start) {
     if (main) clear(main).append(el('p', { className: 'notice error', text: errorMessage(err) }));
   });
 }
+
+/**
+ * A status filter above a table that stacks into cards on a phone: the layout of the console's list pages.
+ * `onFilter(status)` runs when the official picks another status; the page fills `body` and `paging`.
+ */
+export function filteredTable(main, { filters, selected = '', headers, onFilter }) {
+  const filter = el('select', { id: 'status-filter', 'aria-label': 'Lọc theo trạng thái' },
+    filters.map(([value, label]) => el('option', { value, text: label, selected: value === selected })));
+  filter.style.width = 'auto';
+  filter.addEventListener('change', () => onFilter(filter.value));
+  const toolbar = el('div', { className: 'toolbar' }, el('label', { for: 'status-filter', text: 'Trạng thái' }), filter);
+  toolbar.style.alignItems = 'center';
+  const body = el('tbody');
+  const paging = el('div');
+  main.append(
+    toolbar,
+    el('table', { className: 'table stack' },
+      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))),
+      body),
+    paging);
+  return { body, paging };
+}

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { clear, el, errorMessage, formatDate, notify, pager, run, startPage } from './dom.js';
+import { clear, el, errorMessage, filteredTable, formatDate, notify, pager, run, startPage } from './dom.js';
 
 // Home service (Côn Đảo model): requests from elderly, disabled or ill citizens. Officials schedule a visit
 // (the citizen is told the date and can cancel in the chat), then mark it done, or cancel it.
@@ -18,20 +18,10 @@ run(async () => {
   const writer = canAct(me);
   let query = { status: '', page: 1 };
 
-  const filter = el('select', { id: 'status-filter', 'aria-label': 'Lọc theo trạng thái' },
-    FILTERS.map(([value, label]) => el('option', { value, text: label })));
-  filter.style.width = 'auto';
-  filter.addEventListener('change', () => { query = { status: filter.value, page: 1 }; load().catch(fail); });
-  const toolbar = el('div', { className: 'toolbar' }, el('label', { for: 'status-filter', text: 'Trạng thái' }), filter);
-  toolbar.style.alignItems = 'center';
-  const body = el('tbody');
-  const paging = el('div');
-  main.append(
-    toolbar,
-    el('table', { className: 'table stack' },
-      el('thead', {}, el('tr', {}, ['Mã', 'Người cần hỗ trợ', 'Thủ tục · lý do', 'Trạng thái', 'Thao tác'].map((h) => el('th', { scope: 'col', text: h })))),
-      body),
-    paging);
+  const { body, paging } = filteredTable(main, {
+    filters: FILTERS, selected: query.status, headers: ['Mã', 'Người cần hỗ trợ', 'Thủ tục · lý do', 'Trạng thái', 'Thao tác'],
+    onFilter: (status) => { query = { status, page: 1 }; load().catch(fail); },
+  });
 
   function fail(err) { notify(errorMessage(err), 'error'); }
 

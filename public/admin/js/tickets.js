@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { clear, el, errorMessage, formatDate, notify, pager, run, startPage } from './dom.js';
+import { clear, el, errorMessage, filteredTable, formatDate, notify, pager, run, startPage } from './dom.js';
 
 // Feedback and petitions (phản ánh, kiến nghị) sent in the chat: read them and answer; the answer reaches the
 // citizen in the chat and the citizen can read it again by the ticket's code.
@@ -33,20 +33,10 @@ run(async () => {
   const writer = canAnswer(me);
   let query = { status: 'open', page: 1 };
 
-  const filter = el('select', { id: 'status-filter', 'aria-label': 'Lọc theo trạng thái' },
-    FILTERS.map(([value, label]) => el('option', { value, text: label, selected: value === query.status })));
-  filter.style.width = 'auto';
-  filter.addEventListener('change', () => { query = { status: filter.value, page: 1 }; load().catch(fail); });
-  const toolbar = el('div', { className: 'toolbar' }, el('label', { for: 'status-filter', text: 'Trạng thái' }), filter);
-  toolbar.style.alignItems = 'center';
-  const body = el('tbody');
-  const paging = el('div');
-  main.append(
-    toolbar,
-    el('table', { className: 'table stack' },
-      el('thead', {}, el('tr', {}, ['Mã', 'Nội dung', 'Gửi lúc · hạn trả lời', 'Trạng thái', 'Thao tác'].map((h) => el('th', { scope: 'col', text: h })))),
-      body),
-    paging);
+  const { body, paging } = filteredTable(main, {
+    filters: FILTERS, selected: query.status, headers: ['Mã', 'Nội dung', 'Gửi lúc · hạn trả lời', 'Trạng thái', 'Thao tác'],
+    onFilter: (status) => { query = { status, page: 1 }; load().catch(fail); },
+  });
 
   function fail(err) { notify(errorMessage(err), 'error'); }
 
