@@ -37,15 +37,33 @@ const PROCEDURE_COLUMNS: ColumnTypes = {
 const FAQ_COLUMNS: ColumnTypes = { questions: 'text[]', answer: 'text', tags: 'text[]', enabled: 'boolean', buttons: 'jsonb' };
 const BUMP = `"version" = t."version" + 1, "isSample" = false`;
 
+/** Rows sorted into creates, updates (only the fields the file has, only when they differ) and unchanged. */
+class PlanBuilder<T extends object> {
+  readonly errors: RowError[] = [];
+  readonly creates: T[] = [];
+  readonly updates: Array<{ id: number } & Partial<T>> = [];
+  unchanged = 0;
+
+  constructor(private readonly fields: ReadonlySet<string>) {}
+
+  compare(target: { id: number }, data: T): void {
+    const patch = pick(data, this.fields) as Partial<T>;
+    if (changed(target as unknown as Record<string, unknown>, patch as Record<string, unknown>)) this.updates.push({ id: target.id, ...patch });
+    else this.unchanged++;
+  }
+
+  planned(write: (tx: Db, ctx: ApplyContext) => Promise<void>): Planned {
+    return { errors: this.errors, created: this.creates.length, updated: this.updates.length, unchanged: this.unchanged, apply: write };
+  }
+}
+
 export async function planProcedures(db: Db, input: PlanInput<ProcedureInput>): Promise<Planned> {
   const existing = await db.procedure.findMany();
   const byCode = new Map(existing.filter((p) => p.code).map((p) => [p.code as string, p]));
   const byName = new Map(existing.map((p) => [nameKey(p.name), p]));
   const claimed = new Map<number, number>();
-  const errors: RowError[] = [];
-  const creates: ProcedureInput[] = [];
-  const updates: Array<{ id: number } & Partial<ProcedureInput>> = [];
-  let unchanged = 0;
+  const plan = new PlanBuilder<ProcedureInput>(input.fields);
+  const { errors } = plan;
   for (const { row, data } of input.rows) {
     const byItsCode = data.code ? byCode.get(data.code) : undefined;
     const byItsName = byName.get(nameKey(data.name));
@@ -56,7 +74,7 @@ export async function planProcedures(db: Db, input: PlanInput<ProcedureInput>): 
     }
     const target = byItsCode ?? byItsName;
     if (!target) {
-      creates.push(data);
+      plan.creates.push(data);
       continue;
     }
     const earlier = claimed.get(target.id);
@@ -65,17 +83,12 @@ export async function planProcedures(db: Db, input: PlanInput<ProcedureInput>): 
       continue;
     }
     claimed.set(target.id, row);
-    const patch = pick(data, input.fields);
-    if (changed(target as unknown as Record<string, unknown>, patch)) updates.push({ id: target.id, ...patch });
-    else unchanged++;
+    plan.compare(target, data);
   }
-  return {
-    errors, created: creates.length, updated: updates.length, unchanged,
-    async apply(tx, ctx) {
-      const ids = await write(tx, 'Procedure', PROCEDURE_COLUMNS, 'name', creates, updates, ctx);
-      await recordRevisions(tx, 'Procedure', 'procedure', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
-    },
-  };
+  return plan.planned(async (tx, ctx) => {
+    const ids = await write(tx, 'Procedure', PROCEDURE_COLUMNS, 'name', plan.creates, plan.updates, ctx);
+    await recordRevisions(tx, 'Procedure', 'procedure', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
+  });
 }
 
 export async function planFaqs(db: Db, input: PlanInput<FaqInput>): Promise<Planned> {
@@ -85,27 +98,16 @@ export async function planFaqs(db: Db, input: PlanInput<FaqInput>): Promise<Plan
     const key = f.questions[0] ? questionKey(f.questions[0]) : '';
     if (key && !byQuestion.has(key)) byQuestion.set(key, f);
   }
-  const errors: RowError[] = [];
-  const creates: FaqInput[] = [];
-  const updates: Array<{ id: number } & Partial<FaqInput>> = [];
-  let unchanged = 0;
+  const plan = new PlanBuilder<FaqInput>(input.fields);
   for (const { data } of input.rows) {
     const target = byQuestion.get(questionKey(data.questions[0]));
-    if (!target) {
-      creates.push(data);
-      continue;
-    }
-    const patch = pick(data, input.fields);
-    if (changed(target as unknown as Record<string, unknown>, patch)) updates.push({ id: target.id, ...patch });
-    else unchanged++;
+    if (target) plan.compare(target, data);
+    else plan.creates.push(data);
   }
-  return {
-    errors, created: creates.length, updated: updates.length, unchanged,
-    async apply(tx, ctx) {
-      const ids = await write(tx, 'Faq', FAQ_COLUMNS, 'questions', creates, updates, ctx);
-      await recordRevisions(tx, 'Faq', 'faq', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
-    },
-  };
+  return plan.planned(async (tx, ctx) => {
+    const ids = await write(tx, 'Faq', FAQ_COLUMNS, 'questions', plan.creates, plan.updates, ctx);
+    await recordRevisions(tx, 'Faq', 'faq', ids, { action: 'import', actor: ctx.actor, at: ctx.now });
+  });
 }
 
 /** Creates and updates in batches, reporting progress; returns the ids of every entry written. */
