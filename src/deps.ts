@@ -5,6 +5,7 @@ import type { Database } from './db/open.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { KbStore } from './kb/store.js';
 import type { Bot } from './bot/bot.js';
+import type { InboundRecorder } from './pipeline/inbound.js';
 
 /** Everything the app is built from; tests build the same object with an in-memory database. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   kb: KbStore;
   queue: JobQueue;
   bot: Bot;
+  /** Stores inbound events before they are acknowledged (group commit). */
+  inbound: InboundRecorder;
   /** Enabled channels only; a channel without its secrets is absent. */
   channels: Partial<Record<ChannelName, Channel>>;
   now: () => Date;

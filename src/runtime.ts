@@ -11,7 +11,7 @@ import { JobQueue } from './jobs/queue.js';
 import { KbStore } from './kb/store.js';
 import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
-import { processHandler } from './pipeline/inbound.js';
+import { InboundRecorder, processHandler } from './pipeline/inbound.js';
 import { sendHandler } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
 import { startEscalation } from './services/routes.js';
@@ -32,7 +32,9 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     else log.info('Zalo channel disabled: set ZALO_APP_ID, ZALO_OA_SECRET_KEY and ZALO_ACCESS_TOKEN/ZALO_REFRESH_TOKEN to enable it');
     const messenger = createMessengerChannel({ config, log, fetch: opts.fetch });
     if (messenger) channels.messenger = messenger; // when absent, the channel module logged what is missing
-    const deps: AppDeps = { config, db, log, kb, queue, bot: new Bot(kb, config), channels, now: opts.now ?? (() => new Date()) };
+    const deps: AppDeps = {
+      config, db, log, kb, queue, bot: new Bot(kb, config), inbound: new InboundRecorder({ db, queue }), channels, now: opts.now ?? (() => new Date()),
+    };
     queue.register('process', processHandler(deps));
     queue.register('send', sendHandler(deps));
     queue.register('notify', notifyHandler(deps));

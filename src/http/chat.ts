@@ -3,7 +3,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ParseError } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { recordInbound } from '../pipeline/inbound.js';
 
 // The local chat page and its two calls: post a message, poll for the replies.
 
@@ -20,7 +19,7 @@ export function chatRouter(deps: AppDeps): Router {
   router.post('/api/chat/messages', express.json({ limit: '16kb' }), async (req, res) => {
     try {
       const messages = web.parse(req.body);
-      await recordInbound(deps, messages);
+      await deps.inbound.record(messages);
       res.status(202).json({ ok: true, eventId: messages[0].eventId });
     } catch (err) {
       if (err instanceof ParseError) res.status(400).json({ error: 'invalid', reason: err.message });

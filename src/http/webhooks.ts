@@ -2,7 +2,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import { ParseError, type Channel } from '../channels/types.js';
 import { verifyHandshake } from '../channels/messenger/index.js';
 import type { AppDeps } from '../deps.js';
-import { recordInbound } from '../pipeline/inbound.js';
 
 // Webhooks: raw bytes kept for the signature, verify -> validate -> record -> 200. Work happens in jobs.
 
@@ -44,7 +43,7 @@ function receive(deps: AppDeps, channel: Channel) {
       }
       throw err;
     }
-    await recordInbound(deps, messages);
+    await deps.inbound.record(messages);
     res.status(200).json({ ok: true });
   };
 }

@@ -12,13 +12,15 @@ import { deliverOne, deliverPending, outboundRows } from './outbound.js';
 interface Waiting { messages: InboundMessage[]; resolve: () => void; reject: (err: unknown) => void }
 
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
-class InboundRecorder {
+export class InboundRecorder {
   private waiting: Waiting[] = [];
   private flushing = false;
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue'>) {}
 
+  /** Resolves once the messages are stored (or were already): only then may the platform get its 200. */
   record(messages: InboundMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push({ messages, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -55,15 +57,6 @@ class InboundRecorder {
         ON CONFLICT (key) DO NOTHING`, [JSON.stringify(jobs)]],
     ]);
   }
-}
-
-const recorders = new WeakMap<AppDeps, InboundRecorder>();
-
-export async function recordInbound(deps: AppDeps, messages: InboundMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  let recorder = recorders.get(deps);
-  if (!recorder) recorders.set(deps, (recorder = new InboundRecorder(deps)));
-  await recorder.record(messages);
 }
 
 /** Lets one decision transaction run at a time: webhooks' inserts then wait for at most one of them. */

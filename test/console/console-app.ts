@@ -57,6 +57,7 @@ export async function startConsoleApp(kind: DbKind, opts: { realBot?: boolean } 
     config, db: testDb.db, log, kb,
     bot: opts.realBot ? new Bot(kb, config) : (stubBot as unknown as AppDeps['bot']),
     queue: {} as AppDeps['queue'],
+    inbound: {} as AppDeps['inbound'], // the console receives no webhooks
     channels: {},
     now: () => new Date(Date.now() + offset),
   };
