@@ -1,21 +1,14 @@
-import { FINISHED_STATUSES, noticeText } from '../../dossiers/notify.js';
+import { FINISHED_STATUSES, noticeText, type NoticeFacts } from '../../dossiers/notify.js';
 import { queueNotices as queueSubscriberNotices } from '../../dossiers/service.js';
 import type { Db } from './bulk.js';
 
 // Notices for the subscribers of dossiers an import changed: the same rule and text as the status feed
 // (src/dossiers/service.ts), one Notification and one durable 'notify' job each, in the import's transaction.
 
-export interface DossierChange {
+/** What changed on one dossier: the notice's facts plus the rows it belongs to. */
+export interface DossierChange extends Omit<NoticeFacts, 'now'> {
   dossierId: number;
   eventId: number;
-  code: string;
-  procedureName: string;
-  status: string;
-  statusChanged: boolean;
-  dueAt: Date;
-  /** The due date before this change, when it moved. */
-  previousDueAt: Date | null;
-  note: string | null;
 }
 
 /** Returns the number of notices queued (the status feed's own queueNotices does the fan-out). */
