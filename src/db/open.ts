@@ -89,6 +89,9 @@ function inProcessLock() {
 async function openPostgres(connectionString: string): Promise<Database> {
   // Timestamps are stored without zone, as UTC (Prisma's convention); SQL that calls now() must agree.
   const pool = new pg.Pool({ connectionString, max: 10, options: '-c TimeZone=UTC' });
+  // An idle connection the server drops (restart, failover, DROP DATABASE ... FORCE) is discarded by the pool and
+  // replaced on the next query; without a listener that 'error' event would crash the process.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     client.release();
