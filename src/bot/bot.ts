@@ -5,10 +5,12 @@ import type { KbStore } from '../kb/store.js';
 import { extractDossierCode } from '../nlu/entities.js';
 import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
-import { candidatesAnswer, contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace, procedureAnswer } from './answers.js';
-import { reply, type ConversationState, type Matched, type Outcome, type Turn } from './context.js';
+import { contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace } from './answers.js';
+import { reply, type Matched, type Outcome, type Turn } from './context.js';
 import { allowRate, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
 import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
+import { answerProcedure, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
+import { ASPECTS } from '../nlu/data-files.js';
 import { MENU_BUTTONS, T, formatDate } from './texts.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
@@ -16,75 +18,125 @@ export interface TurnResult extends Outcome { understanding?: Understanding }
 const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac)$/;
 const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b/;
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
-/** Intents whose reply is an answer officials may override with an FAQ (actions are not overridden). */
-export const ANSWER_INTENTS = new Set(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
+
+/** One step of deciding a turn: answer it, or pass it on with `next()` (the first that answers wins). */
+type Handler = (turn: Turn, next: () => Promise<TurnResult>) => Promise<TurnResult>;
 
 /** Decides what to say to one message. Channel-blind: it states intent, the channel renders it. */
 export class Bot {
+  /** In order of precedence. */
+  private readonly handlers: Handler[] = [
+    (t, next) => this.platformEvents(t, next),
+    (t, next) => this.whileOfficialsAnswer(t, next),
+    (t, next) => this.nonText(t, next),
+    (t, next) => this.cancel(t, next),
+    (t, next) => this.payloads(t, next),
+    (t, next) => this.shortcuts(t, next),
+    (t) => this.understandAndAnswer(t),
+  ];
+
   constructor(private readonly kb: KbStore, private readonly config: Config) {}
 
   async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'>, tx: Prisma.TransactionClient, now: Date): Promise<TurnResult> {
-    const state = (conv.state ?? {}) as ConversationState;
-    const turn: Turn = { msg, state, tx, kb: this.kb.snapshot, config: this.config, now };
-    const silent = (): TurnResult => ({ replies: [], state });
-    switch (msg.kind) {
-      case 'admin_reply': return { replies: [], state, pauseMinutes: this.config.BOT_PAUSE_MINUTES };
-      case 'ignored': case 'unfollow': return silent();
-      case 'follow': return { replies: [reply(T.welcome, MENU_BUTTONS)], state: {} };
-      default:
-    }
-    if (conv.handoffStatus === 'waiting' || conv.handoffStatus === 'active') return silent();
-    if (conv.pausedUntil && conv.pausedUntil > now) return silent();
-    if (msg.kind === 'sticker') return { replies: [reply(T.sticker, MENU_BUTTONS.slice(0, 3))], state };
-    if (state.awaiting && (msg.kind !== 'text' && msg.kind !== 'postback')) return continueFlow(turn);
-    if (msg.kind === 'location') return { replies: [reply(T.location)], state };
-    if (msg.kind !== 'text' && msg.kind !== 'postback' && msg.kind !== 'user_info') return { replies: [reply(T.nonText)], state };
-    return this.handleText(turn);
+    const state = (conv.state ?? {}) as Turn['state'];
+    const turn: Turn = { msg, state, tx, kb: this.kb.snapshot, config: this.config, now, conversation: conv };
+    return this.run(turn);
   }
 
   /** What the bot would answer to `text` for a new user, without recording anything (console "try it"). */
   async preview(text: string, tx: Prisma.TransactionClient, now: Date) {
     const msg: InboundMessage = { channel: 'web', eventId: 'preview', eventName: 'preview', userId: 'preview', kind: 'text', text, timestamp: now.getTime() };
-    const result = await this.handleText({ msg, state: {}, tx, kb: this.kb.snapshot, config: this.config, now });
+    const result = await this.run({ msg, state: {}, tx, kb: this.kb.snapshot, config: this.config, now, conversation: { pausedUntil: null, handoffStatus: null } });
     const u = result.understanding;
     return {
-      understanding: u ? { intent: u.intent, confidence: u.confidence, entities: u.entities } : null,
+      understanding: u ? { intent: u.intent, confidence: u.confidence, entities: u.entities, decision: u.decision.kind } : null,
       matched: result.matched ?? { type: null, id: null, name: null },
       replies: result.replies,
     };
   }
 
-  private async handleText(turn: Turn): Promise<TurnResult> {
-    const { msg, state } = turn;
-    const text = (msg.payload ?? msg.text ?? '').trim();
-    const folded = fold(clean(text)).trim();
-    if (state.awaiting && CANCEL.test(folded)) return { replies: [reply(T.cancelled, MENU_BUTTONS)], state: {} };
-    if (text.startsWith('#')) {
-      const routed = await this.payload(turn, text);
-      if (routed) return routed;
+  private run(turn: Turn): Promise<TurnResult> {
+    const step = (i: number): Promise<TurnResult> =>
+      i < this.handlers.length ? this.handlers[i](turn, () => step(i + 1)) : Promise.resolve({ replies: [], state: turn.state });
+    return step(0);
+  }
+
+  private async platformEvents(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    switch (turn.msg.kind) {
+      case 'admin_reply': return { replies: [], state: turn.state, pauseMinutes: this.config.BOT_PAUSE_MINUTES };
+      case 'ignored': case 'unfollow': return { replies: [], state: turn.state };
+      case 'follow': return { replies: [reply(T.welcome, MENU_BUTTONS)], state: {} };
+      default: return next();
     }
-    if (UNSUBSCRIBE.test(folded)) {
+  }
+
+  private async whileOfficialsAnswer(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const { conversation: conv, now } = turn;
+    if (conv.handoffStatus === 'waiting' || conv.handoffStatus === 'active') return { replies: [], state: turn.state };
+    if (conv.pausedUntil && conv.pausedUntil > now) return { replies: [], state: turn.state };
+    return next();
+  }
+
+  private async nonText(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const { msg, state } = turn;
+    if (msg.kind === 'sticker') return { replies: [reply(T.sticker, MENU_BUTTONS.slice(0, 3))], state };
+    if (state.awaiting && msg.kind !== 'text' && msg.kind !== 'postback') return continueFlow(turn);
+    if (msg.kind === 'location') return { replies: [reply(T.location)], state };
+    if (msg.kind !== 'text' && msg.kind !== 'postback' && msg.kind !== 'user_info') return { replies: [reply(T.nonText)], state };
+    // Every text turn advances the clock of the follow-up window.
+    turn.state = { ...state, turn: (state.turn ?? 0) + 1 };
+    return next();
+  }
+
+  private async cancel(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    if (turn.state.awaiting && CANCEL.test(folded(turn))) return { replies: [reply(T.cancelled, MENU_BUTTONS)], state: { turn: turn.state.turn } };
+    return next();
+  }
+
+  private async payloads(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const text = textOf(turn);
+    if (!text.startsWith('#')) return next();
+    return (await this.payload(turn, text)) ?? next();
+  }
+
+  /** Requests recognised by their form: unsubscribing, cancelling a home visit, a ticket code. */
+  private async shortcuts(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const { msg, state } = turn;
+    const text = textOf(turn);
+    if (UNSUBSCRIBE.test(folded(turn))) {
       const code = extractDossierCode(text);
       const dossier = code ? await findDossier(turn.tx, code) : null;
       const n = await unsubscribe(turn.tx, msg.channel, msg.userId, dossier?.id);
       return { replies: [reply(n ? 'Dạ, em đã dừng gửi thông báo về hồ sơ cho anh/chị ạ.' : 'Dạ, anh/chị hiện không đăng ký nhận thông báo hồ sơ nào ạ.')], state: { ...state, awaiting: undefined } };
     }
     const homeCode = text.match(HOME_CODE)?.[0];
-    if (homeCode && CANCEL_HOME.test(folded)) return this.cancelHome(turn, homeCode.toUpperCase());
+    if (homeCode && CANCEL_HOME.test(folded(turn))) return this.cancelHome(turn, homeCode.toUpperCase());
     const ticketCode = text.match(TICKET_CODE)?.[0];
     if (ticketCode && !state.awaiting) return this.ticketStatus(turn, ticketCode.toUpperCase());
+    return next();
+  }
 
-    const u = this.kb.nlu.understand(text);
+  private async understandAndAnswer(turn: Turn): Promise<TurnResult> {
+    const text = textOf(turn);
+    const context = contextProcedure(turn.state, turn.kb, turn.now);
+    const u = this.kb.nlu.understand(text, { procedure: context });
     turn.understanding = u;
-    const result = state.awaiting ? await this.inFlow(turn, u) : await this.answer(turn, u);
-    return { ...result, understanding: u };
+    const picked = pickFromPending(turn, text, u);
+    if (picked) {
+      const aspect = u.entities.aspect && u.entities.aspect !== 'general' ? u.entities.aspect : turn.state.pending!.aspect;
+      return { ...answerProcedure(turn, picked.procedure, aspect, { by: picked.by }), understanding: u };
+    }
+    const leftPending = turn.state.pending !== undefined;
+    if (leftPending) turn.state = { ...turn.state, pending: undefined };
+    const result = turn.state.awaiting ? await this.inFlow(turn, u) : await this.answer(turn, u);
+    return { ...result, understanding: u, clarification: result.clarification ?? (leftPending ? { event: 'abandoned' } : undefined) };
   }
 
   private async inFlow(turn: Turn, u: Understanding): Promise<Outcome> {
     if (turn.state.awaiting === 'dossier_code') {
       const code = u.entities.dossier_code;
       if (code) return this.dossierStatus({ ...turn, state: { ...turn.state, awaiting: undefined } }, code);
-      if (u.confidence >= 0.8 && u.intent !== 'dossier_status' && u.intent !== 'out_of_scope') {
+      if (u.intent !== 'dossier_status' && u.intent !== 'out_of_scope' && u.confidence >= this.config.NLU_CONFIDENCE_THRESHOLD) {
         return this.answer({ ...turn, state: { ...turn.state, awaiting: undefined } }, u);
       }
       return { replies: [reply(T.notACode)], state: turn.state };
@@ -94,19 +146,17 @@ export class Bot {
 
   private async answer(turn: Turn, u: Understanding): Promise<Outcome> {
     const { state, kb } = turn;
-    if (u.faq && ANSWER_INTENTS.has(u.intent) && !u.entities.dossier_code) {
-      const f = u.faq.faq;
-      const full = kb.faqById.get(f.id);
-      if (full) {
-        return { replies: [{ text: full.answer, buttons: (full.buttons as unknown as Reply["buttons"]) ?? [] }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
-      }
+    const d = u.decision;
+    if (d.kind === 'faq' && u.faq) {
+      const full = kb.faqById.get(u.faq.faq.id);
+      if (full) return { replies: [{ text: full.answer, buttons: (full.buttons as unknown as Reply['buttons']) ?? [] }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
     }
-    const lowConfidence = u.confidence < this.config.NLU_CONFIDENCE_THRESHOLD;
+    const procedural = procedureOutcome(turn, u);
+    if (procedural) return procedural;
     switch (u.intent) {
-      case 'greeting': return { replies: [reply(T.greeting, MENU_BUTTONS)], state: {} };
+      case 'greeting': return { replies: [reply(T.greeting, MENU_BUTTONS)], state: { turn: state.turn } };
       case 'help': return { replies: [reply(T.help, MENU_BUTTONS)], state };
-      case 'goodbye_thanks': return { replies: [reply(T.goodbye)], state: {} };
-      case 'procedure_lookup': return this.procedure(turn, u, lowConfidence);
+      case 'goodbye_thanks': return { replies: [reply(T.goodbye)], state: { turn: state.turn } };
       case 'dossier_status':
         if (u.entities.dossier_code) return this.dossierStatus(turn, u.entities.dossier_code);
         return { replies: [reply(T.askDossierCode)], state: { ...state, awaiting: 'dossier_code' } };
@@ -117,27 +167,8 @@ export class Bot {
       case 'rating': return startRating(turn, u.entities.dossier_code);
       case 'home_service': return startHomeService(turn);
       case 'subscribe': return startSubscribe(turn, u.entities.dossier_code ?? state.lastDossierCode);
-      default: {
-        const near = u.candidates.filter((c) => c.score >= 0.45);
-        if (near.length && u.confidence < 0.6 && u.procedureScore >= 0.45 && u.ranking[1]?.label === 'procedure_lookup') {
-          return { replies: [candidatesAnswer(near.map((c) => kb.procedureById.get(c.item.id)).filter((p) => p !== undefined))], state };
-        }
-        return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
-      }
+      default: return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
     }
-  }
-
-  private procedure(turn: Turn, u: Understanding, lowConfidence: boolean): Outcome {
-    const { kb, state } = turn;
-    const aspect = u.entities.aspect ?? 'general';
-    const found = u.procedure && !lowConfidence ? kb.procedureById.get(u.procedure.id) : undefined;
-    const followUp = !found && aspect !== 'general' && state.lastProcedureId ? kb.procedureById.get(state.lastProcedureId) : undefined;
-    const p = found ?? followUp;
-    if (p) {
-      return { replies: [procedureAnswer(p, aspect)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
-    }
-    const candidates = u.candidates.filter((c) => c.score >= 0.3).map((c) => kb.procedureById.get(c.item.id)).filter((p) => p !== undefined);
-    return { replies: [candidatesAnswer(candidates)], state };
   }
 
   private async dossierStatus(turn: Turn, code: string): Promise<Outcome> {
@@ -201,13 +232,14 @@ export class Bot {
         if (arg === 'models') return { replies: [modelListAnswer(this.featuredModels(kb.models))], state };
         if (arg === 'contact') return { replies: [contactAnswer(kb.offices)], state, matched: this.officeMatch(kb) };
         if (arg === 'human') return this.handoff(turn);
-        return { replies: [reply(T.help, MENU_BUTTONS)], state: {} };
-      case '#proc': {
+        return { replies: [reply(T.help, MENU_BUTTONS)], state: { turn: state.turn } };
+      case '#proc':
+      case '#pick': {
         const [id, aspect] = arg.split(':');
         const p = kb.procedureById.get(Number(id));
         if (!p) return null;
-        const a = (['documents', 'fee', 'duration', 'place', 'online', 'general'] as const).find((x) => x === aspect) ?? 'general';
-        return { replies: [procedureAnswer(p, a)], state: { ...state, lastProcedureId: p.id }, matched: { type: 'procedure', id: p.id, name: p.name } };
+        const a = ASPECTS.find((x) => x === aspect) ?? 'general';
+        return answerProcedure(turn, p, a, head === '#pick' ? { by: 'button' } : undefined);
       }
       case '#model': {
         const m = kb.modelById.get(Number(arg));
@@ -239,3 +271,6 @@ export class Bot {
     return { replies: [reply(`Dạ, phản ánh ${t.code} ${status}`)], state };
   }
 }
+
+const textOf = (turn: Turn) => (turn.msg.payload ?? turn.msg.text ?? '').trim();
+const folded = (turn: Turn) => fold(clean(textOf(turn))).trim();

@@ -1,8 +1,8 @@
 import type { InboundMessage, Reply } from '../channels/types.js';
 import type { Config } from '../config.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Conversation, Prisma } from '../generated/prisma/client.js';
 import type { KbSnapshot } from '../kb/snapshot.js';
-import type { Understanding } from '../nlu/nlu.js';
+import type { Aspect, Understanding } from '../nlu/nlu.js';
 
 export type Awaiting = 'dossier_code' | 'subscribe_code' | 'feedback_content' | 'feedback_code' | 'feedback_consent'
   | 'rating_score' | 'rating_comment' | 'home_name' | 'home_phone' | 'home_address' | 'home_procedure' | 'home_reason';
@@ -11,8 +11,15 @@ export type Awaiting = 'dossier_code' | 'subscribe_code' | 'feedback_content' | 
 export interface ConversationState {
   awaiting?: Awaiting;
   draft?: Record<string, unknown>;
-  lastProcedureId?: number;
   lastDossierCode?: string;
+  /** The citizen's text messages so far (the clock of the follow-up window). */
+  turn?: number;
+  /** The procedure last answered: follow-ups that name none refer to it for a few turns. */
+  topic?: { procedureId: number; turn: number; at: number };
+  /** The bot asked which procedure: the options offered and the aspect asked. */
+  pending?: { options: number[]; aspect: Aspect; at: number };
+  /** The bot asked for a procedure's name: the aspect the citizen had asked about. */
+  askedAspect?: Aspect;
 }
 
 export interface Matched { type: 'faq' | 'procedure' | 'model' | 'office' | null; id: number | null; name: string | null }
@@ -25,6 +32,8 @@ export interface Turn {
   kb: KbSnapshot;
   config: Config;
   now: Date;
+  /** Whether officials have the conversation (hand-off, or a pause after an official answered). */
+  conversation: Pick<Conversation, 'pausedUntil' | 'handoffStatus'>;
   understanding?: Understanding;
 }
 
@@ -36,6 +45,13 @@ export interface Outcome {
   handoff?: boolean;
   /** Pause the bot for this user (an official answered from the platform's own inbox). */
   pauseMinutes?: number;
+  /** A "which procedure?" question asked, answered or left (recorded for the review list). */
+  clarification?: ClarificationEvent;
 }
+
+export type ClarificationEvent =
+  | { event: 'asked'; text: string; aspect: string; options: Array<{ id: number; code: string | null; name: string }> }
+  | { event: 'picked'; procedureId: number; by: string }
+  | { event: 'abandoned' };
 
 export const reply = (text: string, buttons?: Reply['buttons']): Reply => (buttons?.length ? { text, buttons } : { text });

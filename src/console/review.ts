@@ -1,4 +1,4 @@
-import { ANSWER_INTENTS } from '../bot/bot.js';
+import { FAQ_INTENTS } from '../nlu/decide.js';
 import { z } from 'zod';
 import type { Message, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { faqSchema } from '../kb/schemas.js';
@@ -13,8 +13,8 @@ import { clean, fold } from '../nlu/text.js';
 const MAX_MESSAGES = 5000;
 const MERGE_JACCARD = 0.8;
 const MAX_FAQ_QUESTIONS = 30;
-/** Intents whose answer an FAQ overrides when it matches (mirrors ANSWER_INTENTS in src/bot/bot.ts). */
-const FAQ_OVERRIDABLE: ReadonlySet<string> = ANSWER_INTENTS;
+/** Intents whose answer an FAQ overrides when it matches (the NLU's decide stage). */
+const FAQ_OVERRIDABLE: ReadonlySet<string> = FAQ_INTENTS;
 /** TrainingPhrase.intent for a phrasing taught to an FAQ only: outside INTENTS, so the classifier ignores it. */
 export const FAQ_PHRASE_INTENT = 'faq';
 

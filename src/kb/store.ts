@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
 import { buildNlu } from '../nlu/build.js';
 import type { NluData } from '../nlu/data-files.js';
-import type { Nlu, NluOptions } from '../nlu/nlu.js';
+import type { Nlu } from '../nlu/nlu.js';
+import type { NluOptions } from '../nlu/options.js';
 import { bumpKbVersion, loadKbSnapshot, readKbVersion, type KbSnapshot } from './snapshot.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { NluData } from './data-files.js';
-import { Nlu, type NluOptions } from './nlu.js';
+import { Nlu } from './nlu.js';
+import { DEFAULT_NLU_OPTIONS, type NluOptions } from './options.js';
 
-export const DEFAULT_NLU_OPTIONS: NluOptions = { confidenceThreshold: 0.45, faqThreshold: 0.62 };
+export { DEFAULT_NLU_OPTIONS };
 
 export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DEFAULT_NLU_OPTIONS): Nlu {
   return new Nlu(data, {
@@ -10,5 +11,6 @@ export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DE
     models: kb.models,
     faqs: kb.faqs,
     phrases: kb.phrases,
+    lexicon: Object.fromEntries(kb.lexicon.map((t) => [t.term, t.means])),
   }, options);
 }

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { loadRanker, type RankerModel } from './ranker.js';
 
 // The NLU's data files in intents/: one file per intent, plus the aspect keywords and the abbreviation
 // lexicon. Any problem stops start-up with the file and line.
@@ -9,7 +10,7 @@ import { z } from 'zod';
 export const INTENTS = ['greeting', 'goodbye_thanks', 'help', 'procedure_lookup', 'dossier_status', 'model_info',
   'feedback', 'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe', 'out_of_scope'] as const;
 export type Intent = (typeof INTENTS)[number];
-export const ASPECTS = ['documents', 'fee', 'duration', 'place', 'online', 'general'] as const;
+export const ASPECTS = ['documents', 'fee', 'duration', 'place', 'online', 'forms', 'legal', 'eligibility', 'general'] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
 export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
@@ -27,6 +28,15 @@ const aspectsFileSchema = z.object({
 const abbreviationsFileSchema = z.object({
   abbreviations: z.record(z.string().trim().min(1).max(20), z.coerce.string().trim().min(1).max(80)),
 }).strict();
+const functionWordsFileSchema = z.object({
+  function_words: z.array(phrase).min(1),
+  question_words: z.array(phrase).min(1),
+  weak_words: z.array(phrase).default([]),
+}).strict();
+const lexiconFileSchema = z.object({
+  lexicon: z.record(z.string().trim().min(1).max(80), z.union([phrase, z.array(phrase).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))),
+}).strict();
 
 export class DataFileError extends Error {}
 
@@ -34,6 +44,16 @@ export interface NluData {
   examples: Record<Intent, string[]>;
   aspects: Record<Exclude<Aspect, 'general'>, string[]>;
   abbreviations: Record<string, string>;
+  /** Words that carry no meaning of their own (taken out of messages and of official names). */
+  functionWords: string[];
+  /** How people ask and address the office (taken out of messages and aliases, not of official names). */
+  questionWords: string[];
+  /** Words naming the kind of paper or act ("thẻ", "giấy", "cấp"): they count for little in matching. */
+  weakWords: string[];
+  /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
+  lexicon: Record<string, string[]>;
+  /** The candidate ranker's weights (intents/ranker.json, `npm run train:ranker`). */
+  ranker: RankerModel;
 }
 
 function loadYaml<T extends z.ZodTypeAny>(file: string, schema: T): z.infer<T> {
@@ -63,10 +83,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
   let aspects: NluData['aspects'] | undefined;
   let abbreviations: NluData['abbreviations'] = {};
+  let lexicon: NluData['lexicon'] = {};
+  let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
     if (name.startsWith('aspects.')) aspects = loadYaml(file, aspectsFileSchema).aspects;
     else if (name.startsWith('abbreviations.')) abbreviations = loadYaml(file, abbreviationsFileSchema).abbreviations;
+    else if (name.startsWith('function-words.')) words = loadYaml(file, functionWordsFileSchema);
+    else if (name.startsWith('lexicon.')) lexicon = loadYaml(file, lexiconFileSchema).lexicon;
     else {
       const data = loadYaml(file, intentFileSchema);
       examples[data.intent].push(...data.examples);
@@ -75,5 +99,8 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
-  return { examples, aspects, abbreviations };
+  if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
+  return { examples, aspects, abbreviations, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+    weakWords: words.weak_words,
+    ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

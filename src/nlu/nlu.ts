@@ -1,14 +1,38 @@
 import { IntentClassifier, type Scored } from './classifier.js';
 import { ASPECTS, INTENTS, type Aspect, type Intent, type NluData } from './data-files.js';
+import { collapseFamilies, decide, type Decision } from './decide.js';
 import { extractDossierCode, findRun } from './entities.js';
-import { Normalizer } from './normalizer.js';
-import { PhraseIndex, type Hit } from './phrase-index.js';
+import { Lexicon } from './lexicon.js';
+import { Normalizer, toksOf, type Tok } from './normalizer.js';
+import type { NluOptions } from './options.js';
+import { PhraseIndex } from './phrase-index.js';
+import { PhraseMatcher } from './phrases.js';
+import { ProcedureIndex, type ProcedureTexts, type Ranked } from './procedure-index.js';
+import { BODY_CHARS } from './body-index.js';
+import { featuresOf, messageMentionsOrg, Ranker } from './ranker.js';
 import { SimilarityIndex } from './similarity-index.js';
 import { clean, fold, tokenize } from './text.js';
 
-// Understanding one message: intent, entities, and the knowledge-base entries it refers to.
+// Understanding one message, as a pipeline of named stages:
+//   normalise (case, diacritics, teencode, typos) -> lexicon (citizens' words -> official terms)
+//   -> candidates and rank (every text of every record) -> decide (answer / ask which / out of scope / an intent).
+// Every threshold is in NluOptions; the dialog acts on the decision without thresholds of its own.
 
-export interface KbProcedure { id: number; code: string | null; name: string; field: string; aliases: string[] }
+export interface KbProcedure {
+  id: number;
+  code: string | null;
+  name: string;
+  field: string;
+  level: string;
+  aliases: string[];
+  result?: string;
+  eligibility?: string;
+  competentBody?: string;
+  office?: string;
+  isSample?: boolean;
+  /** Everything else the record says (documents, conditions, steps...), for matching situations. */
+  body?: string;
+}
 export interface KbModel { id: number; name: string; locality: string; province: string; agency: string; keywords: string[] }
 export interface KbFaq { id: number; questions: string[]; enabled: boolean }
 export interface KbPhrase { text: string; intent: string; targetType: string | null; targetId: number | null }
@@ -17,6 +41,8 @@ export interface KbForNlu {
   models: KbModel[];
   faqs: KbFaq[];
   phrases: KbPhrase[];
+  /** Citizens' words officials added from the console (added to intents/lexicon.yaml). */
+  lexicon?: Record<string, string[]>;
 }
 
 export interface Understanding {
@@ -24,36 +50,58 @@ export interface Understanding {
   intent: Intent;
   confidence: number;
   entities: { dossier_code?: string; aspect?: Aspect; locality?: string };
+  decision: Decision<KbProcedure>;
+  /** True when the bot asks which procedure instead of answering. */
+  clarify: boolean;
+  /** The procedure answered, or the first option offered when the bot asks. */
   procedure: KbProcedure | null;
   procedureScore: number;
-  candidates: Array<Hit<KbProcedure>>;
+  /** The options the bot would offer, best first (at most NluOptions.procedure.maxOptions). */
+  candidates: Array<Ranked<KbProcedure>>;
   model: KbModel | null;
   modelScore: number;
   faq: { faq: KbFaq; score: number } | null;
   ranking: Scored[];
 }
 
-export interface NluOptions {
-  /** Below this the message counts as not understood (review list, out-of-scope answer). */
-  confidenceThreshold: number;
-  /** An FAQ written by officials wins over built-in answers from this cosine similarity up. */
-  faqThreshold: number;
+export interface UnderstandContext {
+  /** The procedure of the last few turns (the dialog keeps the window), for follow-ups that name none. */
+  procedure?: KbProcedure;
 }
 
-const PROCEDURE_MIN = 0.5;
 const MODEL_MIN = 0.5;
+/** Candidates the ranker orders: the right procedure is almost always among the index's first twenty. */
+const CANDIDATES = 20;
 const PLACE_WORDS = /^(thanh pho|tp|huyen|quan|thi xa|tx|thi tran|phuong|xa|tinh|dac khu|so)\s+/;
+/**
+ * What a record's name says about where and how it is done rather than what it is: "(thực hiện tại cấp tỉnh)",
+ * "(cấp Bộ)", "thực hiện bằng dịch vụ công trực tuyến toàn trình". Kept as side text, out of the name.
+ */
+const QUALIFIERS = [
+  /\((?:thực hiện |thực hiện ở |thực hiện tại |tại |ở )?cấp [^)]*\)/giu,
+  /\s(?:thực hiện\s+)?bằng dịch vụ công[^,;()]*/giu,
+  /\sthực hiện (?:tại|ở) cấp[^,;()]*/giu,
+];
+/** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
+const BRACKETS = /\([^)]*\)/gu;
 
 export class Nlu {
   private readonly normalizer: Normalizer;
+  private readonly lexicon: Lexicon;
   private readonly classifier: IntentClassifier;
-  private readonly procedures: PhraseIndex<KbProcedure>;
+  /** Function words, question words and aspect words: never evidence for a procedure. */
+  private readonly notEvidence: PhraseMatcher<true>;
+  private readonly functionWords: PhraseMatcher<true>;
+  private readonly aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
+  private readonly procedures: ProcedureIndex<KbProcedure>;
+  private readonly ranker: Ranker;
   private readonly models: PhraseIndex<KbModel>;
   private readonly faqs: SimilarityIndex<KbFaq>;
-  private readonly aspectKeys: Array<{ aspect: Aspect; tokens: string[] }>;
   private readonly localities: Array<{ name: string; tokens: string[] }>;
 
   constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions) {
+    const lexicon = { ...data.lexicon, ...(kb.lexicon ?? {}) };
+    const aspectEntries = Object.entries(data.aspects).flatMap(([aspect, keys]) => keys.map((k) => [k, aspect] as [string, Exclude<Aspect, 'general'>]));
     const kbTexts = [
       ...kb.procedures.flatMap((p) => [p.name, p.field, ...p.aliases]),
       ...kb.models.flatMap((m) => [m.name, m.locality, m.province, m.agency, ...m.keywords]),
@@ -61,21 +109,15 @@ export class Nlu {
       ...kb.phrases.map((p) => p.text),
     ];
     const examples = Object.values(data.examples).flat();
-    const aspectTexts = Object.values(data.aspects).flat();
-    this.normalizer = new Normalizer(data.abbreviations, [...examples, ...kbTexts, ...aspectTexts]);
-    const toks = (s: string) => this.normalizer.normalize(s).tokens;
+    this.normalizer = new Normalizer(data.abbreviations, [...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
+      ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords]);
+    this.lexicon = new Lexicon(lexicon);
+    this.functionWords = new PhraseMatcher(data.functionWords.map((w) => [w, true]));
+    this.notEvidence = new PhraseMatcher([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)].map((w) => [w, true]));
+    this.aspectWords = new PhraseMatcher(aspectEntries);
+
     const example = (s: string, label: string) => ({ ...this.normalizer.normalize(s), label });
-
-    this.aspectKeys = Object.entries(data.aspects)
-      .flatMap(([aspect, keys]) => keys.map((k) => ({ aspect: aspect as Aspect, tokens: toks(k) })))
-      .filter((k) => k.tokens.length > 0)
-      .sort((a, b) => b.tokens.length - a.tokens.length);
-
     const training = INTENTS.flatMap((intent) => data.examples[intent].map((text) => example(text, intent)));
-    // The knowledge base teaches the classifier its own vocabulary: every entry officials add is understood.
-    for (const p of kb.procedures) {
-      for (const a of [p.name, ...p.aliases]) training.push(example(a, 'procedure_lookup'));
-    }
     for (const m of kb.models) {
       for (const k of [m.name, ...m.keywords]) training.push(example(`mô hình ${k}`, 'model_info'));
       training.push(example(`${m.locality} có mô hình gì`, 'model_info'));
@@ -84,14 +126,12 @@ export class Nlu {
     this.classifier = new IntentClassifier(INTENTS).train(training);
 
     const taught = (type: string, id: number) => kb.phrases.filter((p) => p.targetType === type && p.targetId === id).map((p) => p.text);
-    this.procedures = new PhraseIndex(kb.procedures.map((p) => ({
-      item: p,
-      phrases: [
-        { tokens: toks(p.name), weight: 1 },
-        ...[...p.aliases, ...taught('procedure', p.id)].map((a) => ({ tokens: toks(a), weight: 0.97 })),
-        ...(p.code ? [{ tokens: toks(p.code), weight: 1 }] : []),
-      ],
-    })));
+    const weakWords = new Set(data.weakWords.flatMap((w) => toksOf(w).map((t) => t.f)));
+    this.procedures = new ProcedureIndex(kb.procedures.map((p) => ({ item: p, texts: this.procedureTexts(p, taught('procedure', p.id)) })),
+      { ...options.rank, weakWords });
+    this.ranker = new Ranker(data.ranker);
+
+    const toks = (s: string) => this.normalizer.normalize(s).tokens;
     this.models = new PhraseIndex(kb.models.map((m) => ({
       item: m,
       phrases: [
@@ -113,75 +153,114 @@ export class Nlu {
       .sort((a, b) => b.tokens.length - a.tokens.length);
   }
 
-  understand(raw: string): Understanding {
+  understand(raw: string, context: UnderstandContext = {}): Understanding {
     const text = typeof raw === 'string' ? raw : '';
-    const { tokens, accented } = this.normalizer.normalize(text);
+    // Stage 1: normalise.
+    const normalized = this.normalizer.normalize(text);
+    const { tokens, accented, toks } = normalized;
     const dossierCode = extractDossierCode(text);
-    const ranking = this.classifier.predict(tokens, accented);
-    let intent = ranking[0].label as Intent;
-    let confidence = ranking[0].p;
-
-    const known = this.classifier.coverage(tokens);
-    if (tokens.length === 0 || known === 0) {
-      intent = 'out_of_scope';
-      confidence = tokens.length === 0 ? 1 : Math.max(confidence, 0.9);
-    }
-    if (dossierCode && !['subscribe', 'feedback', 'rating'].includes(intent)) {
-      intent = 'dossier_status';
-      confidence = Math.max(confidence, 0.95);
-    }
-
-    const candidates = this.procedures.search(tokens, 3);
-    const best = candidates[0];
+    // Stage 2: lexicon -> the readings of the message, each without the words that are never evidence.
+    const readings = this.readings(toks);
+    // Stage 3: candidates and their ranking over every text of every record.
+    const ranked = this.rank(text, readings);
+    // Entities and the other indexes.
+    const intents = this.classifier.predict(tokens, accented);
     const modelHits = this.models.search(tokens, 2);
-    const locality = this.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
-    const modelScore = modelHits[0]?.score ?? 0;
-    const procedureScore = best?.score ?? 0;
-    // A message that names a reform model (or a locality that has one) more clearly than any procedure
-    // is about the model, whatever words around it resemble.
-    if (intent !== 'model_info' && intent !== 'dossier_status' && confidence < 0.9
-      && modelScore >= 0.7 && modelScore > procedureScore + 0.1 && (locality || modelScore >= 0.8)) {
-      intent = 'model_info';
-      confidence = Math.max(modelScore, confidence);
-    }
     const faqHit = this.faqs.search(tokens, 1)[0];
-    const aspect = this.aspectOf(tokens, best && best.score >= PROCEDURE_MIN ? best.item : undefined);
+    const locality = this.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
+    const known = this.classifier.coverage(tokens);
+    const hasContent = tokens.length > 0 && (known > 0 || ranked.length > 0);
+    const topName = ranked[0]?.item.name;
+    const aspect = this.aspectOf(toks, topName);
+    // Stage 4: decide.
+    const { decision, intent, confidence, offered } = decide({
+      ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
+      modelScore: modelHits[0]?.score ?? 0, mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
+      levelOf: (p) => p.level,
+    }, this.options);
 
-    let procedure: KbProcedure | null = null;
-    let model: KbModel | null = null;
-    if (intent === 'procedure_lookup' && best && best.score >= PROCEDURE_MIN) procedure = best.item;
-    if (intent === 'model_info' && modelHits[0] && modelHits[0].score >= MODEL_MIN) model = modelHits[0].item;
-
+    const procedure = decision.kind === 'procedure' ? decision.procedure : decision.kind === 'clarify' ? decision.options[0] : null;
+    const model = intent === 'model_info' && modelHits[0] && modelHits[0].score >= MODEL_MIN ? modelHits[0].item : null;
     const entities: Understanding['entities'] = {};
     if (dossierCode) entities.dossier_code = dossierCode;
-    if (intent === 'procedure_lookup') entities.aspect = aspect ?? 'general';
+    if (intent === 'procedure_lookup') {
+      entities.aspect = procedure && procedure.name !== topName ? (this.aspectOf(toks, procedure.name) ?? 'general') : (aspect ?? 'general');
+    }
     if (intent === 'model_info' && locality) entities.locality = locality;
-
     return {
-      text, intent, confidence, entities, procedure,
-      procedureScore: best?.score ?? 0,
-      candidates,
+      text, intent, confidence, entities, decision,
+      clarify: decision.kind === 'clarify' || decision.kind === 'ask_procedure',
+      procedure,
+      procedureScore: ranked[0]?.score ?? 0,
+      candidates: decision.kind === 'clarify' ? offered : [],
       model,
       modelScore: modelHits[0]?.score ?? 0,
-      faq: faqHit && faqHit.score >= this.options.faqThreshold ? { faq: faqHit.item, score: faqHit.score } : null,
-      ranking: ranking.slice(0, 3),
+      faq: faqHit && decision.kind === 'faq' ? { faq: faqHit.item, score: faqHit.score } : null,
+      ranking: intents.slice(0, 3),
     };
   }
 
-  private aspectOf(tokens: string[], procedure?: KbProcedure): Aspect | undefined {
-    // Words of the procedure's own name ("chi phí mai táng") do not say which aspect is asked.
-    const nameTokens = new Set(procedure ? this.normalizer.normalize(procedure.name).tokens : []);
-    let found: { aspect: Aspect; at: number; len: number } | undefined;
-    for (const key of this.aspectKeys) {
-      const at = findRun(tokens, key.tokens);
-      if (at < 0 || key.tokens.every((t) => nameTokens.has(t))) continue;
-      if (!found || key.tokens.length > found.len || (key.tokens.length === found.len && at < found.at)) {
-        found = { aspect: key.aspect, at, len: key.tokens.length };
-      }
-    }
-    return found?.aspect;
+  /** The texts of a record as the index reads them: content words only, the level suffix out of the name. */
+  private procedureTexts(p: KbProcedure, taught: string[]): ProcedureTexts {
+    const words = (s: string | undefined) => (s ? this.functionWords.remove(toksOf(s)) : []);
+    const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), p.name);
+    const details = unqualified.match(BRACKETS) ?? [];
+    const name = words(unqualified.replace(BRACKETS, ' '));
+    return {
+      name,
+      phrases: [...p.aliases, ...taught].map((a) => this.notEvidence.remove(this.normalizer.normalize(a).toks)).filter((t) => t.length > 0),
+      // Who may use a record is a fixed list of categories on the portal ("Công dân Việt Nam, Người nước ngoài..."):
+      // it tells nothing apart, so it is not read.
+      side: [...details, p.result, p.field, p.competentBody].flatMap((s) => words(s?.slice(0, 400))),
+      familyKey: name.map((t) => t.f).join(' '),
+      body: words([p.eligibility, p.body].filter(Boolean).join('\n').slice(0, BODY_CHARS)).map((t) => t.f),
+    };
+  }
+
+  /** The message as written and as the lexicon reads it, each without the words that are never evidence. */
+  readings(toks: Tok[]): Tok[][] {
+    return this.lexicon.readings(toks).map((r) => this.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+  }
+
+  /** Ranked candidates for a message (evaluation and probes). */
+  rankProcedures(text: string): Array<Ranked<KbProcedure>> {
+    return this.rank(text, this.readings(this.normalizer.normalize(text).toks));
+  }
+
+  /**
+   * Candidates from the index, one per family (the same procedure published at several levels), ordered by the
+   * ranker's probability that each is the one meant; `score` is that probability, `indexScore` the index's.
+   */
+  private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
+    const families = collapseFamilies(this.procedures.rank(readings, CANDIDATES), (p) => p.level);
+    const probabilities = this.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
+    return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
+  }
+
+  /** The features the ranker reads for each candidate (training the ranker). */
+  rankerInput(text: string): { ranked: Array<Ranked<KbProcedure>>; features: number[][] } {
+    const families = collapseFamilies(this.procedures.rank(this.readings(this.normalizer.normalize(text).toks), CANDIDATES), (p) => p.level);
+    return { ranked: families, features: featuresOf(families, messageMentionsOrg(text)) };
+  }
+
+  /**
+   * A single word typed without diacritics that reads as a function word and as a word of the catalogue
+   * ("dang": đang/đăng, "tu": từ/tử) stays: only the citizen's diacritics, or the words around it, could tell.
+   */
+  private mayBeContent(toks: Tok[], hit: { start: number; end: number }): boolean {
+    if (hit.end - hit.start !== 1) return false;
+    const t = toks[hit.start];
+    return t.a === undefined && this.procedures.weightOf(t.f) > 0;
+  }
+
+  private aspectOf(toks: Tok[], procedureName?: string): Aspect | undefined {
+    // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked.
+    const nameWords = new Set(procedureName ? toksOf(procedureName).map((t) => t.f) : []);
+    const hits = this.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every((t) => nameWords.has(t.f)));
+    if (hits.length === 0) return undefined;
+    return hits.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)).value;
   }
 }
 
 export { ASPECTS, INTENTS };
-export type { Aspect, Intent };
+export type { Aspect, Decision, Intent };

@@ -1,33 +1,65 @@
 import { damerauLevenshtein } from './natural.js';
-import { clean, fold, tokenize } from './text.js';
+import { accentKey, clean, fold, tokenize } from './text.js';
+
+/** One word of a message: folded ("dang"), and how it was typed when the citizen typed diacritics. */
+export interface Tok {
+  f: string;
+  /** accentKey of the word as typed; absent when typed without diacritics or repaired from a typo. */
+  a?: string;
+  /**
+   * Share of its weight the word adds to the message (default 1). A word the lexicon explained ("bằng lái" read
+   * as "giấy phép lái xe") stays at 0: a record may still match it, but the message's weight is its meaning.
+   */
+  w?: number;
+}
 
 export interface Normalized {
   /** Cleaned lower-case text with abbreviations expanded (diacritics kept). */
   text: string;
   /** Folded tokens (no diacritics), after abbreviation expansion, splitting of glued words and typo repair. */
   tokens: string[];
+  /** The same tokens with how each was typed (parallel to `tokens`). */
+  toks: Tok[];
   /** Tokens as typed, with diacritics, for words the user wrote with diacritics (sharper features). */
   accented: string[];
 }
 
 const MAX_SEGMENT_LEN = 40;
+/** "14t", "5tuoi": an age typed in one word. */
+const AGE = /^(\d{1,3})(?:t|tuoi|tuổi)$/u;
+const VOWEL = /[aeiouy]/;
+
+/** A word as a citizen typed it: without diacritics it could be any word that folds the same. */
+export function tokOf(word: string): Tok {
+  const f = fold(word);
+  return f === word ? { f } : { f, a: accentKey(word) };
+}
+
+/**
+ * Tokens of a text written correctly (knowledge base, lexicon, function words): every word is exactly itself,
+ * so "do" (because) is not "đỏ" (red) when a citizen types "đỏ".
+ */
+export function toksOf(text: string): Tok[] {
+  return tokenize(clean(text)).map((word) => ({ f: fold(word), a: accentKey(word) }));
+}
 
 /**
  * Turns a message into folded tokens that match the vocabulary of the training data and the knowledge base:
  * teencode and abbreviations expanded, glued words split ("lamgiaykhaisinh"), one-letter typos repaired.
  */
 export class Normalizer {
-  private readonly abbreviations = new Map<string, string[]>();
+  private readonly abbreviations = new Map<string, Tok[]>();
+  private readonly foldedAbbreviations = new Map<string, Tok[]>();
   private readonly vocabulary = new Set<string>();
   private readonly byLength = new Map<number, string[]>();
   private readonly repairCache = new Map<string, string[]>();
 
   constructor(abbreviations: Record<string, string>, vocabularyText: Iterable<string>) {
     for (const [key, value] of Object.entries(abbreviations)) {
-      const expansion = tokenize(clean(value)).map(fold);
+      const expansion = toksOf(value);
       this.abbreviations.set(clean(key), expansion);
-      this.abbreviations.set(fold(clean(key)), expansion);
-      expansion.forEach((t) => this.vocabulary.add(t));
+      this.foldedAbbreviations.set(fold(clean(key)), expansion);
+      expansion.forEach((t) => this.vocabulary.add(t.f));
     }
     for (const text of vocabularyText) for (const t of tokenize(clean(text))) this.vocabulary.add(fold(t));
     for (const word of this.vocabulary) {
@@ -38,6 +70,14 @@ export class Normalizer {
     }
   }
 
+  /** The expansion of an abbreviation as typed; a word typed with diacritics ("cá") is never read as another ("ca"). */
+  private abbreviation(typed: string): Tok[] | undefined {
+    const exact = this.abbreviations.get(typed);
+    if (exact) return exact;
+    // Typed without diacritics, it may stand for a key written with them ("sd" for "sđ").
+    return fold(typed) === typed ? this.foldedAbbreviations.get(typed) : undefined;
+  }
+
   knows(token: string): boolean {
     return this.vocabulary.has(token);
   }
@@ -45,26 +85,47 @@ export class Normalizer {
   normalize(raw: string): Normalized {
     const cleaned = clean(raw);
     const words: string[] = [];
-    const tokens: string[] = [];
+    const toks: Tok[] = [];
     const accented: string[] = [];
-    for (const token of tokenize(cleaned)) {
-      const expansion = this.abbreviations.get(token) ?? this.abbreviations.get(fold(token));
+    const tokens = tokenize(cleaned);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      // Abbreviations of several words first: "nhập hk" is "nhập hộ khẩu" where "hk" alone is "không".
+      const longer = [3, 2].map((n) => ({ n, expansion: i + n <= tokens.length ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
+        .find((x) => x.expansion);
+      if (longer?.expansion) {
+        toks.push(...longer.expansion);
+        words.push(longer.expansion.map((t) => t.f).join(' '));
+        i += longer.n - 1;
+        continue;
+      }
+      const age = token.match(AGE);
+      if (age) {
+        toks.push({ f: age[1] }, tokOf('tuổi'));
+        words.push(`${age[1]} tuổi`);
+        continue;
+      }
+      const expansion = this.abbreviation(token);
       if (expansion) {
-        tokens.push(...expansion);
-        words.push(expansion.join(' '));
+        toks.push(...expansion);
+        words.push(expansion.map((t) => t.f).join(' '));
         continue;
       }
       words.push(token);
-      const folded = fold(token);
-      if (folded !== token) accented.push(token);
-      tokens.push(...this.repair(folded));
+      const tok = tokOf(token);
+      if (tok.a) accented.push(token);
+      // A word typed with its diacritics was typed with care: it is not a typo of another word.
+      const repaired = tok.a ? [tok.f] : this.repair(tok.f);
+      if (repaired.length === 1 && repaired[0] === tok.f) toks.push(tok);
+      else toks.push(...repaired.map((f) => ({ f })));
     }
-    return { text: words.join(' '), tokens, accented };
+    return { text: words.join(' '), tokens: toks.map((t) => t.f), toks, accented };
   }
 
   /** Unknown token -> known token(s): glued words split, else the nearest word one edit away. */
   private repair(token: string): string[] {
-    if (this.vocabulary.has(token) || !/^\p{L}+$/u.test(token) || token.length < 3) return [token];
+    // Words without a vowel are abbreviations ("tthn", "gplx"): never "repaired" into another word.
+    if (this.vocabulary.has(token) || !/^\p{L}+$/u.test(token) || token.length < 3 || !VOWEL.test(token)) return [token];
     const cached = this.repairCache.get(token);
     if (cached) return cached;
     const result = this.segment(token) ?? this.nearest(token) ?? [token];

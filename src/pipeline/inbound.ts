@@ -1,5 +1,6 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
+import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
@@ -148,6 +149,26 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
       WHERE id = $2
     ) SELECT * FROM m`, [JSON.stringify([inbound, ...outbound]), conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply',
     pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
+  if (result.clarification) await recordClarification(query, msg, result.clarification);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
   return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
+}
+
+/**
+ * "Which procedure?" questions and what citizens did with them, for the review list: a new question closes
+ * any earlier one left open (abandoned); a choice or a message about something else closes the open one.
+ */
+async function recordClarification(query: Query, msg: InboundMessage, c: ClarificationEvent): Promise<void> {
+  const latestOpen = `SELECT id FROM "Clarification" WHERE channel = $1 AND "userId" = $2 AND status = 'open' ORDER BY id DESC LIMIT 1`;
+  if (c.event === 'asked') {
+    await query(`WITH closed AS (
+        UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE channel = $1 AND "userId" = $2 AND status = 'open'
+      ) INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
+      VALUES ($1, $2, $3, $4, $5::jsonb, 'open', now())`, [msg.channel, msg.userId, c.text, c.aspect, JSON.stringify(c.options)]);
+  } else if (c.event === 'picked') {
+    await query(`UPDATE "Clarification" SET status = 'picked', "pickedProcedureId" = $3, "pickedBy" = $4, "resolvedAt" = now()
+      WHERE id = (${latestOpen})`, [msg.channel, msg.userId, c.procedureId, c.by]);
+  } else {
+    await query(`UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE id = (${latestOpen})`, [msg.channel, msg.userId]);
+  }
 }

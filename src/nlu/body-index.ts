@@ -1,0 +1,55 @@
+// BM25 over everything a record says besides its name: the documents to submit, conditions, who it is for,
+// the result, the steps. A citizen who tells a situation ("sổ lưu ở xã cũng không còn", "chưa đăng ký kết hôn
+// mà có con") often uses the words of these texts rather than of the name.
+
+const K1 = 1.2;
+const B = 0.75;
+/** Enough of each record to describe it; the steps of some records run to tens of thousands of characters. */
+export const BODY_CHARS = 2500;
+
+export class BodyIndex {
+  private readonly postings = new Map<string, { docs: Int32Array; tfs: Uint16Array }>();
+  private readonly lengths: Float64Array;
+  private readonly avgLength: number;
+  private readonly idf = new Map<string, number>();
+
+  /** `docs[i]`: the folded content words of record i's texts. */
+  constructor(docs: string[][]) {
+    this.lengths = new Float64Array(docs.length);
+    const lists = new Map<string, Array<[number, number]>>();
+    docs.forEach((words, id) => {
+      this.lengths[id] = words.length;
+      const tf = new Map<string, number>();
+      for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+      for (const [w, n] of tf) {
+        const list = lists.get(w) ?? [];
+        list.push([id, Math.min(n, 65_535)]);
+        lists.set(w, list);
+      }
+    });
+    const total = this.lengths.reduce((a, b) => a + b, 0);
+    this.avgLength = docs.length ? total / docs.length || 1 : 1;
+    const n = docs.length;
+    for (const [w, list] of lists) {
+      this.postings.set(w, { docs: Int32Array.from(list.map(([d]) => d)), tfs: Uint16Array.from(list.map(([, t]) => t)) });
+      this.idf.set(w, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+    }
+  }
+
+  /** BM25 of every record sharing a word with the message. */
+  scores(words: Iterable<string>): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const w of new Set(words)) {
+      const p = this.postings.get(w);
+      if (!p) continue;
+      const idf = this.idf.get(w)!;
+      for (let i = 0; i < p.docs.length; i++) {
+        const d = p.docs[i];
+        const tf = p.tfs[i];
+        const s = idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[d]) / this.avgLength)));
+        out.set(d, (out.get(d) ?? 0) + s);
+      }
+    }
+    return out;
+  }
+}

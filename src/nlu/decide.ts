@@ -1,0 +1,107 @@
+import type { Scored } from './classifier.js';
+import type { Aspect, Intent } from './data-files.js';
+import type { NluOptions } from './options.js';
+import type { Ranked } from './procedure-index.js';
+
+// The last stage: from the ranked procedures, the intent classifier and the entities, one decision the dialog
+// acts on. The dialog does not threshold anything again.
+
+export type Decision<P> =
+  | { kind: 'procedure'; procedure: P; via: 'match' | 'context' }
+  | { kind: 'clarify'; options: P[] }
+  | { kind: 'ask_procedure' }
+  | { kind: 'faq' }
+  | { kind: 'intent'; intent: Intent }
+  | { kind: 'out_of_scope' };
+
+export interface DecideInput<P> {
+  ranked: Array<Ranked<P>>;
+  intents: Scored[];
+  aspect: Aspect | undefined;
+  hasDossierCode: boolean;
+  hasContent: boolean;
+  modelScore: number;
+  /** The message names a place that has reform models. */
+  mentionsModelPlace: boolean;
+  faqScore: number | undefined;
+  /** The procedure of the last few turns, for a follow-up that names none. */
+  context?: P;
+  /** The level of the procedure, to choose within a family published at several levels. */
+  levelOf: (p: P) => string;
+}
+
+/** Intents that are actions or conversation, not questions about a procedure. */
+const ACTIONS = new Set<Intent>(['greeting', 'goodbye_thanks', 'help', 'dossier_status', 'feedback', 'rating',
+  'contact_info', 'human_handoff', 'home_service', 'subscribe']);
+/** Intents whose answer officials may replace with an FAQ. */
+export const FAQ_INTENTS = new Set<Intent>(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
+
+/** One record per family (the same procedure published at several levels): the commune's first, then the province's. */
+export function collapseFamilies<P>(ranked: Array<Ranked<P>>, levelOf: (p: P) => string): Array<Ranked<P>> {
+  const rankLevel = (p: P) => {
+    const l = levelOf(p).toLowerCase();
+    return l.includes('xã') ? 0 : l.includes('tỉnh') ? 1 : 2;
+  };
+  const byFamily = new Map<string, Ranked<P>>();
+  for (const r of ranked) {
+    const prev = byFamily.get(r.familyKey);
+    if (!prev) byFamily.set(r.familyKey, r);
+    else if (r.score >= prev.score - 1e-9 && rankLevel(r.item) < rankLevel(prev.item)) byFamily.set(r.familyKey, { ...r, score: prev.score });
+  }
+  return [...byFamily.values()].sort((a, b) => b.score - a.score);
+}
+
+export function decide<P>(input: DecideInput<P>, options: NluOptions): { decision: Decision<P>; intent: Intent; confidence: number; offered: Array<Ranked<P>> } {
+  const o = options.procedure;
+  const [top] = input.intents;
+  const classified = top.label as Intent;
+  // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all.
+  const quality = (r: Ranked<P> | undefined) => r?.indexScore ?? r?.score ?? 0;
+  const candidates = input.ranked.filter((r) => r.evidence >= o.minEvidence);
+  const best = candidates[0];
+  const second = candidates[1];
+  const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;
+  const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= o.offerShare * (best?.score ?? 0)).slice(0, o.maxOptions);
+  const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
+
+  if (!input.hasContent) return result({ kind: 'out_of_scope' }, 'out_of_scope', 1);
+  if (input.hasDossierCode && !['subscribe', 'feedback', 'rating'].includes(classified)) {
+    return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
+  }
+  // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
+  if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
+    return result({ kind: 'intent', intent: classified }, classified, top.p);
+  }
+  // A message that names a reform model (or a place that has one) more clearly than any procedure is about the model.
+  const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
+    && (input.mentionsModelPlace || input.modelScore >= options.intent.sureModel) && !strong;
+  if (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction)) {
+    return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
+  }
+  // A follow-up that names no procedure ("còn lệ phí?") is about the procedure of the last few turns.
+  if (input.context && input.aspect && quality(best) < o.offer && !ACTIONS.has(classified)) {
+    return result({ kind: 'procedure', procedure: input.context, via: 'context' }, 'procedure_lookup', Math.max(top.p, 0.6));
+  }
+  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold && FAQ_INTENTS.has(classified) && !strong) {
+    return result({ kind: 'faq' }, classified, top.p);
+  }
+
+  const procedureLike = strong || classified === 'procedure_lookup'
+    || (quality(best) >= o.likely && !ACTIONS.has(classified) && classified !== 'model_info');
+  if (procedureLike && best && offered.length > 0) {
+    const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
+    const clearWinner = best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0);
+    if (clearWinner && quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage) {
+      return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
+    }
+    return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
+  }
+  if (classified === 'procedure_lookup' && top.p >= options.confidenceThreshold) {
+    return result({ kind: 'ask_procedure' }, 'procedure_lookup', top.p);
+  }
+  if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold) {
+    return result({ kind: 'intent', intent: classified }, classified, top.p);
+  }
+  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold) return result({ kind: 'faq' }, 'out_of_scope', top.p);
+  return result({ kind: 'out_of_scope' }, 'out_of_scope', classified === 'out_of_scope' ? top.p : 1 - top.p);
+}

@@ -1,0 +1,66 @@
+import { toksOf, type Tok } from './normalizer.js';
+
+// Finding known phrases (function words, aspect words, citizens' words of the lexicon) in a message, word by
+// word. A word the citizen typed with diacritics matches only the same word with the same diacritics
+// ("báo" is not "bao", "tử" is not "tự"); a word typed without them matches either.
+
+export function sameWord(typed: Tok, known: Tok): boolean {
+  return typed.f === known.f && (typed.a === undefined || known.a === undefined || typed.a === known.a);
+}
+
+export interface PhraseHit<V> { start: number; end: number; value: V }
+
+export class PhraseMatcher<V> {
+  /** Phrases by their first folded word, longest first. */
+  private readonly byFirst = new Map<string, Array<{ toks: Tok[]; value: V }>>();
+
+  constructor(entries: Iterable<[string, V]>) {
+    for (const [text, value] of entries) {
+      const toks = toksOf(text);
+      if (toks.length === 0) continue;
+      const list = this.byFirst.get(toks[0].f) ?? [];
+      list.push({ toks, value });
+      this.byFirst.set(toks[0].f, list);
+    }
+    for (const list of this.byFirst.values()) list.sort((a, b) => b.toks.length - a.toks.length);
+  }
+
+  /** The longest phrase starting at `i`, if any. */
+  at(toks: Tok[], i: number): PhraseHit<V> | undefined {
+    for (const p of this.byFirst.get(toks[i].f) ?? []) {
+      if (i + p.toks.length > toks.length) continue;
+      let ok = true;
+      for (let j = 0; j < p.toks.length && ok; j++) ok = sameWord(toks[i + j], p.toks[j]);
+      if (ok) return { start: i, end: i + p.toks.length, value: p.value };
+    }
+    return undefined;
+  }
+
+  /** Non-overlapping longest matches, left to right. */
+  all(toks: Tok[]): PhraseHit<V>[] {
+    const hits: PhraseHit<V>[] = [];
+    for (let i = 0; i < toks.length;) {
+      const hit = this.at(toks, i);
+      if (hit) {
+        hits.push(hit);
+        i = hit.end;
+      } else {
+        i++;
+      }
+    }
+    return hits;
+  }
+
+  /** The message without the matched phrases (those `keep` vetoes stay). */
+  remove(toks: Tok[], keep?: (hit: PhraseHit<V>) => boolean): Tok[] {
+    const out: Tok[] = [];
+    let i = 0;
+    for (const hit of this.all(toks)) {
+      if (keep?.(hit)) continue;
+      out.push(...toks.slice(i, hit.start));
+      i = hit.end;
+    }
+    out.push(...toks.slice(i));
+    return out;
+  }
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DataFileError } from './data-files.js';
+import type { Ranked } from './procedure-index.js';
+
+// The last word on the order of candidates: a logistic model over what the index measured (coverage of the
+// name and of the message, the rarest word explained, the words that tell near-identical records apart) and
+// what the record is (who it is for, its level). Its weights are data (intents/ranker.json), trained by
+// `npm run train:ranker` on the development set; its output is the probability that a candidate is the
+// procedure the citizen means, which the decide stage thresholds.
+
+export const RANKER_FEATURES = ['bias', 'score', 'cov', 'nameOnly', 'alias', 'queryCov', 'evidence', 'head', 'side', 'rare',
+  'missing', 'gap', 'rank', 'citizen', 'org', 'levelXa', 'levelTinh', 'sample', 'nameLength', 'body'] as const;
+
+export interface RankedRecord {
+  name: string;
+  level: string;
+  eligibility?: string;
+  isSample?: boolean;
+}
+
+const modelSchema = z.object({
+  features: z.array(z.string()),
+  weights: z.array(z.number()),
+  trained: z.string(),
+}).strict().refine((m) => m.features.length === m.weights.length, 'features and weights differ in length');
+export type RankerModel = z.infer<typeof modelSchema>;
+
+export const RANKER_FILE = path.resolve(import.meta.dirname, '../../intents/ranker.json');
+
+export function loadRanker(file = RANKER_FILE): RankerModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new DataFileError(`${file}:1: ${(err as Error).message}`);
+  }
+  const parsed = modelSchema.safeParse(raw);
+  if (!parsed.success) throw new DataFileError(`${file}:1: ${parsed.error.issues[0].message}`);
+  const unknown = parsed.data.features.filter((f) => !(RANKER_FEATURES as readonly string[]).includes(f));
+  if (unknown.length) throw new DataFileError(`${file}:1: unknown feature(s) ${unknown.join(', ')}`);
+  return parsed.data;
+}
+
+const ORG = /\b(tổ chức|doanh nghiệp|cơ quan|hợp tác xã|công ty|cơ sở|nhà đầu tư|ngân hàng|tổ hợp tác)\b/iu;
+const PERSON = /(công dân|người|cá nhân|hộ gia đình)/iu;
+
+/** The features of each candidate, best first by the index's score (the order `rank` and `gap` read). */
+export function featuresOf<P extends RankedRecord>(ranked: Array<Ranked<P>>, messageMentionsOrg: boolean): number[][] {
+  const top = ranked[0]?.score ?? 0;
+  return ranked.map((r, i) => {
+    const level = r.item.level.toLowerCase();
+    const forPeople = r.item.eligibility === undefined || r.item.eligibility === '' || PERSON.test(r.item.eligibility);
+    const values: Record<(typeof RANKER_FEATURES)[number], number> = {
+      bias: 1,
+      score: r.score,
+      cov: r.nameCov,
+      nameOnly: r.signals.nameOnly,
+      alias: r.signals.alias,
+      queryCov: r.queryCov,
+      evidence: Math.log1p(r.evidence) / 4,
+      head: r.signals.head,
+      side: r.signals.side,
+      rare: r.signals.rare,
+      missing: r.signals.missing,
+      gap: r.score - top,
+      rank: 1 / (1 + i),
+      citizen: forPeople ? 1 : 0,
+      org: ORG.test(r.item.name) && !messageMentionsOrg ? 1 : 0,
+      levelXa: level.includes('xã') ? 1 : 0,
+      levelTinh: level.includes('tỉnh') ? 1 : 0,
+      sample: r.item.isSample ? 1 : 0,
+      nameLength: Math.log1p(r.item.name.split(/\s+/).length) / 4,
+      body: r.signals.body,
+    };
+    return RANKER_FEATURES.map((f) => values[f]);
+  });
+}
+
+export class Ranker {
+  private readonly weights: number[];
+
+  constructor(model: RankerModel) {
+    const byName = new Map(model.features.map((f, i) => [f, model.weights[i]]));
+    this.weights = RANKER_FEATURES.map((f) => byName.get(f) ?? 0);
+  }
+
+  /** Probability that each candidate is the procedure meant, given that one of them is (a softmax). */
+  probabilities(features: number[][]): number[] {
+    const z = features.map((x) => x.reduce((s, v, i) => s + v * this.weights[i], 0));
+    const max = Math.max(...z);
+    const e = z.map((v) => Math.exp(v - max));
+    const total = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / total);
+  }
+}
+
+export function messageMentionsOrg(text: string): boolean {
+  return ORG.test(text);
+}
