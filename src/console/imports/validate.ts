@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dossierCodeSchema, dossierStatusInputSchema } from '../../dossiers/service.js';
 import { faqSchema, procedureSchema, type FaqInput, type ProcedureInput } from '../../kb/schemas.js';
 import {
-  exportHeader, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
+  exportHeader, LIST_DETAILS, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
   type HeaderMapping, type ImportKind,
 } from './columns.js';
 import type { SheetRow } from './parse.js';
@@ -18,9 +18,12 @@ export type DossierRow = z.infer<typeof dossierRowSchema>;
 
 export interface RowData { procedures: ProcedureInput; faqs: FaqInput; dossiers: DossierRow }
 const SCHEMAS = { procedures: procedureSchema, faqs: faqSchema, dossiers: dossierRowSchema };
-/** Blank cells of these fields mean "none" (null); other blank cells are left out (default, or "required"). */
+/**
+ * Blank cells of these fields mean "none" (null) for a new entry; other blank cells are left out (default, or
+ * "required"). A blank cell never changes an entry that exists (`present` lists the cells that were filled).
+ */
 const NULLABLE: Record<ImportKind, Set<string>> = {
-  procedures: new Set(['code', 'onlineUrl']),
+  procedures: new Set(['code', 'onlineUrl', 'portalUrl', 'decision', 'source', 'sourceDate', 'verifiedBy', 'verifiedAt']),
   faqs: new Set(),
   dossiers: new Set(['applicantPhone', 'note']),
 };
@@ -29,10 +32,13 @@ export interface ValidRow<K extends ImportKind> { row: number; data: RowData[K] 
 
 /** Converts and validates one row; `data` is set only when the row has no problem. */
 export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow):
-  { data?: RowData[K]; errors: RowError[] } {
+  { data?: RowData[K]; present: Set<string>; errors: RowError[] } {
   const errors: RowError[] = [];
   const input: Record<string, unknown> = {};
+  const present = new Set<string>();
   const failed = new Set<string>();
+  // A list of procedures has no details: empty, unless the national catalogue has the code (see the planner).
+  if (mapping.listMode) for (const field of [...LIST_DETAILS, 'office']) input[field] = '';
   const fail = (field: string, header: string, reason: string) => {
     failed.add(field);
     errors.push({ row: sheetRow.row, column: header, reason });
@@ -40,12 +46,18 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
   for (const [header, spec] of mapping.columns) {
     const cell = sheetRow.values[header] ?? '';
     const { field } = spec;
-    if (cell === '' && spec.type !== 'list' && spec.type !== 'pairs') {
+    if (cell === '') {
       if (NULLABLE[kind].has(field)) input[field] = null;
       continue;
     }
+    present.add(field);
     switch (spec.type) {
       case 'text':
+        // The portal's list puts each office of a procedure on its own line; the catalogue separates them with commas.
+        if (mapping.listMode && field === 'office') {
+          input[field] = cell.split(/\s*\n\s*/).filter(Boolean).join(', ');
+          break;
+        }
         input[field] = field === 'applicantPhone' && /^\d{9}$/.test(cell) ? `0${cell}` : cell; // Excel drops the leading 0
         break;
       case 'list':
@@ -69,6 +81,13 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
         else input[field] = s;
         break;
       }
+      case 'json':
+        try {
+          input[field] = JSON.parse(cell);
+        } catch {
+          fail(field, header, 'không phải JSON hợp lệ');
+        }
+        break;
       case 'pairs': {
         const pairs = parsePairs(cell);
         if (!pairs) fail(field, header, 'mỗi dòng phải có dạng "Tên | đường link"');
@@ -82,7 +101,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     }
   }
   const parsed = SCHEMAS[kind].safeParse(input);
-  if (parsed.success) return errors.length ? { errors } : { data: parsed.data as RowData[K], errors };
+  if (parsed.success) return errors.length ? { present, errors } : { data: parsed.data as RowData[K], present, errors };
   const seen = new Set<string>();
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
@@ -94,7 +113,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     seen.add(`${header}\n${reason}`);
     errors.push({ row: sheetRow.row, column: header, reason });
   }
-  return { errors };
+  return { present, errors };
 }
 
 /** Zod's issue in plain Vietnamese; list items are named by their position in the cell. */
