@@ -4,7 +4,7 @@ import { bumpKbVersion } from '../../kb/snapshot.js';
 import { exportHeader, looksLikeHeader, mapHeaders, type HeaderMapping, type ImportKind } from './columns.js';
 import type { Db } from './bulk.js';
 import { readRows, SheetFormatError, type SheetFile } from './parse.js';
-import { DuplicateCheck, nameKey, questionKey, validateRow, type RowData, type RowError } from './validate.js';
+import { DuplicateCheck, nameKey, questionKey, validateRow, type KnownProcedures, type RowData, type RowError } from './validate.js';
 import { planCatalogue } from './write-catalogue.js';
 import { planDossiers } from './write-dossiers.js';
 import { planFaqs, planProcedures, type Planned, type PlanInput } from './write-kb.js';
@@ -62,6 +62,7 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
   const skipColumns = new Set<string>();
   const rows: Array<{ row: number; data: RowData[typeof kind]; present: Set<string> }> = [];
   let dup: DupCheck[] = [];
+  const known = kind === 'procedures' ? await knownProcedures(prisma) : undefined;
 
   try {
     const onHeaders = (headers: string[], headerRow: number) => {
@@ -81,7 +82,7 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
         addError({ row: sheetRow.row, column: '', reason: `tệp có quá ${MAX_IMPORT_ROWS} dòng: hãy chia thành nhiều tệp` });
         break;
       }
-      const { data, present, errors } = validateRow(kind, mapping as HeaderMapping, sheetRow);
+      const { data, present, errors } = validateRow(kind, mapping as HeaderMapping, sheetRow, known);
       for (const e of errors) if (!skipColumns.has(e.column)) addError(e);
       if (!data) continue;
       const rowErrors: RowError[] = [];
@@ -123,6 +124,11 @@ export async function importFile(prisma: PrismaClient, kind: ImportKind, file: S
   }
   summary.ok = done.ok;
   return summary;
+}
+
+async function knownProcedures(prisma: PrismaClient): Promise<KnownProcedures> {
+  const rows = await prisma.procedure.findMany({ select: { code: true, name: true } });
+  return { codes: new Set(rows.flatMap((r) => (r.code ? [r.code] : []))), names: new Set(rows.map((r) => nameKey(r.name))) };
 }
 
 export interface CommitOptions {

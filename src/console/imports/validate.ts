@@ -30,8 +30,14 @@ const NULLABLE: Record<ImportKind, Set<string>> = {
 
 export interface ValidRow<K extends ImportKind> { row: number; data: RowData[K] }
 
+/** Procedures already in the knowledge base, to tell a row that updates one from a row that adds one. */
+export interface KnownProcedures { codes: ReadonlySet<string>; names: ReadonlySet<string> }
+
+/** Procedure fields a new entry must have, but an existing entry keeps when the cell is blank. */
+const KEPT_WHEN_BLANK = new Set(['field', 'level', 'office', 'processingTime', 'fee', 'place', 'howToSubmit']);
+
 /** Converts and validates one row; `data` is set only when the row has no problem. */
-export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow):
+export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow, known?: KnownProcedures):
   { data?: RowData[K]; present: Set<string>; errors: RowError[] } {
   const errors: RowError[] = [];
   const input: Record<string, unknown> = {};
@@ -39,6 +45,9 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
   const failed = new Set<string>();
   // A list of procedures has no details: empty, unless the national catalogue has the code (see the planner).
   if (mapping.listMode) for (const field of [...LIST_DETAILS, 'office']) input[field] = '';
+  const cellOf = (field: string) => (sheetRow.values[mapping.headerOf.get(field) ?? ''] ?? '').trim();
+  const updates = kind === 'procedures' && known !== undefined
+    && (known.codes.has(cellOf('code')) || known.names.has(nameKey(cellOf('name'))));
   const fail = (field: string, header: string, reason: string) => {
     failed.add(field);
     errors.push({ row: sheetRow.row, column: header, reason });
@@ -48,6 +57,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     const { field } = spec;
     if (cell === '') {
       if (NULLABLE[kind].has(field)) input[field] = null;
+      else if (updates && KEPT_WHEN_BLANK.has(field)) input[field] = ''; // not `present`: the entry keeps its value
       continue;
     }
     present.add(field);
