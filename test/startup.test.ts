@@ -48,16 +48,38 @@ describe('the sample knowledge base', () => {
   });
 });
 
+/** `node --import tsx src/cli/<script>` on DATABASE_URL; resolves with the exit code and everything printed. */
+async function runCli(script: string, args: string[], url: string): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  const child = spawnNode(['--import', 'tsx', `src/cli/${script}`, ...args],
+    { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test' }, (chunk) => { output += chunk; });
+  await exited(child);
+  return { code: child.exitCode, output };
+}
+
+describe('npm run import -- national', () => {
+  it('prints what it did and the time, and nothing to do the second time', async () => {
+    const url = `file:${path.join(dir, 'national')}`;
+    const fixture = path.resolve(import.meta.dirname, 'fixtures/national-sample.jsonl');
+    const first = await runCli('import.ts', ['national', fixture], url);
+    expect(first.code).toBe(0);
+    expect(first.output).toContain('Đã nhập: 7 thủ tục cấp tỉnh, xã (bỏ qua 2/9 bản ghi cấp khác), 5 mới, 2 cập nhật, 0 không đổi.');
+    expect(first.output).toMatch(/Thời gian: [\d,]+ giây\./);
+    const second = await runCli('import.ts', ['national', fixture, '--levels', 'xa,tinh'], url);
+    expect(second.output).toContain('0 mới, 0 cập nhật, 7 không đổi.');
+    const bad = await runCli('import.ts', ['national', fixture, '--levels', 'huyen'], url);
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('--levels "huyen": use xa, tinh, bo (comma-separated) or all.');
+  }, 60_000);
+});
+
 describe('npm run nlu', () => {
   it('stops with a clear message and exit 1 while another process holds the embedded database', async () => {
     const url = `file:${path.join(dir, 'held')}`;
     const held = await openDatabase(url);
     try {
-      let output = '';
-      const child = spawnNode(['--import', 'tsx', 'src/cli/nlu.ts', 'làm giấy khai sinh'],
-        { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', NODE_ENV: 'test' }, (chunk) => { output += chunk; });
-      await exited(child);
-      expect(child.exitCode).toBe(1);
+      const { code, output } = await runCli('nlu.ts', ['làm giấy khai sinh'], url);
+      expect(code).toBe(1);
       expect(output).toMatch(/in use by another process \(pid \d+\)/);
       expect(output).toContain('stop the server first');
       expect(output).not.toContain('"intent"');

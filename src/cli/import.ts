@@ -153,7 +153,10 @@ async function main(): Promise<number> {
     const known = [UsageError, ConfigError, DatabaseInUseError, DatabaseUrlError].some((E) => err instanceof E)
       || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (err instanceof DatabaseInUseError) {
-      process.stderr.write(`${err.message}\nWhile the server runs on the embedded database, import through the console instead (Nhập dữ liệu).\n`);
+      const hint = process.argv.slice(2).includes('national')
+        ? 'Stop the server, load the catalogue, then start it again (or use a PostgreSQL server both can share).'
+        : 'While the server runs on the embedded database, import through the console instead (Nhập dữ liệu).';
+      process.stderr.write(`${err.message}\n${hint}\n`);
     } else {
       process.stderr.write(known ? `${(err as Error).message}\n` : `${(err as Error).stack ?? String(err)}\n`);
     }

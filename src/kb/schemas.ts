@@ -9,7 +9,9 @@ const detailText = z.string().trim().max(4000);
 /** Steps and conditions of national records run to tens of thousands of characters. */
 const longText = z.string().trim().max(100_000).default('');
 const optionalLine = z.string().trim().max(500).nullable().default(null);
-const optionalDate = z.coerce.date().nullable().default(null);
+/** Revisions written in SQL (to_jsonb) hold timestamps without a zone: they are UTC, as the database keeps them. */
+const asUtc = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v) ? `${v}Z` : v);
+const optionalDate = z.preprocess(asUtc, z.coerce.date().nullable()).default(null);
 /** A document line: some national records describe one document in about 5,000 characters (1.013225). */
 const documentLine = z.string().trim().min(1).max(10_000);
 const httpUrl = z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) link');
