@@ -28,15 +28,9 @@ async function main() {
   const args = process.argv.slice(2);
   const config = loadConfig();
   const data = loadNluData();
-  let db;
-  try {
-    db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
-  } catch (err) {
-    if (!(err instanceof DatabaseInUseError)) throw err;
-    // The server holds the embedded database: evaluate against the sample knowledge base instead.
-    process.stderr.write(`${err.message}\nUsing the sample knowledge base in memory.\n`);
-    db = await prepareDatabase('memory:', { seed: true });
-  }
+  // Answers come from the knowledge base this DATABASE_URL holds, never from a stand-in: when the server holds
+  // the embedded database, say so and stop rather than answer from the sample.
+  const db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
   const nlu = buildNlu(data, await loadKbSnapshot(db.prisma));
   await db.close();
 
@@ -55,6 +49,9 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  const hint = err instanceof DatabaseInUseError
+    ? '\nnpm run nlu reads the knowledge base of DATABASE_URL: stop the server first, or point DATABASE_URL at a PostgreSQL server both can share.'
+    : '';
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}${hint}\n`);
   process.exit(1);
 });

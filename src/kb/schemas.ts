@@ -4,6 +4,16 @@ import { z } from 'zod';
 
 const text = z.string().trim().min(1).max(4000);
 const shortText = z.string().trim().min(1).max(500);
+/** May be '': the national record or the portal's list gives nothing, and the answer points to the portal. */
+const detailText = z.string().trim().max(4000);
+/** Steps and conditions of national records run to tens of thousands of characters. */
+const longText = z.string().trim().max(100_000).default('');
+const optionalLine = z.string().trim().max(500).nullable().default(null);
+/** Revisions written in SQL (to_jsonb) hold timestamps without a zone: they are UTC, as the database keeps them. */
+const asUtc = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v) ? `${v}Z` : v);
+const optionalDate = z.preprocess(asUtc, z.coerce.date().nullable()).default(null);
+/** A document line: some national records describe one document in about 5,000 characters (1.013225). */
+const documentLine = z.string().trim().min(1).max(10_000);
 const httpUrl = z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) link');
 
 export const buttonSchema = z.object({
@@ -12,22 +22,45 @@ export const buttonSchema = z.object({
   payload: z.string().trim().min(1).max(1000).optional(),
 }).refine((b) => b.url || b.payload, 'a button needs a url or a payload');
 
+/** One submission channel of a procedure, as the national record gives it. */
+export const channelSchema = z.object({
+  channel: shortText,
+  time: z.string().trim().max(4000),
+  fee: z.string().trim().max(20_000),
+  note: z.string().trim().max(20_000),
+});
+
 export const procedureSchema = z.object({
   code: z.string().trim().min(1).max(40).nullable().default(null),
-  name: shortText,
+  // Official names run to about 1,100 characters (1.013980), plus a suffix telling two same-named ones apart.
+  name: z.string().trim().min(1).max(1200),
   field: shortText,
-  level: shortText,
-  office: text,
-  documents: z.array(text).default([]),
-  processingTime: text,
-  fee: text,
-  place: text,
-  howToSubmit: text,
+  level: detailText,
+  office: detailText,
+  documents: z.array(documentLine).default([]),
+  processingTime: detailText,
+  fee: detailText,
+  place: detailText,
+  howToSubmit: detailText,
   onlineAvailable: z.boolean().default(false),
   onlineUrl: httpUrl.nullable().default(null),
   legalBasis: z.array(text).default([]),
   forms: z.array(z.object({ name: shortText, url: httpUrl })).default([]),
   aliases: z.array(shortText).default([]),
+  documentsToShow: z.array(documentLine).default([]),
+  steps: longText,
+  conditions: longText,
+  eligibility: detailText.default(''),
+  result: longText,
+  competentBody: detailText.default(''),
+  channels: z.array(channelSchema).default([]),
+  feeByProvince: z.boolean().default(false),
+  portalUrl: httpUrl.nullable().default(null),
+  decision: optionalLine,
+  source: optionalLine,
+  sourceDate: optionalDate,
+  verifiedBy: optionalLine,
+  verifiedAt: optionalDate,
 });
 
 export const reformModelSchema = z.object({
@@ -81,6 +114,7 @@ export const sampleDossierSchema = z.object({
 });
 
 export type ProcedureInput = z.infer<typeof procedureSchema>;
+export type ChannelInput = z.infer<typeof channelSchema>;
 export type ReformModelInput = z.infer<typeof reformModelSchema>;
 export type FaqInput = z.infer<typeof faqSchema>;
 export type OfficeInput = z.infer<typeof officeSchema>;

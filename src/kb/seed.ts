@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { KbForNlu } from '../nlu/nlu.js';
 import { faqSchema, officeSchema, procedureSchema, reformModelSchema, sampleDossierSchema } from './schemas.js';
 
@@ -30,15 +30,33 @@ export function sampleKbForNlu(): KbForNlu {
   };
 }
 
+/** Set once the sample is in: a knowledge base emptied afterwards (or loaded from elsewhere) stays as it is. */
+export const SAMPLE_SEEDED = 'sampleSeeded';
+
+/**
+ * Loads the sample into a database that has never had it and holds no knowledge base or dossiers at all,
+ * once; returns whether it did. Two processes starting together on one server: the second finds the mark.
+ */
 export async function seedIfEmpty(prisma: PrismaClient): Promise<boolean> {
-  if ((await prisma.procedure.count()) > 0) return false;
+  if (await prisma.setting.findUnique({ where: { key: SAMPLE_SEEDED } })) return false;
+  const counts = await Promise.all([prisma.procedure.count(), prisma.reformModel.count(), prisma.faq.count(), prisma.office.count(), prisma.dossier.count()]);
+  if (counts.some((n) => n > 0)) return false;
   const procedures = readSeed('procedures.json', procedureSchema);
   const models = readSeed('models.json', reformModelSchema);
   const faqs = readSeed('faqs.json', faqSchema);
   const offices = readSeed('offices.json', officeSchema);
   const dossiers = readSeed('dossiers.json', sampleDossierSchema);
   const byName = new Map(procedures.map((p) => [p.name, p]));
-  await prisma.$transaction(async (tx) => {
+  try {
+    await prisma.$transaction(async (tx) => seed(tx), { timeout: 60_000 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') return false; // another process seeded it first
+    throw err;
+  }
+  return true;
+
+  async function seed(tx: Prisma.TransactionClient): Promise<void> {
+    await tx.setting.create({ data: { key: SAMPLE_SEEDED, value: { at: new Date().toISOString() } } });
     await tx.procedure.createMany({ data: procedures.map((p) => ({ ...p, isSample: true })) });
     await tx.reformModel.createMany({ data: models.map((m) => ({ ...m, isSample: true })) });
     await tx.faq.createMany({ data: faqs.map((f) => ({ ...f, isSample: true })) });
@@ -54,6 +72,5 @@ export async function seedIfEmpty(prisma: PrismaClient): Promise<boolean> {
       });
     }
     await tx.kbState.upsert({ where: { id: 1 }, create: { id: 1, version: 1 }, update: { version: { increment: 1 } } });
-  }, { timeout: 60_000 });
-  return true;
+  }
 }

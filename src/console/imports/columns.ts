@@ -11,8 +11,8 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const EXPORT_KINDS = ['procedures', 'faqs'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-/** text: one value; list: several, one per line (or ';'); pairs: "name | link" per line; bool, date, status. */
-export type CellType = 'text' | 'list' | 'pairs' | 'bool' | 'date' | 'status';
+/** text: one value; list: several, one per line (or ';'); pairs: "name | link" per line; bool, date, status; json. */
+export type CellType = 'text' | 'list' | 'pairs' | 'bool' | 'date' | 'status' | 'json';
 
 export interface ColumnSpec {
   field: string;
@@ -25,7 +25,7 @@ const col = (field: string, type: CellType, ...headers: string[]): ColumnSpec =>
 
 export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   procedures: [
-    col('code', 'text', 'Mã thủ tục', 'mã', 'mã TTHC'),
+    col('code', 'text', 'Mã thủ tục', 'mã', 'mã TTHC', 'mã số'),
     col('name', 'text', 'Tên thủ tục', 'tên', 'thủ tục'),
     col('field', 'text', 'Lĩnh vực'),
     col('level', 'text', 'Cấp thực hiện', 'cấp'),
@@ -40,6 +40,21 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     col('legalBasis', 'list', 'Căn cứ pháp lý'),
     col('forms', 'pairs', 'Biểu mẫu', 'mẫu đơn'),
     col('aliases', 'list', 'Từ khóa', 'tên gọi khác'),
+    col('documentsToShow', 'list', 'Giấy tờ xuất trình', 'giấy tờ phải xuất trình'),
+    col('steps', 'text', 'Trình tự thực hiện', 'trình tự'),
+    col('conditions', 'text', 'Điều kiện', 'yêu cầu, điều kiện', 'điều kiện thực hiện'),
+    col('eligibility', 'text', 'Đối tượng thực hiện', 'đối tượng'),
+    col('result', 'text', 'Kết quả', 'kết quả thực hiện', 'kết quả giải quyết'),
+    // The portal's list export names the ministry that published the procedure "Cơ quan ban hành".
+    col('competentBody', 'text', 'Cơ quan có thẩm quyền', 'cơ quan ban hành'),
+    col('channels', 'json', 'Kênh nộp (JSON)'),
+    col('feeByProvince', 'bool', 'Phí theo quy định của tỉnh', 'phí theo HĐND tỉnh'),
+    col('portalUrl', 'text', 'Link Cổng DVC', 'link cổng dịch vụ công'),
+    col('decision', 'text', 'Quyết định công bố', 'số quyết định'),
+    col('source', 'text', 'Nguồn'),
+    col('sourceDate', 'date', 'Ngày của nguồn', 'ngày nguồn'),
+    col('verifiedBy', 'text', 'Xác minh bởi', 'người xác minh'),
+    col('verifiedAt', 'date', 'Ngày xác minh'),
   ],
   faqs: [
     col('questions', 'list', 'Câu hỏi', 'các câu hỏi'),
@@ -74,7 +89,15 @@ export function headerKey(header: string): string {
   return fold(header.normalize('NFC').toLowerCase()).replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
+/** Detail columns a list of procedures (the portal's "Danh sách thủ tục hành chính" export) does not have. */
+export const LIST_DETAILS = ['level', 'processingTime', 'fee', 'place', 'howToSubmit'] as const;
+
 export interface HeaderMapping {
+  /**
+   * A list of procedures by code without their details (the portal's export): the details come from the
+   * national catalogue for the codes it has, and are left empty otherwise.
+   */
+  listMode: boolean;
   /** Column header as written in the file -> its column spec. */
   columns: Map<string, ColumnSpec>;
   /** Field -> header as written in the file, for error messages. */
@@ -87,7 +110,7 @@ export interface HeaderMapping {
 export function mapHeaders(kind: ImportKind, headers: string[]): HeaderMapping {
   const lookup = new Map<string, ColumnSpec>();
   for (const spec of COLUMNS[kind]) for (const h of [spec.field, ...spec.headers]) lookup.set(headerKey(h), spec);
-  const m: HeaderMapping = { columns: new Map(), headerOf: new Map(), unknown: [], missing: [], duplicates: [] };
+  const m: HeaderMapping = { listMode: false, columns: new Map(), headerOf: new Map(), unknown: [], missing: [], duplicates: [] };
   for (const header of headers) {
     const spec = lookup.get(headerKey(header));
     if (!spec) {
@@ -102,9 +125,16 @@ export function mapHeaders(kind: ImportKind, headers: string[]): HeaderMapping {
     m.columns.set(header, spec);
     m.headerOf.set(spec.field, header);
   }
-  m.missing = REQUIRED[kind].filter((f) => !m.headerOf.has(f));
+  m.listMode = kind === 'procedures' && m.headerOf.has('code') && LIST_DETAILS.every((f) => !m.headerOf.has(f));
+  m.missing = REQUIRED[kind].filter((f) => !m.headerOf.has(f) && !(m.listMode && (LIST_DETAILS as readonly string[]).includes(f)));
   if (kind === 'dossiers' && !m.headerOf.has('procedureName') && !m.headerOf.has('procedureCode')) m.missing.push('procedureName');
   return m;
+}
+
+/** A header row: at least two of the kind's columns (a title block above it has none). */
+export function looksLikeHeader(kind: ImportKind, values: string[]): boolean {
+  const known = new Set(COLUMNS[kind].flatMap((c) => [c.field, ...c.headers].map(headerKey)));
+  return values.filter((v) => known.has(headerKey(v))).length >= 2;
 }
 
 /** The header exports write for a field (also used to name a missing column). */

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { Faq, PrismaClient, Procedure } from '../../generated/prisma/client.js';
-import { COLUMNS, joinList, joinPairs, type ExportKind } from './columns.js';
+import { COLUMNS, formatDate, joinList, joinPairs, type ExportKind } from './columns.js';
 import type { FileFormat } from './parse.js';
 
 // Procedures and FAQs written with the import's own headers and cell conventions, so an exported file
@@ -29,6 +29,8 @@ export function toCells(kind: ExportKind, entry: Procedure | Faq): string[] {
     if (v === null || v === undefined) return '';
     if (type === 'list') return joinList(v as string[]);
     if (type === 'bool') return v ? 'có' : 'không';
+    if (type === 'date') return formatDate(v as Date);
+    if (type === 'json') return Array.isArray(v) && v.length === 0 ? '' : JSON.stringify(v);
     if (type === 'pairs') {
       const items = v as Array<{ name?: string; title?: string; url?: string; payload?: string }>;
       return joinPairs(items.map((i) => ({ label: i.name ?? i.title ?? '', target: i.url ?? i.payload ?? '' })));

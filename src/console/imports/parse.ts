@@ -13,7 +13,15 @@ export interface SheetRow { row: number; values: Record<string, string> }
 export interface ReadOptions {
   /** Called once with the header row as written in the file, and its row number. */
   onHeaders?: (headers: string[], row: number) => void;
+  /**
+   * Tells a header row from a title block above it (the portal's exports open with a merged title). Without
+   * it, or when none of the first rows is a header, the first non-blank row is the header.
+   */
+  isHeader?: (values: string[]) => boolean;
 }
+
+/** How many rows a title block above the header may take. */
+const TITLE_ROWS = 10;
 
 /** The file cannot be read as the format it claims (not UTF-8, not a workbook, no header row). */
 export class SheetFormatError extends Error {}
@@ -23,16 +31,39 @@ export async function* readRows(file: SheetFile, opts: ReadOptions = {}): AsyncG
   try {
     const cells = file.format === 'csv' ? csvRecords(file.path, input) : xlsxRecords(input);
     let headers: string[] | undefined;
+    // Rows read before the header is known: a title block, or (when no header is found) the data.
+    const before: Array<{ row: number; values: string[] }> = [];
+    const toRecord = (row: number, values: string[]): SheetRow => {
+      const record: Record<string, string> = {};
+      (headers as string[]).forEach((h, i) => { record[h] = values[i] ?? ''; });
+      return { row, values: record };
+    };
+    const useHeader = (row: number, values: string[]) => {
+      headers = uniqueHeaders(values);
+      opts.onHeaders?.(headers, row);
+    };
     for await (const { row, values } of cells) {
       if (values.every((v) => v === '')) continue;
-      if (!headers) {
-        headers = uniqueHeaders(values);
-        opts.onHeaders?.(headers, row);
+      if (headers) {
+        yield toRecord(row, values);
         continue;
       }
-      const record: Record<string, string> = {};
-      headers.forEach((h, i) => { record[h] = values[i] ?? ''; });
-      yield { row, values: record };
+      if (!opts.isHeader || opts.isHeader(values)) {
+        useHeader(row, values);
+        before.length = 0;
+        continue;
+      }
+      before.push({ row, values });
+      if (before.length > TITLE_ROWS) {
+        const [first, ...rest] = before.splice(0);
+        useHeader(first.row, first.values);
+        for (const r of rest) yield toRecord(r.row, r.values);
+      }
+    }
+    if (!headers && before.length) {
+      const [first, ...rest] = before.splice(0);
+      useHeader(first.row, first.values);
+      for (const r of rest) yield toRecord(r.row, r.values);
     }
     if (!headers) throw new SheetFormatError('Tệp không có dòng tiêu đề (dòng 1 phải là tên các cột).');
   } finally {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dossierCodeSchema, dossierStatusInputSchema } from '../../dossiers/service.js';
 import { faqSchema, procedureSchema, type FaqInput, type ProcedureInput } from '../../kb/schemas.js';
 import {
-  exportHeader, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
+  exportHeader, LIST_DETAILS, parseBool, parseDate, parsePairs, parseStatus, splitList, STATUS_LABELS,
   type HeaderMapping, type ImportKind,
 } from './columns.js';
 import type { SheetRow } from './parse.js';
@@ -18,21 +18,36 @@ export type DossierRow = z.infer<typeof dossierRowSchema>;
 
 export interface RowData { procedures: ProcedureInput; faqs: FaqInput; dossiers: DossierRow }
 const SCHEMAS = { procedures: procedureSchema, faqs: faqSchema, dossiers: dossierRowSchema };
-/** Blank cells of these fields mean "none" (null); other blank cells are left out (default, or "required"). */
+/**
+ * Blank cells of these fields mean "none" (null) for a new entry; other blank cells are left out (default, or
+ * "required"). A blank cell never changes an entry that exists (`present` lists the cells that were filled).
+ */
 const NULLABLE: Record<ImportKind, Set<string>> = {
-  procedures: new Set(['code', 'onlineUrl']),
+  procedures: new Set(['code', 'onlineUrl', 'portalUrl', 'decision', 'source', 'sourceDate', 'verifiedBy', 'verifiedAt']),
   faqs: new Set(),
   dossiers: new Set(['applicantPhone', 'note']),
 };
 
 export interface ValidRow<K extends ImportKind> { row: number; data: RowData[K] }
 
+/** Procedures already in the knowledge base, to tell a row that updates one from a row that adds one. */
+export interface KnownProcedures { codes: ReadonlySet<string>; names: ReadonlySet<string> }
+
+/** Procedure fields a new entry must have, but an existing entry keeps when the cell is blank. */
+const KEPT_WHEN_BLANK = new Set(['field', 'level', 'office', 'processingTime', 'fee', 'place', 'howToSubmit']);
+
 /** Converts and validates one row; `data` is set only when the row has no problem. */
-export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow):
-  { data?: RowData[K]; errors: RowError[] } {
+export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMapping, sheetRow: SheetRow, known?: KnownProcedures):
+  { data?: RowData[K]; present: Set<string>; errors: RowError[] } {
   const errors: RowError[] = [];
   const input: Record<string, unknown> = {};
+  const present = new Set<string>();
   const failed = new Set<string>();
+  // A list of procedures has no details: empty, unless the national catalogue has the code (see the planner).
+  if (mapping.listMode) for (const field of [...LIST_DETAILS, 'office']) input[field] = '';
+  const cellOf = (field: string) => (sheetRow.values[mapping.headerOf.get(field) ?? ''] ?? '').trim();
+  const updates = kind === 'procedures' && known !== undefined
+    && (known.codes.has(cellOf('code')) || known.names.has(nameKey(cellOf('name'))));
   const fail = (field: string, header: string, reason: string) => {
     failed.add(field);
     errors.push({ row: sheetRow.row, column: header, reason });
@@ -40,12 +55,19 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
   for (const [header, spec] of mapping.columns) {
     const cell = sheetRow.values[header] ?? '';
     const { field } = spec;
-    if (cell === '' && spec.type !== 'list' && spec.type !== 'pairs') {
+    if (cell === '') {
       if (NULLABLE[kind].has(field)) input[field] = null;
+      else if (updates && KEPT_WHEN_BLANK.has(field)) input[field] = ''; // not `present`: the entry keeps its value
       continue;
     }
+    present.add(field);
     switch (spec.type) {
       case 'text':
+        // The portal's list puts each office of a procedure on its own line; the catalogue separates them with commas.
+        if (mapping.listMode && field === 'office') {
+          input[field] = cell.split(/\s*\n\s*/).filter(Boolean).join(', ');
+          break;
+        }
         input[field] = field === 'applicantPhone' && /^\d{9}$/.test(cell) ? `0${cell}` : cell; // Excel drops the leading 0
         break;
       case 'list':
@@ -69,6 +91,13 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
         else input[field] = s;
         break;
       }
+      case 'json':
+        try {
+          input[field] = JSON.parse(cell);
+        } catch {
+          fail(field, header, 'không phải JSON hợp lệ');
+        }
+        break;
       case 'pairs': {
         const pairs = parsePairs(cell);
         if (!pairs) fail(field, header, 'mỗi dòng phải có dạng "Tên | đường link"');
@@ -82,7 +111,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     }
   }
   const parsed = SCHEMAS[kind].safeParse(input);
-  if (parsed.success) return errors.length ? { errors } : { data: parsed.data as RowData[K], errors };
+  if (parsed.success) return errors.length ? { present, errors } : { data: parsed.data as RowData[K], present, errors };
   const seen = new Set<string>();
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? '');
@@ -94,7 +123,7 @@ export function validateRow<K extends ImportKind>(kind: K, mapping: HeaderMappin
     seen.add(`${header}\n${reason}`);
     errors.push({ row: sheetRow.row, column: header, reason });
   }
-  return { errors };
+  return { present, errors };
 }
 
 /** Zod's issue in plain Vietnamese; list items are named by their position in the cell. */
