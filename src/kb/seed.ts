@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { procedureForNlu } from '../nlu/build.js';
 import type { KbForNlu } from '../nlu/nlu.js';
 import { faqSchema, officeSchema, procedureSchema, reformModelSchema, sampleDossierSchema } from './schemas.js';
 
@@ -23,7 +24,7 @@ function readSeed<T extends z.ZodTypeAny>(file: string, schema: T): z.infer<T>[]
 export function sampleKbForNlu(): KbForNlu {
   const withIds = <T>(rows: T[]) => rows.map((r, i) => ({ id: i + 1, ...r }));
   return {
-    procedures: withIds(readSeed('procedures.json', procedureSchema)),
+    procedures: withIds(readSeed('procedures.json', procedureSchema)).map((p) => procedureForNlu({ ...p, isSample: true })),
     models: withIds(readSeed('models.json', reformModelSchema)),
     faqs: withIds(readSeed('faqs.json', faqSchema)),
     phrases: [],

@@ -36,9 +36,12 @@ export class BodyIndex {
     }
   }
 
-  /** BM25 of every record sharing a word with the message. */
-  scores(words: Iterable<string>): Map<number, number> {
-    const out = new Map<number, number>();
+  /**
+   * BM25 of every record sharing a word with the message, written into `into` (one slot per record, all 0
+   * before); returns the records written.
+   */
+  scores(words: Iterable<string>, into: Float64Array): number[] {
+    const hit: number[] = [];
     for (const w of new Set(words)) {
       const p = this.postings.get(w);
       if (!p) continue;
@@ -46,10 +49,10 @@ export class BodyIndex {
       for (let i = 0; i < p.docs.length; i++) {
         const d = p.docs[i];
         const tf = p.tfs[i];
-        const s = idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[d]) / this.avgLength)));
-        out.set(d, (out.get(d) ?? 0) + s);
+        if (into[d] === 0) hit.push(d);
+        into[d] += idf * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[d]) / this.avgLength)));
       }
     }
-    return out;
+    return hit;
   }
 }

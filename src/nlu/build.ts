@@ -1,13 +1,41 @@
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { NluData } from './data-files.js';
-import { Nlu } from './nlu.js';
+import { Nlu, type KbProcedure } from './nlu.js';
 import { DEFAULT_NLU_OPTIONS, type NluOptions } from './options.js';
 
 export { DEFAULT_NLU_OPTIONS };
 
+/** The fields of a stored procedure the NLU reads. */
+export interface ProcedureFields {
+  id: number;
+  code: string | null;
+  name: string;
+  field: string;
+  level: string;
+  aliases: string[];
+  result?: string;
+  eligibility?: string;
+  competentBody?: string;
+  office?: string;
+  isSample?: boolean;
+  documents?: string[];
+  documentsToShow?: string[];
+  conditions?: string;
+  steps?: string;
+}
+
+/** A procedure as the NLU sees it: its texts besides the name joined into one body. */
+export function procedureForNlu(p: ProcedureFields): KbProcedure {
+  return {
+    id: p.id, code: p.code, name: p.name, field: p.field, level: p.level, aliases: p.aliases,
+    result: p.result, eligibility: p.eligibility, competentBody: p.competentBody, office: p.office, isSample: p.isSample,
+    body: [...(p.documents ?? []), ...(p.documentsToShow ?? []), p.conditions ?? '', p.steps ?? ''].filter(Boolean).join('\n'),
+  };
+}
+
 export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DEFAULT_NLU_OPTIONS): Nlu {
   return new Nlu(data, {
-    procedures: kb.procedures,
+    procedures: kb.procedures.map(procedureForNlu),
     models: kb.models,
     faqs: kb.faqs,
     phrases: kb.phrases,

@@ -20,6 +20,8 @@ export interface DecideInput<P> {
   aspect: Aspect | undefined;
   hasDossierCode: boolean;
   hasContent: boolean;
+  /** The gate's probability that the message is about a procedure at all (see ranker.ts). */
+  procedureProbability: number;
   modelScore: number;
   /** The message names a place that has reform models. */
   mentionsModelPlace: boolean;
@@ -86,8 +88,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     return result({ kind: 'faq' }, classified, top.p);
   }
 
-  const procedureLike = strong || classified === 'procedure_lookup'
-    || (quality(best) >= o.likely && !ACTIONS.has(classified) && classified !== 'model_info');
+  // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
+  const undecided = classified === 'procedure_lookup' || classified === 'out_of_scope' || top.p < options.confidenceThreshold;
+  const procedureLike = strong || (undecided && input.procedureProbability >= o.gate);
   if (procedureLike && best && offered.length > 0) {
     const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
     const clearWinner = best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0);
@@ -96,8 +99,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     }
     return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
   }
-  if (classified === 'procedure_lookup' && top.p >= options.confidenceThreshold) {
-    return result({ kind: 'ask_procedure' }, 'procedure_lookup', top.p);
+  if (procedureLike || (classified === 'procedure_lookup' && top.p >= options.confidenceThreshold && input.procedureProbability >= o.gate / 2)) {
+    return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));
   }
   if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);

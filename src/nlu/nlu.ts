@@ -9,7 +9,7 @@ import { PhraseIndex } from './phrase-index.js';
 import { PhraseMatcher } from './phrases.js';
 import { ProcedureIndex, type ProcedureTexts, type Ranked } from './procedure-index.js';
 import { BODY_CHARS } from './body-index.js';
-import { featuresOf, messageMentionsOrg, Ranker } from './ranker.js';
+import { featuresOf, messageMentionsOrg, Ranker, type GateInput } from './ranker.js';
 import { SimilarityIndex } from './similarity-index.js';
 import { clean, fold, tokenize } from './text.js';
 
@@ -172,9 +172,11 @@ export class Nlu {
     const hasContent = tokens.length > 0 && (known > 0 || ranked.length > 0);
     const topName = ranked[0]?.item.name;
     const aspect = this.aspectOf(toks, topName);
+    const gate = this.gateInput(intents, ranked, aspect, known);
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
+      procedureProbability: this.ranker.procedureProbability(gate),
       modelScore: modelHits[0]?.score ?? 0, mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level,
     }, this.options);
@@ -235,6 +237,19 @@ export class Nlu {
     const families = collapseFamilies(this.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const probabilities = this.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
+  }
+
+  /** What the procedure gate reads (see ranker.ts). */
+  private gateInput(intents: Scored[], ranked: Array<Ranked<KbProcedure>>, aspect: Aspect | undefined, known: number): GateInput {
+    const p = (label: string) => intents.find((i) => i.label === label)?.p ?? 0;
+    return { pProcedure: p('procedure_lookup'), pOutOfScope: p('out_of_scope'), best: ranked[0], aspect: aspect !== undefined, known };
+  }
+
+  /** The gate's input for a message (training the gate). */
+  gateInputOf(text: string): GateInput {
+    const { tokens, accented, toks } = this.normalizer.normalize(text);
+    const ranked = this.rank(text, this.readings(toks));
+    return this.gateInput(this.classifier.predict(tokens, accented), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.classifier.coverage(tokens));
   }
 
   /** The features the ranker reads for each candidate (training the ranker). */

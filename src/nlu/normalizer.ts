@@ -128,7 +128,8 @@ export class Normalizer {
     if (this.vocabulary.has(token) || !/^\p{L}+$/u.test(token) || token.length < 3 || !VOWEL.test(token)) return [token];
     const cached = this.repairCache.get(token);
     if (cached) return cached;
-    const result = this.segment(token) ?? this.nearest(token) ?? [token];
+    // A short word is more likely mistyped than glued ("tachs" is "tách"); a long one more likely glued.
+    const result = (token.length <= 7 ? this.nearest(token) ?? this.segment(token) : this.segment(token) ?? this.nearest(token)) ?? [token];
     if (this.repairCache.size > 50_000) this.repairCache.clear();
     this.repairCache.set(token, result);
     return result;
@@ -143,7 +144,8 @@ export class Normalizer {
       for (let j = Math.max(0, i - 7); j < i; j++) {
         const prev = best[j];
         const piece = token.slice(j, i);
-        if (prev && (piece.length > 1 || piece === 'o') && this.vocabulary.has(piece)) {
+        // Every Vietnamese syllable has a vowel: "tachs" is not "tac" + "hs".
+        if (prev && (piece.length > 1 || piece === 'o') && VOWEL.test(piece) && this.vocabulary.has(piece)) {
           if (!best[i] || prev.length + 1 < best[i]!.length) best[i] = [...prev, piece];
         }
       }

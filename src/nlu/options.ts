@@ -18,8 +18,8 @@ export interface NluOptions {
     /** A candidate is offered when asking "which one?" from this index score, and from this share of the first's probability. */
     offer: number;
     offerShare: number;
-    /** From this index score a message is about a procedure unless the classifier says another intent... */
-    likely: number;
+    /** From this probability of the procedure gate a message is about a procedure (unless another intent is sure)... */
+    gate: number;
     /** ...and from this score and evidence whatever the classifier says (unless it is sure). */
     strong: number;
     strongEvidence: number;
@@ -41,9 +41,9 @@ export interface NluOptions {
 }
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = {
-  rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 80, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
+  rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
-  procedure: { answer: 0.7, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, likely: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
+  procedure: { answer: 0.7, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
   intent: { action: 0.7, sureAction: 0.9, model: 0.7, sureModel: 0.8 },
 };

@@ -20,12 +20,29 @@ export interface RankedRecord {
   isSample?: boolean;
 }
 
-const modelSchema = z.object({
+/**
+ * "Is this message about a procedure at all?" when the intent classifier (which knows how people ask, not the
+ * catalogue) and the catalogue's evidence disagree: a logistic model over both, trained with the ranker.
+ */
+export const GATE_FEATURES = ['bias', 'pProcedure', 'pOutOfScope', 'quality', 'evidence', 'cov', 'queryCov', 'pTop', 'aspect', 'known'] as const;
+
+const linearSchema = z.object({
   features: z.array(z.string()),
   weights: z.array(z.number()),
-  trained: z.string(),
 }).strict().refine((m) => m.features.length === m.weights.length, 'features and weights differ in length');
+const modelSchema = z.object({
+  ranker: linearSchema,
+  gate: linearSchema,
+  trained: z.string(),
+}).strict();
 export type RankerModel = z.infer<typeof modelSchema>;
+type Linear = z.infer<typeof linearSchema>;
+
+/** A linear model's weights in the order of `names` (a feature the file lacks weighs 0). */
+function weightsOf(model: Linear, names: readonly string[]): number[] {
+  const byName = new Map(model.features.map((f, i) => [f, model.weights[i]]));
+  return names.map((f) => byName.get(f) ?? 0);
+}
 
 export const RANKER_FILE = path.resolve(import.meta.dirname, '../../intents/ranker.json');
 
@@ -38,7 +55,10 @@ export function loadRanker(file = RANKER_FILE): RankerModel {
   }
   const parsed = modelSchema.safeParse(raw);
   if (!parsed.success) throw new DataFileError(`${file}:1: ${parsed.error.issues[0].message}`);
-  const unknown = parsed.data.features.filter((f) => !(RANKER_FEATURES as readonly string[]).includes(f));
+  const unknown = [
+    ...parsed.data.ranker.features.filter((f) => !(RANKER_FEATURES as readonly string[]).includes(f)),
+    ...parsed.data.gate.features.filter((f) => !(GATE_FEATURES as readonly string[]).includes(f)),
+  ];
   if (unknown.length) throw new DataFileError(`${file}:1: unknown feature(s) ${unknown.join(', ')}`);
   return parsed.data;
 }
@@ -78,12 +98,43 @@ export function featuresOf<P extends RankedRecord>(ranked: Array<Ranked<P>>, mes
   });
 }
 
+export interface GateInput {
+  pProcedure: number;
+  pOutOfScope: number;
+  best?: { indexScore?: number; score: number; evidence: number; nameCov: number; queryCov: number };
+  aspect: boolean;
+  known: number;
+}
+
+export function gateFeaturesOf(g: GateInput): number[] {
+  const values: Record<(typeof GATE_FEATURES)[number], number> = {
+    bias: 1,
+    pProcedure: g.pProcedure,
+    pOutOfScope: g.pOutOfScope,
+    quality: g.best?.indexScore ?? g.best?.score ?? 0,
+    evidence: Math.log1p(g.best?.evidence ?? 0) / 4,
+    cov: g.best?.nameCov ?? 0,
+    queryCov: g.best?.queryCov ?? 0,
+    pTop: g.best?.score ?? 0,
+    aspect: g.aspect ? 1 : 0,
+    known: g.known,
+  };
+  return GATE_FEATURES.map((f) => values[f]);
+}
+
 export class Ranker {
   private readonly weights: number[];
+  private readonly gateWeights: number[];
 
   constructor(model: RankerModel) {
-    const byName = new Map(model.features.map((f, i) => [f, model.weights[i]]));
-    this.weights = RANKER_FEATURES.map((f) => byName.get(f) ?? 0);
+    this.weights = weightsOf(model.ranker, RANKER_FEATURES);
+    this.gateWeights = weightsOf(model.gate, GATE_FEATURES);
+  }
+
+  /** Probability that the message is about a procedure. */
+  procedureProbability(input: GateInput): number {
+    const z = gateFeaturesOf(input).reduce((s, v, i) => s + v * this.gateWeights[i], 0);
+    return 1 / (1 + Math.exp(-z));
   }
 
   /** Probability that each candidate is the procedure meant, given that one of them is (a softmax). */

@@ -7,8 +7,21 @@ export const MAX_NLU_CHARS = 1000;
 
 /** Removes diacritics: "Đăng ký" -> "dang ky". Input should already be lower case. */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+  if (text.length <= 12) {
+    // Single words fold on every message: remember them.
+    let folded = FOLDED.get(text);
+    if (folded === undefined) {
+      folded = foldText(text);
+      if (FOLDED.size > 200_000) FOLDED.clear();
+      FOLDED.set(text, folded);
+    }
+    return folded;
+  }
+  return foldText(text);
 }
+
+const FOLDED = new Map<string, string>();
+const foldText = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
 
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
 const TONE_OF = /[\u0300\u0301\u0303\u0309\u0323]/u;
@@ -18,10 +31,18 @@ const TONE_OF = /[\u0300\u0301\u0303\u0309\u0323]/u;
  * đ typed as d: the letters with their vowel marks, then the tone. Two words with the same key were typed alike.
  */
 export function accentKey(word: string): string {
-  const nfd = word.normalize('NFD').replace(/đ/g, 'd');
-  const tone = nfd.match(TONE_OF)?.[0] ?? '';
-  return nfd.replace(TONE_MARKS, '') + tone;
+  let key = ACCENT_KEYS.get(word);
+  if (key === undefined) {
+    const nfd = word.normalize('NFD').replace(/đ/g, 'd');
+    const tone = nfd.match(TONE_OF)?.[0] ?? '';
+    key = nfd.replace(TONE_MARKS, '') + tone;
+    if (ACCENT_KEYS.size > 200_000) ACCENT_KEYS.clear();
+    ACCENT_KEYS.set(word, key);
+  }
+  return key;
 }
+
+const ACCENT_KEYS = new Map<string, string>();
 
 export function hasDiacritics(text: string): boolean {
   return fold(text.toLowerCase()) !== text.toLowerCase();
