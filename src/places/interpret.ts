@@ -1,0 +1,136 @@
+import { readingOf } from './describe.js';
+import { NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_WORDS } from './lexicon.js';
+import type { NameEntry, NameIndex } from './name-index.js';
+import { findAll, phrases } from './phrases.js';
+import { levelRank, related, relationStrength, type UnitRef } from './refs.js';
+import type { RawMention } from './scan.js';
+import type { Token } from './tokens.js';
+import { adjacent } from './trust.js';
+import type { PlaceKind, PlaceReading } from './types.js';
+import type { PlaceUnits } from './units.js';
+
+// From the trusted mentions to one reading: context mentions narrow each other down ("xã Bình Triều huyện Thăng
+// Bình"), the finest place is the subject, and the question's words choose between the old and the new unit of
+// the same name. Several units left over means the bot must ask.
+
+const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
+const SUBMIT = phrases(SUBMIT_CUES);
+const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
+const WHERE = phrases(WHERE_WORDS);
+const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
+  'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
+
+export interface Interpretation {
+  kind: PlaceKind;
+  primary: RawMention | null;
+  reading: PlaceReading | null;
+  candidates: PlaceReading[];
+  submit: boolean;
+  noDistrictLevel: boolean;
+  countQuestion: boolean;
+  contextMismatch: boolean;
+}
+
+const refKey = (r: UnitRef) => `${r.kind}:${'code' in r.unit ? r.unit.code : ''}:${r.kind === 'old_commune' ? r.unit.id : ''}`;
+
+/** Units of the entries; `alias` when reached only through a nickname that does not outrank real names. */
+function uniqueRefs(entries: NameEntry[]): Array<{ ref: UnitRef; alias: boolean }> {
+  const seen = new Map<string, { ref: UnitRef; alias: boolean }>();
+  for (const e of entries) {
+    const k = refKey(e.ref);
+    const alias = e.alias && !e.provinceAlias;
+    const had = seen.get(k);
+    if (!had || (had.alias && !alias)) seen.set(k, { ref: e.ref, alias });
+  }
+  return [...seen.values()];
+}
+
+const minRank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref)));
+const shareRelation = (a: RawMention, b: RawMention) => a.entries.some((x) => b.entries.some((y) => related(x.ref, y.ref)));
+
+/**
+ * Each pair of places narrows the other to the candidates they share a relation through. Returns whether an
+ * address chain does not hold together ("xã X, huyện Y" where X was never in Y).
+ */
+function narrowByContext(tokens: Token[], mentions: RawMention[]): boolean {
+  for (let pass = 0; pass < 2; pass++) {
+    for (const a of mentions) {
+      for (const b of mentions) {
+        if (a === b) continue;
+        const score = (x: NameEntry) => Math.max(0, ...b.entries.map((y) => relationStrength(x.ref, y.ref)));
+        const best = Math.max(0, ...a.entries.map(score));
+        if (best > 0) a.entries = a.entries.filter((x) => score(x) === best);
+      }
+    }
+  }
+  return mentions.some((a) => mentions.some((b) => a !== b && a.to <= b.from && adjacent(tokens, a, b)
+    && minRank(a) < minRank(b) && !shareRelation(a, b)));
+}
+
+/** The subject: the finest place; between two communes, the one not introduced as the new unit ("giờ là xã Y"). */
+function pickPrimary(mentions: RawMention[]): RawMention | null {
+  const rank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref))) * 10 + (m.marker === 'new' ? 1 : 0);
+  return [...mentions].sort((a, b) => rank(a) - rank(b) || a.from - b.from)[0] ?? null;
+}
+
+type Group = 'old_commune' | 'new_commune' | 'old_district' | 'province';
+const groupOf = (r: UnitRef): Group => (r.kind === 'old_province' || r.kind === 'new_province' ? 'province' : r.kind);
+
+/** Which reading of a name the citizen means, when it names units of several kinds. */
+function chooseGroup(refs: Array<{ ref: UnitRef; alias: boolean }>, m: RawMention, newToOld: boolean): Group {
+  const has = (g: Group, alias?: boolean) => refs.some((r) => groupOf(r.ref) === g && (alias === undefined || r.alias === alias));
+  const communeOrder: Group[] = (m.marker === 'new' || newToOld) ? ['new_commune', 'old_commune'] : ['old_commune', 'new_commune'];
+  if (m.marker === 'old') {
+    for (const g of ['old_commune', 'old_district', 'province'] as Group[]) if (has(g)) return g;
+  }
+  if (m.typeWord && ['xã', 'phường', 'thị trấn', 'đặc khu'].includes(m.typeWord.type)) {
+    for (const g of communeOrder) if (has(g)) return g;
+  }
+  // A bare name: the largest unit of that exact name (people say "Thăng Bình" for the district), nicknames last.
+  for (const alias of [false, true]) {
+    for (const g of ['province', 'old_district', ...communeOrder] as Group[]) if (has(g, alias)) return g;
+  }
+  return groupOf(refs[0].ref);
+}
+
+/** Old communes of the same name that became the same new units are one answer, not a question. */
+function sameOutcome(refs: UnitRef[]): boolean {
+  const targets = refs.map((r) => (r.kind === 'old_commune' ? r.unit.targets.map((t) => t.commune.code).sort().join(',') : refKey(r)));
+  return new Set(targets).size === 1;
+}
+
+export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
+  const noDistrictLevel = findAll(tokens, NO_DISTRICT).length > 0;
+  const submit = findAll(tokens, SUBMIT).length > 0 || (noDistrictLevel && findAll(tokens, WHERE).length > 0);
+  const countQuestion = findAll(tokens, COUNT).length > 0;
+  const newToOld = findAll(tokens, NEW_TO_OLD).length > 0;
+  const base = { submit, noDistrictLevel, countQuestion, candidates: [] as PlaceReading[], reading: null, contextMismatch: false };
+  const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
+  if (known.length === 0) {
+    const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';
+    return { ...base, kind, primary: null };
+  }
+  const contextMismatch = narrowByContext(tokens, known);
+  const primary = pickPrimary(known)!;
+  let refs = uniqueRefs(primary.entries);
+  // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
+  const group = chooseGroup(refs, primary, newToOld);
+  refs = refs.filter((r) => groupOf(r.ref) === group);
+  if (group === 'province') {
+    const provinces = new Set(refs.map((r) => (r.ref.kind === 'old_province' ? r.ref.unit.now : r.ref.unit)));
+    if (provinces.size === 1) {
+      const asked = refs.find((r) => r.ref.kind === 'old_province' && !r.alias) ?? refs.find((r) => !r.alias) ?? refs[0];
+      const preferNew = refs.find((r) => r.ref.kind === 'new_province' && !r.alias);
+      const chosen = primary.marker === 'old' || !preferNew ? asked : preferNew;
+      return { ...base, contextMismatch, primary, kind: submit ? 'where_to_submit' : 'province', reading: readingOf(chosen.ref, units, index) };
+    }
+  }
+  const plain = refs.map((r) => r.ref);
+  if (plain.length === 1 || sameOutcome(plain)) {
+    const kind: PlaceKind = submit ? 'where_to_submit'
+      : group === 'old_commune' ? 'old_to_new' : group === 'new_commune' ? 'new_to_old' : group === 'old_district' ? 'district' : 'province';
+    return { ...base, contextMismatch, primary, kind, reading: readingOf(plain[0], units, index) };
+  }
+  return { ...base, contextMismatch, primary, kind: 'ambiguous', candidates: plain.map((r) => readingOf(r, units, index)) };
+}
+
