@@ -1,5 +1,5 @@
 import { readingOf } from './describe.js';
-import { NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_WORDS } from './lexicon.js';
+import { ACTION_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
 import { levelRank, related, relationStrength, type UnitRef } from './refs.js';
@@ -16,7 +16,8 @@ import type { PlaceUnits } from './units.js';
 const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
 const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
-const WHERE = phrases(WHERE_WORDS);
+const WHERE_GO = phrases(WHERE_TO_GO);
+const ACTIONS = phrases(ACTION_WORDS);
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -28,6 +29,7 @@ export interface Interpretation {
   submit: boolean;
   noDistrictLevel: boolean;
   countQuestion: boolean;
+  newToOld: boolean;
   contextMismatch: boolean;
 }
 
@@ -67,9 +69,14 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): boolean {
     && minRank(a) < minRank(b) && !shareRelation(a, b)));
 }
 
-/** The subject: the finest place; between two communes, the one not introduced as the new unit ("giờ là xã Y"). */
-function pickPrimary(mentions: RawMention[]): RawMention | null {
-  const rank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref))) * 10 + (m.marker === 'new' ? 1 : 0);
+const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_district: 1, province: 2 };
+
+/**
+ * The subject: the finest place, as each name would be read ("Thăng Bình" alone is the district); between two
+ * communes, the one not introduced as the new unit ("giờ là xã Y").
+ */
+function pickPrimary(mentions: RawMention[], newToOld: boolean): RawMention | null {
+  const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (m.marker === 'new' ? 1 : 0);
   return [...mentions].sort((a, b) => rank(a) - rank(b) || a.from - b.from)[0] ?? null;
 }
 
@@ -101,17 +108,20 @@ function sameOutcome(refs: UnitRef[]): boolean {
 
 export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
   const noDistrictLevel = findAll(tokens, NO_DISTRICT).length > 0;
-  const submit = findAll(tokens, SUBMIT).length > 0 || (noDistrictLevel && findAll(tokens, WHERE).length > 0);
+  const outside = (c: { from: number; to: number }) => !mentions.some((m) => c.from < m.to && c.to > m.from);
+  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm".
+  const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
+  const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && findAll(tokens, WHERE_GO).length > 0);
   const countQuestion = findAll(tokens, COUNT).length > 0;
   const newToOld = findAll(tokens, NEW_TO_OLD).length > 0;
-  const base = { submit, noDistrictLevel, countQuestion, candidates: [] as PlaceReading[], reading: null, contextMismatch: false };
+  const base = { submit, noDistrictLevel, countQuestion, newToOld, candidates: [] as PlaceReading[], reading: null, contextMismatch: false };
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
   if (known.length === 0) {
     const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';
     return { ...base, kind, primary: null };
   }
   const contextMismatch = narrowByContext(tokens, known);
-  const primary = pickPrimary(known)!;
+  const primary = pickPrimary(known, newToOld)!;
   let refs = uniqueRefs(primary.entries);
   // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
   const group = chooseGroup(refs, primary, newToOld);

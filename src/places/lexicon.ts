@@ -56,47 +56,57 @@ export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu
  * trusted only when one of these is in the message (names that are also ordinary words: right next to it).
  */
 export const PLACE_CUES: string[] = [
-  'giờ là', 'giờ thuộc', 'giờ ở', 'giờ nằm', 'giờ về', 'giờ đổi', 'giờ thành', 'giờ gồm', 'giờ có', 'bây giờ', 'bây h', 'hiện nay',
-  'hiện giờ', 'hiện tại', 'nay là', 'nay thuộc', 'nay ở', 'nay nằm', 'nay về', 'sáp nhập', 'sát nhập', 'xác nhập', 'sắp xếp',
-  'gộp vào', 'gộp với', 'gộp lại', 'nhập vào', 'nhập với', 'nhập lại', 'đổi tên', 'còn không', 'còn ko', 'còn k', 'thuộc xã',
-  'thuộc phường', 'thuộc tỉnh', 'thuộc huyện', 'thuộc quận', 'thuộc thành phố', 'thuộc tp', 'thuộc đâu', 'thuộc về', 'về đâu',
-  'xã nào', 'phường nào', 'tỉnh nào', 'huyện nào', 'quận nào', 'thành phố nào', 'tp nào', 'xã gì', 'phường gì', 'tỉnh gì', 'gồm',
-  'bao gồm', 'trước đây', 'trước kia', 'trước là', 'cũ', 'địa chỉ mới', 'địa chỉ cũ', 'bao nhiêu xã', 'bao nhiêu phường', 'mấy xã',
-  'mấy phường', 'đơn vị hành chính', 'địa giới', 'chuyển về', 'giải thể', 'không còn huyện', 'ko còn huyện', 'k còn huyện',
-  'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'nộp hồ sơ', 'nộp ở đâu', 'làm ở đâu', 'ở đâu', 'mới', 'tên mới', 'tên cũ', 'là xã',
-  'là phường', 'là tỉnh', 'là huyện', 'là quận', 'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'thuộc tỉnh',
+  'giờ là', 'giờ thuộc', 'giờ nằm', 'giờ về', 'giờ đổi', 'giờ thành', 'giờ gồm', 'bây giờ là', 'bây giờ thuộc', 'hiện nay là',
+  'hiện nay thuộc', 'nay là', 'nay thuộc', 'nay nằm', 'nay về', 'sáp nhập', 'sát nhập', 'xác nhập', 'sắp xếp', 'gộp vào', 'gộp với',
+  'gộp lại', 'nhập vào', 'nhập với', 'nhập lại', 'đổi tên', 'thuộc xã', 'thuộc phường', 'thuộc tỉnh', 'thuộc huyện', 'thuộc quận',
+  'thuộc thành phố', 'thuộc tp', 'thuộc đâu', 'thuộc về', 'về đâu', 'xã nào', 'phường nào', 'tỉnh nào', 'huyện nào', 'quận nào',
+  'thành phố nào', 'tp nào', 'xã gì', 'phường gì', 'tỉnh gì', 'trước đây', 'trước kia', 'địa chỉ mới', 'địa chỉ cũ', 'bao nhiêu xã',
+  'bao nhiêu phường', 'mấy xã', 'mấy phường', 'đơn vị hành chính', 'địa giới', 'giải thể', 'không còn huyện', 'ko còn huyện',
+  'k còn huyện', 'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'tên mới', 'tên cũ', 'là xã', 'là phường', 'là tỉnh', 'là huyện', 'là quận',
+  'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
+  'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
-  'h là', 'h thuộc', 'h có', 'h ở', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
+  'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j',
 ];
 
+/** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
+export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
+  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko'];
+
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [
-  'gồm', 'bao gồm', 'gồm những', 'từ những', 'từ xã nào', 'từ phường nào', 'từ tỉnh nào', 'từ các xã', 'từ các phường',
+  'gồm những xã', 'gồm những phường', 'gồm những tỉnh', 'gồm các xã', 'gồm các phường', 'gồm các tỉnh', 'gồm mấy', 'gồm nhg',
+  'gồm những đơn vị', 'bao gồm những xã', 'bao gồm những phường', 'bao gồm các', 'gồm xã', 'gồm phường', 'gồm tỉnh', 'gồm những nơi',
+  'gồm những chỗ', 'gồm những đâu', 'từ những', 'từ xã nào', 'từ phường nào', 'từ tỉnh nào', 'từ các xã', 'từ các phường',
   'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ',
   'lập từ', 'thành lập từ', 'tạo thành từ', 'hình thành từ', 'những xã cũ', 'những phường cũ', 'các xã cũ', 'các phường cũ',
   'xã cũ nào', 'phường cũ nào', 'tỉnh cũ nào', 'xã nào cũ', 'phường nào cũ', 'tỉnh nào cũ', 'xã nào sáp nhập', 'phường nào sáp nhập',
   'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',
-  'trước đây thuộc', 'gồm những xã', 'gồm xã', 'gồm phường', 'gồm tỉnh', 'gộp những', 'gộp các', 'ghép những', 'nhập những',
+  'trước đây thuộc', 'gộp những', 'gộp các', 'ghép những', 'nhập những', 'những phường nào trước đây', 'những xã nào trước đây',
 ];
 
 /** Phrases asking where to go or submit (where_to_submit). */
 export const SUBMIT_CUES: string[] = [
-  'nộp hồ sơ', 'nộp hs', 'nộp ở đâu', 'nộp đâu', 'nộp tại đâu', 'nộp chỗ nào', 'làm ở đâu', 'làm đâu', 'làm tại đâu', 'làm chỗ nào',
-  'làm thủ tục', 'làm giấy tờ', 'đi đâu', 'đến đâu', 'tới đâu', 'ra đâu', 'liên hệ ở đâu', 'liên hệ đâu', 'liên hệ ai',
-  'liên hệ chỗ nào', 'ở đâu giải quyết', 'giải quyết ở đâu', 'ai giải quyết', 'nơi nộp', 'tiếp nhận hồ sơ', 'nộp giấy tờ', 'xin giấy',
-  'xin xác nhận', 'làm ở xã nào', 'làm ở phường nào', 'nộp ở xã nào', 'nộp ở phường nào', 'ubnd nào', 'ủy ban nào', 'uỷ ban nào',
-  'một cửa', 'trung tâm phục vụ', 'hành chính công', 'làm tại xã nào', 'ở đâu làm', 'ở đâu nộp', 'chứng thực ở đâu', 'đăng ký ở đâu',
-  'làm giấy', 'làm cccd', 'làm căn cước', 'làm sổ đỏ', 'nộp thuế', 'đk ở đâu', 'dk ở đâu', 'đăng kí ở đâu', 'làm hồ sơ',
-  'làm hs', 'lm hồ sơ', 'lm hs', 'lm giấy', 'nộp ở phường nào', 'nộp hs', 'lên đâu',
+  'nộp ở đâu', 'nộp đâu', 'nộp tại đâu', 'nộp chỗ nào', 'làm ở đâu', 'làm đâu', 'làm tại đâu', 'làm chỗ nào', 'đi đâu', 'đến đâu',
+  'tới đâu', 'ra đâu', 'lên đâu', 'liên hệ ở đâu', 'liên hệ đâu', 'liên hệ ai', 'liên hệ chỗ nào', 'ở đâu giải quyết',
+  'giải quyết ở đâu', 'ai giải quyết', 'nơi nộp', 'làm ở xã nào', 'làm ở phường nào', 'nộp ở xã nào', 'nộp ở phường nào', 'ubnd nào',
+  'ủy ban nào', 'uỷ ban nào', 'làm tại xã nào', 'ở đâu làm', 'ở đâu nộp', 'chứng thực ở đâu', 'đăng ký ở đâu', 'đk ở đâu',
+  'dk ở đâu', 'đăng kí ở đâu', 'lm ở đâu', 'nộp hs ở đâu', 'bộ phận một cửa nào', 'một cửa ở đâu',
 ];
-/** With a "no district any more" phrase, any "where" makes it a where-to-submit question. */
-export const WHERE_WORDS: string[] = ['ở đâu', 'đâu', 'chỗ nào', 'nơi nào', 'ai'];
+
+/** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
+export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
   'không còn quận', 'ko còn quận', 'hết huyện', 'huyện giải thể', 'giải thể huyện', 'huyện bị bỏ', 'không có huyện', 'ko có huyện',
-  'khong con huyen', 'hông còn huyện', 'hk còn huyện', 'kh còn huyện'];
+  'khong con huyen', 'hông còn huyện', 'hk còn huyện', 'kh còn huyện', 'huyện không còn', 'huyện ko còn', 'huyện k còn',
+  'huyện bỏ rồi', 'huyện đã bỏ', 'hết cấp huyện', 'không còn cấp quận', 'sau khi bỏ huyện', 'bỏ quận'];
+
+/** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
+export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
+  'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận'];
 
 /** Before a name: it is the unit as it was ("trước đây là xã X") or as it is now ("giờ là xã Y"). */
 export const OLD_BEFORE: string[][] = [['cũ', 'là'], ['trước', 'đây', 'là'], ['trước', 'là'], ['trước', 'kia', 'là'], ['trước', 'thuộc'],

@@ -49,9 +49,12 @@ export class PlaceIndex {
     const result = interpret(tokens, trusted, this.names, this.units);
     const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
     const sub = subCommunes[0];
+    const asksAboutPlace = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
+      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
     return {
       text,
       kind: unknown ? 'not_found' : result.kind,
+      asksAboutPlace: (!!result.primary || !!unknown || result.kind === 'where_to_submit') && asksAboutPlace,
       submit: result.submit,
       noDistrictLevel: result.noDistrictLevel,
       countQuestion: result.countQuestion,
@@ -71,7 +74,7 @@ export class PlaceIndex {
 
   /** An unknown name is reported only after a full unit-type word, in a message about places. */
   private isNotFoundCandidate(tokens: Token[], m: RawMention, opts: ResolveOptions): boolean {
-    if (!m.typeWord || m.typeWord.abbreviation) return false;
+    if (!m.typeWord?.deliberate) return false;
     return !!opts.expectPlace || !!m.marker || hasPlaceCue(tokens);
   }
 

@@ -5,13 +5,18 @@ import {
 import type { NameEntry, NameIndex } from './name-index.js';
 import type { UnitType } from './names.js';
 import { endsBefore, longestAt, phrase, phrases, wordSet, type Phrase } from './phrases.js';
+import { related } from './refs.js';
 import type { Token } from './tokens.js';
 
 // Finds the spans of a message that name administrative units: an optional unit-type word ("xã", "P.", "q"),
 // then the longest run of words that is a known name. Hamlets and streets ("thôn Bình An", "đường Quang Trung")
 // are set aside so their names are not taken for communes. Trust is decided afterwards (trust.ts).
 
-export interface TypeMatch { type: UnitType; from: number; to: number; abbreviation: boolean; folded: boolean }
+export interface TypeMatch {
+  type: UnitType; from: number; to: number; abbreviation: boolean; folded: boolean;
+  /** A full word, or an abbreviation with its dot ("x.", "P."): a name after it is meant as a unit name. */
+  deliberate: boolean;
+}
 
 export interface RawMention {
   from: number;
@@ -32,7 +37,7 @@ export interface RawMention {
   trusted: boolean;
 }
 
-export interface SubCommunePlace { text: string; from: number; to: number }
+export interface SubCommunePlace { from: number; to: number; nameFrom: number }
 
 const TYPE_PHRASES = TYPE_WORDS.map((t) => ({ word: t, p: phrase(t.words.join(' ')) })).sort((a, b) => b.p.keys.length - a.p.keys.length);
 const SUB_PHRASES = phrases(SUB_COMMUNE_WORDS);
@@ -49,7 +54,8 @@ function typeAt(tokens: Token[], i: number): TypeMatch | null {
     const to = i + p.keys.length;
     if (word.needsDotOrNumber && !tokens[i].dotAfter && !/^\d+$/.test(tokens[to]?.key ?? '')) continue;
     if (to >= tokens.length || (tokens[to].breakBefore && !tokens[to - 1].dotAfter)) continue;
-    return { type: word.type, from: i, to, abbreviation: word.abbreviation, folded: !tokens.slice(i, to).some((t) => t.marked) };
+    const deliberate = !word.abbreviation || tokens[to - 1].dotAfter;
+    return { type: word.type, from: i, to, abbreviation: word.abbreviation, folded: !tokens.slice(i, to).some((t) => t.marked), deliberate };
   }
   return null;
 }
@@ -127,7 +133,7 @@ function isStop(t: Token): boolean {
 
 /** Words after a type word that look like a name nobody knows: up to four, until a break or an ordinary word. */
 function unknownNameEnd(tokens: Token[], from: number): number {
-  if (from >= tokens.length || NOT_START.has(tokens[from])) return from;
+  if (from >= tokens.length || (NOT_START.has(tokens[from]) && !(tokens[from].upper && from > 0))) return from;
   let to = from;
   // The first word may be one that is ordinary elsewhere ("hồ" of "hồ sơ"): the type word before it says it is a name.
   while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !isStop(tokens[to]))
@@ -143,11 +149,11 @@ function subCommuneAt(tokens: Token[], i: number): SubCommunePlace | null {
   // "phố" of "thành phố" never reaches here (the type word is consumed first).
   let to = i + p.keys.length;
   // "thôn 3", "tổ 12", "ấp 2A": the number is the name. Otherwise up to three words.
-  if (/^\d/.test(tokens[to]?.key ?? '') && !tokens[to].breakBefore) return { text: '', from: i, to: to + 1 };
+  const nameFrom = to;
+  if (/^\d/.test(tokens[to]?.key ?? '') && !tokens[to].breakBefore) return { from: i, to: to + 1, nameFrom };
   while (to < tokens.length && to - i < p.keys.length + 3 && !tokens[to].breakBefore && !typeAt(tokens, to)
     && !isStop(tokens[to])) to++;
-  if (to === i + p.keys.length) return null;
-  return { text: '', from: i, to };
+  return { from: i, to, nameFrom };
 }
 
 /** A one-letter abbreviation without its dot ("p thảo điền", "q hoàn kiếm"), trusted before a two-word name only. */
@@ -156,17 +162,30 @@ function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | n
   if (!word || i + 1 >= tokens.length || tokens[i + 1].breakBefore) return null;
   const found = nameAt(tokens, i + 1, index, word.type);
   if (!found || found.to - (i + 1) < 2 || found.tier !== 1 || found.mismatches > 0) return null;
-  return { type: word.type, from: i, to: i + 1, abbreviation: true, folded: true };
+  return { type: word.type, from: i, to: i + 1, abbreviation: true, folded: true, deliberate: false };
 }
 
 /** Whether the words after a found name go on as part of a longer, unknown name ("huyện Thanh Sơn Lâm"). */
-function nameGoesOn(tokens: Token[], to: number, index: NameIndex): boolean {
+function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEntry[]): boolean {
   const t = tokens[to];
   if (!t || t.breakBefore || t.key.length < 2 || /\d/.test(t.key) || isStop(t)) return false;
   if (typeAt(tokens, to) || longestAt(tokens, to, SUB_PHRASES) || longestAt(tokens, to, OLD_AFTER) || longestAt(tokens, to, NEW_AFTER)) return false;
-  // A known name next, other than a one-word one (most one-word names are ordinary words too), is context.
+  // A known name next is context ("phường Hoa Lư Pleiku"), unless it is one word that has nothing to do with the
+  // first name (most one-word names are ordinary words too).
   const next = nameAt(tokens, to, index, null);
-  return !next || (next.to - to === 1 && !next.entries.some((e) => e.alias || e.ref.kind === 'new_province' || e.ref.kind === 'old_province'));
+  if (!next) return true;
+  if (next.to - to > 1) return false;
+  return !next.entries.some((e) => e.alias || e.ref.kind === 'new_province' || e.ref.kind === 'old_province'
+    || found.some((f) => related(f.ref, e.ref)));
+}
+
+/** The longest shorter name at the same place that names an old unit. */
+function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameIndex) {
+  for (let end = to - 1; end > type.to; end--) {
+    const shorter = nameAt(tokens.slice(0, end), type.to, index, type.type);
+    if (shorter && shorter.entries.some((e) => e.ref.kind.startsWith('old'))) return shorter;
+  }
+  return null;
 }
 
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
@@ -180,14 +199,18 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
   while (i < tokens.length) {
     const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
     if (type) {
-      const found = nameAt(tokens, type.to, index, type.type);
-      if (found && (found.tier < 3 || type.folded) && !(!type.abbreviation && nameGoesOn(tokens, found.to, index))) {
+      let found = nameAt(tokens, type.to, index, type.type);
+      if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
+        // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
+        found = oldPrefix(tokens, type, found.to, index) ?? found;
+      }
+      if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
         i = found.to;
         continue;
       }
-      const end = type.abbreviation ? type.to : unknownNameEnd(tokens, type.to);
+      const end = type.deliberate ? unknownNameEnd(tokens, type.to) : type.to;
       if (end > type.to && tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key))) {
         mentions.push(unknownAt(i, type, end, tokens, found && found.tier === 3 ? found.entries : []));
         i = end;
@@ -198,7 +221,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
     }
     const sub = subCommuneAt(tokens, i);
     if (sub) {
-      subCommunes.push(sub);
+      // "khu phố" with no name after it is skipped all the same: "phố" does not start a commune name ("phố Cò").
+      if (sub.to > sub.nameFrom) subCommunes.push(sub);
       i = sub.to;
       continue;
     }

@@ -17,7 +17,7 @@ export interface Token {
   dotAfter: boolean;
 }
 
-const BREAK = /[,;:!?()[\]{}\n/|]/;
+const BREAK = /[,;:!?()[\]{}\n|]/;
 
 export function tokenizeMessage(text: string): Token[] {
   const out: Token[] = [];

@@ -1,4 +1,4 @@
-import { PLACE_CUES } from './lexicon.js';
+import { ADJACENT_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
 import { related } from './refs.js';
@@ -10,6 +10,8 @@ import type { Token } from './tokens.js';
 // place next to it that it belongs to ("phường 5 Vũng Tàu", "xã Bình Triều, Thăng Bình").
 
 const CUES = phrases(PLACE_CUES);
+const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
+const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
 
 export interface TrustOptions {
@@ -26,9 +28,14 @@ function isNumericName(m: RawMention): boolean {
 }
 
 export function decideTrust(tokens: Token[], mentions: RawMention[], index: NameIndex, opts: TrustOptions = {}): void {
-  const cues = findAll(tokens, CUES);
-  const anyCue = cues.length > 0 || !!opts.expectPlace;
-  const cueNextTo = (m: RawMention) => cues.some((c) => (c.from >= m.to && c.from <= m.to + 1) || c.to === m.from);
+  const anyCue = findAll(tokens, CUES).length > 0 || !!opts.expectPlace;
+  const near = findAll(tokens, NEAR_CUES);
+  const geo = findAll(tokens, GEO_CUES);
+  const touches = (m: RawMention) => (c: { from: number; to: number }) =>
+    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || c.to === m.from;
+  const cueNextTo = (m: RawMention) => near.some(touches(m));
+  // Ordinary-word names need a question about places right next to them, not just "giờ" ("hôm thứ ba giờ ra sao").
+  const geoCueNextTo = (m: RawMention) => geo.some(touches(m));
   for (const m of mentions) {
     if (m.unknown) continue;
     const words = m.to - m.nameFrom;
@@ -39,6 +46,8 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       // "quận 1", "tp vt", "tp hcm": a number or a nickname right after its unit-type word.
       if (isNumericName(m) || m.entries.every((e) => e.alias)) m.trusted = true;
       else if (m.tier === 3 && t.folded) m.trusted = false;
+      // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
+      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;
@@ -49,7 +58,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       m.trusted = !!opts.expectPlace;
       continue;
     }
-    m.trusted = common ? !!m.marker || cueNextTo(m) || !!opts.expectPlace : anyCue || !!m.marker;
+    m.trusted = common ? !!m.marker || geoCueNextTo(m) || !!opts.expectPlace : anyCue || !!m.marker || cueNextTo(m);
   }
   propagateAlongChains(tokens, mentions);
 }

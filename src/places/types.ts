@@ -113,6 +113,11 @@ export interface PlaceSuggestion { name: string; where: string; era: 'old' | 'ne
 export interface PlaceResolution {
   text: string;
   kind: PlaceKind;
+  /**
+   * The message asks about administrative geography (what a unit is now or was, mergers, where to go now), rather
+   * than merely naming a place ("mô hình của thị xã Phú Mỹ"). The locality intent should require it.
+   */
+  asksAboutPlace: boolean;
   /** The citizen asks where to submit or whom to contact. */
   submit: boolean;
   /** The citizen says there is no district any more ("không còn huyện thì làm ở đâu"). */
