@@ -90,14 +90,21 @@ function tierOf(type: UnitType | null, e: NameEntry): number {
   return 3;
 }
 
-function mismatchesOf(tokens: Token[], from: number, e: NameEntry): number {
+/** Words typed with diacritics that differ from the name's; `strict` also counts words typed without any. */
+function mismatchesOf(tokens: Token[], from: number, e: NameEntry, strict: boolean): number {
   let n = 0;
-  for (let k = 0; k < e.tones.length; k++) if (tokens[from + k].marked && tokens[from + k].tone !== e.tones[k]) n++;
+  for (let k = 0; k < e.tones.length; k++) {
+    const t = tokens[from + k];
+    if ((t.marked || strict) && t.tone !== e.tones[k]) n++;
+  }
   return n;
 }
 
-/** The longest known name starting at `from`, keeping the entries that fit the type word best. */
-function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null) {
+/**
+ * The longest known name starting at `from`, keeping the entries that fit the type word best and, among them,
+ * the spelling typed. Someone who typed "Xã Tam Thanh" with diacritics means Thanh, not Thành or Thạnh.
+ */
+function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from) {
   const max = Math.min(index.maxWords, tokens.length - from);
   for (let len = max; len >= 1; len--) {
     if (tokens.slice(from + 1, from + len).some((t) => t.breakBefore)) continue;
@@ -107,10 +114,12 @@ function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType 
     const usable = type ? entries : entries.filter((e) => !e.numeric);
     if (usable.length === 0) continue;
     const tier = Math.min(...usable.map((e) => tierOf(type, e)));
-    const inTier = usable.filter((e) => tierOf(type, e) === tier);
-    const scored = inTier.map((e) => ({ e, m: mismatchesOf(tokens, from, e) }));
-    const best = Math.min(...scored.map((s) => s.m));
-    return { to: from + len, tier, mismatches: best, entries: scored.filter((s) => s.m === best).map((s) => s.e) };
+    const strict = tokens.slice(windowFrom, from + len).some((t) => t.marked);
+    const scored = usable.filter((e) => tierOf(type, e) === tier)
+      .map((e) => ({ e, m: mismatchesOf(tokens, from, e, false), s: mismatchesOf(tokens, from, e, strict) }));
+    const best = Math.min(...scored.map((x) => x.m * 100 + x.s));
+    const kept = scored.filter((x) => x.m * 100 + x.s === best);
+    return { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e) };
   }
   return null;
 }
@@ -199,7 +208,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
   while (i < tokens.length) {
     const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
     if (type) {
-      let found = nameAt(tokens, type.to, index, type.type);
+      let found = nameAt(tokens, type.to, index, type.type, i);
       if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
         // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
         found = oldPrefix(tokens, type, found.to, index) ?? found;

@@ -1,5 +1,6 @@
 import type { NameEntry, NameIndex } from './name-index.js';
 import type { UnitType } from './names.js';
+import { inline } from './format.js';
 import type { PlaceSuggestion } from './types.js';
 
 // "Did you mean": the known names closest to a name that does not exist, by edit distance over folded names
@@ -39,11 +40,11 @@ export function describeEntry(e: NameEntry): PlaceSuggestion {
   switch (e.ref.kind) {
     case 'old_commune': {
       const d = e.ref.unit.district;
-      return { name: e.ref.unit.name, where: `${d.name}, ${d.province.name} (cũ)`, era: 'old' };
+      return { name: e.ref.unit.name, where: `${inline(d.name)}, ${inline(d.province.name)} cũ`, era: 'old' };
     }
-    case 'new_commune': return { name: e.ref.unit.name, where: e.ref.unit.province.name, era: 'new' };
-    case 'old_district': return { name: e.ref.unit.name, where: `${e.ref.unit.province.name} (cũ)`, era: 'old' };
-    case 'old_province': return { name: e.ref.unit.name, where: `nay thuộc ${e.ref.unit.now.name}`, era: 'old' };
+    case 'new_commune': return { name: e.ref.unit.name, where: inline(e.ref.unit.province.name), era: 'new' };
+    case 'old_district': return { name: e.ref.unit.name, where: `${inline(e.ref.unit.province.name)} cũ`, era: 'old' };
+    case 'old_province': return { name: e.ref.unit.name, where: `nay thuộc ${inline(e.ref.unit.now.name)}`, era: 'old' };
     case 'new_province': return { name: e.ref.unit.name, where: 'từ 1/7/2025', era: 'new' };
   }
 }
