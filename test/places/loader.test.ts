@@ -7,6 +7,7 @@ import { prepareDatabase } from '../../src/db/prepare.js';
 import { syncAdminUnits } from '../../src/places/dataset/load-db.js';
 import { ADMIN_DATASET_DIR, readAdminDataset } from '../../src/places/dataset/read-files.js';
 import { readAdminDataFromDb } from '../../src/places/dataset/from-db.js';
+import { PlaceIndex } from '../../src/places/place-index.js';
 import { DB_KINDS, openTestDb } from '../helpers/db.js';
 
 const tmpDirs: string[] = [];
@@ -51,6 +52,10 @@ describe.each(DB_KINDS)('loading the administrative map on %s', (kind) => {
       expect(hanoi).toMatchObject({ name: 'Phường Ba Đình', provinceCode: '01', resolution: '1656/NQ-UBTVQH15' });
       const data = await readAdminDataFromDb(t.db.prisma);
       expect(data).toEqual(readAdminDataset());
+      const started = performance.now();
+      const index = await PlaceIndex.fromDatabase(t.db.prisma);
+      console.log(`place index built from ${kind} in ${Math.round(performance.now() - started)} ms`);
+      expect(index.resolve('xa binh trieu cu gio la xa nao').reading).toMatchObject({ targets: [{ code: '20794' }] });
     } finally {
       await t.close();
     }
@@ -64,6 +69,7 @@ describe('reloading and refusing bad files', () => {
       const dir = copyWith('dataset.json', (s) => s.replace('"version": "', '"version": "test-'));
       const changed = await syncAdminUnits(t.db.sql, dir);
       expect(changed.loaded).toBe(true);
+      console.log(`administrative map reloaded on PGlite in ${Math.round(changed.ms)} ms`);
       expect(changed.version).toMatch(/^test-/);
       expect(await counts(t.db)).toEqual({ p: 34, c: 3321, o: 10571 });
       expect((await syncAdminUnits(t.db.sql, dir)).loaded).toBe(false);
