@@ -45,7 +45,7 @@ function oldCommune(r: Extract<PlaceReading, { kind: 'old_commune' }>, q: PlaceR
   const lead = r.unchanged ? T.unchanged(old, targetText, res)
     : target.note.startsWith('Đổi') ? T.becameAlone(old, targetText, res) : T.mergedInto(old, targetText, '', res);
   return {
-    text: join(lead, q.contextMismatch && T.contextMismatch, ...reused, q.submit && submitLines([target], lookup)),
+    text: join(lead, q.contextMismatch && T.contextMismatch(q.contextMismatch), ...reused, q.submit && submitLines([target], lookup)),
   };
 }
 
@@ -147,10 +147,16 @@ function ambiguous(q: PlaceResolution): PlaceAnswer {
 function notFound(q: PlaceResolution): PlaceAnswer {
   const nf = q.notFound!;
   const name = nf.typeWord ? `${nf.typeWord} ${nf.name}` : nf.name;
-  const suggestions = nf.suggestions.map((s) => `${inline(s.name)} (${s.where})`);
+  const suggestions = listVi(nf.suggestions.map((s) => `${inline(s.name)} (${s.where})`), 5, 'hoặc');
+  const names = nf.suggestions.map((s) => shortLabel(s.name));
+  // Two suggestions of the same name are told apart by where they are: "Đông Xuân, Sóc Sơn".
+  const options = names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n)
+    ? shortLabel(`${coreName(nf.suggestions[i].name)}, ${coreName(nf.suggestions[i].where.split(',')[0])}`) : n));
   return {
-    text: join(T.notFound(name), suggestions.length > 0 && T.didYouMean(listVi(suggestions, 5)), T.checkName),
-    ...(nf.suggestions.length ? { options: [...new Set(nf.suggestions.map((s) => shortLabel(s.name)))] } : {}),
+    text: nf.within
+      ? join(T.notFoundWithin(name, nf.within), suggestions && T.didYouMean(suggestions), T.mergedEarlier)
+      : join(T.notFound(name), suggestions && T.didYouMean(suggestions), T.checkName),
+    ...(options.length ? { options: [...new Set(options)] } : {}),
   };
 }
 

@@ -23,10 +23,10 @@ export function resolutionVi(r: Pick<Resolution, 'number' | 'date'>): string {
 }
 
 /** "a, b và c"; past `max` items: "a, b, c và 7 đơn vị khác". */
-export function listVi(items: string[], max = 8): string {
+export function listVi(items: string[], max = 8, conjunction = 'và'): string {
   if (items.length === 0) return '';
   const shown = items.length > max ? [...items.slice(0, max), T.andMore(items.length - max)] : items;
-  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} và ${shown[shown.length - 1]}`;
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} ${conjunction} ${shown[shown.length - 1]}`;
 }
 
 /** Names of one type as "các xã A, B và C"; mixed types keep each type word. */

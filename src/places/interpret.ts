@@ -2,7 +2,7 @@ import { readingOf } from './describe.js';
 import { ACTION_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
-import { levelRank, related, relationStrength, type UnitRef } from './refs.js';
+import { levelRank, relationStrength, type UnitRef } from './refs.js';
 import type { RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 import { adjacent } from './trust.js';
@@ -30,7 +30,7 @@ export interface Interpretation {
   noDistrictLevel: boolean;
   countQuestion: boolean;
   newToOld: boolean;
-  contextMismatch: boolean;
+  contextMismatch: ContextMismatch | null;
 }
 
 const refKey = (r: UnitRef) => `${r.kind}:${'code' in r.unit ? r.unit.code : ''}:${r.kind === 'old_commune' ? r.unit.id : ''}`;
@@ -48,13 +48,26 @@ function uniqueRefs(entries: NameEntry[]): Array<{ ref: UnitRef; alias: boolean 
 }
 
 const minRank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref)));
-const shareRelation = (a: RawMention, b: RawMention) => a.entries.some((x) => b.entries.some((y) => related(x.ref, y.ref)));
+const strengthBetween = (a: RawMention, b: RawMention) =>
+  Math.max(0, ...a.entries.flatMap((x) => b.entries.map((y) => relationStrength(x.ref, y.ref))));
+
+export interface ContextMismatch { finer: RawMention; coarser: RawMention; level: 'weak' | 'unrelated' }
 
 /**
- * Each pair of places narrows the other to the candidates they share a relation through. Returns whether an
- * address chain does not hold together ("xã X, huyện Y" where X was never in Y).
+ * Each pair of places narrows the other to the candidates they share the strongest relation through. Returns
+ * where an address chain does not hold together: "xã X, huyện Y" where X was never in Y (weak when Y is at least
+ * in X's old province, unrelated otherwise).
  */
-function narrowByContext(tokens: Token[], mentions: RawMention[]): boolean {
+function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismatch | null {
+  let mismatch: ContextMismatch | null = null;
+  for (const a of mentions) {
+    for (const b of mentions) {
+      if (a === b || !(a.to <= b.from && adjacent(tokens, a, b) && minRank(a) < minRank(b))) continue;
+      const s = strengthBetween(a, b);
+      if (s === 0) mismatch = { finer: a, coarser: b, level: 'unrelated' };
+      else if (s < 1 && mismatch?.level !== 'unrelated') mismatch = { finer: a, coarser: b, level: 'weak' };
+    }
+  }
   for (let pass = 0; pass < 2; pass++) {
     for (const a of mentions) {
       for (const b of mentions) {
@@ -65,8 +78,7 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): boolean {
       }
     }
   }
-  return mentions.some((a) => mentions.some((b) => a !== b && a.to <= b.from && adjacent(tokens, a, b)
-    && minRank(a) < minRank(b) && !shareRelation(a, b)));
+  return mismatch;
 }
 
 const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_district: 1, province: 2 };
@@ -114,7 +126,7 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && findAll(tokens, WHERE_GO).length > 0);
   const countQuestion = findAll(tokens, COUNT).length > 0;
   const newToOld = findAll(tokens, NEW_TO_OLD).length > 0;
-  const base = { submit, noDistrictLevel, countQuestion, newToOld, candidates: [] as PlaceReading[], reading: null, contextMismatch: false };
+  const base = { submit, noDistrictLevel, countQuestion, newToOld, candidates: [] as PlaceReading[], reading: null, contextMismatch: null as ContextMismatch | null };
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
   if (known.length === 0) {
     const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';

@@ -6,7 +6,7 @@ import { interpret } from './interpret.js';
 import { buildNameIndex, type NameIndex } from './name-index.js';
 import { levelOf } from './refs.js';
 import { scanMentions, type RawMention } from './scan.js';
-import { closestNames } from './suggest.js';
+import { closestNames, describeEntry } from './suggest.js';
 import { tokenizeMessage, type Token } from './tokens.js';
 import { decideTrust, hasPlaceCue, type TrustOptions } from './trust.js';
 import type { PlaceMention, PlaceResolution } from './types.js';
@@ -48,27 +48,37 @@ export class PlaceIndex {
     const trusted = mentions.filter((m) => m.trusted);
     const result = interpret(tokens, trusted, this.names, this.units);
     const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
+    const mismatch = result.contextMismatch;
+    const outside = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
+    const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
     const sub = subCommunes[0];
     const asksAboutPlace = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
       || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
     return {
       text,
-      kind: unknown ? 'not_found' : result.kind,
+      kind: unknown || outside ? 'not_found' : result.kind,
       asksAboutPlace: (!!result.primary || !!unknown || result.kind === 'where_to_submit') && asksAboutPlace,
       submit: result.submit,
       noDistrictLevel: result.noDistrictLevel,
       countQuestion: result.countQuestion,
       mentions: [...trusted, ...(unknown ? [unknown] : [])].sort((a, b) => a.from - b.from)
         .map((m) => this.describeMention(clipped, tokens, m, m === result.primary)),
-      reading: result.reading,
-      candidates: result.candidates,
-      notFound: unknown ? {
+      reading: outside ? null : result.reading,
+      candidates: outside ? [] : result.candidates,
+      notFound: outside ? {
+        name: clipped.slice(tokens[outside.finer.nameFrom].start, tokens[outside.finer.to - 1].end),
+        typeWord: outside.finer.typeWord?.type ?? null,
+        within: span(outside.coarser),
+        suggestions: [...new Set(outside.finer.entries.map((e) => e.ref.unit))].slice(0, 5)
+          .map((u) => describeEntry(outside.finer.entries.find((e) => e.ref.unit === u)!)),
+      } : unknown ? {
         name: clipped.slice(tokens[unknown.nameFrom].start, tokens[unknown.to - 1].end),
         typeWord: unknown.typeWord?.type ?? null,
+        within: null,
         suggestions: closestNames(this.names, tokens.slice(unknown.nameFrom, unknown.to).map((t) => t.key).join(' '), unknown.typeWord?.type ?? null, unknown.near),
       } : null,
       subCommune: sub ? clipped.slice(tokens[sub.from].start, tokens[sub.to - 1].end) : null,
-      contextMismatch: result.contextMismatch,
+      contextMismatch: mismatch?.level === 'weak' && mismatch.finer === result.primary ? span(mismatch.coarser) : null,
     };
   }
 

@@ -48,11 +48,23 @@ export function related(a: UnitRef, b: UnitRef): boolean {
  */
 export function relationStrength(a: UnitRef, b: UnitRef): number {
   const strength = (outer: UnitRef, inner: UnitRef) => {
-    if (!contains(outer, inner)) return 0;
+    if (!contains(outer, inner)) return outer.kind === 'old_district' && sameOldProvince(outer.unit, inner) ? WEAK : 0;
     if (outer.kind === 'old_district' || outer.kind === 'new_commune') return 3;
     return outer.kind === 'old_province' ? 2 : 1;
   };
   return Math.max(strength(a, b), strength(b, a));
+}
+
+/**
+ * A commune named with a district of its old province that is not its own: addresses quoted from before a
+ * boundary change (SOURCES.md, gap 2). The district then only breaks ties.
+ */
+export const WEAK = 0.5;
+
+function sameOldProvince(d: OldDistrict, inner: UnitRef): boolean {
+  if (inner.kind === 'old_commune') return inner.unit.district.province === d.province;
+  if (inner.kind === 'new_commune') return inner.unit.fromDistricts.some((x) => x.province === d.province);
+  return false;
 }
 
 function contains(outer: UnitRef, inner: UnitRef): boolean {

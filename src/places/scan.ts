@@ -106,6 +106,7 @@ function mismatchesOf(tokens: Token[], from: number, e: NameEntry, strict: boole
  */
 function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from) {
   const max = Math.min(index.maxWords, tokens.length - from);
+  let fallback: { to: number; tier: number; mismatches: number; entries: NameEntry[] } | null = null;
   for (let len = max; len >= 1; len--) {
     if (tokens.slice(from + 1, from + len).some((t) => t.breakBefore)) continue;
     const key = tokens.slice(from, from + len).map((t) => t.key).join(' ');
@@ -119,9 +120,12 @@ function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType 
       .map((e) => ({ e, m: mismatchesOf(tokens, from, e, false), s: mismatchesOf(tokens, from, e, strict) }));
     const best = Math.min(...scored.map((x) => x.m * 100 + x.s));
     const kept = scored.filter((x) => x.m * 100 + x.s === best);
-    return { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e) };
+    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e) };
+    if (found.mismatches === 0) return fallback && fallback.tier < found.tier ? fallback : found;
+    // "Tân Phú Đồng Xoài" is Tân Phú + Đồng Xoài, not Tân Phú Đông: a shorter name spelled as typed wins.
+    fallback ??= found;
   }
-  return null;
+  return fallback;
 }
 
 function markerAround(tokens: Token[], from: number, to: number): 'old' | 'new' | null {

@@ -14,7 +14,7 @@ export const placeTexts = {
     `Dạ, ${old} không thuộc diện sắp xếp, ${EFFECTIVE} vẫn là ${target} (${res}).`,
   reusedName: (name: string, where: string) =>
     `Lưu ý: ${name} hiện nay (${where}) là một đơn vị khác, không phải đơn vị cũ cùng tên.`,
-  contextMismatch: 'Lưu ý: địa chỉ anh/chị ghi có chỗ chưa khớp với danh mục (xã/phường không thuộc huyện, tỉnh đã ghi); em trả lời theo tên xã/phường.',
+  contextMismatch: (given: string) => `Lưu ý: theo danh mục, đơn vị này không thuộc ${given} như anh/chị ghi; em trả lời theo danh mục.`,
 
   split: (old: string, n: number, list: string, res: string) =>
     `Dạ, ${EFFECTIVE}, ${old} được chia về ${n} đơn vị: ${list} (${res}).`,
@@ -56,6 +56,9 @@ export const placeTexts = {
   candidatesAre: (list: string) => `Gồm: ${list}.`,
 
   notFound: (name: string) => `Dạ, em không tìm thấy đơn vị hành chính tên "${name}" trong danh mục trước và sau ngày 1/7/2025.`,
+  notFoundWithin: (name: string, within: string) =>
+    `Dạ, theo danh mục đơn vị hành chính (trước và sau ngày 1/7/2025), không có ${name} thuộc ${within}.`,
+  mergedEarlier: 'Nếu đơn vị này đã được sắp xếp trước năm 2025, anh/chị cho em biết tên xã, phường sau lần sắp xếp đó ạ.',
   didYouMean: (list: string) => `Có phải anh/chị muốn hỏi: ${list}?`,
   checkName: 'Anh/chị kiểm tra lại tên giúp em, hoặc cho em biết thêm huyện, tỉnh ạ.',
 

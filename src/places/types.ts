@@ -129,9 +129,18 @@ export interface PlaceResolution {
   reading: PlaceReading | null;
   /** The units it may be about, when several fit (kind "ambiguous"). */
   candidates: PlaceReading[];
-  notFound: { name: string; typeWord: UnitType | null; suggestions: PlaceSuggestion[] } | null;
+  notFound: {
+    name: string;
+    typeWord: UnitType | null;
+    /** Set when the name exists, but not in the district or province the citizen gave ("xã X, huyện Y"). */
+    within: string | null;
+    suggestions: PlaceSuggestion[];
+  } | null;
   /** A hamlet, residential group or street the citizen gave ("thôn 3"). */
   subCommune: string | null;
-  /** The citizen's context does not fit: "xã X huyện Y" where X was not in Y. */
-  contextMismatch: boolean;
+  /**
+   * The district given does not match the data, though it is in the unit's old province ("xã Thạch Khê, huyện Thạch
+   * Hà" for a commune listed under TP Hà Tĩnh): the answer follows the data and says so. This is the text as typed.
+   */
+  contextMismatch: string | null;
 }

@@ -65,6 +65,15 @@ describe('answers to place questions', () => {
     expect(placeAnswer(index.resolve('không còn huyện thì làm ở đâu')).text).toMatch(/^Dạ, từ ngày 1\/7\/2025 không còn cấp huyện\./);
   });
 
+  it('does not guess when the name exists only outside the district or province given', () => {
+    const a = answer('xã Đông Xuân thành phố Thanh Hóa cũ giờ là xã nào');
+    expect(a.text).toMatch(/^Dạ, theo danh mục đơn vị hành chính \(trước và sau ngày 1\/7\/2025\), không có xã Đông Xuân thuộc thành phố Thanh Hóa\./);
+    expect(a.text).toContain('hoặc xã Đông Xuân (huyện Quốc Oai');
+    expect(a.options).toEqual(['Đông Xuân, Sóc Sơn', 'Đông Xuân, Quốc Oai']);
+    expect(answer('xã Thạch Khê huyện Thạch Hà cũ giờ là xã nào').text)
+      .toContain('Lưu ý: theo danh mục, đơn vị này không thuộc huyện Thạch Hà như anh/chị ghi');
+  });
+
   it('asks which province with short options when several units fit', () => {
     const a = answer('xã Tân Phú cũ giờ thuộc xã nào');
     expect(a.text).toMatch(/^Dạ, có \d+ đơn vị hành chính tên xã Tân Phú/);

@@ -186,6 +186,25 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('huyện Thanh Sơn Lâm cũ giờ thuộc tỉnh nào').kind).toBe('not_found');
   });
 
+  it('follows the data when the district given is another of the same old province, and says so', () => {
+    const r = resolve('xã Thạch Khê huyện Thạch Hà cũ giờ là xã nào');
+    expect(r.kind).toBe('old_to_new');
+    expect(r.contextMismatch).toBe('huyện Thạch Hà');
+    expect(reading(r, 'old_commune').old.district.name).toBe('Thành phố Hà Tĩnh');
+  });
+
+  it('does not answer for a commune of the same name elsewhere when the address names another province', () => {
+    const r = resolve('xã Đông Xuân thành phố Thanh Hóa cũ giờ là xã nào');
+    expect(r.kind).toBe('not_found');
+    expect(r.reading).toBeNull();
+    expect(r.notFound).toMatchObject({ name: 'Đông Xuân', typeWord: 'xã', within: 'thành phố Thanh Hóa' });
+    expect(r.notFound?.suggestions.map((s) => s.where)).toEqual(['huyện Sóc Sơn, thành phố Hà Nội cũ', 'huyện Quốc Oai, thành phố Hà Nội cũ']);
+  });
+
+  it('prefers a shorter name spelled as typed over a longer one that is not ("Tân Phú Đồng Xoài")', () => {
+    expect(communesOf(resolve('Phường Tân Phú Đồng Xoài nay là phường gì?').reading)).toEqual(['25195']);
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
