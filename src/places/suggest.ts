@@ -6,24 +6,28 @@ import type { PlaceSuggestion } from './types.js';
 // "Did you mean": the known names closest to a name that does not exist, by edit distance over folded names
 // (transpositions count once). Offered as suggestions to pick from, never as the answer.
 
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /** Optimal-string-alignment distance, giving up (returning max + 1) as soon as it must exceed `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length + 1 > rows[0].length) rows = rows.map(() => new Int32Array(b.length + 1));
+  let [prev2, prev, cur] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        v = Math.min(v, prev2[j - 2] + 1);
+      }
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length];
 }
@@ -53,8 +57,9 @@ export function describeEntry(e: NameEntry): PlaceSuggestion {
 export function closestNames(index: NameIndex, key: string, type: UnitType | null, near: NameEntry[] = [], limit = 5): PlaceSuggestion[] {
   const max = Math.max(1, Math.min(3, Math.floor(key.replace(/ /g, '').length / 3)));
   const scored: Array<{ d: number; e: NameEntry }> = [];
+  const numeric = /^\d+$/.test(key);
   for (const [k, entries] of index.byKey) {
-    if (/^\d+$/.test(k) !== /^\d+$/.test(key)) continue;
+    if (Math.abs(k.length - key.length) > max || /^\d+$/.test(k) !== numeric) continue;
     const d = editDistance(key, k, max);
     if (d > max) continue;
     for (const e of entries) if (!e.alias && fits(type, e)) scored.push({ d, e });
