@@ -1,6 +1,7 @@
 import {
-  COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, NOT_A_NAME_START, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU,
-  OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS, type TypeWord,
+  COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_A_NAME_START,
+  NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU, OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS,
+  type TypeWord,
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import type { UnitType } from './names.js';
@@ -68,7 +69,7 @@ function matchesType(tokens: Token[], i: number, word: TypeWord, p: Phrase): boo
     // "phương", "xa", "quan" typed with other diacritics are other words.
     if (t.key !== p.keys[k] || (t.marked && t.tone !== p.tones[k])) return false;
   }
-  // "thành phố" inside "tổ dân phố"/"khu phố" is handled by the sub-commune words; "địa phương" is not a ward.
+  // "địa phương" typed without diacritics is not a ward.
   return !(word.type === 'phường' && tokens[i - 1]?.key === 'dia');
 }
 
@@ -159,7 +160,6 @@ function subCommuneAt(tokens: Token[], i: number): SubCommunePlace | null {
   if (!p) return null;
   const folded = !tokens.slice(i, i + p.keys.length).some((t) => t.marked);
   if (folded && !SUB_COMMUNE_FOLDED_OK.has(p.keys.join(' '))) return null;
-  // "phố" of "thành phố" never reaches here (the type word is consumed first).
   let to = i + p.keys.length;
   // "thôn 3", "tổ 12", "ấp 2A": the number is the name. Otherwise up to three words.
   const nameFrom = to;
