@@ -1,0 +1,44 @@
+// What citizens call places besides their official names. Each alias stands for an official core name (it is
+// looked up as that name), so "vt" finds every unit named Vũng Tàu and the context decides which one.
+// `weak` aliases are ordinary letters too ("sg", "hn"): trusted only next to a unit-type word, another place, or a
+// question about places.
+
+export interface PlaceAlias {
+  alias: string;
+  name: string;
+  weak?: boolean;
+  /** Means the province even where a smaller unit bears the name (Phường Sài Gòn is not what "Sài Gòn" means). */
+  province?: boolean;
+}
+
+export const PLACE_ALIASES: PlaceAlias[] = [
+  { province: true, alias: 'sài gòn', name: 'Hồ Chí Minh' },
+  { province: true, alias: 'saigon', name: 'Hồ Chí Minh' },
+  { alias: 'sg', name: 'Hồ Chí Minh', weak: true },
+  { province: true, alias: 'hcm', name: 'Hồ Chí Minh' },
+  { province: true, alias: 'tphcm', name: 'Hồ Chí Minh' },
+  { province: true, alias: 'tp hcm', name: 'Hồ Chí Minh' },
+  { alias: 'hn', name: 'Hà Nội', weak: true },
+  { alias: 'hà lội', name: 'Hà Nội' },
+  { alias: 'hanoi', name: 'Hà Nội' },
+  { province: true, alias: 'thừa thiên huế', name: 'Huế' },
+  { alias: 'thừa thiên', name: 'Huế' },
+  { province: true, alias: 'tt huế', name: 'Huế' },
+  { alias: 'tth', name: 'Huế', weak: true },
+  { province: true, alias: 'brvt', name: 'Bà Rịa - Vũng Tàu' },
+  { province: true, alias: 'br vt', name: 'Bà Rịa - Vũng Tàu' },
+  { province: true, alias: 'bà rịa vt', name: 'Bà Rịa - Vũng Tàu' },
+  { alias: 'vt', name: 'Vũng Tàu', weak: true },
+  // People say "Vũng Tàu" for the whole old province as well as for its city.
+  { alias: 'vũng tàu', name: 'Bà Rịa - Vũng Tàu' },
+  // Districts and cities people abbreviate in chat.
+  { alias: 'gv', name: 'Gò Vấp', weak: true },
+  { alias: 'pn', name: 'Phú Nhuận', weak: true },
+  { alias: 'tb', name: 'Tân Bình', weak: true },
+  { alias: 'td', name: 'Thủ Đức', weak: true },
+  { alias: 'bmt', name: 'Buôn Ma Thuột', weak: true },
+  { alias: 'daklak', name: 'Đắk Lắk' },
+  { alias: 'đắc lắc', name: 'Đắk Lắk' },
+  { alias: 'đaklak', name: 'Đắk Lắk' },
+  { alias: 'daknong', name: 'Đắk Nông' },
+];

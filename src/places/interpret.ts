@@ -1,0 +1,158 @@
+import { readingOf } from './describe.js';
+import { ACTION_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import type { NameEntry, NameIndex } from './name-index.js';
+import { findAll, phrases } from './phrases.js';
+import { levelRank, relationStrength, type UnitRef } from './refs.js';
+import type { RawMention } from './scan.js';
+import type { Token } from './tokens.js';
+import { adjacent } from './trust.js';
+import type { PlaceKind, PlaceReading } from './types.js';
+import type { PlaceUnits } from './units.js';
+
+// From the trusted mentions to one reading: context mentions narrow each other down ("xã Bình Triều huyện Thăng
+// Bình"), the finest place is the subject, and the question's words choose between the old and the new unit of
+// the same name. Several units left over means the bot must ask.
+
+const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
+const SUBMIT = phrases(SUBMIT_CUES);
+const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
+const WHERE_GO = phrases(WHERE_TO_GO);
+const ACTIONS = phrases(ACTION_WORDS);
+const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
+  'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
+
+export interface Interpretation {
+  kind: PlaceKind;
+  primary: RawMention | null;
+  reading: PlaceReading | null;
+  candidates: PlaceReading[];
+  submit: boolean;
+  noDistrictLevel: boolean;
+  countQuestion: boolean;
+  newToOld: boolean;
+  contextMismatch: ContextMismatch | null;
+}
+
+const refKey = (r: UnitRef) => `${r.kind}:${'code' in r.unit ? r.unit.code : ''}:${r.kind === 'old_commune' ? r.unit.id : ''}`;
+
+/** Units of the entries; `alias` when reached only through a nickname that does not outrank real names. */
+function uniqueRefs(entries: NameEntry[]): Array<{ ref: UnitRef; alias: boolean }> {
+  const seen = new Map<string, { ref: UnitRef; alias: boolean }>();
+  for (const e of entries) {
+    const k = refKey(e.ref);
+    const alias = e.alias && !e.provinceAlias;
+    const had = seen.get(k);
+    if (!had || (had.alias && !alias)) seen.set(k, { ref: e.ref, alias });
+  }
+  return [...seen.values()];
+}
+
+const minRank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref)));
+const strengthBetween = (a: RawMention, b: RawMention) =>
+  Math.max(0, ...a.entries.flatMap((x) => b.entries.map((y) => relationStrength(x.ref, y.ref))));
+
+export interface ContextMismatch { finer: RawMention; coarser: RawMention; level: 'weak' | 'unrelated' }
+
+/**
+ * Each pair of places narrows the other to the candidates they share the strongest relation through. Returns
+ * where an address chain does not hold together: "xã X, huyện Y" where X was never in Y (weak when Y is at least
+ * in X's old province, unrelated otherwise).
+ */
+function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismatch | null {
+  let mismatch: ContextMismatch | null = null;
+  for (const a of mentions) {
+    for (const b of mentions) {
+      if (a === b || !(a.to <= b.from && adjacent(tokens, a, b) && minRank(a) < minRank(b))) continue;
+      const s = strengthBetween(a, b);
+      if (s === 0) mismatch = { finer: a, coarser: b, level: 'unrelated' };
+      else if (s < 1 && mismatch?.level !== 'unrelated') mismatch = { finer: a, coarser: b, level: 'weak' };
+    }
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (const a of mentions) {
+      for (const b of mentions) {
+        if (a === b) continue;
+        const score = (x: NameEntry) => Math.max(0, ...b.entries.map((y) => relationStrength(x.ref, y.ref)));
+        const best = Math.max(0, ...a.entries.map(score));
+        if (best > 0) a.entries = a.entries.filter((x) => score(x) === best);
+      }
+    }
+  }
+  return mismatch;
+}
+
+const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_district: 1, province: 2 };
+
+/**
+ * The subject: the finest place, as each name would be read ("Thăng Bình" alone is the district); between two
+ * communes, the one not introduced as the new unit ("giờ là xã Y").
+ */
+function pickPrimary(mentions: RawMention[], newToOld: boolean): RawMention | null {
+  const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (m.marker === 'new' ? 1 : 0);
+  return [...mentions].sort((a, b) => rank(a) - rank(b) || a.from - b.from)[0] ?? null;
+}
+
+type Group = 'old_commune' | 'new_commune' | 'old_district' | 'province';
+const groupOf = (r: UnitRef): Group => (r.kind === 'old_province' || r.kind === 'new_province' ? 'province' : r.kind);
+
+/** Which reading of a name the citizen means, when it names units of several kinds. */
+function chooseGroup(refs: Array<{ ref: UnitRef; alias: boolean }>, m: RawMention, newToOld: boolean): Group {
+  const has = (g: Group, alias?: boolean) => refs.some((r) => groupOf(r.ref) === g && (alias === undefined || r.alias === alias));
+  const communeOrder: Group[] = (m.marker === 'new' || newToOld) ? ['new_commune', 'old_commune'] : ['old_commune', 'new_commune'];
+  if (m.marker === 'old') {
+    for (const g of ['old_commune', 'old_district', 'province'] as Group[]) if (has(g)) return g;
+  }
+  if (m.typeWord && ['xã', 'phường', 'thị trấn', 'đặc khu'].includes(m.typeWord.type)) {
+    for (const g of communeOrder) if (has(g)) return g;
+  }
+  // A bare name: the largest unit of that exact name (people say "Thăng Bình" for the district), nicknames last.
+  for (const alias of [false, true]) {
+    for (const g of ['province', 'old_district', ...communeOrder] as Group[]) if (has(g, alias)) return g;
+  }
+  return groupOf(refs[0].ref);
+}
+
+/** Old communes of the same name that became the same new units are one answer, not a question. */
+function sameOutcome(refs: UnitRef[]): boolean {
+  const targets = refs.map((r) => (r.kind === 'old_commune' ? r.unit.targets.map((t) => t.commune.code).sort().join(',') : refKey(r)));
+  return new Set(targets).size === 1;
+}
+
+export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
+  const noDistrictLevel = findAll(tokens, NO_DISTRICT).length > 0;
+  const outside = (c: { from: number; to: number }) => !mentions.some((m) => c.from < m.to && c.to > m.from);
+  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm".
+  const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
+  const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && findAll(tokens, WHERE_GO).length > 0);
+  const countQuestion = findAll(tokens, COUNT).length > 0;
+  const newToOld = findAll(tokens, NEW_TO_OLD).length > 0;
+  const base = { submit, noDistrictLevel, countQuestion, newToOld, candidates: [] as PlaceReading[], reading: null, contextMismatch: null as ContextMismatch | null };
+  const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
+  if (known.length === 0) {
+    const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';
+    return { ...base, kind, primary: null };
+  }
+  const contextMismatch = narrowByContext(tokens, known);
+  const primary = pickPrimary(known, newToOld)!;
+  let refs = uniqueRefs(primary.entries);
+  // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
+  const group = chooseGroup(refs, primary, newToOld);
+  refs = refs.filter((r) => groupOf(r.ref) === group);
+  if (group === 'province') {
+    const provinces = new Set(refs.map((r) => (r.ref.kind === 'old_province' ? r.ref.unit.now : r.ref.unit)));
+    if (provinces.size === 1) {
+      const asked = refs.find((r) => r.ref.kind === 'old_province' && !r.alias) ?? refs.find((r) => !r.alias) ?? refs[0];
+      const preferNew = refs.find((r) => r.ref.kind === 'new_province' && !r.alias);
+      const chosen = primary.marker === 'old' || !preferNew ? asked : preferNew;
+      return { ...base, contextMismatch, primary, kind: submit ? 'where_to_submit' : 'province', reading: readingOf(chosen.ref, units, index) };
+    }
+  }
+  const plain = refs.map((r) => r.ref);
+  if (plain.length === 1 || sameOutcome(plain)) {
+    const kind: PlaceKind = submit ? 'where_to_submit'
+      : group === 'old_commune' ? 'old_to_new' : group === 'new_commune' ? 'new_to_old' : group === 'old_district' ? 'district' : 'province';
+    return { ...base, contextMismatch, primary, kind, reading: readingOf(plain[0], units, index) };
+  }
+  return { ...base, contextMismatch, primary, kind: 'ambiguous', candidates: plain.map((r) => readingOf(r, units, index)) };
+}
+

@@ -1,0 +1,143 @@
+import type { UnitType } from './names.js';
+
+// The words around place names that tell the resolver what the citizen means. Phrases are written as people
+// type them; they are compared folded (no diacritics), and a word typed WITH diacritics must match them exactly
+// ("phương" is not "phường"). Kept here, as data, so they can be reviewed and extended in one place.
+
+export interface TypeWord { words: string[]; type: UnitType; abbreviation: boolean; needsDotOrNumber?: boolean }
+
+export const TYPE_WORDS: TypeWord[] = [
+  { words: ['thị', 'trấn'], type: 'thị trấn', abbreviation: false },
+  { words: ['thị', 'xã'], type: 'thị xã', abbreviation: false },
+  { words: ['thành', 'phố'], type: 'thành phố', abbreviation: false },
+  { words: ['đặc', 'khu'], type: 'đặc khu', abbreviation: false },
+  { words: ['xã'], type: 'xã', abbreviation: false },
+  { words: ['phường'], type: 'phường', abbreviation: false },
+  { words: ['huyện'], type: 'huyện', abbreviation: false },
+  { words: ['quận'], type: 'quận', abbreviation: false },
+  { words: ['tỉnh'], type: 'tỉnh', abbreviation: false },
+  { words: ['tp'], type: 'thành phố', abbreviation: true },
+  { words: ['tphố'], type: 'thành phố', abbreviation: true },
+  { words: ['tx'], type: 'thị xã', abbreviation: true },
+  { words: ['tt'], type: 'thị trấn', abbreviation: true },
+  { words: ['p'], type: 'phường', abbreviation: true, needsDotOrNumber: true },
+  { words: ['ph'], type: 'phường', abbreviation: true, needsDotOrNumber: true },
+  { words: ['f'], type: 'phường', abbreviation: true, needsDotOrNumber: true },
+  { words: ['q'], type: 'quận', abbreviation: true, needsDotOrNumber: true },
+  { words: ['x'], type: 'xã', abbreviation: true, needsDotOrNumber: true },
+  { words: ['h'], type: 'huyện', abbreviation: true, needsDotOrNumber: true },
+  { words: ['t'], type: 'tỉnh', abbreviation: true, needsDotOrNumber: true },
+];
+
+/** Glued abbreviations with a number: "p5", "q.1" is split by the tokenizer already, "f12", "phường5". */
+export const GLUED_NUMBERED = /^(p|f|ph|q|x|phường|phuong|quận|quan|xã|xa)(\d{1,2})$/u;
+
+/** The levels each unit-type word can name. */
+export const COMMUNE_WORDS: ReadonlySet<UnitType> = new Set(['xã', 'phường', 'thị trấn', 'đặc khu']);
+export const DISTRICT_WORDS: ReadonlySet<UnitType> = new Set(['huyện', 'quận', 'thị xã']);
+
+/** Words that introduce a place below the commune (hamlet, residential group, street); the name after them is skipped. */
+export const SUB_COMMUNE_WORDS: string[][] = [
+  ['thôn'], ['ấp'], ['xóm'], ['bản'], ['buôn'], ['plei'], ['khóm'], ['tổ', 'dân', 'phố'], ['tổ'], ['khu', 'phố'], ['kp'], ['tdp'],
+  ['khu', 'dân', 'cư'], ['khu'], ['làng'], ['đường'], ['phố'], ['ngõ'], ['ngách'], ['hẻm'], ['kiệt'], ['số', 'nhà'], ['số'],
+];
+/** Of those, the ones still trusted when typed without diacritics (the others are ordinary words when folded). */
+export const SUB_COMMUNE_FOLDED_OK: ReadonlySet<string> = new Set(['thon', 'ap', 'xom', 'khom', 'to dan pho', 'khu pho', 'kp', 'tdp',
+  'khu dan cu', 'plei']);
+
+/** Right after a name: the citizen means the unit as it was ("cũ") or as it is now ("mới"). */
+export const OLD_MARKERS: string[][] = [['cũ'], ['trước', 'đây'], ['trước', 'kia'], ['ngày', 'xưa'], ['hồi', 'trước'], ['cũ', 'kỹ']];
+export const NEW_MARKERS: string[][] = [['mới']];
+/** "cu" followed by these is "cư" (cư trú, cư dân), not "cũ". */
+export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu']);
+
+/**
+ * Phrases that show a message is about administrative geography. A place name typed without a unit-type word is
+ * trusted only when one of these is in the message (names that are also ordinary words: right next to it).
+ */
+export const PLACE_CUES: string[] = [
+  'giờ là', 'giờ thuộc', 'giờ nằm', 'giờ về', 'giờ đổi', 'giờ thành', 'giờ gồm', 'bây giờ là', 'bây giờ thuộc', 'hiện nay là',
+  'hiện nay thuộc', 'nay là', 'nay thuộc', 'nay nằm', 'nay về', 'sáp nhập', 'sát nhập', 'xác nhập', 'sắp xếp', 'gộp vào', 'gộp với',
+  'gộp lại', 'nhập vào', 'nhập với', 'nhập lại', 'đổi tên', 'thuộc xã', 'thuộc phường', 'thuộc tỉnh', 'thuộc huyện', 'thuộc quận',
+  'thuộc thành phố', 'thuộc tp', 'thuộc đâu', 'thuộc về', 'về đâu', 'xã nào', 'phường nào', 'tỉnh nào', 'huyện nào', 'quận nào',
+  'thành phố nào', 'tp nào', 'xã gì', 'phường gì', 'tỉnh gì', 'trước đây', 'trước kia', 'địa chỉ mới', 'địa chỉ cũ', 'bao nhiêu xã',
+  'bao nhiêu phường', 'mấy xã', 'mấy phường', 'đơn vị hành chính', 'địa giới', 'giải thể', 'không còn huyện', 'ko còn huyện',
+  'k còn huyện', 'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'tên mới', 'tên cũ', 'là xã', 'là phường', 'là tỉnh', 'là huyện', 'là quận',
+  'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
+  'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
+  // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
+  'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
+  'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j',
+];
+
+/** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
+export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
+  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko'];
+
+/** Phrases asking what a new unit was formed from (new -> old). */
+export const NEW_TO_OLD_CUES: string[] = [
+  'gồm những xã', 'gồm những phường', 'gồm những tỉnh', 'gồm các xã', 'gồm các phường', 'gồm các tỉnh', 'gồm mấy', 'gồm nhg',
+  'gồm những đơn vị', 'bao gồm những xã', 'bao gồm những phường', 'bao gồm các', 'gồm xã', 'gồm phường', 'gồm tỉnh', 'gồm những nơi',
+  'gồm những chỗ', 'gồm những đâu', 'từ những', 'từ xã nào', 'từ phường nào', 'từ tỉnh nào', 'từ các xã', 'từ các phường',
+  'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ',
+  'lập từ', 'thành lập từ', 'tạo thành từ', 'hình thành từ', 'những xã cũ', 'những phường cũ', 'các xã cũ', 'các phường cũ',
+  'xã cũ nào', 'phường cũ nào', 'tỉnh cũ nào', 'xã nào cũ', 'phường nào cũ', 'tỉnh nào cũ', 'xã nào sáp nhập', 'phường nào sáp nhập',
+  'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',
+  'trước đây thuộc', 'gộp những', 'gộp các', 'ghép những', 'nhập những', 'những phường nào trước đây', 'những xã nào trước đây',
+];
+
+/** Phrases asking where to go or submit (where_to_submit). */
+export const SUBMIT_CUES: string[] = [
+  'nộp ở đâu', 'nộp đâu', 'nộp tại đâu', 'nộp chỗ nào', 'làm ở đâu', 'làm đâu', 'làm tại đâu', 'làm chỗ nào', 'đi đâu', 'đến đâu',
+  'tới đâu', 'ra đâu', 'lên đâu', 'liên hệ ở đâu', 'liên hệ đâu', 'liên hệ ai', 'liên hệ chỗ nào', 'ở đâu giải quyết',
+  'giải quyết ở đâu', 'ai giải quyết', 'nơi nộp', 'làm ở xã nào', 'làm ở phường nào', 'nộp ở xã nào', 'nộp ở phường nào', 'ubnd nào',
+  'ủy ban nào', 'uỷ ban nào', 'làm tại xã nào', 'ở đâu làm', 'ở đâu nộp', 'chứng thực ở đâu', 'đăng ký ở đâu', 'đk ở đâu',
+  'dk ở đâu', 'đăng kí ở đâu', 'lm ở đâu', 'nộp hs ở đâu', 'bộ phận một cửa nào', 'một cửa ở đâu',
+];
+
+/** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
+export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu'];
+
+/** Phrases saying the district level is gone (a where-to-submit question without a place). */
+export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
+  'không còn quận', 'ko còn quận', 'hết huyện', 'huyện giải thể', 'giải thể huyện', 'huyện bị bỏ', 'không có huyện', 'ko có huyện',
+  'khong con huyen', 'hông còn huyện', 'hk còn huyện', 'kh còn huyện', 'huyện không còn', 'huyện ko còn', 'huyện k còn',
+  'huyện bỏ rồi', 'huyện đã bỏ', 'hết cấp huyện', 'không còn cấp quận', 'sau khi bỏ huyện', 'bỏ quận'];
+
+/** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
+export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
+  'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận'];
+
+/** Before a name: it is the unit as it was ("trước đây là xã X") or as it is now ("giờ là xã Y"). */
+export const OLD_BEFORE: string[][] = [['cũ', 'là'], ['trước', 'đây', 'là'], ['trước', 'là'], ['trước', 'kia', 'là'], ['trước', 'thuộc'],
+  ['trước', 'đây', 'thuộc'], ['trước', 'đây', 'ở'], ['hồi', 'trước', 'ở']];
+export const NEW_BEFORE: string[][] = [['giờ', 'là'], ['nay', 'là'], ['giờ', 'thuộc'], ['nay', 'thuộc'], ['mới', 'là'], ['đổi', 'thành'],
+  ['nhập', 'vào'], ['sáp', 'nhập', 'vào'], ['gộp', 'vào'], ['sáp', 'nhập', 'thành'], ['gộp', 'thành'], ['nhập', 'thành']];
+/** "mới" right after a name followed by one of these is "just" ("mới sáp nhập"), not "new". */
+export const NOT_NEW_AFTER_MOI: ReadonlySet<string> = new Set(['sap', 'sat', 'nhap', 'duoc', 'gop', 'chuyen', 'thanh', 'len', 'doi', 'bi', 'xac']);
+
+/** Words that end an unknown name typed after a unit-type word ("xã Hoa Mai Vàng cũ giờ là xã nào"). */
+export const NAME_STOP_WORDS: string[] = [
+  'cũ', 'mới', 'giờ', 'bây', 'nay', 'này', 'hiện', 'thuộc', 'là', 'ở', 'của', 'thì', 'và', 'với', 'nào', 'đâu', 'gì', 'không', 'ko',
+  'k', 'kg', 'có', 'còn', 'đã', 'được', 'đc', 'dc', 'trước', 'sau', 'sáp', 'sát', 'nhập', 'gồm', 'tôi', 'em', 'mình', 'anh', 'chị',
+  'ad', 'admin', 'a', 'à', 'ạ', 'ah', 'nhé', 'nhe', 'nha', 'vậy', 'thế', 'nè', 'ơi', 'hỏi', 'cho', 'xin', 'làm', 'nộp', 'hồ', 'họ',
+  'sơ', 'hs', 'cần', 'muốn', 'phải', 'bị', 'tại', 'trong', 'ngoài', 'như', 'sao', 'bao', 'nhiêu', 'mấy', 'những', 'các', 'từ', 'đến',
+  'về', 'ra', 'vào', 'lên', 'xuống', 'đi', 'bên', 'giúp', 'nữa', 'rồi', 'chưa', 'luôn', 'đang', 'người', 'dân', 'việc', 'thủ', 'tục',
+  'giấy', 'tờ', 'bạn', 'ubnd', 'ủy', 'uỷ', 'khẩu', 'trú', 'nơi', 'đó', 'đây', 'kia', 'ấy', 'lại', 'gần', 'khác', 'cũng', 'vẫn', 'ta',
+  'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ',
+  // as typed in chat
+  'h', 'j', 'z', 'v', 'r', 'ak', 'e', 'lm', 'nhg', 'mn', 'ae', 'hả', 'ha', 'zậy', 'zay', 'ntn', 'khum', 'hem', 'hok', 'hk', 'hông',
+  'ui', 'bn', 'vs', 'ng', 'ntn', 'dzậy',
+];
+
+/** Words that cannot begin a name after a unit-type word: "xã nào", "phường mình", "huyện cũ". */
+export const NOT_A_NAME_START: string[] = [
+  'nào', 'gì', 'j', 'đâu', 'này', 'đó', 'kia', 'ấy', 'mình', 'tôi', 'em', 'anh', 'chị', 'cũ', 'mới', 'ta', 'là', 'thì', 'ở', 'và',
+  'của', 'với', 'có', 'không', 'ko', 'k', 'h', 'giờ', 'còn', 'đã', 'được', 'đc', 'nhé', 'a', 'hả', 'hay', 'hoặc', 'mà', 'như', 'tại',
+  'trong', 'bên', 'những', 'các', 'mọi', 'một', 'sao', 'bao', 'mấy', 'thuộc', 'sẽ', 'đang', 'vẫn', 'cũng', 'nữa', 'rồi', 'r', 'v', 'z',
+  'nè', 'ơi', 'khác', 'lần', 'cần', 'để', 'về', 'ra', 'vào', 'lên', 'xuống', 'nộp', 'làm', 'xin', 'chưa', 'hết', 'bị', 'phải', 'muốn',
+  'hỏi', 'giúp', 'nhà', 'nơi', 'mình', 'ạ', 'ad', 'đi', 'tới', 'đến', 'từ', 'khi', 'lúc', 'vậy', 'thế',
+];
+
+/** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */
+export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án', 'pháp', 'tiện', 'thức', 'hướng', 'tây'];

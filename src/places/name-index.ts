@@ -1,0 +1,94 @@
+import { PLACE_ALIASES } from './aliases.js';
+import { COMMON_NAMES } from './common-names.js';
+import { nameForms, splitOfficialName, type UnitType } from './names.js';
+import type { UnitRef } from './refs.js';
+import type { PlaceUnits } from './units.js';
+
+// Every unit under every way its name is written, keyed by the folded words of the core name ("binh trieu").
+// A message is matched by looking its word runs up here: a few map look-ups per word, whatever the map's size.
+
+export interface NameEntry {
+  ref: UnitRef;
+  /** The unit's own type word (xã, phường, huyện...), null when the data gives none. */
+  type: UnitType | null;
+  /** Tone keys of the name's words, to prefer the spelling the citizen typed. */
+  tones: string[];
+  /** Reached through a nickname (Sài Gòn, BRVT); `weak` ones are ordinary letters too (vt, sg). */
+  alias: boolean;
+  weak: boolean;
+  /** A nickname of a province that outranks smaller units of the same name (Sài Gòn, Thừa Thiên Huế). */
+  provinceAlias: boolean;
+  /** The name is a number ("Phường 5", "Quận 1"): never trusted without its type word. */
+  numeric: boolean;
+}
+
+export interface NameIndex {
+  byKey: Map<string, NameEntry[]>;
+  maxWords: number;
+  /** Keys of names that are also ordinary words or shared by many units: they need a stronger cue. */
+  common: Set<string>;
+  /** Distinct keys with a display name, for "did you mean" suggestions. */
+  display: Map<string, string>;
+}
+
+function unitNames(ref: UnitRef): string[] {
+  switch (ref.kind) {
+    case 'old_commune': return [ref.unit.name, ...ref.unit.variants];
+    case 'new_commune': return [ref.unit.name, ...ref.unit.variants];
+    default: return [ref.unit.name];
+  }
+}
+
+function allRefs(units: PlaceUnits): UnitRef[] {
+  return [
+    ...[...units.newProvinces.values()].map((unit): UnitRef => ({ kind: 'new_province', unit })),
+    ...[...units.oldProvinces.values()].map((unit): UnitRef => ({ kind: 'old_province', unit })),
+    ...[...units.oldDistricts.values()].map((unit): UnitRef => ({ kind: 'old_district', unit })),
+    ...units.oldCommunes.map((unit): UnitRef => ({ kind: 'old_commune', unit })),
+    ...[...units.newCommunes.values()].map((unit): UnitRef => ({ kind: 'new_commune', unit })),
+  ];
+}
+
+export function buildNameIndex(units: PlaceUnits): NameIndex {
+  const byKey = new Map<string, NameEntry[]>();
+  const display = new Map<string, string>();
+  let maxWords = 1;
+  const add = (key: string, entry: NameEntry, shown: string) => {
+    const list = byKey.get(key) ?? [];
+    if (!list.some((e) => e.ref.unit === entry.ref.unit && e.ref.kind === entry.ref.kind)) list.push(entry);
+    byKey.set(key, list);
+    if (!display.has(key)) display.set(key, shown);
+    maxWords = Math.max(maxWords, key.split(' ').length);
+  };
+  const refs = allRefs(units);
+  const coreToRefs = new Map<string, UnitRef[]>();
+  for (const ref of refs) {
+    for (const name of unitNames(ref)) {
+      const { type, core } = splitOfficialName(name);
+      for (const form of nameForms(core)) {
+        const key = form.keys.join(' ');
+        const numeric = /^\d+$/.test(key);
+        add(key, { ref, type: type ?? (ref.unit.type as UnitType), tones: form.tones, alias: false, weak: false, provinceAlias: false, numeric }, core);
+        const list = coreToRefs.get(key) ?? [];
+        if (!list.includes(ref)) list.push(ref);
+        coreToRefs.set(key, list);
+      }
+    }
+  }
+  for (const a of PLACE_ALIASES) {
+    const target = nameForms(a.name)[0].keys.join(' ');
+    for (const form of nameForms(a.alias)) {
+      for (const ref of coreToRefs.get(target) ?? []) {
+        const own = byKey.get(target)!.find((e) => e.ref === ref)!;
+        const provinceAlias = !!a.province && (ref.kind === 'new_province' || ref.kind === 'old_province');
+        add(form.keys.join(' '), { ...own, tones: form.tones, alias: true, weak: a.weak ?? false, provinceAlias }, a.name);
+      }
+    }
+  }
+  const common = new Set(COMMON_NAMES.map((n) => nameForms(n)[0].keys.join(' ')));
+  for (const [key, list] of byKey) {
+    const distinct = new Set(list.map((e) => e.ref.unit)).size;
+    if (distinct >= 5 || key.split(' ').length === 1) common.add(key);
+  }
+  return { byKey, maxWords: Math.min(maxWords, 8), common, display };
+}

@@ -1,0 +1,92 @@
+import { fold } from '../nlu/text.js';
+
+// How place names are compared. Citizens and documents spell the same name differently: with or without
+// diacritics, tone marks placed the old or the new way (Hoà/Hòa, Thuỵ/Thụy), i/y (Quí/Quý), Đăk/Đắk/Đak/Đắc,
+// apostrophes kept or dropped (H'Leo/HLeo), Roman or Arabic numerals (Phường IV/Phường 4), zero-padded numbers.
+// Every name and every message token is reduced to two keys: `key` (folded, canonical spelling) to find
+// candidates, and `tone` (tones kept, placement-insensitive) to prefer the candidate the citizen actually typed.
+
+const TONES: Record<string, string> = { '\u0300': '1', '\u0301': '2', '\u0303': '3', '\u0309': '4', '\u0323': '5' };
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10',
+  xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15' };
+
+/** Canonical spelling of one folded syllable: i/y after a consonant, Đắc/Đăk, leading zeros. */
+export function canonSyllable(folded: string): string {
+  if (/^\d+$/.test(folded)) return String(Number(folded));
+  if (folded === 'dac' || folded === 'dack') return 'dak';
+  const m = /^(qu|[bcdghklmnprstvx]+)y$/.exec(folded);
+  return m ? `${m[1]}i` : folded;
+}
+
+/** Folded, canonical key of a lower-case token. */
+export function tokenKey(lower: string): string {
+  return canonSyllable(fold(lower));
+}
+
+/** The token with its tone as a trailing digit, wherever the mark was placed: "hoà" and "hòa" give "hoa1". */
+export function toneKey(lower: string): string {
+  const nfd = lower.normalize('NFD');
+  const tone = [...nfd].map((c) => TONES[c]).find(Boolean) ?? '';
+  const base = nfd.replace(TONE_MARKS, '').normalize('NFC');
+  const folded = fold(base);
+  // i/y and Đăk/Đắc carry their own tones; canonicalise the letters only.
+  const canon = canonSyllable(folded);
+  const letters = canon === folded ? base : base.replace(/y$/, 'i').replace(/^đăc?k?$/, 'đăk');
+  return letters + tone;
+}
+
+export function hasToneOrMarks(lower: string): boolean {
+  return fold(lower) !== lower;
+}
+
+/** Words of a name or message, lower case, with offsets; apostrophes split words as the tokenizer does. */
+export interface Word { lower: string; start: number; end: number }
+
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+export function words(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(WORD)) out.push({ lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+export const UNIT_TYPES = ['xã', 'phường', 'thị trấn', 'đặc khu', 'huyện', 'quận', 'thị xã', 'thành phố', 'tỉnh'] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+const OFFICIAL_TYPE: Array<[RegExp, UnitType]> = [
+  [/^thi tran\s+/, 'thị trấn'], [/^thi xa\s+/, 'thị xã'], [/^thanh pho\s+/, 'thành phố'], [/^dac khu\s+/, 'đặc khu'],
+  [/^xa\s+/, 'xã'], [/^phuong\s+/, 'phường'], [/^huyen\s+/, 'huyện'], [/^quan\s+/, 'quận'], [/^tinh\s+/, 'tỉnh'],
+];
+
+/** "Thị trấn Hà Lam" -> { type: 'thị trấn', core: 'Hà Lam' }; tolerant of case and of typos such as "Thi trấn". */
+export function splitOfficialName(name: string): { type: UnitType | null; core: string } {
+  const trimmed = name.trim();
+  const folded = fold(trimmed.toLowerCase());
+  for (const [re, type] of OFFICIAL_TYPE) {
+    const m = re.exec(folded);
+    if (m) return { type, core: trimmed.slice(m[0].length) };
+  }
+  return { type: null, core: trimmed };
+}
+
+/** One way of writing a name, as the matcher sees it. */
+export interface NameForm { keys: string[]; tones: string[] }
+
+/**
+ * The forms a core name is matched under: as written, with apostrophes glued ("Ea H'Leo" -> "ea hleo"), and with a
+ * Roman numeral turned into digits ("IV" -> "4").
+ */
+export function nameForms(core: string): NameForm[] {
+  const forms: NameForm[] = [];
+  const add = (text: string) => {
+    const ws = words(text).map((w) => w.lower);
+    if (ws.length === 0) return;
+    const romanAsDigits = ws.length === 1 && ROMAN[ws[0]] ? [ROMAN[ws[0]]] : ws;
+    const form = { keys: romanAsDigits.map(tokenKey), tones: romanAsDigits.map(toneKey) };
+    if (!forms.some((f) => f.keys.join(' ') === form.keys.join(' '))) forms.push(form);
+  };
+  add(core);
+  if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, ''));
+  return forms;
+}

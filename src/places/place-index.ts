@@ -1,0 +1,107 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { readAdminDataFromDb } from './dataset/from-db.js';
+import { ADMIN_DATASET_DIR, readAdminDataset } from './dataset/read-files.js';
+import type { AdminData } from './dataset/schema.js';
+import { interpret } from './interpret.js';
+import { buildNameIndex, type NameIndex } from './name-index.js';
+import { levelOf } from './refs.js';
+import { scanMentions, type RawMention } from './scan.js';
+import { closestNames, describeEntry } from './suggest.js';
+import { tokenizeMessage, type Token } from './tokens.js';
+import { decideTrust, hasPlaceCue, type TrustOptions } from './trust.js';
+import type { PlaceMention, PlaceResolution } from './types.js';
+import { buildUnits, type PlaceUnits } from './units.js';
+
+// The administrative map in memory, ready to answer "where is this place now?" for a citizen's message.
+// Build it once (from the database at start-up, or from the shipped files in scripts) and share it.
+
+export type ResolveOptions = TrustOptions;
+
+const MAX_CHARS = 1000;
+
+export class PlaceIndex {
+  private constructor(readonly units: PlaceUnits, private readonly names: NameIndex) {}
+
+  static fromData(data: AdminData): PlaceIndex {
+    const units = buildUnits(data);
+    return new PlaceIndex(units, buildNameIndex(units));
+  }
+
+  /** From the Admin* tables prepareDatabase loaded. */
+  static async fromDatabase(prisma: PrismaClient): Promise<PlaceIndex> {
+    return PlaceIndex.fromData(await readAdminDataFromDb(prisma));
+  }
+
+  /** From datasets/admin-units-2025 (scripts and tests without a database). */
+  static fromFiles(dir = ADMIN_DATASET_DIR): PlaceIndex {
+    return PlaceIndex.fromData(readAdminDataset(dir));
+  }
+
+  get version(): string { return this.units.version; }
+
+  /** Finds the administrative units a message mentions and what they are (or were) since 1/7/2025. */
+  resolve(text: string, opts: ResolveOptions = {}): PlaceResolution {
+    const clipped = text.normalize('NFC').slice(0, MAX_CHARS);
+    const tokens = tokenizeMessage(clipped);
+    const { mentions, subCommunes } = scanMentions(tokens, this.names);
+    decideTrust(tokens, mentions, this.names, opts);
+    const trusted = mentions.filter((m) => m.trusted);
+    const result = interpret(tokens, trusted, this.names, this.units);
+    const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
+    const mismatch = result.contextMismatch;
+    const outside = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
+    const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
+    const sub = subCommunes[0];
+    const asksAboutPlace = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
+      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
+    return {
+      text,
+      kind: unknown || outside ? 'not_found' : result.kind,
+      asksAboutPlace: (!!result.primary || !!unknown || result.kind === 'where_to_submit') && asksAboutPlace,
+      submit: result.submit,
+      noDistrictLevel: result.noDistrictLevel,
+      countQuestion: result.countQuestion,
+      mentions: [...trusted, ...(unknown ? [unknown] : [])].sort((a, b) => a.from - b.from)
+        .map((m) => this.describeMention(clipped, tokens, m, m === result.primary)),
+      reading: outside ? null : result.reading,
+      candidates: outside ? [] : result.candidates,
+      notFound: outside ? {
+        name: clipped.slice(tokens[outside.finer.nameFrom].start, tokens[outside.finer.to - 1].end),
+        typeWord: outside.finer.typeWord?.type ?? null,
+        within: span(outside.coarser),
+        suggestions: [...new Set(outside.finer.entries.map((e) => e.ref.unit))].slice(0, 5)
+          .map((u) => describeEntry(outside.finer.entries.find((e) => e.ref.unit === u)!)),
+      } : unknown ? {
+        name: clipped.slice(tokens[unknown.nameFrom].start, tokens[unknown.to - 1].end),
+        typeWord: unknown.typeWord?.type ?? null,
+        within: null,
+        suggestions: closestNames(this.names, tokens.slice(unknown.nameFrom, unknown.to).map((t) => t.key).join(' '), unknown.typeWord?.type ?? null, unknown.near),
+      } : null,
+      subCommune: sub ? clipped.slice(tokens[sub.from].start, tokens[sub.to - 1].end) : null,
+      contextMismatch: mismatch?.level === 'weak' && mismatch.finer === result.primary ? span(mismatch.coarser) : null,
+    };
+  }
+
+  /** An unknown name is reported only after a full unit-type word, in a message about places. */
+  private isNotFoundCandidate(tokens: Token[], m: RawMention, opts: ResolveOptions): boolean {
+    if (!m.typeWord?.deliberate) return false;
+    return !!opts.expectPlace || !!m.marker || hasPlaceCue(tokens);
+  }
+
+  private describeMention(text: string, tokens: Token[], m: RawMention, primary: boolean): PlaceMention {
+    const levels = new Set(m.entries.map((e) => levelOf(e.ref)));
+    const eras = new Set(m.entries.map((e) => (e.ref.kind.startsWith('old') ? 'old' : 'new')));
+    return {
+      text: text.slice(tokens[m.from].start, tokens[m.to - 1].end),
+      start: tokens[m.from].start,
+      end: tokens[m.to - 1].end,
+      typeWord: m.typeWord?.type ?? null,
+      name: text.slice(tokens[m.nameFrom].start, tokens[m.to - 1].end),
+      level: levels.size === 1 ? [...levels][0] : null,
+      era: eras.size === 1 ? ([...eras][0] as 'old' | 'new') : eras.size ? 'both' : null,
+      marker: m.marker,
+      role: m.unknown ? 'unknown' : primary ? 'primary' : 'context',
+      candidates: new Set(m.entries.map((e) => e.ref.unit)).size,
+    };
+  }
+}

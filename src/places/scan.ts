@@ -1,0 +1,252 @@
+import {
+  COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_A_NAME_START,
+  NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU, OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS,
+  type TypeWord,
+} from './lexicon.js';
+import type { NameEntry, NameIndex } from './name-index.js';
+import type { UnitType } from './names.js';
+import { endsBefore, longestAt, phrase, phrases, wordSet, type Phrase } from './phrases.js';
+import { related } from './refs.js';
+import type { Token } from './tokens.js';
+
+// Finds the spans of a message that name administrative units: an optional unit-type word ("xã", "P.", "q"),
+// then the longest run of words that is a known name. Hamlets and streets ("thôn Bình An", "đường Quang Trung")
+// are set aside so their names are not taken for communes. Trust is decided afterwards (trust.ts).
+
+export interface TypeMatch {
+  type: UnitType; from: number; to: number; abbreviation: boolean; folded: boolean;
+  /** A full word, or an abbreviation with its dot ("x.", "P."): a name after it is meant as a unit name. */
+  deliberate: boolean;
+}
+
+export interface RawMention {
+  from: number;
+  to: number;
+  nameFrom: number;
+  typeWord: TypeMatch | null;
+  /** Units the words name, best-fitting type first tier only; empty for an unknown name. */
+  entries: NameEntry[];
+  /** 1: the type word fits; 2: same level, other type (xã for a phường); 3: another level. */
+  tier: number;
+  /** Words typed with diacritics that differ from the name's. */
+  mismatches: number;
+  marker: 'old' | 'new' | null;
+  /** A unit-type word followed by a name that does not exist (as typed, or at that level). */
+  unknown: boolean;
+  /** For an unknown name: units of that exact name at another level ("tỉnh Sa Pa" -> thị xã Sa Pa). */
+  near: NameEntry[];
+  trusted: boolean;
+}
+
+export interface SubCommunePlace { from: number; to: number; nameFrom: number }
+
+const TYPE_PHRASES = TYPE_WORDS.map((t) => ({ word: t, p: phrase(t.words.join(' ')) })).sort((a, b) => b.p.keys.length - a.p.keys.length);
+const SUB_PHRASES = phrases(SUB_COMMUNE_WORDS);
+const OLD_AFTER = phrases(OLD_MARKERS);
+const NEW_AFTER = phrases(NEW_MARKERS);
+const OLD_BEFORE_P = phrases(OLD_BEFORE);
+const NEW_BEFORE_P = phrases(NEW_BEFORE);
+const STOP = wordSet(NAME_STOP_WORDS);
+const NOT_START = wordSet([...NOT_A_NAME_START, ...NOT_A_NAME_AFTER_TYPE]);
+
+function typeAt(tokens: Token[], i: number): TypeMatch | null {
+  for (const { word, p } of TYPE_PHRASES) {
+    if (!matchesType(tokens, i, word, p)) continue;
+    const to = i + p.keys.length;
+    if (word.needsDotOrNumber && !tokens[i].dotAfter && !/^\d+$/.test(tokens[to]?.key ?? '')) continue;
+    if (to >= tokens.length || (tokens[to].breakBefore && !tokens[to - 1].dotAfter)) continue;
+    const deliberate = !word.abbreviation || tokens[to - 1].dotAfter;
+    return { type: word.type, from: i, to, abbreviation: word.abbreviation, folded: !tokens.slice(i, to).some((t) => t.marked), deliberate };
+  }
+  return null;
+}
+
+function matchesType(tokens: Token[], i: number, word: TypeWord, p: Phrase): boolean {
+  if (i + p.keys.length > tokens.length) return false;
+  for (let k = 0; k < p.keys.length; k++) {
+    const t = tokens[i + k];
+    if (k > 0 && t.breakBefore) return false;
+    // "phương", "xa", "quan" typed with other diacritics are other words.
+    if (t.key !== p.keys[k] || (t.marked && t.tone !== p.tones[k])) return false;
+  }
+  // "địa phương" typed without diacritics is not a ward.
+  return !(word.type === 'phường' && tokens[i - 1]?.key === 'dia');
+}
+
+function tierOf(type: UnitType | null, e: NameEntry): number {
+  if (!type) return 1;
+  const kind = e.ref.kind;
+  const commune = kind === 'old_commune' || kind === 'new_commune';
+  if (COMMUNE_WORDS.has(type)) {
+    if (commune) return e.type === type ? 1 : 2;
+    return kind === 'old_district' && type === 'đặc khu' && e.ref.unit.wholeTo ? 2 : 3;
+  }
+  if (DISTRICT_WORDS.has(type)) return kind === 'old_district' ? (e.type === type ? 1 : 2) : 3;
+  if (type === 'thành phố') {
+    if (kind === 'old_district' || kind === 'old_province' || kind === 'new_province') return e.type === 'thành phố' ? 1 : 2;
+    return 3;
+  }
+  // tỉnh
+  if (kind === 'old_province' || kind === 'new_province') return e.type === 'tỉnh' ? 1 : 2;
+  return 3;
+}
+
+/** Words typed with diacritics that differ from the name's; `strict` also counts words typed without any. */
+function mismatchesOf(tokens: Token[], from: number, e: NameEntry, strict: boolean): number {
+  let n = 0;
+  for (let k = 0; k < e.tones.length; k++) {
+    const t = tokens[from + k];
+    if ((t.marked || strict) && t.tone !== e.tones[k]) n++;
+  }
+  return n;
+}
+
+/**
+ * The longest known name starting at `from`, keeping the entries that fit the type word best and, among them,
+ * the spelling typed. Someone who typed "Xã Tam Thanh" with diacritics means Thanh, not Thành or Thạnh.
+ */
+function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from) {
+  const max = Math.min(index.maxWords, tokens.length - from);
+  let fallback: { to: number; tier: number; mismatches: number; entries: NameEntry[] } | null = null;
+  for (let len = max; len >= 1; len--) {
+    if (tokens.slice(from + 1, from + len).some((t) => t.breakBefore)) continue;
+    const key = tokens.slice(from, from + len).map((t) => t.key).join(' ');
+    const entries = index.byKey.get(key);
+    if (!entries) continue;
+    const usable = type ? entries : entries.filter((e) => !e.numeric);
+    if (usable.length === 0) continue;
+    const tier = Math.min(...usable.map((e) => tierOf(type, e)));
+    const strict = tokens.slice(windowFrom, from + len).some((t) => t.marked);
+    const scored = usable.filter((e) => tierOf(type, e) === tier)
+      .map((e) => ({ e, m: mismatchesOf(tokens, from, e, false), s: mismatchesOf(tokens, from, e, strict) }));
+    const best = Math.min(...scored.map((x) => x.m * 100 + x.s));
+    const kept = scored.filter((x) => x.m * 100 + x.s === best);
+    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e) };
+    if (found.mismatches === 0) return fallback && fallback.tier < found.tier ? fallback : found;
+    // "Tân Phú Đồng Xoài" is Tân Phú + Đồng Xoài, not Tân Phú Đông: a shorter name spelled as typed wins.
+    fallback ??= found;
+  }
+  return fallback;
+}
+
+function markerAround(tokens: Token[], from: number, to: number): 'old' | 'new' | null {
+  const old = longestAt(tokens, to, OLD_AFTER);
+  if (old && !tokens[to].breakBefore) {
+    if (!(old.keys[0] === 'cu' && NOT_OLD_AFTER_CU.has(tokens[to + 1]?.key ?? ''))) return 'old';
+  }
+  const fresh = longestAt(tokens, to, NEW_AFTER);
+  if (fresh && !tokens[to].breakBefore && !NOT_NEW_AFTER_MOI.has(tokens[to + 1]?.key ?? '')) return 'new';
+  if (endsBefore(tokens, from, OLD_BEFORE_P)) return 'old';
+  if (endsBefore(tokens, from, NEW_BEFORE_P)) return 'new';
+  return null;
+}
+
+function isStop(t: Token): boolean {
+  return STOP.has(t);
+}
+
+/** Words after a type word that look like a name nobody knows: up to four, until a break or an ordinary word. */
+function unknownNameEnd(tokens: Token[], from: number): number {
+  if (from >= tokens.length || (NOT_START.has(tokens[from]) && !(tokens[from].upper && from > 0))) return from;
+  let to = from;
+  // The first word may be one that is ordinary elsewhere ("hồ" of "hồ sơ"): the type word before it says it is a name.
+  while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !isStop(tokens[to]))
+    && !typeAt(tokens, to) && !longestAt(tokens, to, SUB_PHRASES)) to++;
+  return to;
+}
+
+function subCommuneAt(tokens: Token[], i: number): SubCommunePlace | null {
+  const p = longestAt(tokens, i, SUB_PHRASES);
+  if (!p) return null;
+  const folded = !tokens.slice(i, i + p.keys.length).some((t) => t.marked);
+  if (folded && !SUB_COMMUNE_FOLDED_OK.has(p.keys.join(' '))) return null;
+  let to = i + p.keys.length;
+  // "thôn 3", "tổ 12", "ấp 2A": the number is the name. Otherwise up to three words.
+  const nameFrom = to;
+  if (/^\d/.test(tokens[to]?.key ?? '') && !tokens[to].breakBefore) return { from: i, to: to + 1, nameFrom };
+  while (to < tokens.length && to - i < p.keys.length + 3 && !tokens[to].breakBefore && !typeAt(tokens, to)
+    && !isStop(tokens[to])) to++;
+  return { from: i, to, nameFrom };
+}
+
+/** A one-letter abbreviation without its dot ("p thảo điền", "q hoàn kiếm"), trusted before a two-word name only. */
+function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | null {
+  const word = TYPE_WORDS.find((t) => t.needsDotOrNumber && t.words.length === 1 && t.words[0] === tokens[i].lower);
+  if (!word || i + 1 >= tokens.length || tokens[i + 1].breakBefore) return null;
+  const found = nameAt(tokens, i + 1, index, word.type);
+  if (!found || found.to - (i + 1) < 2 || found.tier !== 1 || found.mismatches > 0) return null;
+  return { type: word.type, from: i, to: i + 1, abbreviation: true, folded: true, deliberate: false };
+}
+
+/** Whether the words after a found name go on as part of a longer, unknown name ("huyện Thanh Sơn Lâm"). */
+function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEntry[]): boolean {
+  const t = tokens[to];
+  if (!t || t.breakBefore || t.key.length < 2 || /\d/.test(t.key) || isStop(t)) return false;
+  if (typeAt(tokens, to) || longestAt(tokens, to, SUB_PHRASES) || longestAt(tokens, to, OLD_AFTER) || longestAt(tokens, to, NEW_AFTER)) return false;
+  // A known name next is context ("phường Hoa Lư Pleiku"), unless it is one word that has nothing to do with the
+  // first name (most one-word names are ordinary words too).
+  const next = nameAt(tokens, to, index, null);
+  if (!next) return true;
+  if (next.to - to > 1) return false;
+  return !next.entries.some((e) => e.alias || e.ref.kind === 'new_province' || e.ref.kind === 'old_province'
+    || found.some((f) => related(f.ref, e.ref)));
+}
+
+/** The longest shorter name at the same place that names an old unit. */
+function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameIndex) {
+  for (let end = to - 1; end > type.to; end--) {
+    const shorter = nameAt(tokens.slice(0, end), type.to, index, type.type);
+    if (shorter && shorter.entries.some((e) => e.ref.kind.startsWith('old'))) return shorter;
+  }
+  return null;
+}
+
+const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
+  ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, mismatches: 0, marker: markerAround(tokens, i, to),
+    unknown: true, near, trusted: false });
+
+export function scanMentions(tokens: Token[], index: NameIndex): { mentions: RawMention[]; subCommunes: SubCommunePlace[] } {
+  const mentions: RawMention[] = [];
+  const subCommunes: SubCommunePlace[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
+    if (type) {
+      let found = nameAt(tokens, type.to, index, type.type, i);
+      if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
+        // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
+        found = oldPrefix(tokens, type, found.to, index) ?? found;
+      }
+      if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
+        mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier,
+          mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
+        i = found.to;
+        continue;
+      }
+      const end = type.deliberate ? unknownNameEnd(tokens, type.to) : type.to;
+      if (end > type.to && tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key))) {
+        mentions.push(unknownAt(i, type, end, tokens, found && found.tier === 3 ? found.entries : []));
+        i = end;
+        continue;
+      }
+      i = type.to;
+      continue;
+    }
+    const sub = subCommuneAt(tokens, i);
+    if (sub) {
+      // "khu phố" with no name after it is skipped all the same: "phố" does not start a commune name ("phố Cò").
+      if (sub.to > sub.nameFrom) subCommunes.push(sub);
+      i = sub.to;
+      continue;
+    }
+    const found = nameAt(tokens, i, index, null);
+    if (found) {
+      mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier,
+        mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
+      i = found.to;
+      continue;
+    }
+    i++;
+  }
+  return { mentions, subCommunes };
+}

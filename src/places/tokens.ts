@@ -1,0 +1,46 @@
+import { GLUED_NUMBERED } from './lexicon.js';
+import { hasToneOrMarks, tokenKey, toneKey, words } from './names.js';
+
+// A message as the place matcher reads it: words with their offsets in the text, folded keys, tone keys, whether
+// a punctuation break precedes them, and whether a dot follows (the "P." of "P.5", the "H." of "H. Thăng Bình").
+
+export interface Token {
+  lower: string;
+  key: string;
+  tone: string;
+  /** Typed with diacritics: its tone key must then agree with the word it is taken for. */
+  marked: boolean;
+  upper: boolean;
+  start: number;
+  end: number;
+  breakBefore: boolean;
+  dotAfter: boolean;
+}
+
+const BREAK = /[,;:!?()[\]{}\n|]/;
+
+export function tokenizeMessage(text: string): Token[] {
+  const out: Token[] = [];
+  let prevEnd = 0;
+  for (const w of words(text)) {
+    const gap = text.slice(prevEnd, w.start);
+    const prev = out[out.length - 1];
+    const dotBreak = gap.includes('.') && !(prev && prev.lower.length <= 3 && !/\d/.test(prev.lower));
+    const breakBefore = out.length > 0 && (BREAK.test(gap) || dotBreak);
+    const glued = GLUED_NUMBERED.exec(w.lower);
+    const pieces = glued
+      ? [{ lower: glued[1], start: w.start, end: w.start + glued[1].length }, { lower: glued[2], start: w.start + glued[1].length, end: w.end }]
+      : [{ lower: w.lower, start: w.start, end: w.end }];
+    pieces.forEach((p, i) => {
+      const raw = text.slice(p.start, p.end);
+      out.push({
+        lower: p.lower, key: tokenKey(p.lower), tone: toneKey(p.lower), marked: hasToneOrMarks(p.lower),
+        upper: raw[0] !== raw[0].toLowerCase(), start: p.start, end: p.end,
+        breakBefore: i === 0 ? breakBefore : false,
+        dotAfter: text[p.end] === '.',
+      });
+    });
+    prevEnd = w.end;
+  }
+  return out;
+}

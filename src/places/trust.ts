@@ -1,0 +1,84 @@
+import { ADJACENT_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
+import type { NameIndex } from './name-index.js';
+import { findAll, phrases } from './phrases.js';
+import { related } from './refs.js';
+import type { RawMention } from './scan.js';
+import type { Token } from './tokens.js';
+
+// Which found names to believe. Many communes are named with ordinary words ("Hợp Đồng", "Trung Tâm", "Tân Phú"),
+// so a name alone proves nothing: it needs a unit-type word, "cũ"/"mới", a question about places, or a trusted
+// place next to it that it belongs to ("phường 5 Vũng Tàu", "xã Bình Triều, Thăng Bình").
+
+const CUES = phrases(PLACE_CUES);
+const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
+const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
+const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
+
+export interface TrustOptions {
+  /** The bot has just asked for a place: a bare name is an answer, not an ordinary word. */
+  expectPlace?: boolean;
+}
+
+export function hasPlaceCue(tokens: Token[]): boolean {
+  return findAll(tokens, CUES).length > 0;
+}
+
+function isNumericName(m: RawMention): boolean {
+  return m.entries.length > 0 && m.entries.every((e) => e.numeric);
+}
+
+export function decideTrust(tokens: Token[], mentions: RawMention[], index: NameIndex, opts: TrustOptions = {}): void {
+  const anyCue = findAll(tokens, CUES).length > 0 || !!opts.expectPlace;
+  const near = findAll(tokens, NEAR_CUES);
+  const geo = findAll(tokens, GEO_CUES);
+  const touches = (m: RawMention) => (c: { from: number; to: number }) =>
+    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || c.to === m.from;
+  const cueNextTo = (m: RawMention) => near.some(touches(m));
+  // Ordinary-word names need a question about places right next to them, not just "giờ" ("hôm thứ ba giờ ra sao").
+  const geoCueNextTo = (m: RawMention) => geo.some(touches(m));
+  for (const m of mentions) {
+    if (m.unknown) continue;
+    const words = m.to - m.nameFrom;
+    const key = tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
+    const common = index.common.has(key) || m.entries.every((e) => e.weak);
+    if (m.typeWord) {
+      const t = m.typeWord;
+      // "quận 1", "tp vt", "tp hcm": a number or a nickname right after its unit-type word.
+      if (isNumericName(m) || m.entries.every((e) => e.alias)) m.trusted = true;
+      else if (m.tier === 3 && t.folded) m.trusted = false;
+      // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
+      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || !!opts.expectPlace);
+      else if (words >= 2) m.trusted = m.mismatches < words;
+      else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
+      continue;
+    }
+    if (m.mismatches > 0) continue;
+    // A one-word name alone is an ordinary word ("hồ", "chợ") unless it is a province ("Huế").
+    if (words === 1 && !m.entries.some((e) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province')) {
+      m.trusted = !!opts.expectPlace;
+      continue;
+    }
+    m.trusted = common ? !!m.marker || geoCueNextTo(m) || !!opts.expectPlace : anyCue || !!m.marker || cueNextTo(m);
+  }
+  propagateAlongChains(tokens, mentions);
+}
+
+/** Two places next to each other, or joined by "thuộc", "của", "ở" (an address chain). */
+export function adjacent(tokens: Token[], a: RawMention, b: RawMention): boolean {
+  const [first, second] = a.from < b.from ? [a, b] : [b, a];
+  for (let k = first.to; k < second.from; k++) if (!CONNECTORS.has(tokens[k].key)) return false;
+  return second.from - first.to <= 2;
+}
+
+/** An untrusted name right next to a trusted place it belongs to is trusted too, and so on along the chain. */
+function propagateAlongChains(tokens: Token[], mentions: RawMention[]): void {
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const m of mentions) {
+      if (m.trusted || m.unknown || m.mismatches > 0) continue;
+      const anchor = mentions.find((t) => t.trusted && !t.unknown && adjacent(tokens, t, m)
+        && t.entries.some((a) => m.entries.some((b) => related(a.ref, b.ref))));
+      if (anchor) { m.trusted = true; changed = true; }
+    }
+  }
+}

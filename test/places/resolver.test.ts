@@ -1,0 +1,253 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PlaceIndex } from '../../src/places/place-index.js';
+import type { PlaceReading, PlaceResolution } from '../../src/places/types.js';
+import { communesOf, provinceOf } from './evaluate.js';
+
+let index: PlaceIndex;
+beforeAll(() => { index = PlaceIndex.fromFiles(); });
+
+const resolve = (text: string, opts?: { expectPlace?: boolean }) => index.resolve(text, opts);
+const reading = <K extends PlaceReading['kind']>(r: PlaceResolution, kind: K) => {
+  expect(r.reading?.kind).toBe(kind);
+  return r.reading as Extract<PlaceReading, { kind: K }>;
+};
+
+describe('an old commune', () => {
+  it('resolves "xã Bình Triều cũ" to xã Thăng An, Đà Nẵng, with the resolution', () => {
+    const r = resolve('Xã Bình Triều cũ giờ là xã nào vậy ạ?');
+    expect(r.kind).toBe('old_to_new');
+    const old = reading(r, 'old_commune');
+    expect(old.old).toMatchObject({ code: '20806', name: 'Xã Bình Triều', district: { code: '513' }, province: { code: '49' } });
+    expect(old.targets).toHaveLength(1);
+    expect(old.targets[0]).toMatchObject({ code: '20794', name: 'Xã Thăng An', province: { code: '48', name: 'Thành phố Đà Nẵng' },
+      resolution: { number: '1659/NQ-UBTVQH15', date: '2025-06-16', clause: 'Điều 1 khoản 50' } });
+    expect(old.split).toBe(false);
+    expect(r.mentions[0]).toMatchObject({ text: 'Xã Bình Triều', typeWord: 'xã', level: 'commune', era: 'old', marker: 'old', role: 'primary' });
+    expect(r.asksAboutPlace).toBe(true);
+  });
+
+  it.each([
+    ['xa binh trieu cu gio la xa nao'],
+    ['xã bình triều h là xã j vậy ad'],
+    ['X. Bình Triều H. Thăng Bình nay thuộc xã nào'],
+    ['Bình Triều giờ thuộc xã nào'],
+    ['xã Bình Triều, Thăng Bình, Quảng Nam giờ là xã gì'],
+  ])('reads "%s" in any register', (text) => {
+    expect(communesOf(resolve(text).reading)).toEqual(['20794']);
+  });
+
+  it('lists every new unit of a split one and flags it ("phường Đại Nài")', () => {
+    const old = reading(resolve('phường Đại Nài cũ giờ thuộc phường nào'), 'old_commune');
+    expect(old.split).toBe(true);
+    expect(old.targets.map((t) => [t.code, t.part])).toEqual([['18073', true], ['18652', true]]);
+  });
+
+  it('says that an old name now carried by a different new unit is not that unit ("phường Trần Phú, TP Hà Tĩnh")', () => {
+    const old = reading(resolve('phường Trần Phú thành phố Hà Tĩnh cũ giờ là phường nào'), 'old_commune');
+    expect(old.targets.map((t) => t.name)).toEqual(['Phường Thành Sen']);
+    expect(old.nameReusedBy.map((n) => [n.code, n.name])).toEqual([['18100', 'Phường Trần Phú']]);
+  });
+
+  it('handles numbered wards with their city: "phường 5 Vũng Tàu", "p5 vt", "P.5 TP Vũng Tàu", "f5 vũng tàu"', () => {
+    for (const text of ['phường 5 Vũng Tàu giờ thuộc phường nào', 'p5 vt nay thuoc dau ad', 'P.5 TP Vũng Tàu cũ', 'f5 vũng tàu h là p j']) {
+      const r = resolve(text);
+      expect(communesOf(r.reading), text).toEqual(['26506']);
+      expect(provinceOf(r.reading)).toBe('79');
+    }
+  });
+
+  it('uses the district to pick the right "phường 5" and the old name when the new one is named after the city', () => {
+    expect(communesOf(resolve('phường 5 quận 3 giờ thuộc phường nào').reading)).toEqual(['27154']);
+    expect(communesOf(resolve('Phường 2 Bảo Lộc cũ bây giờ là phường nào?').reading)).toEqual(['24820']);
+    expect(resolve('Phường 2 Bảo Lộc cũ bây giờ là phường nào?').kind).toBe('old_to_new');
+  });
+
+  it('matches spelling variants from the data and either tone-mark placement', () => {
+    expect(communesOf(resolve('thị trấn Ngan Dừa huyện Hồng Dân giờ là xã gì').reading)).toEqual(['31843']);
+    expect(communesOf(resolve('Xuân Quang 3 Đồng Xuân giờ thuộc xã nào').reading)).toEqual(['22111']);
+    // The NSO table spells it Điềm Thuỵ, the registry Điềm Thụy.
+    for (const text of ['xã Điềm Thuỵ gồm những xã cũ nào', 'xã Điềm Thụy gồm những xã cũ nào']) {
+      expect(communesOf(resolve(text).reading)).toEqual(['05941']);
+    }
+    // Old-style "Hoà" for a unit written "Hòa".
+    expect(resolve('phường Hoà Mạc thị xã Duy Tiên cũ giờ là phường nào').kind).toBe('old_to_new');
+  });
+
+  it('keeps a unit the resolution left unchanged and a town turned into a xã', () => {
+    expect(reading(resolve('xã Tam Thanh huyện Quan Sơn cũ giờ là xã nào'), 'old_commune').unchanged).toBe(true);
+    expect(communesOf(resolve('thị trấn Mường Lát giờ là xã gì').reading)).toEqual(['14845']);
+  });
+});
+
+describe('an old district', () => {
+  it('gives the province now and the communes that took it ("huyện Thăng Bình")', () => {
+    const r = resolve('huyện Thăng Bình giờ thuộc tỉnh nào');
+    expect(r.kind).toBe('district');
+    const d = reading(r, 'old_district');
+    expect(d.old).toMatchObject({ code: '513', name: 'Huyện Thăng Bình', province: { name: 'Tỉnh Quảng Nam' } });
+    expect(d.provinces.map((p) => p.code)).toEqual(['48']);
+    expect(d.communes.map((c) => c.code)).toEqual(['20791', '20794', '20818', '20827', '20836', '20848']);
+  });
+
+  it.each([
+    ['quận 1 giờ có những phường nào', '760'], ['q1 tphcm', '760'], ['Q.1 còn không ad', '760'],
+    ['thị xã Sơn Tây giờ còn không', '269'], ['tx sơn tây h còn ko ad', '269'], ['TP Vũng Tàu giờ thuộc đâu', '747'],
+    ['H. Thăng Bình giờ thuộc tỉnh nào', '513'], ['Thăng Bình giờ thuộc tỉnh nào', '513'],
+  ])('"%s" is old district %s', (text, code) => {
+    const r = resolve(text);
+    expect(r.kind).toBe('district');
+    expect(reading(r, 'old_district').old.code).toBe(code);
+  });
+
+  it('an island district became a đặc khu whole ("huyện Côn Đảo")', () => {
+    expect(communesOf(resolve('Huyện Côn Đảo bây giờ là gì?').reading)).toEqual(['26732']);
+  });
+});
+
+describe('provinces', () => {
+  it.each([
+    ['tỉnh Quảng Nam giờ là tỉnh nào', '48', '49'], ['Bà Rịa - Vũng Tàu giờ thuộc đâu', '79', '77'], ['BRVT sáp nhập vào đâu', '79', '77'],
+    ['Sài Gòn giờ có bao nhiêu phường', '79', null], ['TPHCM giờ có bao nhiêu xã phường', '79', null],
+    ['Thừa Thiên Huế giờ là gì', '46', null], ['Huế giờ có bao nhiêu phường', '46', null], ['tinh dak nong sap nhap vao dau', '68', '67'],
+  ])('"%s" -> province %s', (text, code, oldCode) => {
+    const r = resolve(text);
+    expect(r.kind).toBe('province');
+    const p = reading(r, 'province');
+    expect(p.province.code).toBe(code);
+    if (oldCode) expect(p.asked).toMatchObject({ code: oldCode, era: 'old' });
+  });
+
+  it('names the merger resolution for a merged province and the counts by type', () => {
+    const p = reading(resolve('tỉnh Quảng Nam giờ là tỉnh nào'), 'province');
+    expect(p.mergerResolution).toEqual({ number: '202/2025/QH15', date: '2025-06-12' });
+    expect(p.province).toMatchObject({ communeCount: 94, countsByType: { 'xã': 70, 'phường': 23, 'đặc khu': 1 } });
+    expect(reading(resolve('Hà Nội giờ có bao nhiêu phường'), 'province').mergerResolution).toBeNull();
+  });
+});
+
+describe('a new commune (new -> old)', () => {
+  it('lists the old units "phường Bàn Cờ" was formed from, with the part of a split one', () => {
+    const r = resolve('phường Bàn Cờ gồm những phường cũ nào');
+    expect(r.kind).toBe('new_to_old');
+    const n = reading(r, 'new_commune');
+    expect(n.commune).toMatchObject({ code: '27154', province: { code: '79' } });
+    expect(n.formedFrom.map((f) => [f.name, f.part]).sort()).toEqual(
+      [['Phường 1', false], ['Phường 2', false], ['Phường 3', false], ['Phường 4', true], ['Phường 5', false]]);
+  });
+
+  it('reads a new name as new ("xã Thăng An mới"), and a renamed one', () => {
+    expect(resolve('xã Thăng An mới gồm những xã cũ nào').kind).toBe('new_to_old');
+    const renamed = reading(resolve('Xã Đạ Huoai 3 trước đây là xã nào'), 'new_commune');
+    expect(renamed.commune.status).toBe('renamed');
+    expect(renamed.formedFrom.map((f) => f.name)).toEqual(['Xã Bà Gia']);
+  });
+});
+
+describe('where to submit', () => {
+  it('names the commune responsible for an old address with a hamlet ("thôn 3 xã Y huyện Z cũ")', () => {
+    const r = resolve('tôi ở thôn 3 xã Bình Triều huyện Thăng Bình cũ thì nộp hồ sơ ở đâu');
+    expect(r.kind).toBe('where_to_submit');
+    expect(r.submit).toBe(true);
+    expect(r.subCommune).toBe('thôn 3');
+    expect(communesOf(r.reading)).toEqual(['20794']);
+    // The hamlet's name is not taken for a commune.
+    expect(r.mentions.map((m) => m.name)).toEqual(['Bình Triều', 'Thăng Bình']);
+  });
+
+  it('answers "không còn huyện thì làm ở đâu" without a place', () => {
+    const r = resolve('không còn huyện thì làm ở đâu');
+    expect(r).toMatchObject({ kind: 'where_to_submit', noDistrictLevel: true, reading: null });
+  });
+});
+
+describe('ambiguous and unknown names', () => {
+  it('gives every candidate when a name exists in several provinces and nothing says which', () => {
+    const r = resolve('xã Tân Phú cũ giờ thuộc xã nào');
+    expect(r.kind).toBe('ambiguous');
+    expect(r.candidates.length).toBeGreaterThan(5);
+    expect(new Set(r.candidates.map((c) => c.kind))).toEqual(new Set(['old_commune']));
+    expect(resolve('phường 5 giờ là phường gì').kind).toBe('ambiguous');
+    expect(resolve('huyện Châu Thành cũ giờ thuộc tỉnh nào').kind).toBe('ambiguous');
+  });
+
+  it('narrows with context: "xã Tân Phú huyện Đức Hòa" is one unit', () => {
+    expect(resolve('xã Tân Phú huyện Đức Hòa cũ giờ là xã nào').kind).toBe('old_to_new');
+  });
+
+  it('says a name that does not exist is not found, with the closest names, and never guesses', () => {
+    const r = resolve('xã Hoa Mai Vàng cũ giờ là xã nào');
+    expect(r.kind).toBe('not_found');
+    expect(r.reading).toBeNull();
+    expect(r.notFound?.name).toBe('Hoa Mai Vàng');
+    const typo = resolve('phường Trúc Bạc cũ giờ là phường nào');
+    expect(typo.kind).toBe('not_found');
+    expect(typo.notFound?.suggestions[0]).toMatchObject({ name: 'Phường Trúc Bạch' });
+    // A real name followed by words that make it another, unknown name is not the real one.
+    expect(resolve('huyện Thanh Sơn Lâm cũ giờ thuộc tỉnh nào').kind).toBe('not_found');
+  });
+
+  it('follows the data when the district given is another of the same old province, and says so', () => {
+    const r = resolve('xã Thạch Khê huyện Thạch Hà cũ giờ là xã nào');
+    expect(r.kind).toBe('old_to_new');
+    expect(r.contextMismatch).toBe('huyện Thạch Hà');
+    expect(reading(r, 'old_commune').old.district.name).toBe('Thành phố Hà Tĩnh');
+  });
+
+  it('does not answer for a commune of the same name elsewhere when the address names another province', () => {
+    const r = resolve('xã Đông Xuân thành phố Thanh Hóa cũ giờ là xã nào');
+    expect(r.kind).toBe('not_found');
+    expect(r.reading).toBeNull();
+    expect(r.notFound).toMatchObject({ name: 'Đông Xuân', typeWord: 'xã', within: 'thành phố Thanh Hóa' });
+    expect(r.notFound?.suggestions.map((s) => s.where)).toEqual(['huyện Sóc Sơn, thành phố Hà Nội cũ', 'huyện Quốc Oai, thành phố Hà Nội cũ']);
+  });
+
+  it('prefers a shorter name spelled as typed over a longer one that is not ("Tân Phú Đồng Xoài")', () => {
+    expect(communesOf(resolve('Phường Tân Phú Đồng Xoài nay là phường gì?').reading)).toEqual(['25195']);
+  });
+
+  it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
+    const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
+    expect(r.kind).toBe('not_found');
+    expect(r.notFound?.suggestions[0]).toMatchObject({ name: 'Thị xã Sa Pa' });
+  });
+});
+
+describe('ordinary words are not places', () => {
+  it.each([
+    'đăng ký khai sinh cho con', 'làm giấy phép xây dựng nhà ở', 'hộ nghèo', 'tách hộ', 'chứng thực hợp đồng',
+    'thủ tục này là gì vậy', 'văn phòng công chứng ở đâu', 'hồ sơ tôi nộp hôm thứ ba giờ ra sao rồi', 'bảo trợ xã hội cho người già',
+    'xin giay xac nhan cu tru', 'đạo hàm của x bình phương là gì', 'nop ho so dang ky thuong tru bao nhieu ngay',
+  ])('"%s" resolves to no place', (text) => {
+    const r = resolve(text);
+    expect(r.kind).toBe('none');
+    expect(r.mentions).toEqual([]);
+  });
+
+  it('needs a unit-type word or a place question before trusting a common-word name', () => {
+    expect(resolve('tôi ở Tân Phú muốn làm căn cước').mentions).toEqual([]);
+    expect(resolve('xã Tân Phú huyện Đức Hòa cũ giờ là xã nào').mentions.length).toBe(2);
+    expect(resolve('Tân Phú', { expectPlace: true }).kind).toBe('ambiguous');
+  });
+
+  it('finds a place named in a message that is not about places, but says it is not a place question', () => {
+    const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
+    expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
+    expect(r.asksAboutPlace).toBe(false);
+  });
+});
+
+describe('speed', () => {
+  it('resolves a message in well under a few milliseconds (printed, not asserted)', () => {
+    const texts = ['tôi ở thôn 3 xã Bình Triều huyện Thăng Bình cũ thì nộp hồ sơ ở đâu', 'p5 vt nay thuoc dau ad',
+      'cho em hỏi thủ tục cấp lại giấy chứng nhận quyền sử dụng đất bị mất thì cần những giấy tờ gì và nộp ở đâu ạ'];
+    for (const t of texts) index.resolve(t);
+    const started = performance.now();
+    const n = 300;
+    for (let i = 0; i < n; i++) index.resolve(texts[i % texts.length]);
+    const ms = (performance.now() - started) / n;
+    const nf = performance.now();
+    index.resolve('xã Hoa Mai Vàng cũ giờ là xã nào');
+    console.log(`place resolver: ${ms.toFixed(3)} ms per message; not-found with suggestions ${(performance.now() - nf).toFixed(2)} ms`);
+    expect(ms).toBeGreaterThan(0);
+  });
+});
