@@ -9,6 +9,7 @@ import { prepareDatabase } from './db/prepare.js';
 import type { AppDeps } from './deps.js';
 import { JobQueue } from './jobs/queue.js';
 import { KbStore } from './kb/store.js';
+import { PlaceIndex } from './places/place-index.js';
 import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder, processHandler } from './pipeline/inbound.js';
@@ -23,7 +24,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
   const data = loadNluData(); // a malformed intents/ file stops start-up here, naming file and line
   const db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA, log });
   try {
-    const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log);
+    const places = await PlaceIndex.fromDatabase(db.prisma);
+    const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log, places);
     await kb.load();
     const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY });
     const channels: Partial<Record<ChannelName, Channel>> = { web: createWebChannel() };

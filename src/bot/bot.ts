@@ -9,8 +9,11 @@ import { contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace } from './an
 import { reply, type Matched, type Outcome, type Turn } from './context.js';
 import { allowRate, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
 import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
-import { answerProcedure, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
+import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
 import { ASPECTS } from '../nlu/data-files.js';
+import { placeAnswer } from '../places/answer.js';
+import { officeLookupFromKb } from '../places/offices.js';
+import { isVerified } from './verification.js';
 import { MENU_BUTTONS, T, formatDate } from './texts.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
@@ -119,7 +122,9 @@ export class Bot {
   private async understandAndAnswer(turn: Turn): Promise<TurnResult> {
     const text = textOf(turn);
     const context = contextProcedure(turn.state, turn.kb, turn.now);
-    const u = this.kb.nlu.understand(text, { procedure: context });
+    const expectPlace = turn.state.expectPlace !== undefined && turn.now.getTime() - turn.state.expectPlace < CONTEXT_MINUTES * 60_000;
+    const u = this.kb.nlu.understand(text, { procedure: context, expectPlace });
+    if (turn.state.expectPlace !== undefined) turn.state = { ...turn.state, expectPlace: undefined };
     turn.understanding = u;
     const picked = pickFromPending(turn, text, u);
     if (picked) {
@@ -167,6 +172,7 @@ export class Bot {
       case 'rating': return startRating(turn, u.entities.dossier_code);
       case 'home_service': return startHomeService(turn);
       case 'subscribe': return startSubscribe(turn, u.entities.dossier_code ?? state.lastDossierCode);
+      case 'locality': return this.locality(turn, u);
       default: return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
     }
   }
@@ -192,6 +198,21 @@ export class Bot {
     }
     if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
     return { replies: [modelListAnswer(this.featuredModels(kb.models), undefined, T.modelNotFound)], state };
+  }
+
+  /** Where a place is since 1 July 2025: the new unit, the resolution, and which commune handles an old address. */
+  private locality(turn: Turn, u: Understanding): Outcome {
+    const { kb, state } = turn;
+    if (!u.place) return { replies: [reply(T.help, MENU_BUTTONS)], state };
+    // Only offices an official verified are named as where to go; the map itself has no addresses.
+    const offices = kb.offices.filter(isVerified).map((o) => ({ name: o.name, address: o.address, phone: o.phone, hours: o.hours }));
+    const answer = placeAnswer(u.place, officeLookupFromKb(offices));
+    const options = answer.options ?? [];
+    return {
+      replies: [reply(answer.text, options.slice(0, 5).map((o) => ({ title: o, payload: o })))],
+      // The bot asked for a place (which new unit, which province): the next message may be just its name.
+      state: { ...state, expectPlace: options.length > 0 ? turn.now.getTime() : undefined },
+    };
   }
 
   /** One model of each province first, so a short list shows the breadth of what provinces promote. */

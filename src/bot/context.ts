@@ -20,6 +20,8 @@ export interface ConversationState {
   pending?: { options: number[]; aspect: Aspect; at: number };
   /** The bot asked for a procedure's name: the aspect the citizen had asked about. */
   askedAspect?: Aspect;
+  /** When the bot asked the citizen to name a place (which new unit, which province): a bare name answers it. */
+  expectPlace?: number;
 }
 
 export interface Matched { type: 'faq' | 'procedure' | 'model' | 'office' | null; id: number | null; name: string | null }

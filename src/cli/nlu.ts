@@ -6,6 +6,7 @@ import { loadKbSnapshot } from '../kb/snapshot.js';
 import { buildNlu } from '../nlu/build.js';
 import { loadNluData } from '../nlu/data-files.js';
 import type { Understanding } from '../nlu/nlu.js';
+import { PlaceIndex } from '../places/place-index.js';
 
 // `npm run --silent nlu -- --jsonl`: one message per stdin line -> exactly one JSON object per line on stdout.
 // `npm run nlu -- "câu hỏi"`: the same for one message given as an argument.
@@ -21,6 +22,9 @@ export function toContract(u: Understanding) {
     },
     procedure: u.procedure ? { code: u.procedure.code, name: u.procedure.name } : null,
     model: u.model ? { name: u.model.name, locality: u.model.locality } : null,
+    // The options the bot would offer when it asks which procedure (best first), and whether it would ask.
+    candidates: u.candidates.map((c) => ({ code: c.item.code, name: c.item.name, score: Math.round(c.score * 1000) / 1000 })),
+    clarify: u.clarify,
   };
 }
 
@@ -31,7 +35,7 @@ async function main() {
   // Answers come from the knowledge base this DATABASE_URL holds, never from a stand-in: when the server holds
   // the embedded database, say so and stop rather than answer from the sample.
   const db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
-  const nlu = buildNlu(data, await loadKbSnapshot(db.prisma));
+  const nlu = buildNlu(data, await loadKbSnapshot(db.prisma), undefined, await PlaceIndex.fromDatabase(db.prisma));
   await db.close();
 
   const write = (line: string) => process.stdout.write(JSON.stringify(toContract(nlu.understand(line))) + '\n');

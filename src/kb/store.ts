@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
 import { buildNlu } from '../nlu/build.js';
 import type { NluData } from '../nlu/data-files.js';
-import type { Nlu } from '../nlu/nlu.js';
+import type { Nlu, PlaceResolver } from '../nlu/nlu.js';
 import type { NluOptions } from '../nlu/options.js';
 import { bumpKbVersion, loadKbSnapshot, readKbVersion, type KbSnapshot } from './snapshot.js';
 
@@ -21,6 +21,8 @@ export class KbStore {
     private readonly data: NluData,
     private readonly options: NluOptions,
     private readonly log?: Logger,
+    /** The administrative map (loaded once: it does not change with the knowledge base). */
+    readonly places?: PlaceResolver,
   ) {}
 
   get loaded(): boolean {
@@ -30,7 +32,7 @@ export class KbStore {
   async load(): Promise<void> {
     const started = performance.now();
     const snapshot = await loadKbSnapshot(this.db.prisma);
-    this.nlu = buildNlu(this.data, snapshot, this.options);
+    this.nlu = buildNlu(this.data, snapshot, this.options, this.places);
     this.snapshot = snapshot;
     this.log?.info({ version: snapshot.version, procedures: snapshot.procedures.length, models: snapshot.models.length,
       faqs: snapshot.faqs.length, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');

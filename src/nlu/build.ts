@@ -1,6 +1,6 @@
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { NluData } from './data-files.js';
-import { Nlu, type KbProcedure } from './nlu.js';
+import { Nlu, type KbProcedure, type PlaceResolver } from './nlu.js';
 import { DEFAULT_NLU_OPTIONS, type NluOptions } from './options.js';
 
 export { DEFAULT_NLU_OPTIONS };
@@ -33,12 +33,12 @@ export function procedureForNlu(p: ProcedureFields): KbProcedure {
   };
 }
 
-export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DEFAULT_NLU_OPTIONS): Nlu {
+export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DEFAULT_NLU_OPTIONS, places?: PlaceResolver): Nlu {
   return new Nlu(data, {
     procedures: kb.procedures.map(procedureForNlu),
     models: kb.models,
     faqs: kb.faqs,
     phrases: kb.phrases,
     lexicon: Object.fromEntries(kb.lexicon.map((t) => [t.term, t.means])),
-  }, options);
+  }, options, places);
 }

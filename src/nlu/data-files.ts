@@ -8,7 +8,7 @@ import { loadRanker, type RankerModel } from './ranker.js';
 // lexicon. Any problem stops start-up with the file and line.
 
 export const INTENTS = ['greeting', 'goodbye_thanks', 'help', 'procedure_lookup', 'dossier_status', 'model_info',
-  'feedback', 'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe', 'out_of_scope'] as const;
+  'feedback', 'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe', 'locality', 'out_of_scope'] as const;
 export type Intent = (typeof INTENTS)[number];
 export const ASPECTS = ['documents', 'fee', 'duration', 'place', 'online', 'forms', 'legal', 'eligibility', 'general'] as const;
 export type Aspect = (typeof ASPECTS)[number];

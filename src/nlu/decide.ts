@@ -22,6 +22,8 @@ export interface DecideInput<P> {
   hasContent: boolean;
   /** The gate's probability that the message is about a procedure at all (see ranker.ts). */
   procedureProbability: number;
+  /** The message asks where a place is now, or was (src/places). */
+  asksAboutPlace: boolean;
   modelScore: number;
   /** The message names a place that has reform models. */
   mentionsModelPlace: boolean;
@@ -70,14 +72,22 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (input.hasDossierCode && !['subscribe', 'feedback', 'rating'].includes(classified)) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
+  // "xã Bình Triều cũ giờ là xã nào", "không còn huyện thì nộp ở đâu": the map, unless a procedure is named clearly
+  // or the classifier is sure of an action ("cho tôi gặp cán bộ xã X").
+  if (input.asksAboutPlace && !(ACTIONS.has(classified) && top.p >= options.intent.sureAction)
+    && !(strong && classified === 'procedure_lookup' && top.p >= options.intent.sureAction)) {
+    return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
+  }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
   if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
-  // A message that names a reform model (or a place that has one) more clearly than any procedure is about the model.
+  // A message that names a reform model (or a place that has one) more clearly than any procedure is about the
+  // model; so is one the classifier reads as asking about models ("xã mình có mô hình chứng thực ngoài giờ không").
   const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
     && (input.mentionsModelPlace || input.modelScore >= options.intent.sureModel) && !strong;
-  if (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction)) {
+  if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
+    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
   // A follow-up that names no procedure ("còn lệ phí?") is about the procedure of the last few turns.

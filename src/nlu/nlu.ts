@@ -11,6 +11,7 @@ import { ProcedureIndex, type ProcedureTexts, type Ranked } from './procedure-in
 import { BODY_CHARS } from './body-index.js';
 import { featuresOf, messageMentionsOrg, Ranker, type GateInput } from './ranker.js';
 import { SimilarityIndex } from './similarity-index.js';
+import type { PlaceResolution } from '../places/types.js';
 import { clean, fold, tokenize } from './text.js';
 
 // Understanding one message, as a pipeline of named stages:
@@ -62,11 +63,20 @@ export interface Understanding {
   modelScore: number;
   faq: { faq: KbFaq; score: number } | null;
   ranking: Scored[];
+  /** The places the message names and what they are now (when a place resolver is configured). */
+  place?: PlaceResolution;
 }
 
 export interface UnderstandContext {
   /** The procedure of the last few turns (the dialog keeps the window), for follow-ups that name none. */
   procedure?: KbProcedure;
+  /** The bot has just asked the citizen for a place: a bare name is an answer. */
+  expectPlace?: boolean;
+}
+
+/** Finds administrative units in a message and what they are since 1 July 2025 (src/places). */
+export interface PlaceResolver {
+  resolve(text: string, opts?: { expectPlace?: boolean }): PlaceResolution;
 }
 
 const MODEL_MIN = 0.5;
@@ -99,7 +109,7 @@ export class Nlu {
   private readonly faqs: SimilarityIndex<KbFaq>;
   private readonly localities: Array<{ name: string; tokens: string[] }>;
 
-  constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions) {
+  constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions, private readonly places?: PlaceResolver) {
     const lexicon = { ...data.lexicon, ...(kb.lexicon ?? {}) };
     const aspectEntries = Object.entries(data.aspects).flatMap(([aspect, keys]) => keys.map((k) => [k, aspect] as [string, Exclude<Aspect, 'general'>]));
     const kbTexts = [
@@ -141,14 +151,14 @@ export class Nlu {
     })));
     this.faqs = new SimilarityIndex(kb.faqs.filter((f) => f.enabled).flatMap((f) =>
       [...f.questions, ...taught('faq', f.id)].map((q) => ({ item: f, tokens: toks(q) }))));
-    const places = new Map<string, string>();
+    const modelPlaces = new Map<string, string>();
     for (const m of kb.models) {
       for (const name of [m.locality, m.province]) {
         const key = fold(clean(name)).replace(PLACE_WORDS, '').trim();
-        if (key) places.set(key, name);
+        if (key) modelPlaces.set(key, name);
       }
     }
-    this.localities = [...places.entries()]
+    this.localities = [...modelPlaces.entries()]
       .map(([key, name]) => ({ name, tokens: tokenize(key) }))
       .sort((a, b) => b.tokens.length - a.tokens.length);
   }
@@ -173,10 +183,12 @@ export class Nlu {
     const topName = ranked[0]?.item.name;
     const aspect = this.aspectOf(toks, topName);
     const gate = this.gateInput(intents, ranked, aspect, known);
+    const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
       procedureProbability: this.ranker.procedureProbability(gate),
+      asksAboutPlace: place?.asksAboutPlace ?? false,
       modelScore: modelHits[0]?.score ?? 0, mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level,
     }, this.options);
@@ -199,6 +211,7 @@ export class Nlu {
       modelScore: modelHits[0]?.score ?? 0,
       faq: faqHit && decision.kind === 'faq' ? { faq: faqHit.item, score: faqHit.score } : null,
       ranking: intents.slice(0, 3),
+      ...(place && intent === 'locality' ? { place } : {}),
     };
   }
 

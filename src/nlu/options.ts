@@ -37,6 +37,8 @@ export interface NluOptions {
     model: number;
     /** ...when the message also names the model's place, or names the model at least this well. */
     sureModel: number;
+    /** From this probability the classifier's model_info stands, whatever procedure words the message has. */
+    modelIntent: number;
   };
 }
 
@@ -45,5 +47,5 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
   procedure: { answer: 0.7, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
-  intent: { action: 0.7, sureAction: 0.9, model: 0.7, sureModel: 0.8 },
+  intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
 };
