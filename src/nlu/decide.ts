@@ -78,6 +78,11 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     && !(strong && classified === 'procedure_lookup' && top.p >= options.intent.sureAction)) {
     return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
   }
+  // An FAQ officials wrote answers before the bot's own answers (contact, greeting, models...), unless the message
+  // names a procedure clearly.
+  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold && FAQ_INTENTS.has(classified) && !strong) {
+    return result({ kind: 'faq' }, classified, top.p);
+  }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
   if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
@@ -90,17 +95,16 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
-  // A follow-up that names no procedure ("còn lệ phí?") is about the procedure of the last few turns.
-  if (input.context && input.aspect && quality(best) < o.offer && !ACTIONS.has(classified)) {
+  // A follow-up that names no procedure clearly ("còn lệ phí?", "nộp ở đâu") is about the procedure of the last
+  // few turns, before any FAQ.
+  const namesOne = best !== undefined && quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
+  if (input.context && input.aspect && !namesOne && !ACTIONS.has(classified)) {
     return result({ kind: 'procedure', procedure: input.context, via: 'context' }, 'procedure_lookup', Math.max(top.p, 0.6));
   }
-  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold && FAQ_INTENTS.has(classified) && !strong) {
-    return result({ kind: 'faq' }, classified, top.p);
-  }
-
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
   const undecided = classified === 'procedure_lookup' || classified === 'out_of_scope' || top.p < options.confidenceThreshold;
-  const procedureLike = strong || (undecided && input.procedureProbability >= o.gate);
+  const procedureLike = strong || (undecided && input.procedureProbability >= o.gate)
+    || (classified === 'procedure_lookup' && top.p >= options.intent.action);
   if (procedureLike && best && offered.length > 0) {
     const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
     const clearWinner = best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0);

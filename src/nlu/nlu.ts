@@ -89,8 +89,9 @@ const PLACE_WORDS = /^(thanh pho|tp|huyen|quan|thi xa|tx|thi tran|phuong|xa|tinh
  */
 const QUALIFIERS = [
   /\((?:thực hiện |thực hiện ở |thực hiện tại |tại |ở )?cấp [^)]*\)/giu,
-  /\s(?:thực hiện\s+)?bằng dịch vụ công[^,;()]*/giu,
-  /\sthực hiện (?:tại|ở) cấp[^,;()]*/giu,
+  /\s(?:thực hiện\s+)?bằng dịch vụ công[^;()]*$/giu,
+  /\s(?:thực hiện\s+)?(?:trực tuyến )?toàn trình[^;()]*$/giu,
+  /\sthực hiện (?:tại|ở) cấp[^;()]*$/giu,
 ];
 /** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
 const BRACKETS = /\([^)]*\)/gu;

@@ -41,8 +41,8 @@ describe('the national catalogue on PGlite', () => {
     const { prisma } = t.db;
     const version = await readKbVersion(prisma);
     const birthBefore = await prisma.procedure.findUniqueOrThrow({ where: { code: '1.001193' } });
-    const residence = await prisma.procedure.findUniqueOrThrow({ where: { name: 'Đăng ký thường trú' } });
-    expect(residence.code).toBeNull();
+    // An entry without a code (as officials often keep them) is matched by its name.
+    const residence = await prisma.procedure.update({ where: { name: 'Đăng ký thường trú' }, data: { code: null } });
 
     const dry = await importNational(prisma, { file: SAMPLE, dryRun: true });
     expect(dry).toMatchObject({ ok: true, records: 9, skipped: 2, created: 5, updated: 2, unchanged: 0 });
@@ -158,8 +158,8 @@ describe('the portal\'s list of procedures', () => {
     const { prisma } = t.db;
     const file = path.join(FIXTURES, 'list-danh-sach-tthc-BoTuPhap.xlsx');
     const r = await importFile(prisma, 'procedures', { path: file, format: 'xlsx' }, { dryRun: false, actor: 'editor' });
-    expect(r).toMatchObject({ ok: true, rows: 271, created: 263, updated: 8, enriched: 263, errors: [] });
-    expect(r.warnings).toContain('263 thủ tục mới được bổ sung chi tiết từ danh mục thủ tục quốc gia (Cổng Dịch vụ công quốc gia).');
+    expect(r).toMatchObject({ ok: true, rows: 271, created: 258, updated: 13, enriched: 258, errors: [] });
+    expect(r.warnings).toContain('258 thủ tục mới được bổ sung chi tiết từ danh mục thủ tục quốc gia (Cổng Dịch vụ công quốc gia).');
     expect(await prisma.procedure.findUniqueOrThrow({ where: { code: '1.014966' } })).toMatchObject({
       name: 'Cấp lại chứng chỉ hành nghề Quản tài viên trong trường hợp bị thu hồi chứng chỉ hành nghề',
       office: 'Chủ tịch ủy ban nhân dân cấp tỉnh, Sở Tư Pháp', competentBody: 'Bộ Tư pháp', field: 'Quản tài viên',
