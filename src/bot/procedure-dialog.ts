@@ -3,7 +3,8 @@ import type { KbSnapshot } from '../kb/snapshot.js';
 import type { Aspect, Understanding } from '../nlu/nlu.js';
 import { clean, fold, tokenize } from '../nlu/text.js';
 import { reply, type ConversationState, type Outcome, type Turn } from './context.js';
-import { numberedNames, optionLabels, pickedNumber } from './option-labels.js';
+import { truncate } from '../channels/text.js';
+import { numberedNames, OPTION_LABEL_LIMIT, optionLabels, pickedNumber } from './option-labels.js';
 import { procedureAnswer } from './procedure-answer.js';
 import { MENU_BUTTONS, PROCEDURE_TEXTS as P } from './texts.js';
 
@@ -43,7 +44,7 @@ export function askWhichProcedure(turn: Turn, options: Procedure[], aspect: Aspe
   const names = options.map((p) => p.name);
   const labels = optionLabels(names);
   const text = `${P.clarifyIntro}\n${numberedNames(names)}\n${P.clarifyHow(options.length)}`;
-  const buttons = options.map((p, i) => ({ title: `${i + 1}. ${labels[i]}`, payload: `#pick:${p.id}:${aspect}` }));
+  const buttons = options.map((p, i) => ({ title: truncate(`${i + 1}. ${labels[i]}`, OPTION_LABEL_LIMIT), payload: `#pick:${p.id}:${aspect}` }));
   return {
     replies: [reply(text, buttons)],
     state: { ...turn.state, pending: { options: options.map((p) => p.id), aspect, at: turn.now.getTime() } },

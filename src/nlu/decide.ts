@@ -78,6 +78,12 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     && !(strong && classified === 'procedure_lookup' && top.p >= options.intent.sureAction)) {
     return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
   }
+  // A follow-up that names no procedure clearly ("còn lệ phí?", "nộp ở đâu") is about the procedure of the last
+  // few turns, before any FAQ.
+  const namesOne = best !== undefined && quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
+  if (input.context && input.aspect && !namesOne && !ACTIONS.has(classified)) {
+    return result({ kind: 'procedure', procedure: input.context, via: 'context' }, 'procedure_lookup', Math.max(top.p, 0.6));
+  }
   // An FAQ officials wrote answers before the bot's own answers (contact, greeting, models...), unless the message
   // names a procedure clearly.
   if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold && FAQ_INTENTS.has(classified) && !strong) {
@@ -94,12 +100,6 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
     || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
-  }
-  // A follow-up that names no procedure clearly ("còn lệ phí?", "nộp ở đâu") is about the procedure of the last
-  // few turns, before any FAQ.
-  const namesOne = best !== undefined && quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
-  if (input.context && input.aspect && !namesOne && !ACTIONS.has(classified)) {
-    return result({ kind: 'procedure', procedure: input.context, via: 'context' }, 'procedure_lookup', Math.max(top.p, 0.6));
   }
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
   const undecided = classified === 'procedure_lookup' || classified === 'out_of_scope' || top.p < options.confidenceThreshold;

@@ -1,13 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { readRows } from '../../src/console/imports/parse.js';
-// After parse.js, which loads the fix before exceljs.
-import ExcelJS from 'exceljs';
 
 // exceljs's streaming reader decodes each chunk on its own, cutting Vietnamese letters at chunk boundaries
-// (exceljs issue #2084); src/console/imports/exceljs-utf8.ts fixes it for our imports.
+// (exceljs issue #2084); patches/exceljs+4.4.0.patch (applied by patch-package after install) fixes it.
 
 describe('reading XLSX files with long Vietnamese text', () => {
   it('keeps every letter, whatever the chunk boundaries', async () => {

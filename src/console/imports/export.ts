@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import './exceljs-utf8.js';
 import ExcelJS from 'exceljs';
 import type { Faq, PrismaClient, Procedure } from '../../generated/prisma/client.js';
 import { COLUMNS, formatDate, joinList, joinPairs, type ExportKind } from './columns.js';

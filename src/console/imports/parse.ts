@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import './exceljs-utf8.js';
 import ExcelJS from 'exceljs';
 
 // Rows of the first sheet of a CSV or XLSX file, streamed so a large file never sits in memory whole.
