@@ -1,16 +1,23 @@
 import type { Office, ReformModel } from '../generated/prisma/client.js';
 import type { Reply, ReplyButton } from '../channels/types.js';
 import { fold, clean } from '../nlu/text.js';
-import { T } from './texts.js';
+import { placeAsNamed, type PlaceNow } from '../places/model-place.js';
+import { MODEL_TEXTS, T } from './texts.js';
+import { isVerified, provenanceLine } from './verification.js';
 import { reply } from './context.js';
 
 // Answers composed from the knowledge base; nothing here is invented.
 
-export function modelAnswer(m: ReformModel): Reply {
-  return reply(
-    `Dạ, mô hình "${m.name}" (${m.locality}, ${m.province}; ${m.agency}, năm ${m.year}):\n${m.summary}\n\nNgười dân được lợi gì: ${m.howToUse}`,
-    [{ title: 'Mô hình khác', payload: '#menu:models' }, { title: 'Tra cứu thủ tục', payload: '#menu:procedures' }],
-  );
+/** A reform model as its source states it, with where it is now and what became of the body that ran it. */
+export function modelAnswer(m: ReformModel, now: PlaceNow | null): Reply {
+  const place = placeAsNamed(m.locality, m.province) + (now?.now ? ` (${now.now})` : '');
+  const lines = [MODEL_TEXTS.intro(m.name, m.agency, m.year), `${MODEL_TEXTS.place}: ${place}.`, m.summary, '', `${MODEL_TEXTS.howToUse}: ${m.howToUse}`];
+  if (m.agencyChanged) lines.push('', m.agencyNow ? MODEL_TEXTS.agencyNow(m.agency, m.agencyNow) : MODEL_TEXTS.agencyChanged(m.agency));
+  const provenance = provenanceLine(m);
+  if (provenance) lines.push('', provenance);
+  const buttons: ReplyButton[] = [{ title: 'Mô hình khác', payload: '#menu:models' }, { title: 'Tra cứu thủ tục', payload: '#menu:procedures' }];
+  if (m.agencyChanged && !m.agencyNow) buttons.push({ title: 'Gặp cán bộ', payload: '#menu:human' });
+  return reply(lines.join('\n'), buttons);
 }
 
 const key = (s: string) => fold(clean(s)).replace(/^(thanh pho|huyen|thi xa|thi tran|phuong|xa|tinh)\s+/, '');
@@ -18,6 +25,16 @@ const key = (s: string) => fold(clean(s)).replace(/^(thanh pho|huyen|thi xa|thi 
 export function modelsOfPlace(models: ReformModel[], place: string): ReformModel[] {
   const k = key(place);
   return models.filter((m) => key(m.locality).includes(k) || key(m.province).includes(k) || k.includes(key(m.locality)));
+}
+
+/** Models of the old units inside the new ones a message names ("Đà Nẵng có mô hình gì" finds Quảng Nam's). */
+export function modelsInPlaceNow(models: ReformModel[], now: (m: ReformModel) => PlaceNow | null, asked: { provinces: Set<string>; communes: Set<string> }): ReformModel[] {
+  return models.filter((m) => {
+    const n = now(m);
+    if (!n) return false;
+    if (n.newCommuneCodes.some((c) => asked.communes.has(c))) return true;
+    return asked.communes.size === 0 && n.newProvinceCodes.some((p) => asked.provinces.has(p));
+  });
 }
 
 export function modelListAnswer(models: ReformModel[], place?: string, intro: string = T.modelsIntro): Reply {
@@ -37,7 +54,13 @@ export function contactAnswer(offices: Office[]): Reply {
   if (o.website) lines.push(`• Trang thông tin: ${o.website}`);
   const others = offices.slice(1).map((x) => `• ${x.name}: ${x.phone}${x.address ? ` (${x.address})` : ''}`);
   if (others.length) lines.push('', 'Các đơn vị khác:', ...others);
-  const buttons: ReplyButton[] = [{ title: 'Gọi điện', phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') }];
-  if (o.website) buttons.push({ title: 'Trang thông tin', url: o.website });
+  // Only a verified number or link becomes a call or open button; unverified ones are text, said to be so.
+  const buttons: ReplyButton[] = [];
+  if (isVerified(o)) {
+    buttons.push({ title: 'Gọi điện', phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') });
+    if (o.website) buttons.push({ title: 'Trang thông tin', url: o.website });
+  }
+  const provenance = provenanceLine(o);
+  if (provenance) lines.push('', provenance);
   return reply(lines.join('\n'), buttons);
 }

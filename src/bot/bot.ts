@@ -1,11 +1,12 @@
-import type { Conversation, Prisma } from '../generated/prisma/client.js';
+import type { Conversation, Prisma, ReformModel } from '../generated/prisma/client.js';
 import type { InboundMessage, Reply } from '../channels/types.js';
 import type { Config } from '../config.js';
 import type { KbStore } from '../kb/store.js';
 import { extractDossierCode } from '../nlu/entities.js';
 import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
-import { contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace } from './answers.js';
+import { contactAnswer, modelAnswer, modelListAnswer, modelsInPlaceNow, modelsOfPlace } from './answers.js';
+import { placeCodesOf, placeNow, type PlaceNow } from '../places/model-place.js';
 import { reply, type Matched, type Outcome, type Turn } from './context.js';
 import { allowRate, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
 import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
@@ -13,7 +14,7 @@ import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, pr
 import { ASPECTS } from '../nlu/data-files.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
-import { isVerified } from './verification.js';
+import { isVerified, provenanceLine } from './verification.js';
 import { MENU_BUTTONS, T, formatDate } from './texts.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
@@ -154,7 +155,12 @@ export class Bot {
     const d = u.decision;
     if (d.kind === 'faq' && u.faq) {
       const full = kb.faqById.get(u.faq.faq.id);
-      if (full) return { replies: [{ text: full.answer, buttons: (full.buttons as unknown as Reply['buttons']) ?? [] }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
+      if (full) {
+        // An unverified FAQ's links are not offered as buttons (its text still says what it says).
+        const buttons = ((full.buttons as unknown as Reply['buttons']) ?? []).filter((b) => isVerified(full) || (!b.url && !b.phone));
+        const provenance = provenanceLine(full);
+        return { replies: [{ text: provenance ? `${full.answer}\n\n${provenance}` : full.answer, buttons }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
+      }
     }
     const procedural = procedureOutcome(turn, u);
     if (procedural) return procedural;
@@ -194,11 +200,36 @@ export class Bot {
     const asksList = /\b(nhung|cac|nao|gi|danh sach|liet ke)\b/.test(fold(clean(u.text))) && place;
     if (u.model && !(asksList && u.modelScore < 0.85)) {
       const m = kb.modelById.get(u.model.id)!;
-      return { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } };
+      return this.modelReply(turn, m);
     }
     if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
+    // A place named as it is now ("Đà Nẵng", "phường Vũng Tàu"): the models of the old units inside it.
+    // A question about models names places as places: read a bare name ("Đà Nẵng") as one.
+    const named = u.place?.reading ? u.place : this.kb.places?.resolve(u.text, { expectPlace: true });
+    const asked = placeCodesOf(named);
+    const inside = asked.provinces.size || asked.communes.size ? modelsInPlaceNow(kb.models, (m) => this.modelPlace(m), asked) : [];
+    if (inside.length) return { replies: [modelListAnswer(inside, named!.mentions[0]?.text ?? '')], state };
     return { replies: [modelListAnswer(this.featuredModels(kb.models), undefined, T.modelNotFound)], state };
   }
+
+  private modelReply(turn: Turn, m: ReformModel): Outcome {
+    return { replies: [modelAnswer(m, this.modelPlace(m))], state: turn.state, matched: { type: 'model', id: m.id, name: m.name } };
+  }
+
+  /** Where a model is now, from the administrative map (remembered per model version). */
+  private modelPlace(m: ReformModel): PlaceNow | null {
+    const places = this.kb.places;
+    if (!places || m.placeCodes.length === 0) return null;
+    const key = `${m.id}:${m.version}`;
+    let now = this.placeCache.get(key);
+    if (!now) {
+      now = placeNow(places, m.placeCodes);
+      this.placeCache.set(key, now);
+    }
+    return now;
+  }
+
+  private readonly placeCache = new Map<string, PlaceNow>();
 
   /** Where a place is since 1 July 2025: the new unit, the resolution, and which commune handles an old address. */
   private locality(turn: Turn, u: Understanding): Outcome {
@@ -264,7 +295,7 @@ export class Bot {
       }
       case '#model': {
         const m = kb.modelById.get(Number(arg));
-        return m ? { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } } : null;
+        return m ? this.modelReply(turn, m) : null;
       }
       case '#sub': return startSubscribe(turn, arg || undefined);
       case '#rate': return startRating(turn, arg || undefined);

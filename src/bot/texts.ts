@@ -98,6 +98,15 @@ export const PROCEDURE_TEXTS = {
   askWhich: (aspectWhat?: string) => `Dạ, anh/chị cho em biết tên thủ tục cần hỏi${aspectWhat ? ` ${aspectWhat}` : ''} (ví dụ: "đăng ký khai sinh", "cấp thẻ căn cước", "chứng thực bản sao") ạ.`,
 } as const;
 
+/** Reform models (src/bot/answers.ts). */
+export const MODEL_TEXTS = {
+  intro: (name: string, agency: string, year: number | null) => `Dạ, mô hình "${name}" (${agency}${year ? `, năm ${year}` : ''}):`,
+  place: 'Nơi áp dụng',
+  howToUse: 'Người dân được lợi gì',
+  agencyNow: (then: string, now: string) => `Lưu ý: từ ngày 1/7/2025, ${then} không còn; nay anh/chị liên hệ ${now}.`,
+  agencyChanged: (then: string) => `Lưu ý: ${then} đã thay đổi sau sắp xếp bộ máy từ ngày 1/7/2025 (không còn cấp huyện; một số sở, tỉnh đã hợp nhất). Anh/chị liên hệ Ủy ban nhân dân xã, phường nơi cư trú hoặc nhắn "gặp cán bộ" để được hướng dẫn ạ.`,
+} as const;
+
 /** What the bot says about where an answer comes from (src/bot/verification.ts). */
 export const VERIFICATION_TEXTS = {
   sample: 'Lưu ý: đây là dữ liệu mẫu, chưa được cơ quan có thẩm quyền xác minh; anh/chị vui lòng đối chiếu tại Bộ phận Một cửa trước khi thực hiện ạ.',

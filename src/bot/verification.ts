@@ -1,3 +1,4 @@
+import { NATIONAL_SOURCE } from '../kb/national/to-procedure.js';
 import { VERIFICATION_TEXTS as V, formatDate } from './texts.js';
 
 // Whether a knowledge-base entry may be stated as fact: verified by an official or by its published source.
@@ -12,8 +13,6 @@ export interface Verifiable {
   sourceDate?: Date | null;
 }
 
-/** The name records verified by their source carry in `verifiedBy`. */
-export const NATIONAL_SOURCE = 'Cổng Dịch vụ công quốc gia';
 
 export function isVerified(e: Verifiable): boolean {
   return !e.isSample && e.verifiedAt !== null && e.verifiedAt !== undefined;

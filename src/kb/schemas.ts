@@ -68,12 +68,18 @@ export const reformModelSchema = z.object({
   locality: shortText,
   province: shortText,
   agency: shortText,
-  year: z.number().int().min(1990).max(2100),
+  /** Null when the source gives no year (none is invented). */
+  year: z.number().int().min(1990).max(2100).nullable().default(null),
   category: shortText,
   summary: text,
   howToUse: text,
   keywords: z.array(shortText).default([]),
   sourceFile: shortText,
+  agencyChanged: z.boolean().default(false),
+  agencyNow: shortText.nullable().default(null),
+  sourceNote: text.nullable().default(null),
+  /** Codes of the pre-2025 units in the administrative map ("p:49", "d:753", "c:26683"). */
+  placeCodes: z.array(z.string().regex(/^[pdc]:\d{2,5}$/)).default([]),
 });
 
 export const faqSchema = z.object({

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
 import { buildNlu } from '../nlu/build.js';
 import type { NluData } from '../nlu/data-files.js';
-import type { Nlu, PlaceResolver } from '../nlu/nlu.js';
+import type { Nlu } from '../nlu/nlu.js';
+import type { PlaceIndex } from '../places/place-index.js';
 import type { NluOptions } from '../nlu/options.js';
 import { bumpKbVersion, loadKbSnapshot, readKbVersion, type KbSnapshot } from './snapshot.js';
 
@@ -22,7 +23,7 @@ export class KbStore {
     private readonly options: NluOptions,
     private readonly log?: Logger,
     /** The administrative map (loaded once: it does not change with the knowledge base). */
-    readonly places?: PlaceResolver,
+    readonly places?: PlaceIndex,
   ) {}
 
   get loaded(): boolean {

@@ -212,7 +212,7 @@ export class Nlu {
       modelScore: modelHits[0]?.score ?? 0,
       faq: faqHit && decision.kind === 'faq' ? { faq: faqHit.item, score: faqHit.score } : null,
       ranking: intents.slice(0, 3),
-      ...(place && intent === 'locality' ? { place } : {}),
+      ...(place && (intent === 'locality' || place.mentions.length > 0) ? { place } : {}),
     };
   }
 
