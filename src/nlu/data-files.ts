@@ -90,7 +90,13 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
     if (name.startsWith('aspects.')) aspects = loadYaml(file, aspectsFileSchema).aspects;
     else if (name.startsWith('abbreviations.')) abbreviations = loadYaml(file, abbreviationsFileSchema).abbreviations;
     else if (name.startsWith('function-words.')) words = loadYaml(file, functionWordsFileSchema);
-    else if (name.startsWith('lexicon.')) lexicon = loadYaml(file, lexiconFileSchema).lexicon;
+    // lexicon.yaml and any lexicon-*.yaml: one vocabulary (a term in two files is an error naming the second).
+    else if (name.startsWith('lexicon')) {
+      const more = loadYaml(file, lexiconFileSchema).lexicon;
+      const twice = Object.keys(more).find((k) => k in lexicon);
+      if (twice) throw new DataFileError(`${file}:1: "${twice}" is already in another lexicon file`);
+      lexicon = { ...lexicon, ...more };
+    }
     else {
       const data = loadYaml(file, intentFileSchema);
       examples[data.intent].push(...data.examples);
