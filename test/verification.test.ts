@@ -24,8 +24,8 @@ async function buttonsOf(reply: Reply) {
   const zalo = (await renderZalo(reply, async () => undefined))
     .flatMap((m) => (m.attachment?.type === 'template' && 'buttons' in m.attachment.payload ? m.attachment.payload.buttons : []));
   const messenger = renderMessenger(reply).flatMap((m) => {
-    const att = m.attachment as { payload?: { buttons?: Array<{ type: string }> } } | undefined;
-    return [...(m.quick_replies ?? []).map((q) => ({ type: q.content_type })), ...(att?.payload?.buttons ?? [])];
+    const msg = m as { quick_replies?: Array<{ content_type: string }>; attachment?: { payload?: { buttons?: Array<{ type: string }> } } };
+    return [...(msg.quick_replies ?? []).map((q) => ({ type: q.content_type })), ...(msg.attachment?.payload?.buttons ?? [])];
   });
   return { zalo: zalo.map((b) => b.type), messenger: messenger.map((b) => b.type) };
 }
