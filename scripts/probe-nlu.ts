@@ -6,7 +6,7 @@ import { kbWithNational } from '../test/nlu/national-kb.js';
 // Developer probe: how the NLU reads some messages over the sample plus the national catalogue.
 //   npx tsx scripts/probe-nlu.ts "câu hỏi 1" "câu hỏi 2"
 const t0 = performance.now();
-const kb = kbWithNational(() => true);
+const kb = kbWithNational(() => process.env.SAMPLE_ONLY !== "1");
 const nlu = new Nlu(loadNluData(), kb, DEFAULT_NLU_OPTIONS);
 console.log(`built over ${kb.procedures.length} procedures in ${Math.round(performance.now() - t0)} ms`);
 for (const text of process.argv.slice(2)) {

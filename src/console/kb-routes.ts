@@ -164,7 +164,8 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
     await commit(res, 201, async (tx) => {
       const table = spec.table(tx);
       await assertUnique(spec, table, data);
-      const row = await table.create({ data: { ...data, version: 1 } });
+      // An entry an official writes is the office's own word: verified by its author.
+      const row = await table.create({ data: { ...data, version: 1, verifiedBy: actor, verifiedAt: new Date() } });
       await record(tx, spec, row, 'create', actor, row.version, {});
       return row;
     });

@@ -208,7 +208,8 @@ export async function createFaqFromGroup(prisma: PrismaClient, messageIds: numbe
       const issue = parsed.error.issues[0];
       throw new ReviewError(400, issue.path.map(String).join('.') || 'answer', issue.message);
     }
-    const faq = await tx.faq.create({ data: { ...parsed.data, buttons: parsed.data.buttons as Prisma.InputJsonValue } });
+    const faq = await tx.faq.create({ data: { ...parsed.data, buttons: parsed.data.buttons as Prisma.InputJsonValue,
+      verifiedBy: actor, verifiedAt: new Date() } });
     await tx.revision.create({
       data: { entityType: 'faq', entityId: faq.id, version: faq.version, action: 'create',
         data: JSON.parse(JSON.stringify(faq)) as Prisma.InputJsonValue, changedBy: actor },

@@ -24,6 +24,8 @@ const intentFileSchema = z.object({
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
     Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),
+  may_or_must: z.array(phrase).default([]),
+  where_may: z.array(phrase).default([]),
 }).strict();
 const abbreviationsFileSchema = z.object({
   abbreviations: z.record(z.string().trim().min(1).max(20), z.coerce.string().trim().min(1).max(80)),
@@ -43,6 +45,10 @@ export class DataFileError extends Error {}
 export interface NluData {
   examples: Record<Intent, string[]>;
   aspects: Record<Exclude<Aspect, 'general'>, string[]>;
+  /** Yes/no phrases of "may I / must I": an eligibility question when no other aspect is asked. */
+  mayOrMust: string[];
+  /** Offices after "ở/tại": with a may_or_must phrase, the question is where ("làm ở xã được không"). */
+  whereMay: string[];
   abbreviations: Record<string, string>;
   /** Words that carry no meaning of their own (taken out of messages and of official names). */
   functionWords: string[];
@@ -82,12 +88,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const examples = Object.fromEntries(INTENTS.map((i) => [i, [] as string[]])) as Record<Intent, string[]>;
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
   let aspects: NluData['aspects'] | undefined;
+  let mayOrMust: string[] = [];
+  let whereMay: string[] = [];
   let abbreviations: NluData['abbreviations'] = {};
   let lexicon: NluData['lexicon'] = {};
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
-    if (name.startsWith('aspects.')) aspects = loadYaml(file, aspectsFileSchema).aspects;
+    if (name.startsWith('aspects.')) ({ aspects, may_or_must: mayOrMust, where_may: whereMay } = loadYaml(file, aspectsFileSchema));
     else if (name.startsWith('abbreviations.')) abbreviations = loadYaml(file, abbreviationsFileSchema).abbreviations;
     else if (name.startsWith('function-words.')) words = loadYaml(file, functionWordsFileSchema);
     // lexicon.yaml and any lexicon-*.yaml: one vocabulary (a term in two files is an error naming the second).
@@ -106,7 +114,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, abbreviations, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, abbreviations, lexicon, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

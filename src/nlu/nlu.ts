@@ -104,6 +104,8 @@ export class Nlu {
   private readonly notEvidence: PhraseMatcher<true>;
   private readonly functionWords: PhraseMatcher<true>;
   private readonly aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
+  private readonly mayOrMust: PhraseMatcher<true>;
+  private readonly whereMay: PhraseMatcher<true>;
   private readonly procedures: ProcedureIndex<KbProcedure>;
   private readonly ranker: Ranker;
   private readonly models: PhraseIndex<KbModel>;
@@ -126,6 +128,8 @@ export class Nlu {
     this.functionWords = new PhraseMatcher(data.functionWords.map((w) => [w, true]));
     this.notEvidence = new PhraseMatcher([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)].map((w) => [w, true]));
     this.aspectWords = new PhraseMatcher(aspectEntries);
+    this.mayOrMust = new PhraseMatcher(data.mayOrMust.map((w) => [w, true]));
+    this.whereMay = new PhraseMatcher(data.whereMay.map((w) => [w, true]));
 
     const example = (s: string, label: string) => ({ ...this.normalizer.normalize(s), label });
     const training = INTENTS.flatMap((intent) => data.examples[intent].map((text) => example(text, intent)));
@@ -286,8 +290,14 @@ export class Nlu {
     // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked.
     const nameWords = new Set(procedureName ? toksOf(procedureName).map((t) => t.f) : []);
     const hits = this.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every((t) => nameWords.has(t.f)));
-    if (hits.length === 0) return undefined;
-    return hits.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)).value;
+    if (hits.length === 0) {
+      if (this.mayOrMust.all(toks).length === 0) return undefined;
+      return this.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
+    }
+    // "mẫu đơn / căn cứ pháp lý cho trường hợp nào": the paper asked for is the question, not who may ask.
+    const named = hits.filter((h) => h.value === 'legal' || h.value === 'forms');
+    const pool = named.length > 0 && hits.some((h) => h.value === 'eligibility') ? named : hits;
+    return pool.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)).value;
   }
 }
 

@@ -111,6 +111,12 @@ export class Normalizer {
         words.push(expansion.map((t) => t.f).join(' '));
         continue;
       }
+      const slip = this.accentedSlip(token);
+      if (slip) {
+        toks.push(...slip);
+        words.push(slip.map((t) => t.f).join(' '));
+        continue;
+      }
       words.push(token);
       const tok = tokOf(token);
       if (tok.a) accented.push(token);
@@ -120,6 +126,28 @@ export class Normalizer {
       else toks.push(...repaired.map((f) => ({ f })));
     }
     return { text: words.join(' '), tokens: toks.map((t) => t.f), toks, accented };
+  }
+
+  /**
+   * A word typed with its diacritics but with a key held too long ("phíi", "ngàyy") or run into a short
+   * word after it ("tiềnko"): the word itself, and the short word as its abbreviation reads.
+   */
+  private accentedSlip(token: string): Tok[] | undefined {
+    const tok = tokOf(token);
+    if (!tok.a || this.vocabulary.has(tok.f) || token.length < 3) return undefined;
+    const last = token.length - 1;
+    if (token[last] === token[last - 1] || fold(token[last]) === fold(token[last - 1])) {
+      const shorter = tokOf(token.slice(0, last));
+      if (this.vocabulary.has(shorter.f)) return [shorter];
+    }
+    for (let cut = token.length - 1; cut >= 2; cut--) {
+      const head = tokOf(token.slice(0, cut));
+      const tail = token.slice(cut);
+      if (!head.a || !this.vocabulary.has(head.f) || tokOf(tail).a) continue;
+      const expansion = this.abbreviation(tail);
+      if (expansion) return [head, ...expansion];
+    }
+    return undefined;
   }
 
   /** Unknown token -> known token(s): glued words split, else the nearest word one edit away. */

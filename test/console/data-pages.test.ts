@@ -21,7 +21,7 @@ const SWIFTLET_ANSWER = 'Dạ, nuôi chim yến cần đăng ký với UBND phư
 const SATURDAY = 'chiều thứ bảy có nhận hồ sơ không';
 const PARKING = 'có chỗ gửi xe máy không';
 // Understood (a procedure found) with middling confidence: listed only under a high threshold.
-const PHO = 'tôi muốn hỏi về tạm trú';
+const PHO = 'xin hỏi về đất đai';
 const EVIL = '<img src=x onerror="window.__pwned=1"> chim cảnh <script>window.__pwned=2</script>';
 
 const HEADERS = ['Tên thủ tục', 'Lĩnh vực', 'Cấp thực hiện', 'Cơ quan thực hiện', 'Thời hạn giải quyết', 'Phí, lệ phí', 'Nơi nộp', 'Cách thức thực hiện'];
@@ -165,8 +165,9 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
     await hit.getByRole('button', { name: 'Gắn vào đây' }).click();
     await page.locator('#notice').filter({ hasText: 'Đã dạy bot' }).waitFor();
     await group.waitFor({ state: 'detached' });
-    const replies = await zalo('citizen-g', SATURDAY, (r) => r.includes(saturday!.answer));
-    expect(replies).toContain(saturday!.answer);
+    // A sample FAQ: its answer, then the one line saying it is sample data.
+    const replies = await zalo('citizen-g', SATURDAY, (r) => r.some((x) => x.startsWith(saturday!.answer)));
+    expect(replies.find((x) => x.startsWith(saturday!.answer))).toContain('dữ liệu mẫu');
 
     const parking = page.locator('.review-group', { hasText: PARKING });
     await parking.getByRole('button', { name: 'Bỏ qua' }).click();
