@@ -14,6 +14,7 @@ for (const text of process.argv.slice(2)) {
   const d = u.decision;
   console.log(`\n> ${text}\n  ${u.intent} ${u.confidence.toFixed(2)} aspect=${u.entities.aspect ?? '-'} decision=${d.kind}`
     + (d.kind === 'procedure' ? ` -> ${d.procedure.code} ${d.procedure.name}` : '')
+    + (d.kind === 'clarify' ? ` options: ${d.options.map((o) => o.name.slice(0, 50)).join(' / ')}` : '')
     + ` | ${u.ranking.map((r) => `${r.label}:${r.p.toFixed(2)}`).join(' ')}`);
   for (const c of nlu.rankProcedures(text).slice(0, 6)) {
     console.log(`    ${c.score.toFixed(3)} n=${c.nameCov.toFixed(2)} q=${c.queryCov.toFixed(2)} e=${c.evidence.toFixed(1)} ${c.item.code} ${c.item.name.slice(0, 90)}`);

@@ -46,6 +46,6 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
-  procedure: { answer: 0.7, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
+  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
   intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
 };

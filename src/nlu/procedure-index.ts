@@ -248,7 +248,15 @@ export class ProcedureIndex<T> {
   private query(toks: Tok[]): Query {
     const typed = new Map<number, Array<Array<string | undefined>>>();
     const units: Query['units'] = [];
-    const seen = new Set<number>();
+    // A word read twice (a shadow original at weight 0, then the lexicon's term) counts at its higher weight.
+    const unitAt = new Map<number, number>();
+    const unit = (key: number, w: number) => {
+      const at = unitAt.get(key);
+      if (at === undefined) {
+        unitAt.set(key, units.length);
+        units.push({ key, w });
+      } else if (w > units[at].w) units[at].w = w;
+    };
     const add = (k: number, accents: Array<string | undefined>) => {
       const list = typed.get(k);
       if (list) list.push(accents);
@@ -258,18 +266,12 @@ export class ProcedureIndex<T> {
       const id = this.keyIds.get(t.f);
       if (id === undefined) return;
       add(id, [t.a]);
-      if (!seen.has(id)) {
-        seen.add(id);
-        units.push({ key: id, w: (t.w ?? 1) * this.idf[id] });
-      }
+      unit(id, (t.w ?? 1) * this.idf[id]);
       for (let j = i + 1; j < toks.length && j <= i + PAIR_SPAN; j++) {
         const forward = this.keyIds.get(`${t.f} ${toks[j].f}`);
         if (forward !== undefined) {
           add(forward, [t.a, toks[j].a]);
-          if (j === i + 1 && !seen.has(forward)) {
-            seen.add(forward);
-            units.push({ key: forward, w: Math.min(t.w ?? 1, toks[j].w ?? 1) * this.options.pairWeight * this.idf[forward] });
-          }
+          if (j === i + 1) unit(forward, Math.min(t.w ?? 1, toks[j].w ?? 1) * this.options.pairWeight * this.idf[forward]);
         }
         // Either order: "căn cước hết hạn đổi" asks for "đổi thẻ căn cước".
         const back = this.keyIds.get(`${toks[j].f} ${t.f}`);

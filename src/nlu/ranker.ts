@@ -11,7 +11,7 @@ import type { Ranked } from './procedure-index.js';
 // procedure the citizen means, which the decide stage thresholds.
 
 export const RANKER_FEATURES = ['bias', 'score', 'cov', 'nameOnly', 'alias', 'queryCov', 'evidence', 'head', 'side', 'rare',
-  'missing', 'gap', 'rank', 'citizen', 'org', 'levelXa', 'levelTinh', 'sample', 'nameLength', 'body'] as const;
+  'missing', 'gap', 'rank', 'citizen', 'org', 'levelXa', 'levelTinh', 'nameLength', 'body'] as const;
 
 export interface RankedRecord {
   name: string;
@@ -90,7 +90,6 @@ export function featuresOf<P extends RankedRecord>(ranked: Array<Ranked<P>>, mes
       org: ORG.test(r.item.name) && !messageMentionsOrg ? 1 : 0,
       levelXa: level.includes('xã') ? 1 : 0,
       levelTinh: level.includes('tỉnh') ? 1 : 0,
-      sample: r.item.isSample ? 1 : 0,
       nameLength: Math.log1p(r.item.name.split(/\s+/).length) / 4,
       body: r.signals.body,
     };
