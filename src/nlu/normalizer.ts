@@ -129,8 +129,8 @@ export class Normalizer {
   }
 
   /**
-   * A word typed with its diacritics but with a key held too long ("phíi", "ngàyy") or run into a short
-   * word after it ("tiềnko"): the word itself, and the short word as its abbreviation reads.
+   * A word typed with its diacritics but with a key held too long ("phíi", "ngàyy"), run into a short word
+   * after it ("tiềnko") or into another word ("camơn"): the words as they would have been typed apart.
    */
   private accentedSlip(token: string): Tok[] | undefined {
     const tok = tokOf(token);
@@ -147,7 +147,9 @@ export class Normalizer {
       const expansion = this.abbreviation(tail);
       if (expansion) return [head, ...expansion];
     }
-    return undefined;
+    // Two words run together ("camơn"): split as unaccented text is, never "corrected" into another word.
+    const parts = this.repair(tok.f);
+    return parts.length > 1 ? parts.map((f) => ({ f })) : undefined;
   }
 
   /** Unknown token -> known token(s): glued words split, else the nearest word one edit away. */
