@@ -1,7 +1,7 @@
 import type { Office, ReformModel } from '../generated/prisma/client.js';
 import type { Reply, ReplyButton } from '../channels/types.js';
 import { fold, clean } from '../nlu/text.js';
-import { T } from './texts.js';
+import { BUTTONS, T } from './texts.js';
 import { reply } from './context.js';
 
 // Answers composed from the knowledge base; nothing here is invented.
@@ -9,7 +9,7 @@ import { reply } from './context.js';
 export function modelAnswer(m: ReformModel): Reply {
   return reply(
     `Dạ, mô hình "${m.name}" (${m.locality}, ${m.province}; ${m.agency}, năm ${m.year}):\n${m.summary}\n\nNgười dân được lợi gì: ${m.howToUse}`,
-    [{ title: 'Mô hình khác', payload: '#menu:models' }, { title: 'Tra cứu thủ tục', payload: '#menu:procedures' }],
+    [{ title: BUTTONS.otherModels, payload: '#menu:models' }, { title: BUTTONS.procedures, payload: '#menu:procedures' }],
   );
 }
 
@@ -21,9 +21,9 @@ export function modelsOfPlace(models: ReformModel[], place: string): ReformModel
 }
 
 export function modelListAnswer(models: ReformModel[], place?: string, intro: string = T.modelsIntro): Reply {
-  if (place && models.length === 0) return reply(T.noModelsOfLocality(place), [{ title: 'Mô hình tiêu biểu', payload: '#menu:models' }]);
+  if (place && models.length === 0) return reply(T.noModelsOfLocality(place), [{ title: BUTTONS.featuredModels, payload: '#menu:models' }]);
   const list = models.slice(0, 8).map((m, i) => `${i + 1}. ${m.name} (${m.locality})`).join('\n');
-  return reply(`${place ? T.modelsOfLocality(place) : intro}\n${list}\nAnh/chị chọn mô hình để xem chi tiết ạ.`,
+  return reply(`${place ? T.modelsOfLocality(place) : intro}\n${list}\n${T.modelsPick}`,
     models.slice(0, 5).map((m) => ({ title: m.name, payload: `#model:${m.id}` })));
 }
 
