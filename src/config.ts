@@ -36,6 +36,8 @@ export const configSchema = z.object({
   MESSENGER_APP_SECRET: optionalSecret,
   MESSENGER_PAGE_ACCESS_TOKEN: optionalSecret,
   MESSENGER_VERIFY_TOKEN: optionalSecret,
+  /** The Meta app's id: echoes with another app_id are officials answering from the Page Inbox. */
+  MESSENGER_APP_ID: z.string().regex(/^\d+$/).optional().or(z.literal('').transform(() => undefined)),
   MESSENGER_GRAPH_BASE_URL: url('https://graph.facebook.com'),
   MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
 

@@ -15,7 +15,8 @@ import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder, processHandler } from './pipeline/inbound.js';
 import { sendHandler } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
-import { startEscalation } from './services/routes.js';
+import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
+import { handoffAlertHandler } from './services/handoff-alert.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -40,6 +41,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     queue.register('process', processHandler(deps));
     queue.register('send', sendHandler(deps));
     queue.register('notify', notifyHandler(deps));
+    queue.register(HANDOFF_ALERT_JOB, handoffAlertHandler({ config, log, fetch: opts.fetch }));
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};

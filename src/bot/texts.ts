@@ -179,6 +179,20 @@ export const SERVICE_TEXTS = {
   homeCancelled: (code: string, reason?: string) => `Dạ, Bộ phận Một cửa đã hủy yêu cầu phục vụ tại nhà ${code}${reason ? ` (lý do: ${reason})` : ''}. Nếu vẫn cần hỗ trợ, anh/chị nhắn "phục vụ tại nhà" để đăng ký lại hoặc "gặp cán bộ" ạ.`,
 } as const;
 
+/** The web chat page (public/chat): its labels come from here through GET /api/chat/messages?all=1. */
+export const WEB_CHAT_TEXTS = {
+  tooManySessions: 'Dạ, từ địa chỉ mạng này đã mở nhiều phiên trò chuyện trong giờ qua. Anh/chị vui lòng thử lại sau ít phút ạ.',
+  labels: {
+    official: 'Cán bộ Bộ phận Một cửa',
+    bot: 'Trợ lý tự động',
+    failed: 'Chưa gửi được — thử lại',
+    retry: 'Thử lại',
+    sending: 'Đang gửi…',
+    offline: 'Mất kết nối mạng. Tin nhắn sẽ được gửi khi anh/chị bấm "Thử lại".',
+    waiting: 'Trợ lý đang trả lời…',
+  },
+} as const;
+
 /** Small talk, emoji and messages in English, answered before the NLU. */
 export const SMALL_TALK = {
   emoji: 'Dạ 😊 Em là trợ lý của Bộ phận Một cửa. Anh/chị cần em hỗ trợ gì về thủ tục hành chính, hồ sơ ạ?',
