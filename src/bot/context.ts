@@ -14,8 +14,8 @@ export interface FormState {
   draft: Record<string, unknown>;
   /** Answers that did not fit this step, in a row. */
   misses?: number;
-  /** Correcting one field from the summary: go back to the summary after it. */
-  editing?: boolean;
+  /** Correcting one field: the step (summary, confirmation) to go back to after it. */
+  returnTo?: string;
 }
 
 /** Recorded in Message.entities.form for a message that answered a form's step (not a question to review). */

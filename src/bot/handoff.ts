@@ -118,6 +118,7 @@ export async function duringHandoff(t: TurnContext, next: () => Promise<Outcome>
   }
   if (status === 'waiting' && t.msg.kind === 'text') {
     const u = t.understand(t.text);
+    if (u.intent === 'human_handoff' && u.confidence >= t.config.NLU_CONFIDENCE_THRESHOLD) return t.reply(H.already, [{ title: BUTTONS.cancelHandoff, payload: '#handoff:cancel' }]).result();
     if (t.text.startsWith('#') || isRealQuestion(u, t.config.NLU_CONFIDENCE_THRESHOLD)) {
       const answered = await next();
       const last = answered.replies.at(-1);

@@ -33,8 +33,8 @@ export interface Flow {
   title: string;
   first: string;
   steps: Record<string, Step>;
-  /** Where a corrected field returns to (default 'summary'). */
-  confirmStep?: string;
+  /** Draft fields that must be there before saving (a missing one is asked instead of saving). */
+  required?: string[];
   /** Everything the citizen gave, and how to confirm. */
   summary(t: TurnContext, draft: Draft): Reply;
   /** Writes the record and says so (turn.reply); returns the state after it. */
@@ -113,11 +113,13 @@ export async function continueForm(t: TurnContext, answerQuestion: (t: TurnConte
   }
   t.form = record(flow, fs.step, 'answer');
   let next = await step.onValid(t, draft, parsed.value);
-  if (fs.editing && next !== 'save') next = flow.confirmStep ?? 'summary';
+  if (fs.returnTo && next !== 'save') next = fs.returnTo;
   return goTo(t, flow, draft, next);
 }
 
 async function goTo(t: TurnContext, flow: Flow, draft: Draft, next: Next): Promise<Outcome> {
+  const missing = next === 'save' || next === 'summary' ? flow.required?.find((k) => draft[k] === undefined || draft[k] === null) : undefined;
+  if (missing && flow.steps[missing]) next = missing;
   if (next === 'save') {
     t.state = { ...t.state, form: undefined };
     await flow.save(t, draft);
@@ -129,10 +131,11 @@ async function goTo(t: TurnContext, flow: Flow, draft: Draft, next: Next): Promi
 }
 
 async function summaryAnswer(t: TurnContext, flow: Flow, draft: Draft): Promise<Outcome> {
+  const from = t.state.form!.returnTo ?? t.state.form!.step;
   const edit = /^#edit:(\w+)$/.exec(t.text);
   if (edit && flow.steps[edit[1]]) {
     t.form = record(flow, 'summary', 'edit');
-    t.state = { ...t.state, form: { flow: flow.name, step: edit[1], draft, editing: true } };
+    t.state = { ...t.state, form: { flow: flow.name, step: edit[1], draft, returnTo: from } };
     t.form = record(flow, t.state.form!.step, 'edit');
     t.reply(flow.steps[edit[1]].prompt(t, draft));
     return t.result();

@@ -90,8 +90,8 @@ const lines = (d: Draft): Array<[string, string | null | undefined]> => [[FB.lab
 export const feedback = registerFlow({
   name: 'feedback',
   title: FB.title,
+  required: ['content'],
   first: 'content',
-  confirmStep: 'consent',
   steps: {
     content: {
       ...contentStep(FB.askContent, FB.retryContent),

@@ -16,7 +16,10 @@ const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 
 /** Words and phrases of requests and addresses that are no person's name (folded; most syllables are somebody's name). */
 const NOT_NAME_WORDS = new Set('toi muon giup khong menu alo ok oke xin nhe ko dc gi sao nao'.split(' '));
-const NOT_NAME_PHRASES = /\b(dang ky|phuc vu|tai nha|thu tuc|ho so|giay to|khai sinh|khai tu|can cuoc|chung thuc|ket hon|cho toi|bao nhieu|the nao|o dau|lam sao|dien thoai|dia chi|can bo|mot cua|huy bo)\b/;
+const NOT_NAME_PHRASES = ['đăng ký', 'phục vụ', 'tại nhà', 'thủ tục', 'hồ sơ', 'giấy tờ', 'khai sinh', 'khai tử', 'căn cước', 'chứng thực',
+  'kết hôn', 'cho tôi', 'bao nhiêu', 'thế nào', 'ở đâu', 'làm sao', 'điện thoại', 'địa chỉ', 'cán bộ', 'một cửa', 'hủy bỏ'];
+// Typed with diacritics, "Phúc Vũ" is a name and "phục vụ" is not; without them, the phrase is refused either way.
+const phraseIn = (lower: string) => NOT_NAME_PHRASES.some((p) => (fold(lower) === lower ? ` ${lower} `.includes(` ${fold(p)} `) : ` ${lower} `.includes(` ${p} `)));
 
 /** A person's full name: 2-7 words of letters (hyphen, apostrophe and dot allowed), none a request word. */
 export function readName(raw: string): string | null {
@@ -26,7 +29,7 @@ export function readName(raw: string): string | null {
   if (words.length < 2 || words.length > 7) return null;
   if (!words.every((w) => /^[\p{L}][\p{L}'’.-]*$/u.test(w) && w.length <= 12)) return null;
   const folded = words.map((w) => fold(clean(w)));
-  if (folded.some((w) => NOT_NAME_WORDS.has(w)) || NOT_NAME_PHRASES.test(folded.join(' '))) return null;
+  if (folded.some((w) => NOT_NAME_WORDS.has(w)) || phraseIn(words.join(' ').toLocaleLowerCase('vi'))) return null;
   // Stored as people write names on forms: each word capitalised.
   return words.map((w) => w.charAt(0).toLocaleUpperCase('vi') + w.slice(1).toLocaleLowerCase('vi')).join(' ');
 }

@@ -29,6 +29,7 @@ const lines = (d: Draft, withReason: boolean): Array<[string, string | null | un
 export const homeService = registerFlow({
   name: 'home_service',
   title: H.title,
+  required: ['name', 'phone', 'address', 'procedure', 'reason'],
   first: 'name',
   steps: {
     name: {

@@ -12,8 +12,8 @@ const lines = (d: Draft): Array<[string, string | null | undefined]> => [[FORM_T
 export const leaveMessage = registerFlow({
   name: 'leave_message',
   title: L.title,
+  required: ['content'],
   first: 'content',
-  confirmStep: 'consent',
   steps: {
     content: {
       ...contentStep(L.askContent, L.retryContent),

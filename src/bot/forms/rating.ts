@@ -15,6 +15,7 @@ const lines = (d: Draft): Array<[string, string | null | undefined]> => [
 export const rating = registerFlow({
   name: 'rating',
   title: R.title,
+  required: ['score'],
   first: 'score',
   steps: {
     score: {
