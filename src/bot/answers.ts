@@ -1,14 +1,14 @@
 import type { Office, ReformModel } from '../generated/prisma/client.js';
 import type { Reply, ReplyButton } from '../channels/types.js';
 import { fold, clean } from '../nlu/text.js';
-import { BUTTONS, T } from './texts.js';
+import { ANSWER_TEXTS, BUTTONS, T } from './texts.js';
 import { reply } from './context.js';
 
 // Answers composed from the knowledge base; nothing here is invented.
 
 export function modelAnswer(m: ReformModel): Reply {
   return reply(
-    `Dạ, mô hình "${m.name}" (${m.locality}, ${m.province}; ${m.agency}, năm ${m.year}):\n${m.summary}\n\nNgười dân được lợi gì: ${m.howToUse}`,
+    ANSWER_TEXTS.model(m.name, `${m.locality}, ${m.province}; ${m.agency}, năm ${m.year}`, m.summary, m.howToUse),
     [{ title: BUTTONS.otherModels, payload: '#menu:models' }, { title: BUTTONS.procedures, payload: '#menu:procedures' }],
   );
 }
@@ -30,14 +30,15 @@ export function modelListAnswer(models: ReformModel[], place?: string, intro: st
 export function contactAnswer(offices: Office[]): Reply {
   if (offices.length === 0) return reply(T.noContact);
   const o = offices[0];
-  const lines = [`Dạ, thông tin liên hệ ${o.name}:`, `• Địa chỉ: ${o.address}`, `• Điện thoại: ${o.phone}`];
-  if (o.hotline) lines.push(`• Đường dây nóng: ${o.hotline}`);
-  if (o.email) lines.push(`• Email: ${o.email}`);
-  lines.push(`• Giờ làm việc: ${o.hours}`);
-  if (o.website) lines.push(`• Trang thông tin: ${o.website}`);
-  const others = offices.slice(1).map((x) => `• ${x.name}: ${x.phone}${x.address ? ` (${x.address})` : ''}`);
-  if (others.length) lines.push('', 'Các đơn vị khác:', ...others);
-  const buttons: ReplyButton[] = [{ title: 'Gọi điện', phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') }];
-  if (o.website) buttons.push({ title: 'Trang thông tin', url: o.website });
+  const C = ANSWER_TEXTS.contact;
+  const lines = [C.intro(o.name), C.line(C.address, o.address), C.line(C.phone, o.phone)];
+  if (o.hotline) lines.push(C.line(C.hotline, o.hotline));
+  if (o.email) lines.push(C.line(C.email, o.email));
+  lines.push(C.line(C.hours, o.hours));
+  if (o.website) lines.push(C.line(C.website, o.website));
+  const others = offices.slice(1).map((x) => C.line(x.name, `${x.phone}${x.address ? ` (${x.address})` : ''}`));
+  if (others.length) lines.push('', C.others, ...others);
+  const buttons: ReplyButton[] = [{ title: C.call, phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') }];
+  if (o.website) buttons.push({ title: C.website, url: o.website });
   return reply(lines.join('\n'), buttons);
 }

@@ -46,6 +46,18 @@ export const T = {
   staleButton: 'Dạ, bước này đã kết thúc nên nút vừa bấm không còn tác dụng. Anh/chị cần hỗ trợ gì ạ?',
 } as const;
 
+/** Answers composed from the knowledge base (src/bot/answers.ts). */
+export const ANSWER_TEXTS = {
+  model: (name: string, where: string, summary: string, howToUse: string) => `Dạ, mô hình "${name}" (${where}):\n${summary}\n\nNgười dân được lợi gì: ${howToUse}`,
+  contact: {
+    intro: (name: string) => `Dạ, thông tin liên hệ ${name}:`,
+    line: (label: string, value: string) => `• ${label}: ${value}`,
+    address: 'Địa chỉ', phone: 'Điện thoại', hotline: 'Đường dây nóng', email: 'Email', hours: 'Giờ làm việc', website: 'Trang thông tin',
+    others: 'Các đơn vị khác:',
+    call: 'Gọi điện',
+  },
+} as const;
+
 /** Menu and button titles (at most 20 characters: Messenger's limit). */
 export const BUTTONS = {
   cancel: 'Hủy',
