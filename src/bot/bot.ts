@@ -6,7 +6,7 @@ import { extractDossierCode } from '../nlu/entities.js';
 import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
 import { contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace } from './answers.js';
-import { reply, type Matched, type Outcome, type Turn } from './context.js';
+import { reply, type Outcome, type Turn } from './context.js';
 import { lookupDossier, startProof, startRating, startSubscribe } from './dossier-actions.js';
 import { findDossier, unsubscribe } from './dossiers.js';
 import { continueForm, startForm } from './forms/engine.js';
@@ -16,13 +16,13 @@ import { leaveMessage } from './forms/leave-message.js';
 import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
 import { PayloadRegistry } from './payloads.js';
 import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
+import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
 import { smallTalk } from './small-talk.js';
 import { TurnContext, type Capabilities } from './turn.js';
-import { ASPECTS } from '../nlu/data-files.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified } from './verification.js';
-import { BUTTONS, MENU_BUTTONS, T, formatDate } from './texts.js';
+import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
 
@@ -51,9 +51,9 @@ export class Bot {
   ];
 
   private readonly registry = new PayloadRegistry()
-    .on('#menu', (t, arg) => this.menu(t, arg))
-    .on('#proc', (t, arg) => this.procedureButton(t, arg, false))
-    .on('#pick', (t, arg) => this.procedureButton(t, arg, true))
+    .on('#menu', (t, arg) => menu(t, arg))
+    .on('#proc', (t, arg) => procedureButton(t, arg, false))
+    .on('#pick', (t, arg) => procedureButton(t, arg, true))
     .on('#model', (t, arg) => {
       const m = t.kb.modelById.get(Number(arg));
       return m ? t.result({ replies: [modelAnswer(m)], matched: { type: 'model', id: m.id, name: m.name } }) : null;
@@ -64,7 +64,7 @@ export class Bot {
       const [code, then] = splitLast(arg);
       return code ? startProof(t, code, then || 'status') : null;
     })
-    .on('#home_cancel', (t, arg) => this.cancelHome(t, arg.toUpperCase()))
+    .on('#home_cancel', (t, arg) => cancelHome(t, arg.toUpperCase()))
     .on('#handoff', (t) => t.reply(T.staleButton, MENU_BUTTONS).result());
 
   constructor(private readonly kb: KbStore, private readonly config: Config,
@@ -169,9 +169,9 @@ export class Bot {
       return t.reply(n ? T.unsubscribed : T.noSubscription).result();
     }
     const homeCode = text.match(HOME_CODE)?.[0];
-    if (homeCode && CANCEL_HOME.test(t.folded)) return this.cancelHome(t, homeCode.toUpperCase());
+    if (homeCode && CANCEL_HOME.test(t.folded)) return cancelHome(t, homeCode.toUpperCase());
     const ticketCode = text.match(TICKET_CODE)?.[0];
-    if (ticketCode && !t.state.awaiting) return this.ticketStatus(t, ticketCode.toUpperCase());
+    if (ticketCode && !t.state.awaiting) return ticketStatus(t, ticketCode.toUpperCase());
     return next();
   }
 
@@ -227,7 +227,7 @@ export class Bot {
         t.state = { ...t.state, awaiting: 'dossier_code' };
         return t.reply(T.askDossierCode, [{ title: BUTTONS.cancel, payload: '#cancel' }]).result();
       case 'model_info': return t.adopt(this.model(t, u));
-      case 'contact_info': return t.result({ replies: [contactAnswer(kb.offices)], matched: this.officeMatch(kb) });
+      case 'contact_info': return t.result({ replies: [contactAnswer(kb.offices)], matched: officeMatch(kb) });
       case 'human_handoff': return requestHandoff(t);
       case 'feedback': return startForm(t, feedback);
       case 'rating': return this.ratingIntent(t, u.entities.dossier_code);
@@ -255,7 +255,7 @@ export class Bot {
       return { replies: [modelAnswer(m)], state, matched: { type: 'model', id: m.id, name: m.name } };
     }
     if (place) return { replies: [modelListAnswer(modelsOfPlace(kb.models, place), place)], state };
-    return { replies: [modelListAnswer(this.featuredModels(kb.models), undefined, T.modelNotFound)], state };
+    return { replies: [modelListAnswer(featuredModels(kb.models), undefined, T.modelNotFound)], state };
   }
 
   /** Where a place is since 1 July 2025: the new unit, the resolution, and which commune handles an old address. */
@@ -273,60 +273,7 @@ export class Bot {
     };
   }
 
-  /** One model of each province first, so a short list shows the breadth of what provinces promote. */
-  private featuredModels(models: Turn['kb']['models']) {
-    const first = new Map<string, (typeof models)[number]>();
-    for (const m of models) if (!first.has(m.province)) first.set(m.province, m);
-    const featured = new Set(first.values());
-    return [...featured, ...models.filter((m) => !featured.has(m))];
-  }
 
-  private officeMatch(kb: Turn['kb']): Matched {
-    const o = kb.offices[0];
-    return o ? { type: 'office', id: o.id, name: o.name } : { type: null, id: null, name: null };
-  }
-
-  private async menu(t: TurnContext, arg: string): Promise<Outcome> {
-    const { kb, state } = t;
-    if (arg === 'procedures') {
-      const common = ['Đăng ký khai sinh', 'Cấp thẻ căn cước', 'Chứng thực bản sao từ bản chính', 'Đăng ký thường trú', 'Đăng ký kết hôn'];
-      const ps = common.map((n) => kb.procedures.find((p) => p.name === n)).filter((p) => p !== undefined);
-      return t.reply(ps.length ? T.menuProcedures : T.askProcedureName, ps.map((p) => ({ title: p.name, payload: `#proc:${p.id}:general` }))).result();
-    }
-    if (arg === 'dossier') {
-      t.state = { ...state, awaiting: 'dossier_code' };
-      return t.reply(T.askDossierCode, [{ title: BUTTONS.cancel, payload: '#cancel' }]).result();
-    }
-    if (arg === 'models') return t.result({ replies: [modelListAnswer(this.featuredModels(kb.models))] });
-    if (arg === 'contact') return t.result({ replies: [contactAnswer(kb.offices)], matched: this.officeMatch(kb) });
-    if (arg === 'human') return requestHandoff(t);
-    return t.reply(T.help, MENU_BUTTONS).result({ state: { turn: state.turn } });
-  }
-
-  private procedureButton(t: TurnContext, arg: string, picked: boolean): Outcome | null {
-    const [id, aspect] = arg.split(':');
-    const p = t.kb.procedureById.get(Number(id));
-    if (!p) return null;
-    const a = ASPECTS.find((x) => x === aspect) ?? 'general';
-    return t.adopt(answerProcedure(t, p, a, picked ? { by: 'button' } : undefined));
-  }
-
-  private async cancelHome(t: TurnContext, code: string): Promise<Outcome> {
-    const { tx, msg } = t;
-    const r = await tx.homeServiceRequest.updateMany({
-      where: { code, channel: msg.channel, userId: msg.userId, status: { notIn: ['cancelled', 'done'] } },
-      data: { status: 'cancelled' },
-    });
-    return t.reply(r.count ? T.homeCancelledByCitizen(code) : T.homeNotFound(code)).result();
-  }
-
-  private async ticketStatus(t: TurnContext, code: string): Promise<Outcome> {
-    const { tx, msg } = t;
-    // A user only ever sees their own tickets.
-    const ticket = await tx.ticket.findFirst({ where: { code, channel: msg.channel, userId: msg.userId } });
-    if (!ticket) return t.reply(T.ticketNotFound(code)).result();
-    return t.reply(ticket.status === 'answered' ? T.ticketAnswered(ticket.code, ticket.answer ?? '') : T.ticketOpen(ticket.code, formatDate(ticket.dueAt))).result();
-  }
 }
 
 /** "CODE:then" where the code itself may hold colons? It does not; the last part is the action. */
