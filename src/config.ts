@@ -51,6 +51,11 @@ export const configSchema = z.object({
   HANDOFF_ALERT_WEBHOOK_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   /** Sent as `Authorization: Bearer <token>` to the alert webhook. */
   HANDOFF_ALERT_WEBHOOK_TOKEN: optionalSecret,
+  /** An SMS gateway (POST JSON { phone, text }) for one-time codes proving a dossier is one's own, where the
+   * channel has no contact form (web chat, Messenger). Unset: those channels give the coarse status only. */
+  OTP_SMS_WEBHOOK_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** Sent as `Authorization: Bearer <token>` to the SMS gateway. */
+  OTP_SMS_WEBHOOK_TOKEN: optionalSecret,
   /** Default working hours (offices may set their own): "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30". */
   OFFICE_HOURS: z.string().trim().default('T2-T6 07:30-11:30, 13:30-17:00')
     .refine((v) => parseWorkingHours(v) !== null, { message: 'must look like "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30"' }),

@@ -17,6 +17,8 @@ import { sendHandler } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
 import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
 import { handoffAlertHandler } from './services/handoff-alert.js';
+import { otpSmsHandler } from './services/otp-sms.js';
+import { OTP_SMS_JOB } from './bot/forms/prove.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -42,6 +44,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     queue.register('send', sendHandler(deps));
     queue.register('notify', notifyHandler(deps));
     queue.register(HANDOFF_ALERT_JOB, handoffAlertHandler({ config, log, fetch: opts.fetch }));
+    queue.register(OTP_SMS_JOB, otpSmsHandler({ config, fetch: opts.fetch }));
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};

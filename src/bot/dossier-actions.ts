@@ -3,7 +3,7 @@ import type { Outcome } from './context.js';
 import { coarseStatus, dossierCard, FINISHED_STATUSES, statusLabel } from './dossier-text.js';
 import { allowRate, findDossier, isSubscribed, subscribe } from './dossiers.js';
 import { startForm } from './forms/engine.js';
-import { prove } from './forms/prove.js';
+import { prove, sendOtp } from './forms/prove.js';
 import { rating } from './forms/rating.js';
 import { subscribeFlow } from './forms/subscribe.js';
 import { ownsDossier } from './ownership.js';
@@ -29,7 +29,9 @@ async function lookupRefusal(t: TurnContext, code: string): Promise<string | nul
 /** How this account can prove it is the applicant: a button where the platform has a contact form, else words. */
 function proofOffer(t: TurnContext, d: Dossier, then: string) {
   if (!d.applicantPhone) return { text: D.noPhoneOnRecord, buttons: [HUMAN] };
-  if (t.can.userInfoForm) return { text: D.proveByZalo, buttons: [{ title: BUTTONS.prove, payload: `#prove:${d.code}:${then}` }, HUMAN] };
+  const button = { title: BUTTONS.prove, payload: `#prove:${d.code}:${then}` };
+  if (t.can.userInfoForm) return { text: D.proveByZalo, buttons: [button, HUMAN] };
+  if (t.config.OTP_SMS_WEBHOOK_URL) return { text: D.proveBySms, buttons: [button, HUMAN] };
   return { text: D.proveElsewhere, buttons: [HUMAN] };
 }
 
@@ -68,8 +70,13 @@ export async function startProof(t: TurnContext, code: string, then: string): Pr
     await continueAfterProof(t, d.code, then);
     return t.result();
   }
-  if (!d.applicantPhone || !t.can.userInfoForm) return t.reply(proofOffer(t, d, then).text, [HUMAN]).result();
-  return startForm(t, prove, { code: d.code, then });
+  if (d.applicantPhone && t.can.userInfoForm) return startForm(t, prove, { code: d.code, then });
+  if (d.applicantPhone && t.config.OTP_SMS_WEBHOOK_URL) {
+    const draft = { code: d.code, then };
+    if (!(await sendOtp(t, draft))) return t.reply(FORM_TEXTS.prove.otpLimit, [HUMAN]).result();
+    return startForm(t, prove, draft, 'otp');
+  }
+  return t.reply(proofOffer(t, d, then).text, [HUMAN]).result();
 }
 
 /** After the proof: the action it was for. */

@@ -165,6 +165,15 @@ export const FORM_TEXTS = {
     retryShare: 'Dạ, anh/chị bấm nút "Chia sẻ thông tin" để gửi số điện thoại của tài khoản Zalo giúp em, hoặc nhắn "hủy" ạ.',
     mismatch: 'Dạ, số điện thoại anh/chị chia sẻ không trùng với số ghi trên hồ sơ, nên em chưa thể báo chi tiết. Anh/chị liên hệ Bộ phận Một cửa (mang Giấy tiếp nhận hồ sơ) để được hỗ trợ ạ.',
     proven: (code: string) => `Dạ, em đã xác nhận anh/chị là người nộp hồ sơ ${code}.`,
+    askOtp: (tail: string) => `Dạ, em đã gửi mã xác nhận 6 chữ số bằng tin nhắn SMS đến số điện thoại ghi trên hồ sơ (số có đuôi ${tail}). Anh/chị nhắn mã đó cho em giúp (mã có hiệu lực 10 phút) ạ.`,
+    retryOtp: 'Dạ, mã xác nhận gồm 6 chữ số, ví dụ: 123456. Anh/chị nhắn lại mã trong tin nhắn SMS, bấm "Gửi lại mã", hoặc nhắn "hủy" ạ.',
+    wrongOtp: 'Dạ, mã chưa đúng.',
+    expiredOtp: 'Dạ, mã đã hết hiệu lực; em gửi mã mới.',
+    tooManyOtp: 'Dạ, anh/chị đã nhập sai mã nhiều lần nên em dừng xác nhận. Anh/chị thử lại sau, hoặc mang Giấy tiếp nhận hồ sơ đến Bộ phận Một cửa ạ.',
+    otpLimit: 'Dạ, mã xác nhận cho hồ sơ này đã được gửi nhiều lần trong giờ qua. Anh/chị vui lòng thử lại sau ạ.',
+    resend: 'Gửi lại mã',
+    /** The SMS itself: without diacritics (one SMS part, every phone shows it). */
+    sms: (code: string, otp: string) => `Ma xac nhan ho so ${code}: ${otp}. Hieu luc 10 phut. Khong dua ma nay cho nguoi khac.`,
   },
 } as const;
 
@@ -351,6 +360,7 @@ export const DOSSIER_TEXTS = {
   },
   coarseCard: (code: string, coarse: string) => `Dạ, hồ sơ ${code} ${coarse}.`,
   proveByZalo: 'Để xem chi tiết (thủ tục, ngày hẹn, việc cần làm) và nhận thông báo, anh/chị cần xác nhận là người nộp hồ sơ: bấm "Xác nhận chủ hồ sơ" để gửi số điện thoại của tài khoản Zalo, em đối chiếu với số ghi trên hồ sơ ạ.',
+  proveBySms: 'Để xem chi tiết (thủ tục, ngày hẹn, việc cần làm) và nhận thông báo, anh/chị cần xác nhận là người nộp hồ sơ: bấm "Xác nhận chủ hồ sơ", em gửi mã xác nhận bằng SMS đến số điện thoại ghi trên hồ sơ ạ.',
   proveElsewhere: 'Để bảo vệ thông tin, em chỉ báo chi tiết (thủ tục, ngày hẹn, việc cần làm) và gửi thông báo cho người nộp hồ sơ đã xác nhận qua Zalo OA của Bộ phận Một cửa. Anh/chị cũng có thể tra cứu trên Cổng Dịch vụ công quốc gia (đăng nhập VNeID) hoặc mang Giấy tiếp nhận hồ sơ đến Bộ phận Một cửa ạ.',
   noPhoneOnRecord: 'Hồ sơ này không ghi số điện thoại nên em không xác nhận được qua tin nhắn; anh/chị mang Giấy tiếp nhận hồ sơ đến Bộ phận Một cửa hoặc tra cứu trên Cổng Dịch vụ công quốc gia ạ.',
   needsProofFor: { subscribe: 'nhận thông báo', rate: 'đánh giá' },
