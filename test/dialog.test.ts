@@ -192,6 +192,11 @@ describe('feedback and rating forms', () => {
   it('says so when a form button is tapped after the form ended', async () => {
     expect((await zalo('zd-stale', '#score:5')).text).toContain('bước này đã kết thúc');
   });
+
+  it('the "Hủy" button under "which dossier code?" cancels the question', async () => {
+    expect((await zalo('zd-code-cancel', '#menu:dossier')).buttons.map((b) => b.payload)).toEqual(['#cancel']);
+    expect((await zalo('zd-code-cancel', '#cancel')).text).toContain('đã hủy thao tác');
+  });
 });
 
 describe('hand-off with a lifecycle', () => {

@@ -150,7 +150,7 @@ export class Bot {
   }
 
   private async cancel(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    if (t.state.awaiting && CANCEL.test(t.folded)) return t.reply(T.cancelled, MENU_BUTTONS).result({ state: { turn: t.state.turn } });
+    if (t.state.awaiting && (CANCEL.test(t.folded) || t.text === '#cancel')) return t.reply(T.cancelled, MENU_BUTTONS).result({ state: { turn: t.state.turn } });
     return next();
   }
 
