@@ -59,3 +59,15 @@ describe('Vietnamese public holidays', () => {
     expect(vietnamHolidays(2040)).toEqual(expect.arrayContaining(['2040-01-01', '2040-04-30', '2040-05-01', '2040-09-02']));
   });
 });
+
+describe('the hours a hand-off keeps', () => {
+  it('takes the office\'s own hours when valid, else OFFICE_HOURS, with the announced extra days', async () => {
+    const { calendarOf } = await import('../src/bot/handoff.js');
+    const { loadConfig } = await import('../src/config.js');
+    const config = loadConfig({ OFFICE_HOURS: 'T2-T6 07:30-17:00', HOLIDAYS_EXTRA: '2026-06-05' });
+    expect(calendarOf({ workingHours: 'T7 08:00-10:00' }, config).hours).toBe('T7 08:00-10:00');
+    expect(calendarOf({ workingHours: 'every day' }, config).hours).toBe('T2-T6 07:30-17:00');
+    expect(calendarOf(undefined, config).calendar.isOpen(at('2026-06-05T09:00:00'))).toBe(false);
+    expect(() => loadConfig({ OFFICE_HOURS: 'mon-fri 8-17' })).toThrow(/OFFICE_HOURS/);
+  });
+});
