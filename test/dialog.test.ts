@@ -143,11 +143,25 @@ describe('the home-service form', () => {
       const exit = ['hủy', 'thôi', 'menu', '#cancel', '#menu:procedures'][at];
       const r = await zalo(user, exit);
       expect(r.text).toMatch(/em đã dừng đăng ký phục vụ tại nhà/);
+      if (exit === '#menu:procedures') expect(r.buttons.map((b) => b.title)).toContain('Đăng ký khai sinh'); // and does what it says
       expect(await prisma().homeServiceRequest.count({ where: { userId: user } })).toBe(0);
       const conv = await prisma().conversation.findFirstOrThrow({ where: { channel: 'zalo', userId: user } });
       expect((conv.state as { form?: unknown }).form).toBeUndefined();
     }
   }, 60_000);
+
+  it('leaves the form for an official when asked ("cho tôi gặp cán bộ"), storing nothing', async () => {
+    const user = 'zd-home-human';
+    await zalo(user, 'phục vụ tại nhà');
+    await zalo(user, 'Phạm Văn Đức');
+    await zalo(user, '0912345673');
+    const r = await zalo(user, 'cho tôi gặp cán bộ');
+    expect(r.text).toContain('chuyển cuộc trò chuyện đến cán bộ');
+    const conv = await prisma().conversation.findFirstOrThrow({ where: { channel: 'zalo', userId: user } });
+    expect(conv.handoffStatus).toBe('waiting');
+    expect((conv.state as { form?: unknown }).form).toBeUndefined();
+    expect(await prisma().homeServiceRequest.count({ where: { userId: user } })).toBe(0);
+  });
 
   it('answers a real question asked in the middle and keeps the form where it was', async () => {
     const user = 'zd-home-q';

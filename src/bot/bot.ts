@@ -9,7 +9,7 @@ import { contactAnswer, modelAnswer, modelListAnswer, modelsOfPlace } from './an
 import { reply, type Outcome, type Turn } from './context.js';
 import { lookupDossier, startProof, startRating, startSubscribe } from './dossier-actions.js';
 import { findDossier, unsubscribe } from './dossiers.js';
-import { continueForm, startForm } from './forms/engine.js';
+import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
 import { feedback, TICKET_CODE } from './forms/feedback.js';
 import { HOME_CODE, homeService } from './forms/home-service.js';
 import { leaveMessage } from './forms/leave-message.js';
@@ -29,6 +29,7 @@ export interface TurnResult extends Outcome { understanding?: Understanding }
 const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac|menu)$/;
 const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b/;
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
+const ASKS_FOR_OFFICIAL = /^(cho (toi|em|minh|chau) )?(xin )?(gap|noi chuyen voi|ket noi voi|lien he voi|chuyen cho) (can bo|nguoi that|nhan vien|cb)( (a|voi|duoc khong|nhe|di))?$|^#menu:human$/;
 /** Payloads of a form's buttons: tapped after the form ended, they do nothing but say so. */
 const FORM_PAYLOADS = ['#score', '#skip', '#yes', '#no', '#edit', '#reason', '#cancel'] as const;
 
@@ -137,6 +138,17 @@ export class Bot {
 
   private async forms(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
     if (!t.state.form) return next();
+    // Asking for an official leaves the form (nothing saved), whatever the step was waiting for.
+    if (ASKS_FOR_OFFICIAL.test(t.folded) && !t.conversation.handoffStatus) {
+      t.state = { ...t.state, form: undefined };
+      return requestHandoff(t);
+    }
+    // A menu button leaves the form and does what it says.
+    const flow = flowOf(t.state);
+    if (flow && t.text.startsWith('#menu:')) {
+      leaveForm(t, flow, false);
+      return next();
+    }
     return continueForm(t, (turn) => this.questionDuringForm(turn));
   }
 

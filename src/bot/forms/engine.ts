@@ -66,12 +66,12 @@ export function startForm(t: TurnContext, flow: Flow, draft: Draft = {}, at = fl
   return t.result();
 }
 
-/** Leaves the form without saving. */
-export function leaveForm(t: TurnContext, flow: Flow): Outcome {
+/** Leaves the form without saving (`withMenu`: offer the menu; not when a menu button is about to be answered). */
+export function leaveForm(t: TurnContext, flow: Flow, withMenu = true): Outcome {
   const step = t.state.form?.step ?? '';
   t.state = { ...t.state, form: undefined };
   t.form = record(flow, step, 'exit');
-  t.reply(F.left(flow.title), MENU_BUTTONS);
+  t.reply(F.left(flow.title), withMenu ? MENU_BUTTONS : undefined);
   return t.result();
 }
 
