@@ -231,6 +231,16 @@ describe('hand-off with a lifecycle', () => {
     expect((await zalo(user, 'xin chào')).text).toMatch(/^Dạ, chào anh\/chị/);
   });
 
+  it('leaves photos and stickers sent during the wait to the official', async () => {
+    const user = 'zd-ho-7';
+    await zalo(user, 'gặp cán bộ');
+    const n = sentTo(user).length;
+    await s.postZalo({ event_name: 'user_send_image', sender: { id: user }, recipient: { id: 'oa-1' }, message: { msg_id: `img-${Date.now()}`, attachments: [{ type: 'image', payload: { url: 'https://example.invalid/a.jpg' } }] } });
+    await waitFor(async () => (await inbound('zalo', user)).some((m) => m.kind === 'image'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sentTo(user)).toHaveLength(n);
+  });
+
   it('answers a real question during the wait while the request stays queued', async () => {
     const user = 'zd-ho-2';
     await zalo(user, 'gặp cán bộ');

@@ -41,8 +41,8 @@ export class Bot {
   /** In order of precedence. */
   private readonly handlers: Handler[] = [
     (t, next) => this.platformEvents(t, next),
-    (t, next) => this.nonText(t, next),
     (t, next) => this.whileOfficialsAnswer(t, next),
+    (t, next) => this.nonText(t, next),
     (t, next) => this.forms(t, next),
     (t, next) => this.cancel(t, next),
     (t, next) => this.payloads(t, next),
