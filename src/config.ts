@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { parseWorkingHours } from './services/working-hours.js';
 
 // Every environment variable the application reads, parsed once at start-up (documented in .env.example).
 
 const optionalSecret = z.string().trim().min(1).optional()
   .or(z.literal('').transform(() => undefined));
 const url = (fallback: string) => z.string().url().default(fallback).transform((u) => u.replace(/\/+$/, ''));
+const dateList = z.string().trim().default('')
+  .refine((v) => v === '' || v.split(',').every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.trim())), { message: 'must be dates YYYY-MM-DD separated by commas' })
+  .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -32,12 +36,42 @@ export const configSchema = z.object({
   MESSENGER_APP_SECRET: optionalSecret,
   MESSENGER_PAGE_ACCESS_TOKEN: optionalSecret,
   MESSENGER_VERIFY_TOKEN: optionalSecret,
+  /** The Meta app's id: echoes with another app_id are officials answering from the Page Inbox. */
+  MESSENGER_APP_ID: z.string().regex(/^\d+$/).optional().or(z.literal('').transform(() => undefined)),
   MESSENGER_GRAPH_BASE_URL: url('https://graph.facebook.com'),
   MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
 
   BOT_PAUSE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   HANDOFF_ESCALATE_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** The wait the citizen is told when asking for an official within working hours. */
+  HANDOFF_EXPECTED_WAIT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  /** Unanswered this long, a hand-off goes back to the bot with a message to the citizen. */
+  HANDOFF_RETURN_MINUTES: z.coerce.number().int().min(2).max(7 * 24 * 60).default(60),
+  /** A duty officer's webhook (POST JSON) told about each escalated hand-off. */
+  HANDOFF_ALERT_WEBHOOK_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** Sent as `Authorization: Bearer <token>` to the alert webhook. */
+  HANDOFF_ALERT_WEBHOOK_TOKEN: optionalSecret,
+  /** An SMS gateway (POST JSON { phone, text }) for one-time codes proving a dossier is one's own, where the
+   * channel has no contact form (web chat, Messenger). Unset: those channels give the coarse status only. */
+  OTP_SMS_WEBHOOK_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** Sent as `Authorization: Bearer <token>` to the SMS gateway. */
+  OTP_SMS_WEBHOOK_TOKEN: optionalSecret,
+  /** Default working hours (offices may set their own): "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30". */
+  OFFICE_HOURS: z.string().trim().default('T2-T6 07:30-11:30, 13:30-17:00')
+    .refine((v) => parseWorkingHours(v) !== null, { message: 'must look like "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30"' }),
+  /** Extra days off (YYYY-MM-DD, comma-separated): the annual swaps the government announces. */
+  HOLIDAYS_EXTRA: dateList,
+  /** Weekend days worked instead (YYYY-MM-DD, comma-separated), from the same announcements. */
+  WORKDAYS_EXTRA: dateList,
   LOOKUP_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(10),
+  /** Lookups of one dossier code per hour, from all accounts together. */
+  LOOKUP_LIMIT_PER_CODE_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** Lookups per hour from one web-chat client address (all its sessions together). */
+  LOOKUP_LIMIT_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** New web-chat sessions per client address per hour. */
+  WEB_SESSIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** Tickets, ratings and home-service requests (each) per web-chat client address per day. */
+  WEB_FORMS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).default(10),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   KB_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),

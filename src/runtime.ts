@@ -15,7 +15,10 @@ import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder, processHandler } from './pipeline/inbound.js';
 import { sendHandler } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
-import { startEscalation } from './services/routes.js';
+import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
+import { handoffAlertHandler } from './services/handoff-alert.js';
+import { otpSmsHandler } from './services/otp-sms.js';
+import { OTP_SMS_JOB } from './bot/forms/prove.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -35,11 +38,13 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const messenger = createMessengerChannel({ config, log, fetch: opts.fetch });
     if (messenger) channels.messenger = messenger; // when absent, the channel module logged what is missing
     const deps: AppDeps = {
-      config, db, log, kb, queue, bot: new Bot(kb, config), inbound: new InboundRecorder({ db, queue }), channels, now: opts.now ?? (() => new Date()),
+      config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue }), channels, now: opts.now ?? (() => new Date()),
     };
     queue.register('process', processHandler(deps));
     queue.register('send', sendHandler(deps));
     queue.register('notify', notifyHandler(deps));
+    queue.register(HANDOFF_ALERT_JOB, handoffAlertHandler({ config, log, fetch: opts.fetch }));
+    queue.register(OTP_SMS_JOB, otpSmsHandler({ config, fetch: opts.fetch }));
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};

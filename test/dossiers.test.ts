@@ -132,11 +132,20 @@ async function settle() {
     (await prisma.job.count({ where: { kind: { in: ['notify', 'send', 'process'] }, status: { in: ['pending', 'running'] } } })) === 0);
 }
 
+/** A subscriber who proved the dossier is theirs (as the Zalo contact form does). */
 async function subscriber(channel: 'zalo' | 'messenger', userId: string, code: string, lastInboundAt: Date | null) {
   const { prisma } = runtime.deps.db;
   const d = await prisma.dossier.findUniqueOrThrow({ where: { code } });
   await prisma.conversation.create({ data: { channel, userId, lastInboundAt } });
   await prisma.subscription.create({ data: { dossierId: d.id, channel, userId } });
+  await owner(code, channel, userId);
+}
+
+/** Records that `userId` proved ownership of `code` (the bot does it when the shared phone matches). */
+async function owner(code: string, channel: string, userId: string) {
+  const { prisma } = runtime.deps.db;
+  const d = await prisma.dossier.findUniqueOrThrow({ where: { code } });
+  await prisma.dossierOwner.create({ data: { dossierId: d.id, channel, userId, method: 'test' } });
 }
 
 async function chat(sessionId: string, message: { text?: string; payload?: string }) {
@@ -233,14 +242,16 @@ describe('status feed', () => {
   it('sends a subscribed web user exactly one notice per change, and nothing to a user who stopped them', async () => {
     const code = newCode();
     await put(code, dossierBody());
+    await owner(code, 'web', 'citizen-web-0001');
+    await owner(code, 'web', 'citizen-web-0002');
     await chat('citizen-web-0001', { payload: `#sub:${code}` });
     await chat('citizen-web-0002', { payload: `#sub:${code}` });
     await chat('citizen-web-0002', { text: `ngừng thông báo hồ sơ ${code}` });
     const { prisma } = runtime.deps.db;
     expect(await prisma.subscription.count({ where: { dossier: { code }, active: true } })).toBe(1);
 
-    await put(code, dossierBody({ status: 'needs_supplement', note: 'Bản sao giấy chứng sinh' }));
-    await put(code, dossierBody({ status: 'needs_supplement', note: 'Bản sao giấy chứng sinh' }));
+    await put(code, dossierBody({ status: 'needs_supplement', note: 'Bản sao giấy chứng sinh', notePublic: true }));
+    await put(code, dossierBody({ status: 'needs_supplement', note: 'Bản sao giấy chứng sinh', notePublic: true }));
     const first = await waitFor('the notice', async () => {
       const m = await notices('web', 'citizen-web-0001');
       return m.length > 0 && m.every((x) => x.deliveryStatus === 'sent') ? m : undefined;
@@ -261,6 +272,7 @@ describe('status feed', () => {
   it('apologises with the new date when the due date moves later on an unfinished dossier', async () => {
     const code = newCode();
     await put(code, dossierBody({ status: 'processing', dueAt: '2099-01-09' }));
+    await owner(code, 'web', 'citizen-web-0003');
     await chat('citizen-web-0003', { payload: `#sub:${code}` });
     const r = await put(code, dossierBody({ status: 'processing', dueAt: '2099-01-16' }));
     expect(r.body.changed).toBe(true);
@@ -393,6 +405,7 @@ describe('concurrency, limits and bulk imports', () => {
   it('queues notices for status events a bulk import wrote, once per event', async () => {
     const code = newCode();
     await put(code, dossierBody());
+    await owner(code, 'web', 'citizen-web-0004');
     await chat('citizen-web-0004', { payload: `#sub:${code}` });
     const { prisma } = runtime.deps.db;
     const d = await prisma.dossier.findUniqueOrThrow({ where: { code } });

@@ -121,7 +121,8 @@ describe.skipIf(!hasChromium)('services pages in Chromium', () => {
 
     await say(user, 'tôi muốn đánh giá');
     await say(user, '#score:5');
-    await say(user, 'Cán bộ đến tận nhà, rất chu đáo');
+    expect(await say(user, 'Cán bộ đến tận nhà, rất chu đáo')).toContain('đọc lại thông tin'); // the summary first
+    await say(user, '#yes');
     await page.goto(`${s.url}/admin/ratings.html`);
     await page.locator('#latest td', { hasText: 'Cán bộ đến tận nhà, rất chu đáo' }).waitFor();
     expect(Number(await page.locator('#rating-count').textContent())).toBeGreaterThanOrEqual(1);

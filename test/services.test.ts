@@ -187,7 +187,8 @@ describe('ratings report', () => {
     await say(user, 'hồ sơ H12.22-240115-0007 đến đâu rồi');
     expect(await say(user, 'tôi muốn đánh giá')).toContain('chấm điểm');
     await say(user, '#score:4');
-    expect(await say(user, 'Cán bộ hướng dẫn rất tận tình')).toContain('ghi nhận đánh giá');
+    expect(await say(user, 'Cán bộ hướng dẫn rất tận tình')).toContain('• Góp ý: Cán bộ hướng dẫn rất tận tình');
+    expect(await say(user, '#yes')).toContain('ghi nhận đánh giá');
 
     const report = (await api('GET', '/api/ratings/report', viewer)).body;
     expect(report.overall.count).toBeGreaterThanOrEqual(1);

@@ -1,5 +1,6 @@
-// The local chat page: posts messages to /api/chat/messages and polls for the bot's replies.
-// Everything the bot or the user wrote is inserted as text, never as HTML.
+// The local chat page: restores the conversation after a reload, opens with the greeting and menu, posts messages
+// to /api/chat/messages (a message that could not be sent stays marked, with "Thử lại") and polls for replies.
+// Everything the bot, an official or the user wrote is inserted as text, never as HTML.
 
 const log = document.getElementById('log');
 const form = document.getElementById('composer');
@@ -7,42 +8,57 @@ const input = document.getElementById('text');
 
 const sessionId = localStorage.getItem('chatSession') ?? crypto.randomUUID().replaceAll('-', '');
 localStorage.setItem('chatSession', sessionId);
+// Until the server sends its wording (src/bot/texts.ts), these stand in: the page must work offline too.
+let labels = { official: 'Cán bộ', bot: 'Trợ lý', failed: 'Chưa gửi được — thử lại', retry: 'Thử lại', sending: 'Đang gửi…', offline: '' };
 let after = 0;
 let counter = 0;
 
 function bubble(kind, text) {
   const li = document.createElement('li');
   li.className = `msg ${kind}`;
-  li.textContent = text;
+  const body = document.createElement('span');
+  body.className = 'text';
+  body.textContent = text;
+  li.append(body);
   log.append(li);
   li.scrollIntoView({ block: 'end' });
   return li;
 }
 
-function renderReply(m) {
-  const li = bubble('bot', m.text);
-  li.dataset.id = String(m.id);
-  const buttons = m.reply?.buttons ?? [];
-  if (buttons.length) {
-    const row = document.createElement('div');
-    row.className = 'buttons';
-    for (const b of buttons) {
-      let el;
-      if (b.url || b.phone) {
-        el = document.createElement('a');
-        el.href = b.url ?? `tel:${b.phone}`;
-        el.target = '_blank';
-        el.rel = 'noopener';
-      } else {
-        el = document.createElement('button');
-        el.type = 'button';
-        el.addEventListener('click', () => send({ payload: b.payload, shown: b.title }));
-      }
-      el.textContent = b.title;
-      row.append(el);
+function addButtons(li, buttons) {
+  if (!buttons?.length) return;
+  const row = document.createElement('div');
+  row.className = 'buttons';
+  for (const b of buttons) {
+    let el;
+    if (b.url || b.phone) {
+      el = document.createElement('a');
+      el.href = b.url ?? `tel:${b.phone}`;
+      el.target = '_blank';
+      el.rel = 'noopener';
+    } else {
+      el = document.createElement('button');
+      el.type = 'button';
+      el.addEventListener('click', () => send({ text: b.title, payload: b.payload }));
     }
-    li.append(row);
+    el.textContent = b.title;
+    row.append(el);
   }
+  li.append(row);
+}
+
+/** A reply from the bot, or from an official (labelled so nobody takes it for the bot's). */
+function renderReply(m) {
+  const official = m.from === 'official';
+  const li = bubble(official ? 'official' : 'bot', m.text);
+  li.dataset.id = String(m.id);
+  if (official) {
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = labels.official;
+    li.prepend(who);
+  }
+  addButtons(li, m.reply?.buttons);
   for (const f of m.reply?.files ?? []) {
     const a = document.createElement('a');
     a.href = f.url;
@@ -53,16 +69,42 @@ function renderReply(m) {
   }
 }
 
-async function send({ text, payload, shown }) {
-  bubble('user', shown ?? text);
-  counter += 1;
-  const res = await fetch('/api/chat/messages', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sessionId, clientMessageId: `${Date.now()}-${counter}`, text, payload }),
-  });
-  if (!res.ok) bubble('bot', 'Dạ, tin nhắn chưa gửi được, anh/chị thử lại giúp em ạ.');
+function markFailed(li, message) {
+  li.classList.add('failed');
+  li.querySelector('.status')?.remove();
+  const status = document.createElement('button');
+  status.type = 'button';
+  status.className = 'status';
+  status.textContent = message ?? labels.failed;
+  status.addEventListener('click', () => post(li, li.__message));
+  li.append(status);
+}
+
+async function post(li, message) {
+  li.classList.remove('failed');
+  li.querySelector('.status')?.remove();
+  try {
+    const res = await fetch('/api/chat/messages', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(message),
+    });
+    if (res.status === 429) {
+      markFailed(li, (await res.json().catch(() => ({}))).message);
+      return;
+    }
+    if (!res.ok && res.status !== 400) throw new Error(`HTTP ${res.status}`);
+  } catch {
+    markFailed(li);
+    return;
+  }
   poll();
+}
+
+function send({ text, payload }) {
+  const li = bubble('user', text);
+  counter += 1;
+  // The same id on every retry: the server answers a message once however often it arrives.
+  li.__message = { sessionId, clientMessageId: `${Date.now()}-${counter}`, text, payload };
+  return post(li, li.__message);
 }
 
 let polling = false;
@@ -71,8 +113,8 @@ async function poll() {
   polling = true;
   try {
     for (let i = 0; i < 20; i++) {
-      const res = await fetch(`/api/chat/messages?sessionId=${sessionId}&after=${after}`);
-      if (res.ok) {
+      const res = await fetch(`/api/chat/messages?sessionId=${sessionId}&after=${after}`).catch(() => null);
+      if (res?.ok) {
         const { messages } = await res.json();
         for (const m of messages) {
           after = Math.max(after, m.id);
@@ -87,6 +129,23 @@ async function poll() {
   }
 }
 
+/** The conversation so far (both sides), or the greeting and menu on a first visit. */
+async function restore() {
+  const res = await fetch(`/api/chat/messages?sessionId=${sessionId}&after=0&all=1`).catch(() => null);
+  if (!res?.ok) return;
+  const data = await res.json();
+  if (data.labels) labels = { ...labels, ...data.labels };
+  for (const m of data.messages) {
+    after = Math.max(after, m.id);
+    if (m.from === 'citizen') bubble('user', m.text);
+    else renderReply(m);
+  }
+  if (data.welcome) {
+    const li = bubble('welcome', data.welcome.text);
+    addButtons(li, data.welcome.buttons);
+  }
+}
+
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value.trim();
@@ -95,5 +154,4 @@ form.addEventListener('submit', (e) => {
   send({ text });
 });
 
-setInterval(poll, 3000);
-poll();
+restore().finally(() => setInterval(poll, 3000));

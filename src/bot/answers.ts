@@ -2,7 +2,7 @@ import type { Office, ReformModel } from '../generated/prisma/client.js';
 import type { Reply, ReplyButton } from '../channels/types.js';
 import { fold, clean } from '../nlu/text.js';
 import { placeAsNamed, type PlaceNow } from '../places/model-place.js';
-import { MODEL_TEXTS, T } from './texts.js';
+import { ANSWER_TEXTS, BUTTONS, MODEL_TEXTS, T } from './texts.js';
 import { isVerified, provenanceLine } from './verification.js';
 import { reply } from './context.js';
 
@@ -15,8 +15,8 @@ export function modelAnswer(m: ReformModel, now: PlaceNow | null): Reply {
   if (m.agencyChanged) lines.push('', m.agencyNow ? MODEL_TEXTS.agencyNow(m.agency, m.agencyNow) : MODEL_TEXTS.agencyChanged(m.agency));
   const provenance = provenanceLine(m);
   if (provenance) lines.push('', provenance);
-  const buttons: ReplyButton[] = [{ title: 'Mô hình khác', payload: '#menu:models' }, { title: 'Tra cứu thủ tục', payload: '#menu:procedures' }];
-  if (m.agencyChanged && !m.agencyNow) buttons.push({ title: 'Gặp cán bộ', payload: '#menu:human' });
+  const buttons: ReplyButton[] = [{ title: BUTTONS.otherModels, payload: '#menu:models' }, { title: BUTTONS.procedures, payload: '#menu:procedures' }];
+  if (m.agencyChanged && !m.agencyNow) buttons.push({ title: BUTTONS.human, payload: '#menu:human' });
   return reply(lines.join('\n'), buttons);
 }
 
@@ -38,27 +38,28 @@ export function modelsInPlaceNow(models: ReformModel[], now: (m: ReformModel) =>
 }
 
 export function modelListAnswer(models: ReformModel[], place?: string, intro: string = T.modelsIntro): Reply {
-  if (place && models.length === 0) return reply(T.noModelsOfLocality(place), [{ title: 'Mô hình tiêu biểu', payload: '#menu:models' }]);
+  if (place && models.length === 0) return reply(T.noModelsOfLocality(place), [{ title: BUTTONS.featuredModels, payload: '#menu:models' }]);
   const list = models.slice(0, 8).map((m, i) => `${i + 1}. ${m.name} (${m.locality})`).join('\n');
-  return reply(`${place ? T.modelsOfLocality(place) : intro}\n${list}\nAnh/chị chọn mô hình để xem chi tiết ạ.`,
+  return reply(`${place ? T.modelsOfLocality(place) : intro}\n${list}\n${T.modelsPick}`,
     models.slice(0, 5).map((m) => ({ title: m.name, payload: `#model:${m.id}` })));
 }
 
 export function contactAnswer(offices: Office[]): Reply {
   if (offices.length === 0) return reply(T.noContact);
   const o = offices[0];
-  const lines = [`Dạ, thông tin liên hệ ${o.name}:`, `• Địa chỉ: ${o.address}`, `• Điện thoại: ${o.phone}`];
-  if (o.hotline) lines.push(`• Đường dây nóng: ${o.hotline}`);
-  if (o.email) lines.push(`• Email: ${o.email}`);
-  lines.push(`• Giờ làm việc: ${o.hours}`);
-  if (o.website) lines.push(`• Trang thông tin: ${o.website}`);
-  const others = offices.slice(1).map((x) => `• ${x.name}: ${x.phone}${x.address ? ` (${x.address})` : ''}`);
-  if (others.length) lines.push('', 'Các đơn vị khác:', ...others);
+  const C = ANSWER_TEXTS.contact;
+  const lines = [C.intro(o.name), C.line(C.address, o.address), C.line(C.phone, o.phone)];
+  if (o.hotline) lines.push(C.line(C.hotline, o.hotline));
+  if (o.email) lines.push(C.line(C.email, o.email));
+  lines.push(C.line(C.hours, o.hours));
+  if (o.website) lines.push(C.line(C.website, o.website));
+  const others = offices.slice(1).map((x) => C.line(x.name, `${x.phone}${x.address ? ` (${x.address})` : ''}`));
+  if (others.length) lines.push('', C.others, ...others);
   // Only a verified number or link becomes a call or open button; unverified ones are text, said to be so.
   const buttons: ReplyButton[] = [];
   if (isVerified(o)) {
-    buttons.push({ title: 'Gọi điện', phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') });
-    if (o.website) buttons.push({ title: 'Trang thông tin', url: o.website });
+    buttons.push({ title: C.call, phone: (o.hotline ?? o.phone).replace(/[^\d+]/g, '') });
+    if (o.website) buttons.push({ title: C.website, url: o.website });
   }
   const provenance = provenanceLine(o);
   if (provenance) lines.push('', provenance);

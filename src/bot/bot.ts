@@ -1,5 +1,5 @@
 import type { Conversation, Prisma, ReformModel } from '../generated/prisma/client.js';
-import type { InboundMessage, Reply } from '../channels/types.js';
+import type { ChannelName, InboundMessage, Reply } from '../channels/types.js';
 import type { Config } from '../config.js';
 import type { KbStore } from '../kb/store.js';
 import { extractDossierCode } from '../nlu/entities.js';
@@ -7,24 +7,35 @@ import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
 import { contactAnswer, modelAnswer, modelListAnswer, modelsInPlaceNow, modelsOfPlace } from './answers.js';
 import { placeCodesOf, placeNow, type PlaceNow } from '../places/model-place.js';
-import { reply, type Matched, type Outcome, type Turn } from './context.js';
-import { allowRate, dossierStatusReply, findDossier, isSubscribed, unsubscribe } from './dossiers.js';
-import { continueFlow, HOME_CODE, startFeedback, startHomeService, startRating, startSubscribe, TICKET_CODE } from './flows.js';
+import { reply, type Outcome, type Turn } from './context.js';
+import { lookupDossier, startProof, startRating, startSubscribe } from './dossier-actions.js';
+import { findDossier, unsubscribe } from './dossiers.js';
+import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
+import { feedback, TICKET_CODE } from './forms/feedback.js';
+import { HOME_CODE, homeService } from './forms/home-service.js';
+import { leaveMessage } from './forms/leave-message.js';
+import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
+import { PayloadRegistry } from './payloads.js';
 import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
-import { ASPECTS } from '../nlu/data-files.js';
+import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
+import { smallTalk } from './small-talk.js';
+import { TurnContext, type Capabilities } from './turn.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
-import { MENU_BUTTONS, T, formatDate } from './texts.js';
+import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
 
-const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac)$/;
+const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac|menu)$/;
 const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b/;
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
+const ASKS_FOR_OFFICIAL = /^(cho (toi|em|minh|chau) )?(xin )?(gap|noi chuyen voi|ket noi voi|lien he voi|chuyen cho) (can bo|nguoi that|nhan vien|cb)( (a|voi|duoc khong|nhe|di))?$|^#menu:human$/;
+/** Payloads of a form's buttons: tapped after the form ended, they do nothing but say so. */
+const FORM_PAYLOADS = ['#score', '#skip', '#yes', '#no', '#edit', '#reason', '#cancel'] as const;
 
 /** One step of deciding a turn: answer it, or pass it on with `next()` (the first that answers wins). */
-type Handler = (turn: Turn, next: () => Promise<TurnResult>) => Promise<TurnResult>;
+type Handler = (turn: TurnContext, next: () => Promise<TurnResult>) => Promise<TurnResult>;
 
 /** Decides what to say to one message. Channel-blind: it states intent, the channel renders it. */
 export class Bot {
@@ -33,24 +44,44 @@ export class Bot {
     (t, next) => this.platformEvents(t, next),
     (t, next) => this.whileOfficialsAnswer(t, next),
     (t, next) => this.nonText(t, next),
+    (t, next) => this.forms(t, next),
     (t, next) => this.cancel(t, next),
     (t, next) => this.payloads(t, next),
     (t, next) => this.shortcuts(t, next),
+    (t, next) => this.smallTalk(t, next),
     (t) => this.understandAndAnswer(t),
   ];
 
-  constructor(private readonly kb: KbStore, private readonly config: Config) {}
+  private readonly registry = new PayloadRegistry()
+    .on('#menu', (t, arg) => menu(t, arg))
+    .on('#proc', (t, arg) => procedureButton(t, arg, false))
+    .on('#pick', (t, arg) => procedureButton(t, arg, true))
+    .on('#model', (t, arg) => {
+      const m = t.kb.modelById.get(Number(arg));
+      return m ? t.adopt(this.modelReply(t, m)) : null;
+    })
+    .on('#sub', (t, arg) => startSubscribe(t, arg || undefined))
+    .on('#rate', (t, arg) => startRating(t, arg || undefined))
+    .on('#prove', (t, arg) => {
+      const [code, then] = splitLast(arg);
+      return code ? startProof(t, code, then || 'status') : null;
+    })
+    .on('#home_cancel', (t, arg) => cancelHome(t, arg.toUpperCase()))
+    .on('#handoff', (t) => t.reply(T.staleButton, MENU_BUTTONS).result());
 
-  async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'>, tx: Prisma.TransactionClient, now: Date): Promise<TurnResult> {
-    const state = (conv.state ?? {}) as Turn['state'];
-    const turn: Turn = { msg, state, tx, kb: this.kb.snapshot, config: this.config, now, conversation: conv };
-    return this.run(turn);
+  constructor(private readonly kb: KbStore, private readonly config: Config,
+    private readonly capabilities: (channel: ChannelName) => Capabilities = () => ({})) {
+    for (const head of FORM_PAYLOADS) this.registry.on(head, (t) => t.reply(T.staleButton, MENU_BUTTONS).result());
+  }
+
+  async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'> & { id?: number }, tx: Prisma.TransactionClient, now: Date): Promise<TurnResult> {
+    return this.run(this.turn(msg, (conv.state ?? {}) as Turn['state'], tx, now, conv));
   }
 
   /** What the bot would answer to `text` for a new user, without recording anything (console "try it"). */
   async preview(text: string, tx: Prisma.TransactionClient, now: Date) {
     const msg: InboundMessage = { channel: 'web', eventId: 'preview', eventName: 'preview', userId: 'preview', kind: 'text', text, timestamp: now.getTime() };
-    const result = await this.run({ msg, state: {}, tx, kb: this.kb.snapshot, config: this.config, now, conversation: { pausedUntil: null, handoffStatus: null } });
+    const result = await this.run(this.turn(msg, {}, tx, now, { pausedUntil: null, handoffStatus: null }));
     const u = result.understanding;
     return {
       understanding: u ? { intent: u.intent, confidence: u.confidence, entities: u.entities, decision: u.decision.kind } : null,
@@ -59,69 +90,112 @@ export class Bot {
     };
   }
 
-  private run(turn: Turn): Promise<TurnResult> {
-    const step = (i: number): Promise<TurnResult> =>
-      i < this.handlers.length ? this.handlers[i](turn, () => step(i + 1)) : Promise.resolve({ replies: [], state: turn.state });
-    return step(0);
+  private turn(msg: InboundMessage, state: Turn['state'], tx: Prisma.TransactionClient, now: Date, conv: Turn['conversation'] & { id?: number }): TurnContext {
+    // States written by an older version (multi-step flows before forms) are dropped rather than misread.
+    const clean = state.awaiting && state.awaiting !== 'dossier_code' ? { ...state, awaiting: undefined } : state;
+    const nlu = this.kb.nlu;
+    const t: TurnContext = new TurnContext(msg, clean, tx, this.kb.snapshot, this.config, now, conv, this.capabilities(msg.channel), (text) => {
+      const context = contextProcedure(t.state, t.kb, t.now);
+      return nlu.understand(text, { procedure: context });
+    });
+    return t;
   }
 
-  private async platformEvents(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    switch (turn.msg.kind) {
-      case 'admin_reply': return { replies: [], state: turn.state, pauseMinutes: this.config.BOT_PAUSE_MINUTES };
-      case 'ignored': case 'unfollow': return { replies: [], state: turn.state };
-      case 'follow': return { replies: [reply(T.welcome, MENU_BUTTONS)], state: {} };
+  private async run(turn: TurnContext): Promise<TurnResult> {
+    const step = (i: number): Promise<TurnResult> =>
+      i < this.handlers.length ? this.handlers[i](turn, () => step(i + 1)) : Promise.resolve(turn.result());
+    const r = await step(0);
+    // Whatever a handler said before passing the turn on is said first, even if a later one built its own outcome.
+    const missing = turn.out.filter((x) => !r.replies.includes(x));
+    return missing.length ? { ...r, replies: [...missing, ...r.replies] } : r;
+  }
+
+  private async platformEvents(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    switch (t.msg.kind) {
+      case 'admin_reply': return officialReplied(t);
+      case 'thread_returned': return threadReturned(t);
+      case 'ignored': case 'unfollow': return t.result();
+      case 'follow': return t.reply(T.welcome, MENU_BUTTONS).result({ state: {} });
       default: return next();
     }
   }
 
-  private async whileOfficialsAnswer(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    const { conversation: conv, now } = turn;
-    if (conv.handoffStatus === 'waiting' || conv.handoffStatus === 'active') return { replies: [], state: turn.state };
-    if (conv.pausedUntil && conv.pausedUntil > now) return { replies: [], state: turn.state };
-    return next();
-  }
-
-  private async nonText(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    const { msg, state } = turn;
-    if (msg.kind === 'sticker') return { replies: [reply(T.sticker, MENU_BUTTONS.slice(0, 3))], state };
-    if (state.awaiting && msg.kind !== 'text' && msg.kind !== 'postback') return continueFlow(turn);
-    if (msg.kind === 'location') return { replies: [reply(T.location)], state };
-    if (msg.kind !== 'text' && msg.kind !== 'postback' && msg.kind !== 'user_info') return { replies: [reply(T.nonText)], state };
+  private async nonText(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const { msg, state } = t;
+    // A form reads photos, locations and the platform's contact form itself.
+    if (state.form && msg.kind !== 'text' && msg.kind !== 'postback') return next();
+    if (msg.kind === 'sticker') return t.reply(T.sticker, MENU_BUTTONS.slice(0, 3)).result();
+    if (msg.kind === 'location') return t.reply(T.location).result();
+    if (msg.kind === 'user_info') return t.reply(T.help, MENU_BUTTONS).result();
+    if (msg.kind !== 'text' && msg.kind !== 'postback') return t.reply(T.nonText).result();
     // Every text turn advances the clock of the follow-up window.
-    turn.state = { ...state, turn: (state.turn ?? 0) + 1 };
+    t.state = { ...state, turn: (state.turn ?? 0) + 1 };
     return next();
   }
 
-  private async cancel(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    if (turn.state.awaiting && CANCEL.test(folded(turn))) return { replies: [reply(T.cancelled, MENU_BUTTONS)], state: { turn: turn.state.turn } };
+  private async whileOfficialsAnswer(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    return (await duringHandoff(t, next, (turn) => startForm(turn, leaveMessage))) ?? next();
+  }
+
+  private async forms(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    if (!t.state.form) return next();
+    // Asking for an official leaves the form (nothing saved), whatever the step was waiting for.
+    if (ASKS_FOR_OFFICIAL.test(t.folded) && !t.conversation.handoffStatus) {
+      t.state = { ...t.state, form: undefined };
+      return requestHandoff(t);
+    }
+    // A menu button leaves the form and does what it says.
+    const flow = flowOf(t.state);
+    if (flow && t.text.startsWith('#menu:')) {
+      leaveForm(t, flow, false);
+      return next();
+    }
+    return continueForm(t, (turn) => this.questionDuringForm(turn));
+  }
+
+  /** A message a form's field could not read, answered if it is a real question (the form waits). */
+  private async questionDuringForm(t: TurnContext): Promise<Outcome | undefined> {
+    const u = t.understand(t.text);
+    if (!isRealQuestion(u, this.config.NLU_CONFIDENCE_THRESHOLD)) return undefined;
+    t.understanding = u;
+    const answered = u.intent === 'dossier_status' && u.entities.dossier_code ? await lookupDossier(t, u.entities.dossier_code) : await this.answer(t, u);
+    return { ...answered, understanding: u } as TurnResult;
+  }
+
+  private async cancel(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    if (t.state.awaiting && (CANCEL.test(t.folded) || t.text === '#cancel')) return t.reply(T.cancelled, MENU_BUTTONS).result({ state: { turn: t.state.turn } });
     return next();
   }
 
-  private async payloads(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    const text = textOf(turn);
-    if (!text.startsWith('#')) return next();
-    return (await this.payload(turn, text)) ?? next();
+  private async payloads(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    return (await this.registry.run(t)) ?? next();
   }
 
   /** Requests recognised by their form: unsubscribing, cancelling a home visit, a ticket code. */
-  private async shortcuts(turn: Turn, next: () => Promise<TurnResult>): Promise<TurnResult> {
-    const { msg, state } = turn;
-    const text = textOf(turn);
-    if (UNSUBSCRIBE.test(folded(turn))) {
+  private async shortcuts(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    const text = t.text;
+    if (UNSUBSCRIBE.test(t.folded)) {
       const code = extractDossierCode(text);
-      const dossier = code ? await findDossier(turn.tx, code) : null;
-      const n = await unsubscribe(turn.tx, msg.channel, msg.userId, dossier?.id);
-      return { replies: [reply(n ? 'Dạ, em đã dừng gửi thông báo về hồ sơ cho anh/chị ạ.' : 'Dạ, anh/chị hiện không đăng ký nhận thông báo hồ sơ nào ạ.')], state: { ...state, awaiting: undefined } };
+      const dossier = code ? await findDossier(t.tx, code) : null;
+      const n = await unsubscribe(t.tx, t.msg.channel, t.msg.userId, dossier?.id);
+      t.state = { ...t.state, awaiting: undefined };
+      return t.reply(n ? T.unsubscribed : T.noSubscription).result();
     }
     const homeCode = text.match(HOME_CODE)?.[0];
-    if (homeCode && CANCEL_HOME.test(folded(turn))) return this.cancelHome(turn, homeCode.toUpperCase());
+    if (homeCode && CANCEL_HOME.test(t.folded)) return cancelHome(t, homeCode.toUpperCase());
     const ticketCode = text.match(TICKET_CODE)?.[0];
-    if (ticketCode && !state.awaiting) return this.ticketStatus(turn, ticketCode.toUpperCase());
+    if (ticketCode && !t.state.awaiting) return ticketStatus(t, ticketCode.toUpperCase());
     return next();
   }
 
-  private async understandAndAnswer(turn: Turn): Promise<TurnResult> {
-    const text = textOf(turn);
+  private async smallTalk(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
+    if (t.state.awaiting || t.state.pending) return next();
+    const r = smallTalk(t.msg.text ?? '');
+    return r ? t.reply(r).result() : next();
+  }
+
+  private async understandAndAnswer(turn: TurnContext): Promise<TurnResult> {
+    const text = turn.text;
     const context = contextProcedure(turn.state, turn.kb, turn.now);
     const expectPlace = turn.state.expectPlace !== undefined && turn.now.getTime() - turn.state.expectPlace < CONTEXT_MINUTES * 60_000;
     const u = this.kb.nlu.understand(text, { procedure: context, expectPlace });
@@ -130,7 +204,7 @@ export class Bot {
     const picked = pickFromPending(turn, text, u);
     if (picked) {
       const aspect = u.entities.aspect && u.entities.aspect !== 'general' ? u.entities.aspect : turn.state.pending!.aspect;
-      return { ...answerProcedure(turn, picked.procedure, aspect, { by: picked.by }), understanding: u };
+      return { ...turn.adopt(answerProcedure(turn, picked.procedure, aspect, { by: picked.by })), understanding: u };
     }
     const leftPending = turn.state.pending !== undefined;
     if (leftPending) turn.state = { ...turn.state, pending: undefined };
@@ -138,20 +212,18 @@ export class Bot {
     return { ...result, understanding: u, clarification: result.clarification ?? (leftPending ? { event: 'abandoned' } : undefined) };
   }
 
-  private async inFlow(turn: Turn, u: Understanding): Promise<Outcome> {
-    if (turn.state.awaiting === 'dossier_code') {
-      const code = u.entities.dossier_code;
-      if (code) return this.dossierStatus({ ...turn, state: { ...turn.state, awaiting: undefined } }, code);
-      if (u.intent !== 'dossier_status' && u.intent !== 'out_of_scope' && u.confidence >= this.config.NLU_CONFIDENCE_THRESHOLD) {
-        return this.answer({ ...turn, state: { ...turn.state, awaiting: undefined } }, u);
-      }
-      return { replies: [reply(T.notACode)], state: turn.state };
-    }
-    return continueFlow(turn);
+  private async inFlow(turn: TurnContext, u: Understanding): Promise<Outcome> {
+    // The bot asked for a dossier code.
+    const code = u.entities.dossier_code;
+    turn.state = { ...turn.state, awaiting: undefined };
+    if (code) return lookupDossier(turn, code);
+    if (u.intent !== 'dossier_status' && u.intent !== 'out_of_scope' && u.confidence >= this.config.NLU_CONFIDENCE_THRESHOLD) return this.answer(turn, u);
+    turn.state = { ...turn.state, awaiting: 'dossier_code' };
+    return turn.reply(T.notACode).result();
   }
 
-  private async answer(turn: Turn, u: Understanding): Promise<Outcome> {
-    const { state, kb } = turn;
+  private async answer(t: TurnContext, u: Understanding): Promise<Outcome> {
+    const { kb } = t;
     const d = u.decision;
     if (d.kind === 'faq' && u.faq) {
       const full = kb.faqById.get(u.faq.faq.id);
@@ -159,39 +231,37 @@ export class Bot {
         // An unverified FAQ's links are not offered as buttons (its text still says what it says).
         const buttons = ((full.buttons as unknown as Reply['buttons']) ?? []).filter((b) => isVerified(full) || (!b.url && !b.phone));
         const provenance = provenanceLine(full);
-        return { replies: [{ text: provenance ? `${full.answer}\n\n${provenance}` : full.answer, buttons }], state, matched: { type: 'faq', id: full.id, name: full.questions[0] } };
+        return t.result({ replies: [{ text: provenance ? `${full.answer}\n\n${provenance}` : full.answer, buttons }], matched: { type: 'faq', id: full.id, name: full.questions[0] } });
       }
     }
-    const procedural = procedureOutcome(turn, u);
-    if (procedural) return procedural;
+    const procedural = procedureOutcome(t, u);
+    if (procedural) return t.adopt(procedural);
     switch (u.intent) {
-      case 'greeting': return { replies: [reply(T.greeting, MENU_BUTTONS)], state: { turn: state.turn } };
-      case 'help': return { replies: [reply(T.help, MENU_BUTTONS)], state };
-      case 'goodbye_thanks': return { replies: [reply(T.goodbye)], state: { turn: state.turn } };
+      case 'greeting': return t.reply(T.greeting, MENU_BUTTONS).result({ state: { turn: t.state.turn } });
+      case 'help': return t.reply(T.help, MENU_BUTTONS).result();
+      case 'goodbye_thanks': return t.reply(T.goodbye).result({ state: { turn: t.state.turn } });
       case 'dossier_status':
-        if (u.entities.dossier_code) return this.dossierStatus(turn, u.entities.dossier_code);
-        return { replies: [reply(T.askDossierCode)], state: { ...state, awaiting: 'dossier_code' } };
-      case 'model_info': return this.model(turn, u);
-      case 'contact_info': return { replies: [contactAnswer(kb.offices)], state, matched: this.officeMatch(kb) };
-      case 'human_handoff': return this.handoff(turn);
-      case 'feedback': return startFeedback(turn);
-      case 'rating': return startRating(turn, u.entities.dossier_code);
-      case 'home_service': return startHomeService(turn);
-      case 'subscribe': return startSubscribe(turn, u.entities.dossier_code ?? state.lastDossierCode);
-      case 'locality': return this.locality(turn, u);
-      default: return { replies: [reply(T.outOfScope, MENU_BUTTONS)], state };
+        if (u.entities.dossier_code) return lookupDossier(t, u.entities.dossier_code);
+        t.state = { ...t.state, awaiting: 'dossier_code' };
+        return t.reply(T.askDossierCode, [{ title: BUTTONS.cancel, payload: '#cancel' }]).result();
+      case 'model_info': return t.adopt(this.model(t, u));
+      case 'contact_info': return t.result({ replies: [contactAnswer(kb.offices)], matched: officeMatch(kb) });
+      case 'human_handoff': return requestHandoff(t);
+      case 'feedback': return startForm(t, feedback);
+      case 'rating': return this.ratingIntent(t, u.entities.dossier_code);
+      case 'home_service': return startForm(t, homeService);
+      case 'subscribe': return startSubscribe(t, u.entities.dossier_code ?? t.state.lastDossierCode);
+      case 'locality': return t.adopt(this.locality(t, u));
+      default: return t.reply(T.outOfScope, MENU_BUTTONS).result();
     }
   }
 
-  private async dossierStatus(turn: Turn, code: string): Promise<Outcome> {
-    const { tx, msg, now, state } = turn;
-    if (!(await allowRate(tx, `lookup:${msg.channel}:${msg.userId}`, this.config.LOOKUP_LIMIT_PER_10_MIN, 10 * 60_000, now))) {
-      return { replies: [reply(T.lookupLimit)], state };
-    }
-    const subscribed = await isSubscribed(tx, code, msg.channel, msg.userId);
-    const r = await dossierStatusReply(tx, code, now, subscribed);
-    const d = await findDossier(tx, code);
-    return { replies: [r], state: { ...state, awaiting: undefined, lastDossierCode: d?.code ?? state.lastDossierCode } };
+  /** A rating names its dossier, or rates the one last looked up, or the service in general. */
+  private async ratingIntent(t: TurnContext, code?: string): Promise<Outcome> {
+    if (code) return startRating(t, code);
+    const last = t.state.lastDossierCode ? await findDossier(t.tx, t.state.lastDossierCode) : null;
+    const owned = last && (last.isSample || (await t.tx.dossierOwner.count({ where: { dossierId: last.id, channel: t.msg.channel, userId: t.msg.userId } })) > 0);
+    return owned ? startRating(t, last.code) : startRating(t);
   }
 
   private model(turn: Turn, u: Understanding): Outcome {
@@ -209,7 +279,7 @@ export class Bot {
     const asked = placeCodesOf(named);
     const inside = asked.provinces.size || asked.communes.size ? modelsInPlaceNow(kb.models, (m) => this.modelPlace(m), asked) : [];
     if (inside.length) return { replies: [modelListAnswer(inside, named!.mentions[0]?.text ?? '')], state };
-    return { replies: [modelListAnswer(this.featuredModels(kb.models), undefined, T.modelNotFound)], state };
+    return { replies: [modelListAnswer(featuredModels(kb.models), undefined, T.modelNotFound)], state };
   }
 
   private modelReply(turn: Turn, m: ReformModel): Outcome {
@@ -246,83 +316,11 @@ export class Bot {
     };
   }
 
-  /** One model of each province first, so a short list shows the breadth of what provinces promote. */
-  private featuredModels(models: Turn['kb']['models']) {
-    const first = new Map<string, (typeof models)[number]>();
-    for (const m of models) if (!first.has(m.province)) first.set(m.province, m);
-    const featured = new Set(first.values());
-    return [...featured, ...models.filter((m) => !featured.has(m))];
-  }
 
-  private handoff(turn: Turn): Outcome {
-    const office = turn.kb.offices[0];
-    const hours = office ? ` (${office.hours})` : '';
-    return {
-      replies: [reply(`Dạ, em đã chuyển cuộc trò chuyện đến cán bộ Bộ phận Một cửa. Cán bộ sẽ trả lời anh/chị trong giờ làm việc${hours}. Trong lúc chờ, em tạm dừng trả lời tự động; anh/chị cứ nhắn nội dung cần hỏi, cán bộ sẽ đọc được ạ.`)],
-      state: { ...turn.state, awaiting: undefined },
-      handoff: true,
-    };
-  }
-
-  private officeMatch(kb: Turn['kb']): Matched {
-    const o = kb.offices[0];
-    return o ? { type: 'office', id: o.id, name: o.name } : { type: null, id: null, name: null };
-  }
-
-  private async payload(turn: Turn, payload: string): Promise<Outcome | null> {
-    const { kb, state } = turn;
-    const [head, ...rest] = payload.split(':');
-    const arg = rest.join(':');
-    switch (head) {
-      case '#menu':
-        if (arg === 'procedures') {
-          const common = ['Đăng ký khai sinh', 'Cấp thẻ căn cước', 'Chứng thực bản sao từ bản chính', 'Đăng ký thường trú', 'Đăng ký kết hôn'];
-          const ps = common.map((n) => kb.procedures.find((p) => p.name === n)).filter((p) => p !== undefined);
-          return { replies: [reply(T.askProcedureName, ps.map((p) => ({ title: p.name, payload: `#proc:${p.id}:general` })))], state };
-        }
-        if (arg === 'dossier') return { replies: [reply(T.askDossierCode)], state: { ...state, awaiting: 'dossier_code' } };
-        if (arg === 'models') return { replies: [modelListAnswer(this.featuredModels(kb.models))], state };
-        if (arg === 'contact') return { replies: [contactAnswer(kb.offices)], state, matched: this.officeMatch(kb) };
-        if (arg === 'human') return this.handoff(turn);
-        return { replies: [reply(T.help, MENU_BUTTONS)], state: { turn: state.turn } };
-      case '#proc':
-      case '#pick': {
-        const [id, aspect] = arg.split(':');
-        const p = kb.procedureById.get(Number(id));
-        if (!p) return null;
-        const a = ASPECTS.find((x) => x === aspect) ?? 'general';
-        return answerProcedure(turn, p, a, head === '#pick' ? { by: 'button' } : undefined);
-      }
-      case '#model': {
-        const m = kb.modelById.get(Number(arg));
-        return m ? this.modelReply(turn, m) : null;
-      }
-      case '#sub': return startSubscribe(turn, arg || undefined);
-      case '#rate': return startRating(turn, arg || undefined);
-      case '#home_cancel': return this.cancelHome(turn, arg);
-      default:
-        return state.awaiting ? continueFlow(turn) : null;
-    }
-  }
-
-  private async cancelHome(turn: Turn, code: string): Promise<Outcome> {
-    const { tx, msg, state } = turn;
-    const r = await tx.homeServiceRequest.updateMany({
-      where: { code, channel: msg.channel, userId: msg.userId, status: { notIn: ['cancelled', 'done'] } },
-      data: { status: 'cancelled' },
-    });
-    return { replies: [reply(r.count ? `Dạ, em đã hủy yêu cầu phục vụ tại nhà ${code} ạ.` : `Dạ, em không tìm thấy yêu cầu ${code} của anh/chị còn hiệu lực ạ.`)], state };
-  }
-
-  private async ticketStatus(turn: Turn, code: string): Promise<Outcome> {
-    const { tx, msg, state } = turn;
-    // A user only ever sees their own tickets.
-    const t = await tx.ticket.findFirst({ where: { code, channel: msg.channel, userId: msg.userId } });
-    if (!t) return { replies: [reply(`Dạ, em không tìm thấy phản ánh ${code} do anh/chị gửi qua kênh này ạ.`)], state };
-    const status = t.status === 'answered' ? `đã có trả lời: ${t.answer}` : `đang được xử lý, hạn trả lời ${formatDate(t.dueAt)}`;
-    return { replies: [reply(`Dạ, phản ánh ${t.code} ${status}`)], state };
-  }
 }
 
-const textOf = (turn: Turn) => (turn.msg.payload ?? turn.msg.text ?? '').trim();
-const folded = (turn: Turn) => fold(clean(textOf(turn))).trim();
+/** "CODE:then" where the code itself may hold colons? It does not; the last part is the action. */
+function splitLast(arg: string): [string, string] {
+  const i = arg.lastIndexOf(':');
+  return i < 0 ? [arg, ''] : [arg.slice(0, i), arg.slice(i + 1)];
+}

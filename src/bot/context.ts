@@ -4,13 +4,34 @@ import type { Conversation, Prisma } from '../generated/prisma/client.js';
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { Aspect, Understanding } from '../nlu/nlu.js';
 
-export type Awaiting = 'dossier_code' | 'subscribe_code' | 'feedback_content' | 'feedback_code' | 'feedback_consent'
-  | 'rating_score' | 'rating_comment' | 'home_name' | 'home_phone' | 'home_address' | 'home_procedure' | 'home_reason';
+/** The bot asked for a dossier code (the next message is read as one). Forms keep their own state (`form`). */
+export type Awaiting = 'dossier_code';
+
+/** A form in progress: which flow, which step, what the citizen gave so far. */
+export interface FormState {
+  flow: string;
+  step: string;
+  draft: Record<string, unknown>;
+  /** Answers that did not fit this step, in a row. */
+  misses?: number;
+  /** Correcting one field: the step (summary, confirmation) to go back to after it. */
+  returnTo?: string;
+}
+
+/** Recorded in Message.entities.form for a message that answered a form's step (not a question to review). */
+export interface FormRecord {
+  flow: string;
+  step: string;
+  /** The answer holds personal data (name, phone, address, free text): hide it from roles that need not see it. */
+  personal: boolean;
+  /** 'answer' (fits), 'retry' (did not fit: asked again), 'exit' (left the form), 'confirm', 'edit'. */
+  outcome: 'answer' | 'retry' | 'exit' | 'confirm' | 'edit';
+}
 
 /** What the bot remembers between two messages of one user (Conversation.state). */
 export interface ConversationState {
   awaiting?: Awaiting;
-  draft?: Record<string, unknown>;
+  form?: FormState;
   lastDossierCode?: string;
   /** The citizen's text messages so far (the clock of the follow-up window). */
   turn?: number;
@@ -47,6 +68,8 @@ export interface Outcome {
   handoff?: boolean;
   /** Pause the bot for this user (an official answered from the platform's own inbox). */
   pauseMinutes?: number;
+  /** The message answered a form's step (Message.entities.form). */
+  form?: FormRecord;
   /** A "which procedure?" question asked, answered or left (recorded for the review list). */
   clarification?: ClarificationEvent;
 }

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 export type ChannelName = 'zalo' | 'messenger' | 'web';
 
 export type InboundKind = 'text' | 'postback' | 'image' | 'sticker' | 'file' | 'audio' | 'video' | 'location'
-  | 'link' | 'contact' | 'follow' | 'unfollow' | 'user_info' | 'admin_reply' | 'ignored';
+  | 'link' | 'contact' | 'follow' | 'unfollow' | 'user_info' | 'admin_reply' | 'thread_returned' | 'ignored';
 
 export interface InboundMessage {
   channel: ChannelName;
@@ -21,6 +21,8 @@ export interface InboundMessage {
   location?: { latitude: number; longitude: number };
   userInfo?: { name?: string; phone?: string; address?: string };
   timestamp: number;
+  /** Web chat only: a hash of the client's address, for limits that hold across sessions (never the address). */
+  clientAddress?: string;
 }
 
 export interface ReplyButton {
@@ -58,6 +60,8 @@ export interface Channel {
   verify(req: Request & { rawBody?: Buffer }): boolean;
   /** Validates the body and turns it into inbound messages; throws ParseError for an unknown shape. */
   parse(body: unknown): InboundMessage[];
+  /** What the platform can show beyond text and buttons (the bot adapts its wording, never names the channel). */
+  readonly capabilities?: { userInfoForm?: boolean };
   /** Renders the reply within the platform's limits and sends it; throws SendError. */
   send(userId: string, reply: Reply, opts?: { tag?: string }): Promise<SendResult>;
 }

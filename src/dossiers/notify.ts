@@ -1,73 +1,23 @@
 import { z } from 'zod';
-import { STATUS_LABELS, STATUS_NEXT, formatDate } from '../bot/texts.js';
+import { FINISHED_STATUSES, statusLabel } from '../bot/dossier-text.js';
+import { BUTTONS, DOSSIER_TEXTS, formatDate } from '../bot/texts.js';
 import { SendError, type ReplyButton } from '../channels/types.js';
 import type { ZaloChannel } from '../channels/zalo/index.js';
 import type { AppDeps } from '../deps.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { JobError, type JobContext } from '../jobs/queue.js';
-import type { DossierStatus } from '../kb/schemas.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 
 // Status-change notices: the text (written once, when the change is recorded, so it describes that change even if
 // the dossier moves on before the job runs), and the 'notify' job that picks the way to reach the citizen.
 
-/** Statuses after which nothing more is expected from the office. */
-export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['done', 'returned', 'rejected', 'withdrawn']);
-/** Statuses whose note tells the citizen what to bring or why: it goes into the notice. */
-const NOTE_STATUSES: ReadonlySet<string> = new Set(['needs_supplement', 'awaiting_payment', 'rejected', 'suspended']);
-
-export const NOTICE_TEXT = {
-  header: (code: string, procedure: string) => `Dạ, hồ sơ ${code} (${procedure}) của anh/chị vừa được cập nhật:`,
-  apology: (code: string, procedure: string, oldDate: string, newDate: string) =>
-    `Dạ, Bộ phận Một cửa thành thật xin lỗi anh/chị: hồ sơ ${code} (${procedure}) chưa thể trả kết quả đúng hẹn ngày ${oldDate}. Ngày hẹn trả mới là ${newDate}.`,
-  rescheduled: (code: string, procedure: string, newDate: string) =>
-    `Dạ, ngày hẹn trả kết quả hồ sơ ${code} (${procedure}) được điều chỉnh thành ngày ${newDate}.`,
-  status: (label: string) => `• Trạng thái: ${label}`,
-  due: (date: string) => `• Ngày hẹn trả: ${date}`,
-  note: (status: string, note: string) => (status === 'needs_supplement' ? `• Cần bổ sung: ${note}` : `• Ghi chú của cán bộ: ${note}`),
-  overdue: 'Hồ sơ đã quá ngày hẹn trả. Bộ phận Một cửa thành thật xin lỗi anh/chị; cán bộ sẽ thông báo ngày hẹn mới sớm nhất.',
-  askRating: 'Anh/chị vui lòng dành ít giây đánh giá mức độ hài lòng (1–5 sao) bằng nút "Đánh giá" bên dưới ạ.',
-  buttons: { rate: 'Đánh giá', human: 'Gặp cán bộ', stop: 'Ngừng thông báo' },
-  /** Sent back by the "stop" button; the bot's unsubscribe rule matches "ngừng ... thông báo" and reads the code. */
-  stopPayload: (code: string) => `Ngừng thông báo hồ sơ ${code}`,
-} as const;
-
-export interface NoticeFacts {
-  code: string;
-  procedureName: string;
-  status: string;
-  statusChanged: boolean;
-  dueAt: Date;
-  /** The due date before this change, when this change moved it. */
-  previousDueAt: Date | null;
-  note: string | null;
-  now: Date;
-}
-
-const labelOf = (status: string) => STATUS_LABELS[status as DossierStatus] ?? status;
-
-/** The notice in plain words: never the applicant's name or phone number. */
-export function noticeText(f: NoticeFacts): string {
-  const finished = FINISHED_STATUSES.has(f.status);
-  const postponed = f.previousDueAt !== null && f.dueAt > f.previousDueAt && !finished;
-  const lines: string[] = [];
-  if (postponed) lines.push(NOTICE_TEXT.apology(f.code, f.procedureName, formatDate(f.previousDueAt!), formatDate(f.dueAt)));
-  else if (f.previousDueAt !== null && !f.statusChanged) lines.push(NOTICE_TEXT.rescheduled(f.code, f.procedureName, formatDate(f.dueAt)));
-  else lines.push(NOTICE_TEXT.header(f.code, f.procedureName));
-  lines.push(NOTICE_TEXT.status(labelOf(f.status)));
-  if (!finished) lines.push(NOTICE_TEXT.due(formatDate(f.dueAt)));
-  if (f.note && NOTE_STATUSES.has(f.status)) lines.push(NOTICE_TEXT.note(f.status, f.note));
-  lines.push('', STATUS_NEXT[f.status as DossierStatus] ?? '');
-  if (!postponed && !finished && f.dueAt < f.now) lines.push(NOTICE_TEXT.overdue);
-  if (f.status === 'returned') lines.push(NOTICE_TEXT.askRating);
-  return lines.join('\n').trim();
-}
+// The wording of notices lives with the status card (src/bot/dossier-text.ts) and in src/bot/texts.ts.
+export { FINISHED_STATUSES, noticeText, type NoticeFacts } from '../bot/dossier-text.js';
 
 export function noticeButtons(code: string, status: string): ReplyButton[] {
-  const b = NOTICE_TEXT.buttons;
-  if (status === 'returned') return [{ title: b.rate, payload: `#rate:${code}` }];
-  if (FINISHED_STATUSES.has(status)) return [{ title: b.human, payload: '#menu:human' }];
-  return [{ title: b.human, payload: '#menu:human' }, { title: b.stop, payload: NOTICE_TEXT.stopPayload(code) }];
+  if (status === 'returned') return [{ title: BUTTONS.rate, payload: `#rate:${code}` }];
+  if (FINISHED_STATUSES.has(status)) return [{ title: BUTTONS.human, payload: '#menu:human' }];
+  return [{ title: BUTTONS.human, payload: '#menu:human' }, { title: BUTTONS.stopNotices, payload: DOSSIER_TEXTS.stopPayload(code) }];
 }
 
 // ---------- delivery windows ----------
@@ -182,7 +132,7 @@ export const znsPhone = (phone: string) => (phone.startsWith('0') ? `84${phone.s
 
 /** The approved template must declare exactly these parameters. */
 export function znsTemplateData(code: string, status: string, dueAt: Date) {
-  return { code, status: labelOf(status), due_date: formatDate(dueAt) };
+  return { code, status: statusLabel(status), due_date: formatDate(dueAt) };
 }
 
 async function sendZns(deps: AppDeps, n: ZnsNotice, ctx: JobContext): Promise<void> {

@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.js';
 import type { Dossier, DossierEvent, Prisma } from '../generated/prisma/client.js';
 import { DOSSIER_STATUSES } from '../kb/schemas.js';
 import { canonicalDossierCode } from '../nlu/entities.js';
+import { coarseNoticeText } from '../bot/dossier-text.js';
 import { FINISHED_STATUSES, noticeText } from './notify.js';
 
 // The status feed from the one-stop system: an idempotent upsert by dossier code. A change of status or due date is
@@ -35,6 +36,8 @@ export const dossierStatusInputSchema = z.object({
   receivedAt: isoDate,
   dueAt: isoDate,
   note: z.string().trim().max(2000).nullish().transform((v) => v || null),
+  /** The note may be shown to the applicant (default: internal, officials only). */
+  notePublic: z.boolean().default(false),
 }).superRefine((b, ctx) => {
   if (!b.procedureCode && !b.procedureName) {
     ctx.addIssue({ code: 'custom', path: ['procedureCode'], message: 'Cần procedureCode hoặc procedureName' });
@@ -123,7 +126,7 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
   const data = {
     procedureCode: input.procedureCode ?? null, procedureName: input.procedureName, applicantName: input.applicantName,
     applicantPhone: input.applicantPhone ?? null, office: input.office, receivedAt: input.receivedAt, dueAt: input.dueAt,
-    status: input.status, note: input.note,
+    status: input.status, note: input.note, notePublic: input.notePublic,
   };
   // The row lock serialises concurrent reports for one dossier, so each change is seen, and notified, once.
   const [before] = await tx.$queryRaw<Dossier[]>`SELECT * FROM "Dossier" WHERE code = ${code} FOR UPDATE`;
@@ -132,7 +135,7 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
   });
   if (!before) {
     const dossier = await tx.dossier.create({ data: { code, ...data } });
-    const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, dueAt: input.dueAt, at: now } });
+    const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, notePublic: input.notePublic, dueAt: input.dueAt, at: now } });
     await audit(dossier, 'dossier.create', { code, status: input.status });
     return { dossier, created: true, changed: true, eventId: event.id, notified: 0 };
   }
@@ -143,14 +146,14 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
   const dossier = fieldsChanged ? await tx.dossier.update({ where: { id: before.id }, data }) : before;
   if (!statusChanged && !dueChanged) return { dossier, created: false, changed: false, notified: 0 };
 
-  const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, dueAt: input.dueAt, at: now } });
+  const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, notePublic: input.notePublic, dueAt: input.dueAt, at: now } });
   await audit(dossier, 'dossier.status', { code, from: before.status, to: input.status, dueFrom: before.dueAt.toISOString(), dueTo: input.dueAt.toISOString() });
   // A new due date on a finished dossier tells the citizen nothing.
   if (!statusChanged && FINISHED_STATUSES.has(input.status)) return { dossier, created: false, changed: true, eventId: event.id, notified: 0 };
 
   const text = noticeText({
     code, procedureName: dossier.procedureName, status: input.status, statusChanged, dueAt: input.dueAt,
-    previousDueAt: dueChanged ? before.dueAt : null, note: input.note, now,
+    previousDueAt: dueChanged ? before.dueAt : null, note: input.note, notePublic: input.notePublic, now,
   });
   const notified = await queueNotices(tx, [{ dossierId: dossier.id, eventId: event.id, text }]);
   return { dossier, created: false, changed: true, eventId: event.id, notified };
@@ -164,8 +167,24 @@ export async function queueNotices(tx: Prisma.TransactionClient, specs: NoticeSp
   const subs = await tx.subscription.findMany({
     where: { dossierId: { in: [...new Set(specs.map((s) => s.dossierId))] }, active: true }, orderBy: { id: 'asc' },
   });
+  // Details go only to accounts that proved they are the applicant (or for sample dossiers); anyone else who
+  // subscribed before proofs were required gets the coarse status and how to prove it.
+  const dossierIds = [...new Set(specs.map((s) => s.dossierId))];
+  const [owners, dossiers, events] = await Promise.all([
+    tx.dossierOwner.findMany({ where: { dossierId: { in: dossierIds } }, select: { dossierId: true, channel: true, userId: true } }),
+    tx.dossier.findMany({ where: { id: { in: dossierIds } }, select: { id: true, code: true, isSample: true } }),
+    tx.dossierEvent.findMany({ where: { id: { in: specs.map((s) => s.eventId) } }, select: { id: true, status: true } }),
+  ]);
+  const owned = new Set(owners.map((o) => `${o.dossierId}|${o.channel}|${o.userId}`));
+  const dossierOf = new Map(dossiers.map((d) => [d.id, d]));
+  const statusOf = new Map(events.map((e) => [e.id, e.status]));
+  const textFor = (spec: NoticeSpec, s: { channel: string; userId: string }) => {
+    const d = dossierOf.get(spec.dossierId);
+    if (!d || d.isSample || owned.has(`${spec.dossierId}|${s.channel}|${s.userId}`)) return spec.text;
+    return coarseNoticeText(d.code, statusOf.get(spec.eventId) ?? '');
+  };
   const data = specs.flatMap((spec) => subs.filter((s) => s.dossierId === spec.dossierId)
-    .map((s) => ({ dossierId: spec.dossierId, channel: s.channel, userId: s.userId, eventId: spec.eventId, text: spec.text })));
+    .map((s) => ({ dossierId: spec.dossierId, channel: s.channel, userId: s.userId, eventId: spec.eventId, text: textFor(spec, s) })));
   if (data.length === 0) return 0;
   // (eventId, channel, userId) is unique: a repeated call for the same event notifies nobody twice.
   const notes = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
@@ -191,7 +210,7 @@ export function noticesForEvents(deps: AppDeps) {
       if (!d) return [];
       const text = noticeText({
         code: d.code, procedureName: d.procedureName, status: e.status, statusChanged: true, dueAt: e.dueAt ?? d.dueAt,
-        previousDueAt: null, note: e.note, now,
+        previousDueAt: null, note: e.note, notePublic: e.notePublic, now,
       });
       return [{ dossierId: d.id, eventId: e.id, text }];
     }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWorkingHours } from '../services/working-hours.js';
 
 // One schema per knowledge-base entry, shared by the sample seed, the console API and imports.
 
@@ -100,6 +101,10 @@ export const officeSchema = z.object({
   website: httpUrl.nullable().optional(),
   note: text.nullable().optional(),
   isPrimary: z.boolean().optional(),
+  /** The hours hand-offs keep for this office, e.g. "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30". */
+  workingHours: z.string().trim().max(200)
+    .refine((v) => v === '' || parseWorkingHours(v) !== null, { message: 'Giờ làm việc theo mẫu "T2-T6 07:30-11:30, 13:30-17:00; T7 07:30-11:30"' })
+    .nullable().optional(),
 });
 
 export const DOSSIER_STATUSES = ['received', 'processing', 'needs_supplement', 'awaiting_payment', 'rejected',

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { formatDate } from '../bot/texts.js';
+import { BUTTONS, HANDOFF_TEXTS, SERVICE_TEXTS, formatDate } from '../bot/texts.js';
+import { calendarOf, handoffOffice } from '../bot/handoff.js';
+import { formatOpening } from './working-hours.js';
+import { runHandoffClock } from './handoff-timer.js';
 import type { Reply } from '../channels/types.js';
 import { authenticate, currentUser, parseBody, requireRole } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
-import type { Conversation, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
+import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 
 // The officials' side of the citizen services: the hand-off inbox (with escalation), feedback tickets,
@@ -15,12 +18,8 @@ import { enqueueOutbound } from '../pipeline/outbound.js';
 export const SERVICES_PATHS = ['/api/handoffs', '/api/conversations', '/api/tickets', '/api/home-services', '/api/ratings'];
 
 const VN_TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/** Messages for officials (the console); what citizens receive is in src/bot/texts.ts. */
 const TEXT = {
-  handback: 'Dạ, cán bộ đã hoàn tất hỗ trợ. Em tiếp tục hỗ trợ anh/chị tự động; anh/chị cần gì cứ nhắn ạ.',
-  ticketAnswer: (code: string, answer: string) => `Dạ, cơ quan đã trả lời phản ánh ${code}: ${answer}`,
-  homeScheduled: (code: string, at: Date) => `Dạ, cán bộ Bộ phận Một cửa sẽ đến phục vụ tại nhà theo yêu cầu ${code} lúc ${VN_TIME.format(at)} ngày ${formatDate(at)}. Nếu không tiện, anh/chị bấm "Hủy lịch" hoặc nhắn "hủy lịch ${code}" ạ.`,
-  homeCancelled: (code: string, reason?: string) => `Dạ, Bộ phận Một cửa đã hủy yêu cầu phục vụ tại nhà ${code}${reason ? ` (lý do: ${reason})` : ''}. Nếu vẫn cần hỗ trợ, anh/chị nhắn "phục vụ tại nhà" để đăng ký lại hoặc "gặp cán bộ" ạ.`,
-  cancelButton: 'Hủy lịch',
   notFound: 'Không tìm thấy mục này.',
   notInHandoff: 'Cuộc trò chuyện này không còn chờ cán bộ (đã được trả lại cho bot).',
   answered: 'Phản ánh này đã được trả lời.',
@@ -29,6 +28,8 @@ const TEXT = {
   noRating: '(không gắn hồ sơ)',
 } as const;
 const ESCALATED = 'handoff.escalated';
+/** Job kind telling the duty officer's webhook about an escalated hand-off (src/services/handoff-alert.ts). */
+export const HANDOFF_ALERT_JOB = 'handoff-alert';
 const DAY_MS = 24 * 3600_000;
 /** Messenger message tags for messages sent after its 24-hour window; channels without tags ignore them. */
 const TAGS = { agent: 'HUMAN_AGENT', update: 'ACCOUNT_UPDATE', event: 'CONFIRMED_EVENT_UPDATE' } as const;
@@ -78,7 +79,7 @@ async function escalatedIds(db: Db, convs: Conversation[]): Promise<Set<number>>
  * Records a 'handoff.escalated' audit row (and a warning) for each conversation waiting longer than
  * HANDOFF_ESCALATE_MINUTES without an agent reply, once per hand-off; returns the escalated conversation ids.
  */
-export async function escalateHandoffs(deps: Pick<AppDeps, 'db' | 'config' | 'log' | 'now'>, now: Date = deps.now()): Promise<number[]> {
+export async function escalateHandoffs(deps: Pick<AppDeps, 'db' | 'config' | 'log' | 'now' | 'kb'> & { queue?: AppDeps['queue'] }, now: Date = deps.now()): Promise<number[]> {
   const { prisma } = deps.db;
   const cutoff = new Date(now.getTime() - deps.config.HANDOFF_ESCALATE_MINUTES * 60_000);
   const due = await prisma.conversation.findMany({ where: { handoffStatus: 'waiting', handoffAt: { lte: cutoff } }, orderBy: { handoffAt: 'asc' }, take: 500 });
@@ -94,22 +95,43 @@ export async function escalateHandoffs(deps: Pick<AppDeps, 'db' | 'config' | 'lo
       const waitingMinutes = Math.floor((now.getTime() - fresh.handoffAt.getTime()) / 60_000);
       await tx.auditLog.create({ data: { actor: 'system', action: ESCALATED, entityType: 'conversation', entityId: String(c.id),
         detail: { channel: c.channel, userId: c.userId, handoffAt: fresh.handoffAt.toISOString(), waitingMinutes } } });
+      const handoff = await tx.handoff.findFirst({ where: { conversationId: c.id, status: 'waiting' }, orderBy: { id: 'desc' } });
+      if (handoff) {
+        await tx.handoff.update({ where: { id: handoff.id }, data: { escalatedAt: now, heldAt: now } });
+        // The citizen hears why the wait is longer; the duty officer is told (a durable job, retried until it lands).
+        const { calendar } = calendarOf(handoffOffice(deps.kb.snapshot.offices), deps.config);
+        const back = calendar.isOpen(now) ? null : calendar.nextOpen(now);
+        await enqueueOutbound(tx, { conversationId: c.id, channel: c.channel, sentBy: 'bot', key: `handoff:${handoff.id}:escalated`,
+          replies: [{ text: back ? HANDOFF_TEXTS.holdOutOfHours(formatOpening(back)) : HANDOFF_TEXTS.hold(deps.config.HANDOFF_EXPECTED_WAIT_MINUTES),
+            buttons: [{ title: BUTTONS.leaveMessage, payload: '#handoff:message' }, { title: BUTTONS.cancelHandoff, payload: '#handoff:cancel' }] }] });
+        if (deps.config.HANDOFF_ALERT_WEBHOOK_URL) {
+          await tx.job.createMany({ data: [{ kind: HANDOFF_ALERT_JOB, key: `handoff-alert:${handoff.id}`,
+            payload: { handoffId: handoff.id, conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes, requestedAt: handoff.requestedAt.toISOString() } }], skipDuplicates: true });
+        }
+      }
       return waitingMinutes;
     });
     if (done === false) continue;
     deps.log.warn({ conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes: done }, 'hand-off unanswered: escalated');
     escalated.push(c.id);
   }
+  if (escalated.length) deps.queue?.poke();
   return escalated;
 }
 
-/** Runs escalateHandoffs every `everyMs` (30 s) without blocking exit; returns a function that stops it. */
+/** Escalations, then the hand-off clock (holding messages, hand-backs): one pass. */
+export async function runHandoffTimers(deps: AppDeps, now: Date = deps.now()): Promise<void> {
+  await escalateHandoffs(deps, now);
+  await runHandoffClock(deps, now);
+}
+
+/** Runs runHandoffTimers every `everyMs` (30 s) without blocking exit; returns a function that stops it. */
 export function startEscalation(deps: AppDeps, everyMs = 30_000): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    escalateHandoffs(deps)
+    runHandoffTimers(deps)
       .catch((err: unknown) => deps.log.error({ err }, 'hand-off escalation run failed; retrying on the next tick'))
       .finally(() => { running = false; });
   }, everyMs);
@@ -127,6 +149,11 @@ const messageView = (m: Message) => ({
   deliveryError: m.deliveryError, createdAt: m.createdAt,
   buttons: m.direction === 'out' ? ((m.payload as Reply | null)?.buttons ?? []).map((b) => b.title) : [],
 });
+/** The open request: asked or official-first, within working hours or when officials are back, escalated when. */
+const requestView = (h: Handoff | undefined) => (h ? {
+  id: h.id, status: h.status, origin: h.origin, withinHours: h.withinHours, backAt: h.backAt, requestedAt: h.requestedAt,
+  answeredAt: h.answeredAt, answeredBy: h.answeredBy, escalatedAt: h.escalatedAt,
+} : null);
 const ticketView = (t: Ticket, now: Date) => ({ ...t, overdue: t.status !== 'answered' && t.dueAt < now });
 
 /** The hand-off inbox, tickets, home-service requests and ratings report; authenticates its own paths. */
@@ -158,12 +185,13 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     const now = deps.now();
     const convs = await prisma.conversation.findMany({
       where: { handoffStatus: { in: ['waiting', 'active'] } }, orderBy: [{ handoffAt: 'asc' }, { id: 'asc' }], take: 500,
-      include: { messages: { orderBy: { id: 'desc' }, take: 3 } },
+      include: { messages: { orderBy: { id: 'desc' }, take: 3 }, handoffs: { where: { status: { in: ['waiting', 'active'] } }, orderBy: { id: 'desc' }, take: 1 } },
     });
     const escalated = await escalatedIds(prisma, convs);
     res.json({
       escalateAfterMinutes: deps.config.HANDOFF_ESCALATE_MINUTES,
-      items: convs.map((c) => ({ ...conversationView(c, now, escalated.has(c.id)), lastMessages: c.messages.reverse().map(messageView) })),
+      returnAfterMinutes: deps.config.HANDOFF_RETURN_MINUTES,
+      items: convs.map((c) => ({ ...conversationView(c, now, escalated.has(c.id)), request: requestView(c.handoffs[0]), lastMessages: c.messages.reverse().map(messageView) })),
     });
   });
 
@@ -186,6 +214,9 @@ export function createServicesRouter(deps: AppDeps): express.Router {
         key: `agent:${conv.id}:${randomUUID()}`, tag: tagFor(conv, now, TAGS.agent),
       });
       await tx.conversation.update({ where: { id: conv.id }, data: { handoffStatus: 'active', assignedTo: actor, handoffAt: conv.handoffAt ?? now } });
+      const open = await tx.handoff.findFirst({ where: { conversationId: conv.id, status: { in: ['waiting', 'active'] } }, orderBy: { id: 'desc' } });
+      if (open) await tx.handoff.update({ where: { id: open.id }, data: { status: 'active', answeredAt: open.answeredAt ?? now, answeredBy: open.answeredBy ?? actor } });
+      else await tx.handoff.create({ data: { conversationId: conv.id, channel: conv.channel, userId: conv.userId, status: 'active', origin: 'official', requestedAt: now, answeredAt: now, answeredBy: actor } });
       return { result: ids, detail: { channel: conv.channel, userId: conv.userId, messageIds: ids } };
     });
     res.status(201).json({ messageIds });
@@ -199,7 +230,8 @@ export function createServicesRouter(deps: AppDeps): express.Router {
       const r = await tx.conversation.updateMany({ where: { id, handoffStatus: { in: ['waiting', 'active'] } },
         data: { handoffStatus: null, assignedTo: null, pausedUntil: null } });
       if (!r.count) throw new HttpError(409, TEXT.notInHandoff);
-      await enqueueOutbound(tx, { conversationId: id, channel: conv.channel, replies: [{ text: TEXT.handback }], sentBy: 'bot',
+      await tx.handoff.updateMany({ where: { conversationId: id, status: { in: ['waiting', 'active'] } }, data: { status: 'closed', closedAt: now, closedBy: `agent:${currentUser(res).username}` } });
+      await enqueueOutbound(tx, { conversationId: id, channel: conv.channel, replies: [{ text: HANDOFF_TEXTS.handback }], sentBy: 'bot',
         key: `handback:${id}:${randomUUID()}`, tag: tagFor(conv, now, TAGS.agent) });
       return { result: null, detail: { channel: conv.channel, userId: conv.userId, assignedTo: conv.assignedTo } };
     });
@@ -241,7 +273,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
       if (!r.count) throw new HttpError(409, TEXT.answered);
       const conv = await tx.conversation.findUnique({ where: { channel_userId: { channel: t.channel, userId: t.userId } } });
       const ids = conv ? await enqueueOutbound(tx, { conversationId: conv.id, channel: conv.channel, sentBy: `agent:${actor}`,
-        replies: [{ text: TEXT.ticketAnswer(code, body.answer) }], key: `ticket:${code}:answer`, tag: tagFor(conv, now, TAGS.update) }) : [];
+        replies: [{ text: SERVICE_TEXTS.ticketAnswer(code, body.answer) }], key: `ticket:${code}:answer`, tag: tagFor(conv, now, TAGS.update) }) : [];
       const updated = (await tx.ticket.findUnique({ where: { id: t.id } }))!;
       return { result: { ...ticketView(updated, now), messageIds: ids }, detail: { code, messageIds: ids } };
     });
@@ -280,14 +312,14 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     const resend = !(h.status === 'scheduled' && h.scheduledAt?.getTime() === at.getTime());
     return {
       data: { status: 'scheduled', scheduledAt: at, staffNote },
-      reply: resend ? { text: TEXT.homeScheduled(h.code, at), buttons: [{ title: TEXT.cancelButton, payload: `#home_cancel:${h.code}` }] } : undefined,
+      reply: resend ? { text: SERVICE_TEXTS.homeScheduled(h.code, VN_TIME.format(at), formatDate(at)), buttons: [{ title: BUTTONS.cancelVisit, payload: `#home_cancel:${h.code}` }] } : undefined,
       key: `home:${h.code}:schedule:${at.toISOString()}`, tag: TAGS.event,
     };
   }));
   router.post('/api/home-services/:code/done', WRITERS, homeAction('done', emptyBody, () => ({ data: { status: 'done' } })));
   router.post('/api/home-services/:code/cancel', WRITERS, homeAction('cancel', cancelBody, (h, body) => ({
     data: { status: 'cancelled' },
-    reply: { text: TEXT.homeCancelled(h.code, body.reason as string | undefined) }, key: `home:${h.code}:cancel`,
+    reply: { text: SERVICE_TEXTS.homeCancelled(h.code, body.reason as string | undefined) }, key: `home:${h.code}:cancel`,
   })));
 
   router.get('/api/ratings/report', async (_req, res) => {

@@ -191,6 +191,8 @@ describe('imports on PGlite', () => {
       receivedAt: new Date('2026-01-02T01:30:00Z'), dueAt: new Date('2026-01-05T10:00:00Z') });
     expect(dossier.events.map((e) => e.status)).toEqual(['received']);
     await prisma.subscription.create({ data: { dossierId: dossier.id, channel: 'zalo', userId: 'z-1' } });
+    // The subscriber proved the dossier is theirs (only then do notices carry details).
+    await prisma.dossierOwner.create({ data: { dossierId: dossier.id, channel: 'zalo', userId: 'z-1', method: 'zalo_user_info' } });
 
     const second = await writeXlsx('dossiers-2.xlsx', [head,
       ['H12-260101-0001', '1.001193', 'Cần bổ sung hồ sơ', 'Nguyễn Văn A', '0912345678', 'UBND phường 5', '02/01/2026 08:30', '05/01/2026 17:00', 'Bản sao giấy chứng sinh'],
@@ -202,7 +204,9 @@ describe('imports on PGlite', () => {
     const notices = await prisma.notification.findMany({ where: { dossierId: dossier.id } });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ channel: 'zalo', userId: 'z-1', eventId: events[1].id });
-    expect(notices[0].text).toContain('Bản sao giấy chứng sinh');
+    expect(notices[0].text).toContain('Cần bổ sung hồ sơ');
+    // An imported note is internal: imports have no column marking it public.
+    expect(notices[0].text).not.toContain('Bản sao giấy chứng sinh');
     expect(await prisma.job.count({ where: { key: `notify:${notices[0].id}` } })).toBe(1);
 
     // The same file again changes nothing and appends nothing.

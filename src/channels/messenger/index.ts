@@ -90,7 +90,7 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MessengerCha
     },
 
     parse(body) {
-      return parseMessengerWebhook(body, (message, item) => log.warn({ item }, message));
+      return parseMessengerWebhook(body, (message, item) => log.warn({ item }, message), config.MESSENGER_APP_ID);
     },
 
     async send(userId: string, reply: Reply, opts?: { tag?: string }): Promise<SendResult> {

@@ -44,6 +44,9 @@ export const messagingItemSchema = z.object({
   postback: postbackSchema.optional(),
   read: z.unknown().optional(),
   delivery: z.unknown().optional(),
+  // Handover protocol: another app (the Page Inbox) took the thread, or gave it back to us.
+  take_thread_control: z.object({ previous_owner_app_id: z.union([z.string(), z.number()]).nullish() }).loose().optional(),
+  pass_thread_control: z.object({ new_owner_app_id: z.union([z.string(), z.number()]).nullish() }).loose().optional(),
 });
 
 const entrySchema = z.object({
@@ -69,7 +72,7 @@ export type MessengerWebhookBody = z.infer<typeof webhookBodySchema>;
 /** Called for a messaging item that does not match the schema; it becomes an 'ignored' event. */
 export type ItemWarning = (message: string, item: unknown) => void;
 
-type EventName = 'message' | 'postback' | 'echo' | 'read' | 'delivery' | 'other';
+type EventName = 'message' | 'postback' | 'echo' | 'read' | 'delivery' | 'take_thread_control' | 'pass_thread_control' | 'other';
 
 const ATTACHMENT_KINDS: Partial<Record<string, InboundKind>> = {
   image: 'image', audio: 'audio', video: 'video', file: 'file', fallback: 'link',
@@ -95,10 +98,26 @@ function messageKind(m: MessengerInboundMessage): Pick<InboundMessage, 'kind' | 
   return { kind: ATTACHMENT_KINDS[first.type] ?? (url ? 'link' : 'ignored') };
 }
 
-function fromMessage(m: MessengerInboundMessage, item: MessagingItem, timestamp: number): InboundMessage {
+/** The Page Inbox's own app id: its echoes are an official typing (Meta's handover documentation). */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/**
+ * Is this echo a person answering from the Page Inbox rather than the bot? Ours carry our app_id; a person's carry
+ * none, the Page Inbox's, or (when MESSENGER_APP_ID is set) any other.
+ */
+function isOfficialEcho(m: MessengerInboundMessage, appId?: string): boolean {
+  if (m.app_id === undefined) return true;
+  if (String(m.app_id) === PAGE_INBOX_APP_ID) return true;
+  return appId !== undefined && String(m.app_id) !== appId;
+}
+
+function fromMessage(m: MessengerInboundMessage, item: MessagingItem, timestamp: number, appId?: string): InboundMessage {
   // An echo is the page's own message (the bot's, or an official's from the Page Inbox): the user is the
-  // recipient, and it is never answered.
-  if (m.is_echo) return { ...event('echo', item.recipient?.id ?? '', timestamp, 'ignored', m.mid), text: m.text };
+  // recipient, and it is never answered; an official's pauses the bot for that user.
+  if (m.is_echo) {
+    const kind = isOfficialEcho(m, appId) ? 'admin_reply' : 'ignored';
+    return { ...event('echo', item.recipient?.id ?? '', timestamp, kind, m.mid), text: m.text };
+  }
   const psid = item.sender?.id;
   if (!psid) return event('message', '', timestamp, 'ignored', m.mid);
   const attachments = m.attachments?.map((a) => ({ type: a.type, url: a.payload?.url ?? a.url ?? a.URL }));
@@ -109,7 +128,7 @@ function fromMessage(m: MessengerInboundMessage, item: MessagingItem, timestamp:
   return result;
 }
 
-function fromItem(raw: unknown, entry: MessengerEntry, warn: ItemWarning): InboundMessage {
+function fromItem(raw: unknown, entry: MessengerEntry, warn: ItemWarning, appId?: string): InboundMessage {
   const parsed = messagingItemSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -119,7 +138,12 @@ function fromItem(raw: unknown, entry: MessengerEntry, warn: ItemWarning): Inbou
   const item = parsed.data;
   const timestamp = item.timestamp ?? entry.time;
   const psid = item.sender?.id ?? '';
-  if (item.message) return fromMessage(item.message, item, timestamp);
+  if (item.message) return fromMessage(item.message, item, timestamp, appId);
+  if (item.take_thread_control) return event('take_thread_control', psid, timestamp, 'admin_reply');
+  if (item.pass_thread_control) {
+    const owner = item.pass_thread_control.new_owner_app_id;
+    return event('pass_thread_control', psid, timestamp, appId && owner !== undefined && owner !== null && String(owner) === appId ? 'thread_returned' : 'admin_reply');
+  }
   if (item.postback) {
     if (!psid) return event('postback', '', timestamp, 'ignored', item.postback.mid);
     const { mid, payload, title } = item.postback;
@@ -133,11 +157,11 @@ function fromItem(raw: unknown, entry: MessengerEntry, warn: ItemWarning): Inbou
 }
 
 /** Every messaging item of every entry as an InboundMessage; throws ParseError when `body` is not a Page webhook. */
-export function parseMessengerWebhook(body: unknown, warn: ItemWarning = () => {}): InboundMessage[] {
+export function parseMessengerWebhook(body: unknown, warn: ItemWarning = () => {}, appId?: string): InboundMessage[] {
   const parsed = webhookBodySchema.safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
     throw new ParseError(`Messenger webhook body is not a Page event: ${issues.join('; ')}`);
   }
-  return parsed.data.entry.flatMap((entry) => (entry.messaging ?? []).map((raw) => fromItem(raw, entry, warn)));
+  return parsed.data.entry.flatMap((entry) => (entry.messaging ?? []).map((raw) => fromItem(raw, entry, warn, appId)));
 }

@@ -58,6 +58,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
   return {
     name: 'zalo',
     client,
+    // request_user_info: the OA's form that shares the account's name, phone and address.
+    capabilities: { userInfoForm: true },
     verify: (req) => verifyZaloSignature(req.rawBody, req.headers, secret),
     parse: (body) => [toInboundMessage(parseZaloEvent(body))],
 
