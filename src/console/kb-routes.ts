@@ -49,7 +49,7 @@ export const ENTITIES: EntitySpec[] = [
 export const KB_PATHS = [...ENTITIES.map((e) => `/api/${e.path}`), '/api/audit', '/api/try'];
 
 const TEXT = {
-  notFound: 'Không tìm thấy mục này (có thể đã bị xoá).',
+  notFound: 'Không tìm thấy mục này (có thể đã bị xóa).',
   revisionNotFound: 'Không tìm thấy phiên bản này.',
   conflict: 'Mục này vừa được người khác sửa. Vui lòng tải lại để xem bản mới nhất trước khi sửa tiếp.',
   duplicate: 'Đã có một mục khác có cùng giá trị này.',

@@ -9,9 +9,9 @@ const ENTITIES = {
   model: { label: 'mô hình', page: 'models.html' },
   office: { label: 'cơ quan', page: 'offices.html' },
   user: { label: 'tài khoản', page: null },
-  api_key: { label: 'khoá API', page: null },
+  api_key: { label: 'khóa API', page: null },
 };
-const VERBS = { create: 'Tạo', update: 'Sửa', delete: 'Xoá', restore: 'Khôi phục', revoke: 'Thu hồi' };
+const VERBS = { create: 'Tạo', update: 'Sửa', delete: 'Xóa', restore: 'Khôi phục', revoke: 'Thu hồi' };
 
 function describe(entry) {
   const [type, verb] = entry.action.split('.');
@@ -35,8 +35,8 @@ function details(entry) {
   if (Array.isArray(d.changed) && d.changed.length) parts.push(`đổi: ${d.changed.join(', ')}`);
   if (d.fromVersion) parts.push(`từ phiên bản ${d.fromVersion}`);
   if (d.role) parts.push(`vai trò ${d.role}`);
-  if (d.disabled === true) parts.push('khoá tài khoản');
-  if (d.disabled === false) parts.push('mở khoá tài khoản');
+  if (d.disabled === true) parts.push('khóa tài khoản');
+  if (d.disabled === false) parts.push('mở khóa tài khoản');
   if (d.passwordChanged) parts.push('đặt lại mật khẩu');
   if (d.prefix) parts.push(`${d.prefix}…`);
   return parts.join(' · ');
