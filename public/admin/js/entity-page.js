@@ -172,18 +172,32 @@ export function entityPage(config) {
       const { items } = await api('GET', `${base}/${id}/revisions`).catch((err) => { fail(err); return { items: [] }; });
       if (!items.length) box.append(el('p', { className: 'muted', text: 'Chưa có lịch sử cho mục này.' }));
       box.append(el('ol', { className: 'revisions' }, items.map((rev, i) => {
-        const snapshot = el('pre', { className: 'snapshot', hidden: true, text: JSON.stringify(rev.data, null, 2) });
+        const first = i === items.length - 1;
+        const changes = diffTable(rev.diff, first);
+        if (!first) changes.hidden = rev.diff.length > 6;
         return el('li', {},
           el('div', {}, el('strong', { text: `Phiên bản ${rev.version} · ${ACTIONS[rev.action] || rev.action}` }),
             el('span', { className: 'muted', text: ` · ${rev.changedBy || 'hệ thống'} · ${formatDate(rev.createdAt)}` })),
-          rev.changed.length > 0 && el('div', { className: 'muted', text: `Trường đã đổi: ${rev.changed.join(', ')}` }),
+          !first && el('div', { className: 'muted', text: rev.diff.length ? `Đã đổi: ${rev.diff.map((d) => d.label).join(', ')}` : 'Không đổi trường nào.' }),
           el('div', { className: 'actions' },
-            el('button', { type: 'button', className: 'link', text: 'Xem nội dung', on: { click: () => { snapshot.hidden = !snapshot.hidden; } } }),
+            (first || changes.hidden) && el('button', { type: 'button', className: 'link', text: first ? 'Xem nội dung' : 'Xem thay đổi', on: { click: () => { changes.hidden = !changes.hidden; } } }),
             writer && (i > 0 || rev.action === 'delete') && el('button', {
               type: 'button', text: 'Khôi phục bản này', on: { click: () => restore(id, rev.id) },
             })),
-          snapshot);
+          changes);
       })));
+    }
+
+    /** The fields a version changed, before and after, as the form labels them; the first version, what it held. */
+    function diffTable(diff, first) {
+      const table = el('table', { className: 'table diff' },
+        el('thead', {}, el('tr', {}, (first ? ['Trường', 'Nội dung'] : ['Trường', 'Trước', 'Sau']).map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, diff.map((d) => el('tr', {},
+          el('th', { scope: 'row', text: d.label }),
+          !first && el('td', { className: 'before', text: d.before || '(trống)' }),
+          el('td', { className: 'after', text: d.after || '(trống)' })))));
+      if (first) table.hidden = true;
+      return table;
     }
 
     async function showDeleted() {
