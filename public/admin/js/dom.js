@@ -126,9 +126,14 @@ export function errorMessage(err) {
 
 /** Every date the console shows is Vietnam's time, whatever the browser's zone. */
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-const dateTime = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const dateOnly = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-export const formatDate = (iso) => (iso ? dateTime.format(new Date(iso)) : '');
+/** "03/12/2026 08:30", the way officials write a moment (and the exports print it). */
+export function formatDate(iso) {
+  if (!iso) return '';
+  const p = Object.fromEntries(dateTime.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
 export const formatDay = (iso) => (iso ? dateOnly.format(new Date(iso)) : '');
 /** yyyy-mm-dd of an instant in Vietnam (for <input type=date>). */
 export const vnDay = (iso) => (iso ? new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString().slice(0, 10) : '');
