@@ -9,6 +9,8 @@ import { DOSSIER_TEXTS as D, STATUS_LABELS, STATUS_TEXTS, formatDate, maskName }
 export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['done', 'returned', 'rejected', 'withdrawn']);
 /** Statuses in which the office is the one working: only these can be late. */
 const OFFICE_WORKING: ReadonlySet<string> = new Set(['received', 'processing']);
+/** While documents are awaited the old due date no longer holds: the office sets a new one once they arrive. */
+const showsDueDate = (status: string) => status !== 'needs_supplement';
 
 export const statusLabel = (status: string) => STATUS_LABELS[status as DossierStatus] ?? status;
 
@@ -31,8 +33,8 @@ const noteLine = (status: string, note: string) => (status === 'needs_supplement
 export function dossierCard(d: Dossier, now: Date): string {
   const lines = [
     D.cardIntro(d.code), D.procedure(d.procedureName), D.applicant(maskName(d.applicantName)), D.received(formatDate(d.receivedAt)),
-    D.due(formatDate(d.dueAt)), D.status(statusLabel(d.status)), D.office(d.office),
-  ];
+    showsDueDate(d.status) && D.due(formatDate(d.dueAt)), D.status(statusLabel(d.status)), D.office(d.office),
+  ].filter((l): l is string => typeof l === 'string');
   if (d.note && d.notePublic) lines.push(noteLine(d.status, d.note));
   lines.push('', statusParagraph(d.status, isLate(d, now)));
   if (d.isSample) lines.push(D.sample);
@@ -65,7 +67,7 @@ export interface NoticeFacts {
 /** A status-change notice in plain words: never the applicant's name or phone number, the note only when public. */
 export function noticeText(f: NoticeFacts): string {
   const finished = FINISHED_STATUSES.has(f.status);
-  const moved = f.previousDueAt !== null && f.dueAt.getTime() !== f.previousDueAt.getTime() && !finished;
+  const moved = f.previousDueAt !== null && f.dueAt.getTime() !== f.previousDueAt.getTime() && !finished && showsDueDate(f.status);
   // Only the office can be late: a later date while the citizen has to act is a new date, not an apology.
   const postponed = moved && f.dueAt > f.previousDueAt! && OFFICE_WORKING.has(f.status);
   const lines: string[] = [];
@@ -73,7 +75,7 @@ export function noticeText(f: NoticeFacts): string {
   else if (moved && !f.statusChanged) lines.push(D.rescheduled(f.code, f.procedureName, formatDate(f.dueAt)));
   else lines.push(D.noticeHeader(f.code, f.procedureName));
   lines.push(D.status(statusLabel(f.status)));
-  if (!finished) lines.push(D.due(formatDate(f.dueAt)));
+  if (!finished && showsDueDate(f.status)) lines.push(D.due(formatDate(f.dueAt)));
   if (f.note && f.notePublic) lines.push(noteLine(f.status, f.note));
   // After an apology for a new date the office is no longer late: the paragraph says what happens now.
   lines.push('', statusParagraph(f.status, !postponed && isLate(f, f.now)));

@@ -331,7 +331,7 @@ export const STATUS_TEXTS: Record<DossierStatus, { now: string; late?: string }>
     now: 'Hồ sơ đang được giải quyết; anh/chị chưa cần làm gì thêm, chỉ chờ đến ngày hẹn trả kết quả.',
     late: 'Hồ sơ đã quá ngày hẹn trả kết quả mà chưa giải quyết xong. Bộ phận Một cửa thành thật xin lỗi anh/chị vì sự chậm trễ; cán bộ sẽ thông báo ngày hẹn mới sớm nhất.',
   },
-  needs_supplement: { now: 'Hồ sơ cần bổ sung trước khi giải quyết tiếp. Việc anh/chị cần làm: bổ sung giấy tờ theo hướng dẫn của cán bộ, nộp tại Bộ phận Một cửa hoặc trên Cổng Dịch vụ công; sau khi nhận đủ, cán bộ sẽ báo ngày hẹn trả.' },
+  needs_supplement: { now: 'Hồ sơ cần bổ sung trước khi giải quyết tiếp. Việc anh/chị cần làm: bổ sung giấy tờ theo hướng dẫn của cán bộ (chưa nhận được hướng dẫn, anh/chị nhắn "gặp cán bộ"), nộp tại Bộ phận Một cửa hoặc trên Cổng Dịch vụ công; sau khi nhận đủ, cán bộ sẽ báo ngày hẹn trả mới.' },
   awaiting_payment: { now: 'Hồ sơ đang chờ nộp phí, lệ phí. Việc anh/chị cần làm: nộp phí, lệ phí trực tuyến trên Cổng Dịch vụ công (mục thanh toán của hồ sơ) hoặc tại Bộ phận Một cửa; hồ sơ được giải quyết tiếp ngay sau khi nộp.' },
   rejected: { now: 'Hồ sơ không đủ điều kiện giải quyết. Anh/chị xem văn bản trả lời nêu lý do (nhận tại Bộ phận Một cửa hoặc trên Cổng Dịch vụ công); cần hướng dẫn thêm, anh/chị nhắn "gặp cán bộ" ạ.' },
   suspended: { now: 'Việc giải quyết hồ sơ đang tạm dừng; cán bộ sẽ liên hệ anh/chị khi có thông tin mới. Cần hỏi thêm, anh/chị nhắn "gặp cán bộ" ạ.' },

@@ -6,6 +6,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import type { ApiKey, PrismaClient, User } from '../generated/prisma/client.js';
+import { consoleErrorMap } from './zod-vi.js';
 
 // Console accounts: argon2 passwords, database sessions (cookie for the browser, bearer token for scripts),
 // CSRF on cookie writes, roles, and the API keys of the integration API.
@@ -43,7 +44,7 @@ function safeEqual(a: string | undefined, b: string): boolean {
 
 /** Parses a request body; on failure answers 400 `{error:'invalid', issues:[{path,message}]}` and returns undefined. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, res: Response): z.infer<T> | undefined {
-  const parsed = schema.safeParse(body ?? {}, { error: z.locales.vi().localeError });
+  const parsed = schema.safeParse(body ?? {}, { error: consoleErrorMap });
   if (parsed.success) return parsed.data;
   res.status(400).json({
     error: 'invalid',

@@ -15,10 +15,12 @@ import { importFile } from './imports/import.js';
 import type { FileFormat } from './imports/parse.js';
 import { attachGroup, attachTargetSchema, createFaqFromGroup, dismissGroup, messageIdsSchema, reviewGroups, ReviewError } from './review.js';
 import { dashboardStats } from './stats.js';
+import { monthlyReport, period, reportQuery } from './reports.js';
+import { byVi, writeTables } from './table-file.js';
 
 // The review list, imports/exports and the dashboard. Every path here is behind `authenticate`.
 
-export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats'];
+export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats', '/api/reports'];
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const TEXT = {
@@ -158,6 +160,39 @@ export function createDataRouter(deps: AppDeps): express.Router {
     const q = query(statsQuery, req, res);
     if (!q) return;
     res.json(await dashboardStats(prisma, { days: q.days, threshold: q.threshold ?? threshold(), now: deps.now() }));
+  });
+
+  /** The monthly report: the first tables as JSON for the page's preview, or every table as a file. */
+  router.get('/api/reports/monthly', READERS, async (req, res) => {
+    const q = query(reportQuery, req, res);
+    if (!q) return;
+    const p = period(q, deps.now());
+    const tables = await monthlyReport(prisma, p, { threshold: threshold() });
+    res.json({ from: p.from, to: p.to, office: p.office ?? null, tables: tables.slice(0, 4) });
+  });
+
+  router.get('/api/reports/monthly.:format', READERS, async (req, res) => {
+    const format = req.params.format;
+    if (format !== 'csv' && format !== 'xlsx') return void res.status(404).json({ error: 'Chỉ xuất được tệp .csv hoặc .xlsx.' });
+    const q = query(reportQuery, req, res);
+    if (!q) return;
+    const p = period(q, deps.now());
+    const tables = await monthlyReport(prisma, p, { threshold: threshold() });
+    res.set('Content-Type', CONTENT_TYPES[format]);
+    res.attachment(`bao-cao-${p.from}-${p.to}.${format}`);
+    await writeTables(format, tables, res);
+    if (!res.writableEnded) res.end();
+  });
+
+  /** Offices the report can be limited to: the knowledge base's and those named on dossiers and ratings. */
+  router.get('/api/reports/offices', READERS, async (_req, res) => {
+    const [offices, dossiers, ratings] = await Promise.all([
+      prisma.office.findMany({ select: { name: true } }),
+      prisma.dossier.findMany({ distinct: ['office'], select: { office: true } }),
+      prisma.rating.findMany({ distinct: ['office'], select: { office: true }, where: { office: { not: null } } }),
+    ]);
+    const names = new Set([...offices.map((o) => o.name), ...dossiers.map((d) => d.office), ...ratings.map((r) => r.office!)]);
+    res.json({ items: [...names].sort(byVi((x) => x)) });
   });
 
   return router;

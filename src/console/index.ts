@@ -6,6 +6,7 @@ import { authRouter, authenticate } from './auth.js';
 import { KB_PATHS, kbRouter } from './kb-routes.js';
 import { USERS_PATHS, usersRouter } from './users-routes.js';
 import { DATA_PATHS, createDataRouter } from './data-routes.js';
+import { AUDIT_PATHS, auditRouter } from './audit.js';
 import { SERVICES_PATHS, createServicesRouter } from '../services/routes.js';
 
 // The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
@@ -32,7 +33,7 @@ const pageHeaders = helmet({
 
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
-  const protectedPaths = [...KB_PATHS, ...USERS_PATHS];
+  const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...AUDIT_PATHS];
   const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
@@ -41,6 +42,7 @@ export function createConsoleRouter(deps: AppDeps): express.Router {
   router.use(protectedPaths, authenticate(deps));
   router.use(kbRouter(deps));
   router.use(usersRouter(deps));
+  router.use(auditRouter(deps));
   router.use(createDataRouter(deps));
   router.use(createServicesRouter(deps));
 

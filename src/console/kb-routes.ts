@@ -5,6 +5,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { faqSchema, officeSchema, procedureSchema, reformModelSchema } from '../kb/schemas.js';
 import { fold } from '../nlu/text.js';
 import { currentUser, parseBody, requireRole } from './auth.js';
+import { diffSnapshots, FIELD_LABELS } from './field-labels.js';
 
 // Knowledge-base editing: list/search/create/edit/delete, each change committed together with its Revision
 // and AuditLog rows, version history with restore, the audit log and "try it".
@@ -46,10 +47,10 @@ export const ENTITIES: EntitySpec[] = [
     orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }], unique: ['name'], label: (r) => str(r.name),
     searchable: (r) => [r.name, r.address, r.phone, r.email] },
 ];
-export const KB_PATHS = [...ENTITIES.map((e) => `/api/${e.path}`), '/api/audit', '/api/try'];
+export const KB_PATHS = [...ENTITIES.map((e) => `/api/${e.path}`), '/api/try'];
 
 const TEXT = {
-  notFound: 'Không tìm thấy mục này (có thể đã bị xoá).',
+  notFound: 'Không tìm thấy mục này (có thể đã bị xóa).',
   revisionNotFound: 'Không tìm thấy phiên bản này.',
   conflict: 'Mục này vừa được người khác sửa. Vui lòng tải lại để xem bản mới nhất trước khi sửa tiếp.',
   duplicate: 'Đã có một mục khác có cùng giá trị này.',
@@ -214,10 +215,16 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
     const id = idParam(req.params.id);
     if (!id) return void res.status(404).json({ error: TEXT.notFound });
     const revisions = await prisma.revision.findMany({ where: { entityType: spec.type, entityId: id }, orderBy: { id: 'asc' } });
-    const items = revisions.map((r, i) => ({
-      ...r,
-      changed: i === 0 ? [] : changedFields(spec, revisions[i - 1].data as Record<string, unknown>, r.data as Record<string, unknown>),
-    })).reverse();
+    const fields = [...new Set([...Object.keys(FIELD_LABELS[spec.type] ?? {}), ...Object.keys(spec.schema.shape)])];
+    const items = revisions.map((r, i) => {
+      const before = i === 0 ? null : revisions[i - 1].data as Record<string, unknown>;
+      return {
+        ...r,
+        changed: before ? changedFields(spec, before, r.data as Record<string, unknown>) : [],
+        // Field by field against the version before, as the form labels each field; the first shows what it held.
+        diff: diffSnapshots(spec.type, fields, before, r.data as Record<string, unknown>),
+      };
+    }).reverse();
     res.json({ items });
   });
 
@@ -247,11 +254,6 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
   });
 }
 
-const auditQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  entityType: z.string().max(40).optional(),
-  entityId: z.string().max(40).optional(),
-});
 const tryBody = z.object({ text: z.string().trim().min(1).max(1000) });
 
 class Rollback extends Error {
@@ -272,17 +274,6 @@ async function previewWithoutSideEffects(deps: AppDeps, text: string): Promise<u
 export function kbRouter(deps: AppDeps): express.Router {
   const router = express.Router();
   for (const spec of ENTITIES) entityRoutes(router, deps, spec);
-
-  router.get('/api/audit', requireRole('admin', 'editor', 'viewer'), async (req, res) => {
-    const query = parseBody(auditQuery, req.query, res);
-    if (!query) return;
-    const where = { entityType: query.entityType, entityId: query.entityId };
-    const [total, items] = await Promise.all([
-      deps.db.prisma.auditLog.count({ where }),
-      deps.db.prisma.auditLog.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
-    ]);
-    res.json({ items, total, page: query.page, pageSize: PAGE_SIZE });
-  });
 
   router.post('/api/try', READERS, async (req, res) => {
     const body = parseBody(tryBody, req.body, res);

@@ -5,6 +5,7 @@ import { faqSchema } from '../kb/schemas.js';
 import { bumpKbVersion } from '../kb/snapshot.js';
 import { INTENTS } from '../nlu/data-files.js';
 import { clean, fold } from '../nlu/text.js';
+import { consoleErrorMap } from './zod-vi.js';
 
 // "What the bot did not understand": inbound messages that fell to out_of_scope or below the confidence
 // threshold, or asked about a procedure the knowledge base does not have (and that no FAQ/procedure answered), grouped by wording, so officials can teach the bot a
@@ -167,7 +168,7 @@ async function ensureTarget(db: Prisma.TransactionClient, target: AttachTarget):
   const row = target.type === 'faq' ? await db.faq.findUnique({ where: { id: target.id }, select: { questions: true } })
     : target.type === 'procedure' ? await db.procedure.findUnique({ where: { id: target.id }, select: { name: true } })
       : await db.reformModel.findUnique({ where: { id: target.id }, select: { name: true } });
-  if (!row) throw new ReviewError(404, 'target.id', 'Không tìm thấy mục cần gắn (có thể đã bị xoá).');
+  if (!row) throw new ReviewError(404, 'target.id', 'Không tìm thấy mục cần gắn (có thể đã bị xóa).');
   return 'name' in row ? row.name : row.questions[0] ?? '';
 }
 
@@ -203,7 +204,7 @@ export async function createFaqFromGroup(prisma: PrismaClient, messageIds: numbe
       const k = wordingTokens(t).join(' ');
       return seen.has(k) ? false : (seen.add(k), true);
     }).slice(0, MAX_FAQ_QUESTIONS);
-    const parsed = faqSchema.safeParse({ questions, answer }, { error: z.locales.vi().localeError });
+    const parsed = faqSchema.safeParse({ questions, answer }, { error: consoleErrorMap });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ReviewError(400, issue.path.map(String).join('.') || 'answer', issue.message);

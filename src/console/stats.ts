@@ -8,7 +8,7 @@ const VN_OFFSET_MS = 7 * 3600_000;
 const TOP = 10;
 
 /** SQL for "the bot did not understand this inbound message" (same rule as the review list). */
-const NOT_UNDERSTOOD = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
+export const NOT_UNDERSTOOD_SQL = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
     OR (COALESCE("entities"->'matched'->>'type', '') = ''
       AND ("intent" = 'out_of_scope' OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))))`;
 
@@ -54,7 +54,7 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
     topEntity(q, 'model'),
     q<{ day: string; inbound: number; not_understood: number }>(
       `SELECT ${DAY_SQL} AS day, count(*)::int AS inbound,
-         count(*) FILTER (WHERE ${NOT_UNDERSTOOD})::int AS not_understood
+         count(*) FILTER (WHERE ${NOT_UNDERSTOOD_SQL})::int AS not_understood
        FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND "intent" IS NOT NULL
        GROUP BY 1 ORDER BY 1`, opts.threshold),
     prisma.conversation.aggregate({ where: { handoffStatus: 'waiting' }, _count: { _all: true }, _min: { handoffAt: true } }),

@@ -15,13 +15,13 @@ const asUtc = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2
 const optionalDate = z.preprocess(asUtc, z.coerce.date().nullable()).default(null);
 /** A document line: some national records describe one document in about 5,000 characters (1.013225). */
 const documentLine = z.string().trim().min(1).max(10_000);
-const httpUrl = z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) link');
+const httpUrl = z.string().trim().url().refine((u) => /^https?:\/\//.test(u), 'Phải là đường dẫn bắt đầu bằng http:// hoặc https://.');
 
 export const buttonSchema = z.object({
   title: z.string().trim().min(1).max(20),
   url: httpUrl.optional(),
   payload: z.string().trim().min(1).max(1000).optional(),
-}).refine((b) => b.url || b.payload, 'a button needs a url or a payload');
+}).refine((b) => b.url || b.payload, 'Nút bấm cần một đường dẫn hoặc một mã.');
 
 /** One submission channel of a procedure, as the national record gives it. */
 export const channelSchema = z.object({

@@ -1,65 +1,69 @@
 import { api } from './api.js';
 import { clear, el, formatDate, pager, run, startPage } from './dom.js';
 
-// Every change to the knowledge base, accounts and API keys: who, when, what.
+// Every change to the knowledge base, accounts, dossiers and what officials sent: who, when, what, in
+// Vietnamese (the server words each entry), filtered by who, what, when and kind of entry, and exported.
 
-const ENTITIES = {
-  faq: { label: 'câu hỏi thường gặp', page: 'index.html' },
-  procedure: { label: 'thủ tục', page: 'procedures.html' },
-  model: { label: 'mô hình', page: 'models.html' },
-  office: { label: 'cơ quan', page: 'offices.html' },
-  user: { label: 'tài khoản', page: null },
-  api_key: { label: 'khoá API', page: null },
-};
-const VERBS = { create: 'Tạo', update: 'Sửa', delete: 'Xoá', restore: 'Khôi phục', revoke: 'Thu hồi' };
-
-function describe(entry) {
-  const [type, verb] = entry.action.split('.');
-  const entity = ENTITIES[type];
-  return entity ? `${VERBS[verb] || verb} ${entity.label}` : entry.action;
-}
+const PAGES = { faq: 'index.html', procedure: 'procedures.html', model: 'models.html', office: 'offices.html' };
 
 function target(entry) {
-  const entity = ENTITIES[entry.entityType];
-  const detail = entry.detail || {};
-  const name = detail.name || detail.username || `#${entry.entityId}`;
-  if (!entity || !entity.page) return name;
+  const page = PAGES[entry.entityType];
+  if (!page || !entry.entityId || entry.action.endsWith('.import')) return entry.target;
   const anchor = entry.action.endsWith('.delete') ? 'history' : 'id';
-  return el('a', { href: `${entity.page}#${anchor}=${entry.entityId}`, text: name });
+  return el('a', { href: `${page}#${anchor}=${entry.entityId}`, text: entry.target });
 }
 
-function details(entry) {
-  const d = entry.detail || {};
-  const parts = [];
-  if (d.version) parts.push(`phiên bản ${d.version}`);
-  if (Array.isArray(d.changed) && d.changed.length) parts.push(`đổi: ${d.changed.join(', ')}`);
-  if (d.fromVersion) parts.push(`từ phiên bản ${d.fromVersion}`);
-  if (d.role) parts.push(`vai trò ${d.role}`);
-  if (d.disabled === true) parts.push('khoá tài khoản');
-  if (d.disabled === false) parts.push('mở khoá tài khoản');
-  if (d.passwordChanged) parts.push('đặt lại mật khẩu');
-  if (d.prefix) parts.push(`${d.prefix}…`);
-  return parts.join(' · ');
+function select(id, label, options) {
+  const control = el('select', { id, name: id },
+    el('option', { value: '', text: 'Tất cả' }), options.map((o) => el('option', { value: o.value, text: o.label })));
+  return { control, field: el('div', { className: 'field' }, el('label', { for: id, text: label }), control) };
+}
+
+function dateField(id, label) {
+  const control = el('input', { type: 'date', id, name: id });
+  return { control, field: el('div', { className: 'field' }, el('label', { for: id, text: label }), control) };
 }
 
 run(async () => {
   const { main } = await startPage('audit.html', 'Nhật ký thay đổi');
+  const options = await api('GET', '/api/audit/options');
+  const actor = select('actor', 'Người thực hiện', options.actors);
+  const action = select('action', 'Thao tác', options.actions);
+  const entity = select('entityType', 'Loại mục', options.entities);
+  const from = dateField('from', 'Từ ngày');
+  const to = dateField('to', 'Đến ngày');
+  const csv = el('a', { className: 'button', text: 'Tải CSV', download: '' });
+  const xlsx = el('a', { className: 'button', text: 'Tải Excel (.xlsx)', download: '' });
+  const filters = el('form', { className: 'filters card', 'aria-label': 'Lọc nhật ký' },
+    actor.field, action.field, entity.field, from.field, to.field,
+    el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Lọc' }), csv, xlsx));
   const body = el('tbody');
   const paging = el('div');
-  main.append(el('table', { className: 'table stack' },
+  main.append(filters, el('table', { className: 'table stack' },
     el('thead', {}, el('tr', {}, ['Thời gian', 'Người thực hiện', 'Thao tác', 'Mục', 'Chi tiết'].map((h) => el('th', { scope: 'col', text: h })))),
     body), paging);
 
+  const params = () => {
+    const p = new URLSearchParams();
+    for (const c of [actor.control, action.control, entity.control, from.control, to.control]) if (c.value) p.set(c.name, c.value);
+    return p;
+  };
+
   async function load(page) {
-    const data = await api('GET', `/api/audit?page=${page}`);
+    const p = params();
+    csv.href = `/api/audit/export.csv?${p}`;
+    xlsx.href = `/api/audit/export.xlsx?${p}`;
+    p.set('page', String(page));
+    const data = await api('GET', `/api/audit?${p}`);
     clear(body).append(...data.items.map((entry) => el('tr', {},
       el('td', { 'data-label': 'Thời gian', text: formatDate(entry.createdAt) }),
-      el('td', { 'data-label': 'Người thực hiện', text: entry.actor || 'hệ thống' }),
-      el('td', { 'data-label': 'Thao tác', text: describe(entry) }),
+      el('td', { 'data-label': 'Người thực hiện', text: entry.actorName }),
+      el('td', { 'data-label': 'Thao tác', text: entry.actionName }),
       el('td', { 'data-label': 'Mục' }, target(entry)),
-      el('td', { 'data-label': 'Chi tiết', text: details(entry) }))));
-    if (!data.items.length) body.append(el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'Chưa có thay đổi nào.' })));
-    clear(paging).append(pager(data, (p) => { load(p); }));
+      el('td', { 'data-label': 'Chi tiết', text: entry.details }))));
+    if (!data.items.length) body.append(el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'Không có thay đổi nào khớp bộ lọc.' })));
+    clear(paging).append(pager(data, (n) => { load(n); }));
   }
+  filters.addEventListener('submit', (e) => { e.preventDefault(); load(1); });
   await load(1);
 });

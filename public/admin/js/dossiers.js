@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { clear, el, errorMessage, formatDate, notify, pager, run, startPage } from './dom.js';
+import { clear, el, errorMessage, formatDate, formatDay, notify, pager, run, startPage } from './dom.js';
 
 // Dossiers reported by the one-stop system (read-only): search and filter them, open one to see its history, how
 // many people follow it and what became of each notice sent about it; a second tab lists the notices that could
@@ -20,7 +20,6 @@ const CHANNELS = { zalo: 'Zalo', messenger: 'Messenger', web: 'Trang web' };
 const PAGE_SIZE = 50;
 const WITH_REASON = new Set(['undelivered', 'failed', 'cancelled']);
 
-const dateOnly = (iso) => (iso ? new Date(iso).toLocaleDateString('vi-VN') : '');
 const deliveryLabel = (state) => DELIVERY_LABELS[state] || state;
 
 /** "Đã gửi" and, when it was not, why. */
@@ -32,9 +31,9 @@ function deliveryCell(n) {
 }
 
 function dueCell(d) {
-  const due = el('span', { text: dateOnly(d.dueAt) });
+  const due = el('span', { text: formatDay(d.dueAt) });
   if (!d.overdue) return [due];
-  return [el('strong', { className: 'overdue field-error', text: `${dateOnly(d.dueAt)} · Quá hạn` })];
+  return [el('strong', { className: 'overdue field-error', text: `${formatDay(d.dueAt)} · Quá hạn` })];
 }
 
 function table(headers, rows, empty, id) {
@@ -112,7 +111,7 @@ run(async () => {
       el('td', { 'data-label': 'Thủ tục', text: d.procedureName }),
       el('td', { 'data-label': 'Người nộp', text: d.applicantName }),
       el('td', { 'data-label': 'Trạng thái', className: 'status', text: d.statusLabel || d.status }),
-      el('td', { 'data-label': 'Tiếp nhận', text: dateOnly(d.receivedAt) }),
+      el('td', { 'data-label': 'Tiếp nhận', text: formatDay(d.receivedAt) }),
       el('td', { 'data-label': 'Hẹn trả' }, dueCell(d))));
     clear(listBody).append(table(['Mã hồ sơ', 'Thủ tục', 'Người nộp', 'Trạng thái', 'Tiếp nhận', 'Hẹn trả'], rows,
       query.q || query.status ? 'Không có hồ sơ nào khớp.' : 'Chưa có hồ sơ nào.', 'dossier-table'));
@@ -127,7 +126,7 @@ run(async () => {
     let previousDue;
     const rows = items.map((h) => {
       const dueChanged = previousDue !== undefined && h.dueAt && previousDue !== h.dueAt;
-      const due = h.dueAt && (previousDue === undefined || dueChanged) ? dateOnly(h.dueAt) : '';
+      const due = h.dueAt && (previousDue === undefined || dueChanged) ? formatDay(h.dueAt) : '';
       previousDue = h.dueAt || previousDue;
       return el('tr', { dataset: { status: h.status } },
         el('td', { 'data-label': 'Trạng thái' }, el('strong', { text: h.statusLabel || h.status })),

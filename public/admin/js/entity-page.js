@@ -4,7 +4,7 @@ import { clear, el, errorMessage, formatDate, notify, pager, run, startPage } fr
 // One page for one kind of knowledge-base entry: search, list, create, edit, delete, history and restore.
 // `config`: { file, path, title, newLabel, itemTitle(row), itemMeta(row), fields: [{ name, label, kind, ... }] }
 
-const ACTIONS = { create: 'Tạo mới', update: 'Sửa', delete: 'Xoá', restore: 'Khôi phục' };
+const ACTIONS = { create: 'Tạo mới', update: 'Sửa', delete: 'Xóa', restore: 'Khôi phục' };
 
 // How each kind of field is shown and read back into the JSON the API expects.
 const KINDS = {
@@ -63,7 +63,7 @@ export function entityPage(config) {
         el('form', { className: 'search', on: { submit: (e) => { e.preventDefault(); query = { q: search.value, page: 1 }; load(); } } },
           search, el('button', { type: 'submit', text: 'Tìm' })),
         writer && el('button', { type: 'button', className: 'primary', text: config.newLabel, on: { click: () => edit(null) } }),
-        el('button', { type: 'button', text: 'Mục đã xoá', on: { click: showDeleted } })),
+        el('button', { type: 'button', text: 'Mục đã xóa', on: { click: showDeleted } })),
       el('div', { className: 'split' }, el('section', { className: 'list' }, list, paging), editor),
     );
 
@@ -117,7 +117,7 @@ export function entityPage(config) {
       if (writer) actions.append(el('button', { type: 'submit', className: 'primary', text: row ? 'Lưu thay đổi' : 'Tạo mới' }));
       if (row) actions.append(el('button', { type: 'button', text: 'Lịch sử phiên bản', on: { click: () => showHistory(row.id) } }));
       if (row && config.tryText) actions.append(el('a', { className: 'button', href: `try.html?${new URLSearchParams({ q: config.tryText(row) })}`, text: 'Thử với bot' }));
-      if (row && writer) actions.append(el('button', { type: 'button', className: 'danger', text: 'Xoá', on: { click: () => remove(row) } }));
+      if (row && writer) actions.append(el('button', { type: 'button', className: 'danger', text: 'Xóa', on: { click: () => remove(row) } }));
       form.append(actions);
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -148,10 +148,10 @@ export function entityPage(config) {
     }
 
     async function remove(row) {
-      if (!confirm(`Xoá "${config.itemTitle(row)}"? Có thể khôi phục lại từ lịch sử phiên bản.`)) return;
+      if (!confirm(`Xóa "${config.itemTitle(row)}"? Có thể khôi phục lại từ lịch sử phiên bản.`)) return;
       try {
         await api('DELETE', `${base}/${row.id}`);
-        notify('Đã xoá. Có thể khôi phục trong "Mục đã xoá".');
+        notify('Đã xóa. Có thể khôi phục trong "Mục đã xóa".');
         editor.hidden = true;
         await load();
       } catch (err) { fail(err); }
@@ -172,28 +172,42 @@ export function entityPage(config) {
       const { items } = await api('GET', `${base}/${id}/revisions`).catch((err) => { fail(err); return { items: [] }; });
       if (!items.length) box.append(el('p', { className: 'muted', text: 'Chưa có lịch sử cho mục này.' }));
       box.append(el('ol', { className: 'revisions' }, items.map((rev, i) => {
-        const snapshot = el('pre', { className: 'snapshot', hidden: true, text: JSON.stringify(rev.data, null, 2) });
+        const first = i === items.length - 1;
+        const changes = diffTable(rev.diff, first);
+        if (!first) changes.hidden = rev.diff.length > 6;
         return el('li', {},
           el('div', {}, el('strong', { text: `Phiên bản ${rev.version} · ${ACTIONS[rev.action] || rev.action}` }),
             el('span', { className: 'muted', text: ` · ${rev.changedBy || 'hệ thống'} · ${formatDate(rev.createdAt)}` })),
-          rev.changed.length > 0 && el('div', { className: 'muted', text: `Trường đã đổi: ${rev.changed.join(', ')}` }),
+          !first && el('div', { className: 'muted', text: rev.diff.length ? `Đã đổi: ${rev.diff.map((d) => d.label).join(', ')}` : 'Không đổi trường nào.' }),
           el('div', { className: 'actions' },
-            el('button', { type: 'button', className: 'link', text: 'Xem nội dung', on: { click: () => { snapshot.hidden = !snapshot.hidden; } } }),
+            (first || changes.hidden) && el('button', { type: 'button', className: 'link', text: first ? 'Xem nội dung' : 'Xem thay đổi', on: { click: () => { changes.hidden = !changes.hidden; } } }),
             writer && (i > 0 || rev.action === 'delete') && el('button', {
               type: 'button', text: 'Khôi phục bản này', on: { click: () => restore(id, rev.id) },
             })),
-          snapshot);
+          changes);
       })));
     }
 
+    /** The fields a version changed, before and after, as the form labels them; the first version, what it held. */
+    function diffTable(diff, first) {
+      const table = el('table', { className: 'table diff' },
+        el('thead', {}, el('tr', {}, (first ? ['Trường', 'Nội dung'] : ['Trường', 'Trước', 'Sau']).map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, diff.map((d) => el('tr', {},
+          el('th', { scope: 'row', text: d.label }),
+          !first && el('td', { className: 'before', text: d.before || '(trống)' }),
+          el('td', { className: 'after', text: d.after || '(trống)' })))));
+      if (first) table.hidden = true;
+      return table;
+    }
+
     async function showDeleted() {
-      const box = panel('Mục đã xoá');
+      const box = panel('Mục đã xóa');
       try {
         const { items } = await api('GET', `${base}/deleted`);
-        if (!items.length) box.append(el('p', { className: 'muted', text: 'Không có mục nào bị xoá.' }));
+        if (!items.length) box.append(el('p', { className: 'muted', text: 'Không có mục nào bị xóa.' }));
         box.append(el('ul', { className: 'revisions' }, items.map((d) => el('li', {},
           el('strong', { text: d.name || `Mã số ${d.id}` }),
-          el('span', { className: 'muted', text: ` · xoá bởi ${d.deletedBy || 'hệ thống'} lúc ${formatDate(d.deletedAt)}` }),
+          el('span', { className: 'muted', text: ` · xóa bởi ${d.deletedBy || 'hệ thống'} lúc ${formatDate(d.deletedAt)}` }),
           el('div', { className: 'actions' },
             writer && el('button', { type: 'button', text: 'Khôi phục', on: { click: () => restore(d.id, d.revisionId) } }),
             el('button', { type: 'button', className: 'link', text: 'Lịch sử', on: { click: () => showHistory(d.id) } }))))));

@@ -8,8 +8,6 @@ const FILTERS = [['', 'Tất cả'], ['new', 'Chờ hẹn lịch'], ['scheduled'
 const STATUS = { new: 'Chờ hẹn lịch', scheduled: 'Đã hẹn lịch', done: 'Đã hoàn thành', cancelled: 'Đã hủy' };
 const canAct = (me) => me.role === 'admin' || me.role === 'agent';
 /** Visits are in Việt Nam (UTC+7, no daylight saving), whatever the official's computer is set to. */
-const VN = 'Asia/Ho_Chi_Minh';
-const vnDateTime = (iso) => new Date(iso).toLocaleString('vi-VN', { timeZone: VN, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 const toIsoFromVn = (local) => new Date(`${local}:00+07:00`).toISOString();
 const vnLocalNow = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
 
@@ -50,7 +48,9 @@ run(async () => {
       act(`${base}/schedule`, payload, `Đã hẹn lịch ${h.code}; công dân sẽ nhận tin nhắn báo ngày giờ.`);
     });
     return el('div', {}, form, el('div', { className: 'actions' },
-      el('button', { type: 'button', text: 'Đã hoàn thành', on: { click: () => act(`${base}/done`, {}, `Đã ghi nhận hoàn thành ${h.code}.`) } }),
+      el('button', { type: 'button', text: 'Đã hoàn thành', on: { click: () => {
+        if (confirm(`Ghi nhận đã phục vụ xong yêu cầu ${h.code}? Không hoàn tác được.`)) act(`${base}/done`, {}, `Đã ghi nhận hoàn thành ${h.code}.`);
+      } } }),
       el('button', { type: 'button', className: 'danger', text: 'Hủy yêu cầu', on: { click: () => {
         if (confirm(`Hủy yêu cầu ${h.code}? Công dân sẽ nhận tin nhắn báo hủy.`)) act(`${base}/cancel`, {}, `Đã hủy yêu cầu ${h.code}.`);
       } } })));
@@ -67,7 +67,7 @@ run(async () => {
       el('td', { 'data-label': 'Thủ tục · lý do' }, el('div', { text: h.procedureName }), el('div', { className: 'muted', text: h.reason })),
       el('td', { 'data-label': 'Trạng thái' },
         el('div', { className: 'home-status', text: STATUS[h.status] || h.status }),
-        h.scheduledAt && h.status !== 'cancelled' && el('div', { text: `Lịch: ${vnDateTime(h.scheduledAt)}` }),
+        h.scheduledAt && h.status !== 'cancelled' && el('div', { text: `Lịch: ${formatDate(h.scheduledAt)}` }),
         h.staffNote && el('div', { className: 'muted', text: `Ghi chú: ${h.staffNote}` })),
       el('td', { 'data-label': 'Thao tác' }, actions(h)))));
     if (!data.items.length) body.append(el('tr', {}, el('td', { colspan: 5, className: 'muted', text: 'Không có yêu cầu nào.' })));

@@ -14,11 +14,11 @@ const KINDS = {
   procedures: {
     label: 'Thủ tục hành chính', roles: ['admin', 'editor'],
     required: ['Tên thủ tục', 'Lĩnh vực', 'Cấp thực hiện', 'Cơ quan thực hiện', 'Thời hạn giải quyết', 'Phí, lệ phí', 'Nơi nộp', 'Cách thức thực hiện'],
-    optional: ['Mã thủ tục', 'Thành phần hồ sơ', 'Nộp trực tuyến', 'Link nộp trực tuyến', 'Căn cứ pháp lý', 'Biểu mẫu', 'Từ khóa'],
+    optional: ['Mã thủ tục', 'Thành phần hồ sơ', 'Nộp trực tuyến', 'Link nộp trực tuyến', 'Căn cứ pháp lý', 'Biểu mẫu', 'Tên gọi khác'],
   },
   faqs: {
     label: 'Câu hỏi thường gặp', roles: ['admin', 'editor'],
-    required: ['Câu hỏi', 'Trả lời'], optional: ['Thẻ', 'Đang dùng', 'Nút bấm'],
+    required: ['Câu hỏi', 'Trả lời'], optional: ['Nhãn', 'Đang dùng', 'Nút bấm'],
   },
   dossiers: {
     label: 'Hồ sơ (tình trạng giải quyết)', roles: ['admin', 'editor', 'agent'],

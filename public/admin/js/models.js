@@ -17,7 +17,7 @@ entityPage({
     { name: 'category', label: 'Nhóm', kind: 'text', required: true },
     { name: 'summary', label: 'Tóm tắt', kind: 'textarea', required: true },
     { name: 'howToUse', label: 'Người dân sử dụng thế nào', kind: 'textarea', required: true },
-    { name: 'keywords', label: 'Từ khoá', kind: 'lines', hint: 'Mỗi dòng một từ khoá người dân có thể dùng.' },
+    { name: 'keywords', label: 'Từ khóa', kind: 'lines', hint: 'Mỗi dòng một từ khóa người dân có thể dùng.' },
     { name: 'sourceFile', label: 'Tài liệu nguồn', kind: 'text', required: true },
   ],
 });

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { clear, el, errorMessage, filteredTable, formatDate, notify, pager, run, startPage } from './dom.js';
+import { clear, el, errorMessage, filteredTable, formatDate, formatDay, notify, pager, run, startPage } from './dom.js';
 
 // Feedback and petitions (phản ánh, kiến nghị) sent in the chat: read them and answer; the answer reaches the
 // citizen in the chat and the citizen can read it again by the ticket's code.
@@ -47,6 +47,7 @@ run(async () => {
       text, el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Gửi trả lời' })));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
+      if (!confirm(`Gửi câu trả lời này cho người dân (phản ánh ${t.code})? Tin nhắn đã gửi không thu hồi được.`)) return;
       const button = form.querySelector('button');
       button.disabled = true;
       try {
@@ -70,7 +71,7 @@ run(async () => {
       return el('tr', { dataset: { code: t.code } },
         el('td', { 'data-label': 'Mã' }, el('strong', { text: t.code })),
         el('td', { 'data-label': 'Nội dung' }, details(t), form),
-        el('td', { 'data-label': 'Gửi lúc · hạn', text: `${formatDate(t.createdAt)} · hạn ${new Date(t.dueAt).toLocaleDateString('vi-VN')}` }),
+        el('td', { 'data-label': 'Gửi lúc · hạn', text: `${formatDate(t.createdAt)} · hạn ${formatDay(t.dueAt)}` }),
         el('td', { 'data-label': 'Trạng thái', text: state(t) }),
         el('td', { 'data-label': 'Thao tác' }, form && el('button', { type: 'button', text: 'Trả lời', on: { click: () => {
           form.hidden = !form.hidden;

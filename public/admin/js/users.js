@@ -22,9 +22,9 @@ async function attempt(fn, done) {
 }
 
 run(async () => {
-  const { me, main } = await startPage('users.html', 'Tài khoản và khoá API');
+  const { me, main } = await startPage('users.html', 'Tài khoản và khóa API');
   if (me.role !== 'admin') {
-    main.append(el('p', { className: 'notice error', text: 'Chỉ quản trị viên được quản lý tài khoản và khoá API.' }));
+    main.append(el('p', { className: 'notice error', text: 'Chỉ quản trị viên được quản lý tài khoản và khóa API.' }));
     return;
   }
   const users = el('tbody');
@@ -49,20 +49,20 @@ run(async () => {
 
   const keyName = el('input', { id: 'key-name', name: 'name', required: true, placeholder: 'Ví dụ: Cổng dịch vụ công tỉnh' });
   const newKey = el('form', { className: 'card form inline' },
-    el('h3', { text: 'Tạo khoá API' }),
+    el('h3', { text: 'Tạo khóa API' }),
     el('div', { className: 'field' }, el('label', { for: 'key-name', text: 'Dùng cho' }), keyName),
-    el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Tạo khoá' })));
+    el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Tạo khóa' })));
   newKey.addEventListener('submit', async (e) => {
     e.preventDefault();
     await attempt(async () => {
       const { key, apiKey } = await api('POST', '/api/api-keys', { name: keyName.value });
       const value = el('code', { className: 'key', text: key });
       clear(shownKey).append(
-        el('p', {}, el('strong', { text: `Khoá API "${apiKey.name}" ` }), 'chỉ hiển thị một lần. Hãy sao chép và lưu giữ an toàn ngay bây giờ.'),
+        el('p', {}, el('strong', { text: `Khóa API "${apiKey.name}" ` }), 'chỉ hiển thị một lần. Hãy sao chép và lưu giữ an toàn ngay bây giờ.'),
         value,
         el('div', { className: 'actions' },
-          el('button', { type: 'button', text: 'Sao chép', on: { click: () => navigator.clipboard?.writeText(key).then(() => notify('Đã sao chép khoá.')) } }),
-          el('button', { type: 'button', className: 'link', text: 'Tôi đã lưu, ẩn khoá', on: { click: () => { clear(shownKey).hidden = true; } } })));
+          el('button', { type: 'button', text: 'Sao chép', on: { click: () => navigator.clipboard?.writeText(key).then(() => notify('Đã sao chép khóa.')) } }),
+          el('button', { type: 'button', className: 'link', text: 'Tôi đã lưu, ẩn khóa', on: { click: () => { clear(shownKey).hidden = true; } } })));
       shownKey.hidden = false;
       newKey.reset();
       await loadKeys();
@@ -73,7 +73,7 @@ run(async () => {
     el('h2', { text: 'Tài khoản' }), newUser,
     el('table', { className: 'table stack' }, el('thead', {}, el('tr', {},
       ['Tên đăng nhập', 'Vai trò', 'Trạng thái', 'Tạo lúc', 'Thao tác'].map((h) => el('th', { scope: 'col', text: h })))), users),
-    el('h2', { text: 'Khoá API (tích hợp hệ thống khác)' }), newKey, shownKey,
+    el('h2', { text: 'Khóa API (tích hợp hệ thống khác)' }), newKey, shownKey,
     el('table', { className: 'table stack' }, el('thead', {}, el('tr', {},
       ['Tên', 'Bắt đầu bằng', 'Người tạo', 'Tạo lúc', 'Trạng thái', ''].map((h) => el('th', { scope: 'col', text: h })))), keys));
 
@@ -81,7 +81,14 @@ run(async () => {
     const { items } = await api('GET', '/api/users');
     clear(users).append(...items.map((u) => {
       const select = roleSelect(u.role, `role-${u.id}`);
-      select.addEventListener('change', () => attempt(() => api('PATCH', `/api/users/${u.id}`, { role: select.value }), `Đã đổi vai trò của ${u.username}.`).then(loadUsers));
+      select.addEventListener('change', () => {
+        const to = ROLE_NAMES[select.value] || select.value;
+        if (!confirm(`Đổi vai trò của ${u.username} từ "${ROLE_NAMES[u.role] || u.role}" sang "${to}"? Quyền mới có hiệu lực ngay.`)) {
+          select.value = u.role;
+          return;
+        }
+        attempt(() => api('PATCH', `/api/users/${u.id}`, { role: select.value }), `Đã đổi vai trò của ${u.username}.`).then(loadUsers);
+      });
       const newPassword = el('input', { type: 'password', autocomplete: 'new-password', minlength: 8, placeholder: 'Mật khẩu mới', 'aria-label': `Mật khẩu mới cho ${u.username}` });
       const reset = el('form', { className: 'mini', hidden: true },
         newPassword, el('button', { type: 'submit', text: 'Lưu mật khẩu' }));
@@ -92,11 +99,15 @@ run(async () => {
       return el('tr', {},
         el('td', { 'data-label': 'Tên đăng nhập', text: u.username }),
         el('td', { 'data-label': 'Vai trò' }, select),
-        el('td', { 'data-label': 'Trạng thái', text: u.disabled ? 'Đã khoá' : 'Đang hoạt động' }),
+        el('td', { 'data-label': 'Trạng thái', text: u.disabled ? 'Đã khóa' : 'Đang hoạt động' }),
         el('td', { 'data-label': 'Tạo lúc', text: formatDate(u.createdAt) }),
         el('td', { 'data-label': 'Thao tác' },
-          el('button', { type: 'button', className: 'link', text: u.disabled ? 'Mở khoá' : 'Khoá', on: { click: () =>
-            attempt(() => api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }), u.disabled ? `Đã mở khoá ${u.username}.` : `Đã khoá ${u.username}.`).then(loadUsers) } }),
+          el('button', { type: 'button', className: 'link', text: u.disabled ? 'Mở khóa' : 'Khóa', on: { click: () => {
+            const question = u.disabled ? `Mở khóa tài khoản ${u.username}? Người này đăng nhập lại được ngay.`
+              : `Khóa tài khoản ${u.username}? Người này bị đăng xuất và không đăng nhập được cho đến khi mở khóa.`;
+            if (!confirm(question)) return;
+            attempt(() => api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }), u.disabled ? `Đã mở khóa ${u.username}.` : `Đã khóa ${u.username}.`).then(loadUsers);
+          } } }),
           el('button', { type: 'button', className: 'link', text: 'Đặt lại mật khẩu', on: { click: () => { reset.hidden = !reset.hidden; } } }),
           reset));
     }));
@@ -111,11 +122,11 @@ run(async () => {
       el('td', { 'data-label': 'Tạo lúc', text: formatDate(k.createdAt) }),
       el('td', { 'data-label': 'Trạng thái', text: k.revokedAt ? `Đã thu hồi ${formatDate(k.revokedAt)}` : 'Đang dùng' }),
       el('td', {}, !k.revokedAt && el('button', { type: 'button', className: 'danger', text: 'Thu hồi', on: { click: async () => {
-        if (!confirm(`Thu hồi khoá "${k.name}"? Hệ thống đang dùng khoá này sẽ không kết nối được nữa.`)) return;
-        await attempt(() => api('DELETE', `/api/api-keys/${k.id}`), 'Đã thu hồi khoá.');
+        if (!confirm(`Thu hồi khóa "${k.name}"? Hệ thống đang dùng khóa này sẽ không kết nối được nữa.`)) return;
+        await attempt(() => api('DELETE', `/api/api-keys/${k.id}`), 'Đã thu hồi khóa.');
         await loadKeys();
       } } })))));
-    if (!items.length) keys.append(el('tr', {}, el('td', { colspan: 6, className: 'muted', text: 'Chưa có khoá nào.' })));
+    if (!items.length) keys.append(el('tr', {}, el('td', { colspan: 6, className: 'muted', text: 'Chưa có khóa nào.' })));
   }
 
   await Promise.all([loadUsers(), loadKeys()]);

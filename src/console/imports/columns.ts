@@ -39,7 +39,7 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
     col('onlineUrl', 'text', 'Link nộp trực tuyến', 'đường dẫn nộp trực tuyến', 'link'),
     col('legalBasis', 'list', 'Căn cứ pháp lý'),
     col('forms', 'pairs', 'Biểu mẫu', 'mẫu đơn'),
-    col('aliases', 'list', 'Từ khóa', 'tên gọi khác'),
+    col('aliases', 'list', 'Tên gọi khác', 'từ khóa'),
     col('documentsToShow', 'list', 'Giấy tờ xuất trình', 'giấy tờ phải xuất trình'),
     col('steps', 'text', 'Trình tự thực hiện', 'trình tự'),
     col('conditions', 'text', 'Điều kiện', 'yêu cầu, điều kiện', 'điều kiện thực hiện'),
@@ -59,7 +59,7 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   faqs: [
     col('questions', 'list', 'Câu hỏi', 'các câu hỏi'),
     col('answer', 'text', 'Trả lời', 'câu trả lời'),
-    col('tags', 'list', 'Thẻ', 'nhãn'),
+    col('tags', 'list', 'Nhãn', 'thẻ'),
     col('enabled', 'bool', 'Đang dùng', 'hiển thị'),
     col('buttons', 'pairs', 'Nút bấm', 'nút'),
   ],

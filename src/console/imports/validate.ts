@@ -146,8 +146,8 @@ export function reasonOf(issue: z.core.$ZodIssue, value: unknown): string {
     case 'invalid_value':
       return own ?? 'giá trị không hợp lệ';
     case 'custom':
-      if (/http\(s\)/.test(issue.message)) return `${item}${sub}không phải đường link http(s) hợp lệ`;
-      if (/url or a payload/.test(issue.message)) return `${item}nút cần đường link hoặc nội dung`;
+      if (/http\(s\)|http:\/\//.test(issue.message)) return `${item}${sub}không phải đường link http(s) hợp lệ`;
+      if (/url or a payload|đường dẫn hoặc một mã/.test(issue.message)) return `${item}nút cần đường link hoặc nội dung`;
       return `${item}${issue.message}`;
     default:
       return `${item}${sub}${issue.message}`;
