@@ -1,6 +1,7 @@
 import type { Conversation, Handoff, Message, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { Reply } from '../channels/types.js';
 import { PLATFORM_INBOX } from '../bot/handoff.js';
+import { statusLabel } from '../bot/dossier-text.js';
 import type { Role } from './auth.js';
 import { HIDDEN, isPersonalAnswer, maskName, maskPhone, maySeePersonal } from './personal-data.js';
 
@@ -157,7 +158,7 @@ async function contactPanel(prisma: PrismaClient, c: Conversation, personal: boo
   ]);
   return {
     displayName: c.displayName, channel: c.channel, userId: c.userId,
-    dossiers: dossiers.map(({ owners, ...d }) => ({ ...d, proven: owners.length > 0,
+    dossiers: dossiers.map(({ owners, ...d }) => ({ ...d, statusLabel: statusLabel(d.status), proven: owners.length > 0,
       applicantName: personal ? d.applicantName : maskName(d.applicantName), applicantPhone: personal ? d.applicantPhone : maskPhone(d.applicantPhone) })),
     tickets: tickets.map((t) => ({ ...t, content: personal ? t.content : HIDDEN })),
     ratings: ratings.map((r) => ({ ...r, comment: personal || !r.comment ? r.comment : HIDDEN })),

@@ -1,4 +1,5 @@
 import { getMe, logout } from './api.js';
+import { showInboxCount } from './inbox-badge.js';
 
 // DOM helpers: every piece of data goes in through textContent or a property, never as HTML.
 
@@ -33,7 +34,8 @@ const NAV = [
   { href: 'review.html', label: 'Câu hỏi bot chưa hiểu' },
   { href: 'imports.html', label: 'Nhập, xuất dữ liệu' },
   { href: 'dashboard.html', label: 'Thống kê' },
-  { href: 'handoffs.html', label: 'Hộp thư cán bộ' },
+  { href: 'inbox.html', label: 'Hộp thư cán bộ' },
+  { href: 'canned.html', label: 'Câu trả lời mẫu' },
   { href: 'dossiers.html', label: 'Hồ sơ' },
   { href: 'tickets.html', label: 'Phản ánh, kiến nghị' },
   { href: 'home-services.html', label: 'Phục vụ tại nhà' },
@@ -58,6 +60,7 @@ export async function startPage(current, title) {
       el('span', { text: `${me.username} · ${ROLE_NAMES[me.role] || me.role}` }),
       el('button', { type: 'button', className: 'link', text: 'Đăng xuất', on: { click: logout } })),
   );
+  showInboxCount();
   const main = clear(document.getElementById('main'));
   main.append(el('h1', { text: title }), el('div', { id: 'notice', className: 'notice', role: 'status', hidden: true }));
   return { me, main };
