@@ -5,7 +5,9 @@ import { createUser } from '../src/console/auth.js';
 import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
 
 // The services pages in headless Debian Chromium on the real app: a citizen writes through the signed Zalo webhook,
-// an agent works in the console, and what reaches the citizen is read at the fake Zalo API.
+// an agent works in the console (the hand-off inbox with the keyboard: take, reply, note, canned reply, solve; a
+// second official answering the same conversation; the alert for a new request), and what reaches the citizen is
+// read at the fake Zalo API.
 
 if (!hasChromium) console.warn(`Skipping the services browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 const PASSWORD = 'mat-khau-thu-nghiem';
@@ -17,7 +19,10 @@ describe.skipIf(!hasChromium)('services pages in Chromium', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    await createUser(s.runtime.deps.db.prisma, { username: 'can.bo', password: PASSWORD, role: 'agent' });
+    const { prisma } = s.runtime.deps.db;
+    await createUser(prisma, { username: 'can.bo', password: PASSWORD, role: 'agent' });
+    await createUser(prisma, { username: 'bien.tap', password: PASSWORD, role: 'editor' });
+    await createUser(prisma, { username: 'truong.bp', password: PASSWORD, role: 'admin' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -37,49 +42,100 @@ describe.skipIf(!hasChromium)('services pages in Chromium', () => {
   }
 
   /** Opens `path` signed out, logs in on the login page and lands back on `path`. */
-  async function signIn(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  async function signIn(path: string, viewport = { width: 1366, height: 800 }, username = 'can.bo'): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+    await context.grantPermissions(['notifications'], { origin: s.url });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${s.url}${path}`);
     await page.waitForURL(/\/admin\/login\.html/);
-    await page.fill('#username', 'can.bo');
+    await page.fill('#username', username);
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForURL(`${s.url}${path}`);
     return page;
   }
 
-  it('an agent replies to a waiting citizen from the inbox, the reply reaches Zalo, then hands back', async () => {
-    const user = 'zp-1';
+  it('an editor writes a canned reply; an agent takes a conversation, replies, notes, uses the canned reply and solves it', async () => {
+    const editor = await signIn('/admin/canned.html', undefined, 'bien.tap');
+    await editor.fill('#canned-title', 'Hẹn gọi lại');
+    await editor.fill('#canned-text', 'Dạ, cán bộ sẽ gọi lại cho anh/chị trong giờ hành chính ạ.');
+    await editor.click('#canned-form button[type=submit]');
+    await editor.locator('#canned-list .item', { hasText: 'Hẹn gọi lại' }).waitFor();
+    await editor.close();
+
+    const user = 'zi-1';
     expect(await say(user, 'cho tôi gặp cán bộ')).toContain('chuyển cuộc trò chuyện đến cán bộ');
-    const conv = await s.runtime.deps.db.prisma.conversation.findFirstOrThrow({ where: { channel: 'zalo', userId: user } });
+    const { prisma } = s.runtime.deps.db;
+    const conv = await prisma.conversation.findFirstOrThrow({ where: { channel: 'zalo', userId: user } });
 
-    const page = await signIn('/admin/handoffs.html');
-    const item = page.locator(`.items .item[data-id="${conv.id}"]`);
-    await item.waitFor();
-    expect(await item.textContent()).toContain('Đang chờ cán bộ');
-    await item.click();
+    const page = await signIn('/admin/inbox.html');
+    await page.locator('.nav a[href="inbox.html"] #inbox-count', { hasText: '1' }).waitFor();
+    await page.locator('.tabs [data-view=queue][aria-pressed=true]').waitFor(); // nothing of their own yet: the queue
+    await page.click('#enable-alerts');
+    await page.locator('#enable-alerts', { hasText: 'Đã bật thông báo' }).waitFor();
+
+    // A new request while the page is open: banner, notification and tone, and the menu's count.
+    expect(await say('zi-2', 'tôi muốn nói chuyện với cán bộ')).toContain('chuyển cuộc trò chuyện đến cán bộ');
+    await page.locator('#new-requests', { hasText: '1 yêu cầu mới' }).waitFor({ timeout: 8000 });
+    expect(await page.evaluate(() => document.body.dataset.alerts)).toBe('1');
+    expect(await page.evaluate(() => document.body.dataset.tones)).toBe('1');
+    await page.locator('#inbox-count', { hasText: '2' }).waitFor({ timeout: 8000 });
+
+    // j opens the first (oldest) conversation, t takes it.
+    await page.keyboard.press('j');
     await page.locator('.thread .message', { hasText: 'cho tôi gặp cán bộ' }).waitFor();
-    await page.fill('#reply-text', 'Chào chị, em là cán bộ Một cửa, em xem hồ sơ giúp chị ngay.');
-    await page.click('#reply-form button[type=submit]');
-    await page.locator('#notice').filter({ hasText: 'Đã gửi trả lời' }).waitFor();
-    await waitForText(user, 'em là cán bộ Một cửa');
-    await page.locator('.thread .message', { hasText: 'Cán bộ can.bo' }).waitFor();
-    await page.locator('#conversation-status', { hasText: 'Cán bộ đang hỗ trợ' }).waitFor();
+    expect(await page.locator('.items .item[aria-current=true]').getAttribute('data-id')).toBe(String(conv.id));
+    await page.keyboard.press('t');
+    await page.locator('#conversation-status', { hasText: 'phụ trách: can.bo' }).waitFor();
 
-    // A new message from the citizen shows up by itself (the page refreshes every 5 s).
-    await s.postZalo(zaloText(user, 'Dạ em cảm ơn anh'));
-    await page.locator('.thread .message', { hasText: 'Dạ em cảm ơn anh' }).waitFor({ timeout: 8000 });
+    // r, type, Ctrl+Enter: HTML typed by an official stays text, on the page and for the citizen.
+    await page.keyboard.press('r');
+    await page.keyboard.type('Chào chị, <b>em là cán bộ</b> Một cửa.');
+    await page.keyboard.press('Control+Enter');
+    await waitForText(user, '<b>em là cán bộ</b>');
+    const mine = page.locator('.thread .message[data-from=official]', { hasText: '<b>em là cán bộ</b>' });
+    await mine.waitFor();
+    expect(await mine.locator('b').count()).toBe(0);
+    expect(await mine.textContent()).toContain('Cán bộ can.bo');
 
-    await page.click('#handback');
-    await page.locator('#notice').filter({ hasText: 'Đã trả cuộc trò chuyện lại cho bot' }).waitFor();
+    // n: an internal note, never sent.
+    await page.locator('#notice').filter({ hasText: 'Đã gửi' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('n');
+    await page.keyboard.type('Chị Hoa cần bản sao trích lục');
+    await page.click('#send');
+    await page.locator('.thread .note', { hasText: 'Chị Hoa cần bản sao trích lục' }).waitFor();
+    expect(sentTo(user).some((m) => textOf(m).includes('trích lục'))).toBe(false);
+
+    // Another official answers the same conversation: the agent's page shows it by itself.
+    const admin = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'truong.bp', password: PASSWORD }) });
+    const { token } = await admin.json() as { token: string };
+    const other = await fetch(`${s.url}/api/conversations/${conv.id}/reply`, { method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ text: 'Trưởng bộ phận bổ sung: mang CCCD.' }) });
+    expect(other.status).toBe(201);
+    await page.locator('.thread .message', { hasText: 'Cán bộ truong.bp' }).waitFor({ timeout: 8000 });
+    await page.locator('#conversation-status', { hasText: 'phụ trách: can.bo' }).waitFor();
+
+    // A canned reply, inserted and sent.
+    await page.selectOption('#canned', { label: 'Hẹn gọi lại' });
+    expect(await page.inputValue('#reply-text')).toBe('Dạ, cán bộ sẽ gọi lại cho anh/chị trong giờ hành chính ạ.');
+    await page.click('#send');
+    await waitForText(user, 'gọi lại cho anh/chị trong giờ hành chính');
+
+    // The citizen's dossiers and requests sit beside the conversation.
+    await page.locator('#contact h3', { hasText: 'Hồ sơ (0)' }).waitFor();
+
+    // s: solved; the citizen is told and the bot answers again.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('s');
     await waitForText(user, 'cán bộ đã hoàn tất hỗ trợ');
-    await item.waitFor({ state: 'detached' });
+    await page.locator('#conversation-status', { hasText: 'Đã giải quyết' }).waitFor();
+    expect(await prisma.conversation.findUniqueOrThrow({ where: { id: conv.id } })).toMatchObject({ handoffStatus: null, assignedTo: null });
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 
   it('an agent answers a ticket and the answer reaches the citizen', async () => {
     const user = 'zp-2';

@@ -13,7 +13,9 @@ import { EXPORT_KINDS, IMPORT_KINDS, type ImportKind } from './imports/columns.j
 import { CONTENT_TYPES, exportKb } from './imports/export.js';
 import { importFile } from './imports/import.js';
 import type { FileFormat } from './imports/parse.js';
-import { attachGroup, attachTargetSchema, createFaqFromGroup, dismissGroup, messageIdsSchema, reviewGroups, ReviewError } from './review.js';
+import { attachGroup, attachTargetSchema, createFaqFromGroup, dismissGroup, messageIdsSchema, REVIEW_REASONS, reviewGroups, ReviewError } from './review.js';
+import { reviewContext } from './review-context.js';
+import { maySeePersonal } from './personal-data.js';
 import { dashboardStats } from './stats.js';
 import { monthlyReport, period, reportQuery } from './reports.js';
 import { byVi, writeTables } from './table-file.js';
@@ -29,6 +31,7 @@ const TEXT = {
   badKind: 'Loại dữ liệu không hợp lệ: dùng procedures, faqs hoặc dossiers.',
   notFound: 'Không có tệp xuất này: dùng procedures.csv, procedures.xlsx, faqs.csv hoặc faqs.xlsx.',
   invalidRows: 'Tệp có dòng không hợp lệ; chưa nhập dòng nào.',
+  noMessage: 'Không tìm thấy tin nhắn của người dân này.',
 };
 
 const READERS = requireRole('admin', 'editor', 'agent', 'viewer');
@@ -40,6 +43,8 @@ const IMPORTERS: Record<ImportKind, express.RequestHandler> = {
 
 const reviewQuery = z.object({
   threshold: z.coerce.number().min(0).max(1).optional(),
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  reason: z.enum(REVIEW_REASONS).optional(),
   since: z.coerce.date().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
@@ -92,8 +97,15 @@ export function createDataRouter(deps: AppDeps): express.Router {
   router.get('/api/review', READERS, async (req, res) => {
     const q = query(reviewQuery, req, res);
     if (!q) return;
-    const groups = await reviewGroups(prisma, { threshold: q.threshold ?? threshold(), since: q.since, limit: q.limit });
+    const groups = await reviewGroups(prisma, { threshold: q.threshold ?? threshold(), since: q.since, limit: q.limit, q: q.q, reason: q.reason });
     res.json({ threshold: q.threshold ?? threshold(), groups });
+  });
+
+  router.get('/api/review/context/:id', READERS, async (req, res) => {
+    const id = /^\d{1,9}$/.test(req.params.id as string) ? Number(req.params.id) : 0;
+    const context = id ? await reviewContext(prisma, id, maySeePersonal(currentUser(res).role)) : null;
+    if (!context) return void res.status(404).json({ error: TEXT.noMessage });
+    res.json(context);
   });
 
   router.post('/api/review/attach', EDITORS, async (req, res) => {

@@ -8,6 +8,8 @@ import { USERS_PATHS, usersRouter } from './users-routes.js';
 import { DATA_PATHS, createDataRouter } from './data-routes.js';
 import { AUDIT_PATHS, auditRouter } from './audit.js';
 import { SERVICES_PATHS, createServicesRouter } from '../services/routes.js';
+import { INBOX_PATHS, createInboxRouter } from './inbox-routes.js';
+import { CANNED_PATHS, createCannedRouter } from './canned-routes.js';
 
 // The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
 // webhooks, /chat, /api/chat and /api/integration keep their own rules.
@@ -34,7 +36,7 @@ const pageHeaders = helmet({
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
   const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...AUDIT_PATHS];
-  const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS]; // the services and data routers authenticate their own paths
+  const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS, ...INBOX_PATHS, ...CANNED_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
   router.use(apiPaths, express.json({ limit: deps.config.MAX_BODY_BYTES }));
@@ -45,6 +47,8 @@ export function createConsoleRouter(deps: AppDeps): express.Router {
   router.use(auditRouter(deps));
   router.use(createDataRouter(deps));
   router.use(createServicesRouter(deps));
+  router.use(createInboxRouter(deps));
+  router.use(createCannedRouter(deps));
 
   const onError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { formatDate } from './imports/columns.js';
-import { NOT_UNDERSTOOD_SQL } from './stats.js';
+import { notUnderstoodSql, realQuestionSql } from './not-understood.js';
 import { byVi, type Cell, type Table } from './table-file.js';
 
 // The monthly report officials send up: one period (Viet Nam calendar days) and optionally one office; the
@@ -77,7 +77,7 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
       `SELECT "channel", count(*) FILTER (WHERE "direction" = 'in')::int AS inbound,
          count(*) FILTER (WHERE "direction" = 'out')::int AS outbound,
          count(DISTINCT "conversationId") FILTER (WHERE "direction" = 'in')::int AS people,
-         count(*) FILTER (WHERE "direction" = 'in' AND "intent" IS NOT NULL AND ${NOT_UNDERSTOOD_SQL})::int AS missed
+         count(*) FILTER (WHERE ${realQuestionSql('')} AND ${notUnderstoodSql('', '$2')})::int AS missed
        FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "createdAt" < $3::timestamp(3) GROUP BY 1`,
       p.start.toISOString(), opts.threshold, p.end.toISOString()),
   ]);

@@ -6,10 +6,11 @@ import { bumpKbVersion } from '../kb/snapshot.js';
 import { INTENTS } from '../nlu/data-files.js';
 import { clean, fold } from '../nlu/text.js';
 import { consoleErrorMap } from './zod-vi.js';
+import { LOW_RATING, REJECT_MINUTES, REJECTION_START, lowMarginSql, notUnderstoodSql, realQuestionSql } from './not-understood.js';
 
-// "What the bot did not understand": inbound messages that fell to out_of_scope or below the confidence
-// threshold, or asked about a procedure the knowledge base does not have (and that no FAQ/procedure answered), grouped by wording, so officials can teach the bot a
-// phrasing once for every citizen who wrote it.
+// "What the bot did not understand": citizens' questions it did not understand (out of scope, below the confidence
+// threshold, a procedure the knowledge base lacks), answers citizens rejected and close calls, grouped by wording,
+// so officials can teach the bot a phrasing once for every citizen who wrote it.
 
 const MAX_MESSAGES = 5000;
 const MERGE_JACCARD = 0.8;
@@ -34,6 +35,10 @@ export interface ReviewGroup {
   texts: string[];
   /** What the bot thought most of these meant. */
   intent: string | null;
+  /** How many of its messages were not understood, rejected by the citizen, answered on a close call. */
+  reasons: Record<ReviewReason, number>;
+  /** The latest messages, to open with their surrounding turns. */
+  examples: Array<{ id: number; text: string; reasons: ReviewReason[]; createdAt: Date }>;
 }
 
 export class ReviewError extends Error {
@@ -55,40 +60,58 @@ function jaccard(a: string[], b: string[]): number {
   return shared / (a.length + b.length - shared || 1);
 }
 
-/** Did the bot answer it anyway (an FAQ or an entry matched)? Then it was understood. */
-function answered(m: Pick<Message, 'entities'>): boolean {
-  const matched = (m.entities as { matched?: { type?: string | null } | null } | null)?.matched;
-  return Boolean(matched?.type);
+export const REVIEW_REASONS = ['not_understood', 'rejected', 'low_margin'] as const;
+export type ReviewReason = (typeof REVIEW_REASONS)[number];
+
+/**
+ * Citizens' questions worth a look, newest first (at most 5,000): not understood (the shared rule), answered but
+ * rejected by the citizen's next message ("sai rồi", "không phải") or by a low rating within minutes and before
+ * their next question (asking to rate does not count), or answered on a close call. Form answers and bare rejections are not questions (see not-understood.ts).
+ */
+export async function reviewMessages(prisma: PrismaClient, opts: { threshold: number; since?: Date }) {
+  const since = (opts.since ?? new Date(0)).toISOString();
+  const flagged = await prisma.$queryRawUnsafe<Array<{ id: number; missed: boolean; close: boolean; rejected: boolean }>>(
+    `WITH q AS (
+       SELECT m.*, c.channel AS conv_channel, c."userId" AS conv_user,
+         lead(m.text) OVER w AS next_text, lead(m."createdAt") OVER w AS next_at,
+         min(m."createdAt") FILTER (WHERE ${realQuestionSql('m.')} AND m.intent <> 'rating') OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_question_at
+       FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
+       WHERE m.direction = 'in' AND m."createdAt" >= $2::timestamp(3)
+       WINDOW w AS (PARTITION BY m."conversationId" ORDER BY m.id)
+     ), f AS (
+       SELECT q.id, q."createdAt", ${notUnderstoodSql('q.', '$1')} AS missed, ${lowMarginSql('q.')} AS close,
+         ((q.next_at <= q."createdAt" + interval '${REJECT_MINUTES} minutes' AND q.next_text ~* $3)
+          OR EXISTS (SELECT 1 FROM "Rating" r WHERE r.channel = q.conv_channel AND r."userId" = q.conv_user AND r.score <= ${LOW_RATING}
+            AND q.intent <> 'rating' AND r."createdAt" >= q."createdAt" AND r."createdAt" <= q."createdAt" + interval '${REJECT_MINUTES} minutes'
+            AND (q.next_question_at IS NULL OR r."createdAt" < q.next_question_at))) AS rejected
+       FROM q WHERE q."reviewStatus" IS NULL AND ${realQuestionSql('q.')}
+     )
+     SELECT id, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${MAX_MESSAGES}`,
+    opts.threshold, since, REJECTION_START);
+  const rows = await prisma.message.findMany({ where: { id: { in: flagged.map((f) => f.id) } },
+    select: { id: true, text: true, intent: true, confidence: true, createdAt: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return flagged.filter((f) => byId.has(f.id)).map((f) => ({ ...byId.get(f.id)!,
+    reasons: REVIEW_REASONS.filter((r) => (r === 'not_understood' ? f.missed : r === 'rejected' ? f.rejected : f.close)) }));
 }
 
-export async function reviewGroups(prisma: PrismaClient, opts: { threshold: number; since?: Date; limit?: number }): Promise<ReviewGroup[]> {
-  const messages = await prisma.message.findMany({
-    where: {
-      direction: 'in', kind: 'text', reviewStatus: null, intent: { not: null },
-      // A procedure question that matched no procedure was not understood either: the office may lack the entry.
-      OR: [{ intent: 'out_of_scope' }, { confidence: { lt: opts.threshold } }, { intent: 'procedure_lookup' }],
-      ...(opts.since ? { createdAt: { gte: opts.since } } : {}),
-    },
-    select: { id: true, text: true, intent: true, confidence: true, createdAt: true, entities: true },
-    orderBy: { createdAt: 'desc' },
-    take: MAX_MESSAGES,
-  });
+export async function reviewGroups(prisma: PrismaClient, opts: { threshold: number; since?: Date; limit?: number; q?: string; reason?: ReviewReason }): Promise<ReviewGroup[]> {
+  const messages = (await reviewMessages(prisma, opts))
+    .filter((m) => m.text.trim() && (!opts.reason || m.reasons.includes(opts.reason)));
   const byKey = new Map<string, { tokens: string[]; items: typeof messages }>();
   for (const m of messages) {
-    // An FAQ officials wrote answered it: understood. Below the threshold anything else is listed, even when
-    // the bot ventured an answer; above it, only what nothing answered.
-    const entities = m.entities as { procedure?: string | null; matched?: { type?: string | null } | null } | null;
-    const low = m.confidence !== null && m.confidence < opts.threshold;
-    if (!m.text.trim() || entities?.matched?.type === 'faq') continue;
-    if (!low && (answered(m) || (m.intent === 'procedure_lookup' && entities?.procedure))) continue;
     const tokens = wordingTokens(m.text);
     const key = tokens.join(' ');
     const g = byKey.get(key) ?? { tokens, items: [] };
     g.items.push(m);
     byKey.set(key, g);
   }
+  // Every word of the search, without diacritics, in one of the group's wordings.
+  const needles = opts.q ? fold(clean(opts.q)).split(/\s+/).filter(Boolean) : [];
+  const found = (t: string) => { const text = fold(clean(t)); return needles.every((w) => text.includes(w)); };
   const merged = mergeSimilar([...byKey.values()]);
   return merged.map(summarize)
+    .filter((g) => !needles.length || g.texts.some(found))
     .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime())
     .slice(0, opts.limit ?? 200);
 }
@@ -111,7 +134,8 @@ function mergeSimilar<T extends { tokens: string[]; items: unknown[] }>(groups: 
   return [...out.values()];
 }
 
-function summarize(parts: Array<{ tokens: string[]; items: Array<{ id: number; text: string; intent: string | null; createdAt: Date }> }>): ReviewGroup {
+type Flagged = { id: number; text: string; intent: string | null; createdAt: Date; reasons: ReviewReason[] };
+function summarize(parts: Array<{ tokens: string[]; items: Flagged[] }>): ReviewGroup {
   const items = parts.flatMap((p) => p.items);
   const biggest = parts.reduce((a, b) => (b.items.length > a.items.length ? b : a));
   const texts = rank(items.map((m) => m.text.trim()));
@@ -123,6 +147,8 @@ function summarize(parts: Array<{ tokens: string[]; items: Array<{ id: number; t
     lastAt: new Date(Math.max(...items.map((m) => m.createdAt.getTime()))),
     texts: texts.slice(0, 20),
     intent: rank(items.map((m) => m.intent ?? ''))[0] || null,
+    reasons: Object.fromEntries(REVIEW_REASONS.map((r) => [r, items.filter((m) => m.reasons.includes(r)).length])) as Record<ReviewReason, number>,
+    examples: items.slice(0, 3).map((m) => ({ id: m.id, text: m.text, reasons: m.reasons, createdAt: m.createdAt })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { notUnderstoodSql, realQuestionSql } from './not-understood.js';
 
 // Dashboard numbers, all from the message log. Days are calendar days in Viet Nam (UTC+7), the days
 // officials count in; timestamps are stored as UTC.
@@ -6,11 +7,6 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 const DAY_MS = 86_400_000;
 const VN_OFFSET_MS = 7 * 3600_000;
 const TOP = 10;
-
-/** SQL for "the bot did not understand this inbound message" (same rule as the review list). */
-export const NOT_UNDERSTOOD_SQL = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
-    OR (COALESCE("entities"->'matched'->>'type', '') = ''
-      AND ("intent" = 'out_of_scope' OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))))`;
 
 export interface DashboardStats {
   /** The calendar days covered, oldest first (yyyy-mm-dd, Viet Nam time). */
@@ -21,6 +17,7 @@ export interface DashboardStats {
   topIntents: Array<{ intent: string; count: number }>;
   topProcedures: Array<{ name: string; count: number }>;
   topModels: Array<{ name: string; count: number }>;
+  /** Per day: citizens' questions (form answers excluded) and how many the bot did not understand (not-understood.ts). */
   notUnderstood: Array<{ day: string; inbound: number; notUnderstood: number; share: number }>;
   handoffs: { waiting: number; oldestWaitingSince: Date | null };
 }
@@ -54,8 +51,8 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
     topEntity(q, 'model'),
     q<{ day: string; inbound: number; not_understood: number }>(
       `SELECT ${DAY_SQL} AS day, count(*)::int AS inbound,
-         count(*) FILTER (WHERE ${NOT_UNDERSTOOD_SQL})::int AS not_understood
-       FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND "intent" IS NOT NULL
+         count(*) FILTER (WHERE ${notUnderstoodSql('', '$2')})::int AS not_understood
+       FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND ${realQuestionSql('')}
        GROUP BY 1 ORDER BY 1`, opts.threshold),
     prisma.conversation.aggregate({ where: { handoffStatus: 'waiting' }, _count: { _all: true }, _min: { handoffAt: true } }),
   ]);

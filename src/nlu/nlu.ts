@@ -57,6 +57,8 @@ export interface Understanding {
   /** The procedure answered, or the first option offered when the bot asks. */
   procedure: KbProcedure | null;
   procedureScore: number;
+  /** The second candidate's probability (how close a call the answer was: the review list's close calls). */
+  procedureRunnerUp: number;
   /** The options the bot would offer, best first (at most NluOptions.procedure.maxOptions). */
   candidates: Array<Ranked<KbProcedure>>;
   model: KbModel | null;
@@ -211,6 +213,7 @@ export class Nlu {
       clarify: decision.kind === 'clarify' || decision.kind === 'ask_procedure',
       procedure,
       procedureScore: ranked[0]?.score ?? 0,
+      procedureRunnerUp: ranked[1]?.score ?? 0,
       candidates: decision.kind === 'clarify' ? offered : [],
       model,
       modelScore: modelHits[0]?.score ?? 0,

@@ -107,6 +107,13 @@ async function decide(deps: AppDeps, key: { channel: string; eventId: string }, 
     { timeout: 30_000, maxWait: 60_000 });
 }
 
+/** How sure the answered procedure was, for the review list's close calls: its probability and its lead over the second. */
+function closeness(u: NonNullable<Awaited<ReturnType<AppDeps['bot']['handle']>>['understanding']>) {
+  if (!u.procedure || u.clarify) return {};
+  return { procedureScore: Math.round(u.procedureScore * 1000) / 1000,
+    margin: u.procedureRunnerUp > 0 ? Math.round((u.procedureScore / u.procedureRunnerUp) * 100) / 100 : null };
+}
+
 async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
   const now = deps.now();
   // One statement claims the event and upserts (and so locks) its conversation: two events of one user are
@@ -128,7 +135,8 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
     conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
     text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
     payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
-    entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null, ...(result.form ? { form: result.form } : {}) } as unknown as Prisma.InputJsonValue
+    entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null, ...(result.form ? { form: result.form } : {}),
+      ...closeness(u) } as unknown as Prisma.InputJsonValue
       : result.form ? { form: result.form } as unknown as Prisma.InputJsonValue : undefined,
   };
   const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });

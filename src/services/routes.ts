@@ -10,6 +10,7 @@ import { authenticate, currentUser, parseBody, requireRole } from '../console/au
 import type { AppDeps } from '../deps.js';
 import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
+import { claimOnReply, handBack } from '../console/inbox-actions.js';
 
 // The officials' side of the citizen services: the hand-off inbox (with escalation), feedback tickets,
 // home-service requests and the ratings report. Every write commits its outbound messages and its AuditLog row
@@ -213,7 +214,8 @@ export function createServicesRouter(deps: AppDeps): express.Router {
         conversationId: conv.id, channel: conv.channel, replies: [{ text: body.text }], sentBy: `agent:${actor}`,
         key: `agent:${conv.id}:${randomUUID()}`, tag: tagFor(conv, now, TAGS.agent),
       });
-      await tx.conversation.update({ where: { id: conv.id }, data: { handoffStatus: 'active', assignedTo: actor, handoffAt: conv.handoffAt ?? now } });
+      await tx.conversation.update({ where: { id: conv.id }, data: { handoffStatus: 'active', handoffAt: conv.handoffAt ?? now } });
+      await claimOnReply(tx, conv.id, actor);
       const open = await tx.handoff.findFirst({ where: { conversationId: conv.id, status: { in: ['waiting', 'active'] } }, orderBy: { id: 'desc' } });
       if (open) await tx.handoff.update({ where: { id: open.id }, data: { status: 'active', answeredAt: open.answeredAt ?? now, answeredBy: open.answeredBy ?? actor } });
       else await tx.handoff.create({ data: { conversationId: conv.id, channel: conv.channel, userId: conv.userId, status: 'active', origin: 'official', requestedAt: now, answeredAt: now, answeredBy: actor } });
@@ -227,12 +229,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     const now = deps.now();
     await write(res, 'handoff.handback', ['conversation', String(id)], async (tx) => {
       const conv = await conversationOr404(tx, id);
-      const r = await tx.conversation.updateMany({ where: { id, handoffStatus: { in: ['waiting', 'active'] } },
-        data: { handoffStatus: null, assignedTo: null, pausedUntil: null } });
-      if (!r.count) throw new HttpError(409, TEXT.notInHandoff);
-      await tx.handoff.updateMany({ where: { conversationId: id, status: { in: ['waiting', 'active'] } }, data: { status: 'closed', closedAt: now, closedBy: `agent:${currentUser(res).username}` } });
-      await enqueueOutbound(tx, { conversationId: id, channel: conv.channel, replies: [{ text: HANDOFF_TEXTS.handback }], sentBy: 'bot',
-        key: `handback:${id}:${randomUUID()}`, tag: tagFor(conv, now, TAGS.agent) });
+      if (!(await handBack(tx, conv, `agent:${currentUser(res).username}`, now))) throw new HttpError(409, TEXT.notInHandoff);
       return { result: null, detail: { channel: conv.channel, userId: conv.userId, assignedTo: conv.assignedTo } };
     });
     res.json({ ok: true });

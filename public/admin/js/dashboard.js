@@ -239,7 +239,7 @@ run(async () => {
     const waiting = stats.handoffs.waiting;
     clear(cards).append(
       card('card-handoffs', 'Đang chờ cán bộ trả lời', number.format(waiting),
-        waiting ? sinceText(stats.handoffs.oldestWaitingSince) : 'Không có ai đang chờ', { href: 'handoffs.html', alert: waiting > 0 }),
+        waiting ? sinceText(stats.handoffs.oldestWaitingSince) : 'Không có ai đang chờ', { href: 'inbox.html', alert: waiting > 0 }),
       card('card-inbound', 'Tin nhắn của người dân', number.format(inbound), `Bot đã gửi ${number.format(sent)} tin trả lời`),
       card('card-missed', 'Tin bot chưa hiểu', number.format(missed), inbound ? `${percent(missed / inbound)} số tin nhắn` : '', { href: 'review.html' }));
 

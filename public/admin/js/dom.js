@@ -1,4 +1,5 @@
 import { getMe, logout } from './api.js';
+import { showInboxCount } from './inbox-badge.js';
 
 // DOM helpers: every piece of data goes in through textContent or a property, never as HTML.
 
@@ -39,7 +40,8 @@ export const NAV = [
     { href: 'imports.html', label: 'Nhập, xuất dữ liệu' },
   ] },
   { label: 'Phục vụ người dân', items: [
-    { href: 'handoffs.html', label: 'Hộp thư cán bộ' },
+    { href: 'inbox.html', label: 'Hộp thư cán bộ' },
+    { href: 'canned.html', label: 'Câu trả lời mẫu' },
     { href: 'dossiers.html', label: 'Hồ sơ' },
     { href: 'tickets.html', label: 'Phản ánh, kiến nghị' },
     { href: 'home-services.html', label: 'Phục vụ tại nhà' },
@@ -86,6 +88,7 @@ export async function startPage(current, title) {
         el('button', { type: 'button', className: 'link', text: 'Đăng xuất', on: { click: logout } }))),
     nav,
   );
+  showInboxCount();
   const main = clear(document.getElementById('main'));
   main.append(el('h1', { text: title }), el('div', { id: 'notice', className: 'notice', role: 'status', hidden: true }));
   return { me, main };
