@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/console/auth.js';
 import { createConsoleRouter } from '../../src/console/index.js';
+import { listen } from './listen.js';
 import { PASSWORD, call, login, startConsoleApp, type ConsoleApp } from '../console/console-app.js';
 
 // Console sign-in: per account and per address, locks an admin lifts, the last admin under concurrency,
@@ -12,18 +11,16 @@ import { PASSWORD, call, login, startConsoleApp, type ConsoleApp } from '../cons
 
 describe('console sign-in on PGlite', () => {
   let app: ConsoleApp;
-  let server: Server;
+  let server: Awaited<ReturnType<typeof listen>>;
   let url = '';
   beforeAll(async () => {
     app = await startConsoleApp('pglite');
     // As the real app: the address comes from X-Forwarded-For when the request comes through a local proxy.
-    server = express().set('trust proxy', 'loopback').use(createConsoleRouter(app.deps)).listen(0, '127.0.0.1');
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(express().set('trust proxy', 'loopback').use(createConsoleRouter(app.deps)));
+    url = server.url;
   }, 60_000);
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await app?.close();
   });
 

@@ -1,29 +1,26 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { listen } from './listen.js';
 import { startTestServer, waitFor, zaloText, type TestServer } from '../helpers/server.js';
 
 // /metrics in Prometheus format (local only, or with a token) and an access log without secrets.
 
 let s: TestServer;
 let logged: string[] = [];
-let server: Server;
+let server: Awaited<ReturnType<typeof listen>>;
 let url = '';
 
 beforeAll(async () => {
   s = await startTestServer();
   // The same app with a logger we can read.
   const log = createLogger('info', new Writable({ write(chunk, _e, done) { logged.push(String(chunk)); done(); } }));
-  server = createApp({ ...s.runtime.deps, log }).listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(createApp({ ...s.runtime.deps, log }));
+  url = server.url;
 }, 60_000);
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await s?.close();
 });
 
