@@ -5,14 +5,18 @@ import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
 import { webhookRouter } from './http/webhooks.js';
+import { accessLog } from './http/access-log.js';
+import { metricsHandler } from './metrics.js';
 
 /** Builds the HTTP app from its dependencies; listening and signals belong to the entry file. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(accessLog(deps));
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'https:'] } } }));
 
+  app.get('/metrics', metricsHandler(deps));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
     try {

@@ -78,6 +78,24 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   COOKIE_SECURE: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+
+  // Limits, console sign-in, retention and metrics (README "Operations").
+  /** Failed sign-ins to one account before it is locked (after 3, each try waits 1, 2, 4 … 60 s). */
+  LOGIN_LOCK_AFTER_FAILURES: z.coerce.number().int().min(3).max(100).default(10),
+  /** How long a locked account stays locked, unless an admin unlocks it first. */
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Failed sign-ins an hour from one address, all accounts together: high, as officials may share a proxy. */
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(10).default(100),
+  /** Done jobs, processed inbound events, expired sessions, rate rows and delivered notices older than this are deleted. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Conversations quiet for longer than this are anonymised (names, phones, ID numbers, addresses); 0 keeps them. */
+  MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(10).max(100_000).default(1000),
+  /** `GET /metrics` requires `Authorization: Bearer <token>`; unset, it answers only requests from this machine. */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** One JSON line per HTTP request (id, method, path without query, status, time). */
+  ACCESS_LOG: bool.default(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -24,6 +24,7 @@ import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
 import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
+import { metrics, timed } from '../metrics.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
 
@@ -198,7 +199,7 @@ export class Bot {
     const text = turn.text;
     const context = contextProcedure(turn.state, turn.kb, turn.now);
     const expectPlace = turn.state.expectPlace !== undefined && turn.now.getTime() - turn.state.expectPlace < CONTEXT_MINUTES * 60_000;
-    const u = this.kb.nlu.understand(text, { procedure: context, expectPlace });
+    const u = timed(metrics.nlu, () => this.kb.nlu.understand(text, { procedure: context, expectPlace }));
     if (turn.state.expectPlace !== undefined) turn.state = { ...turn.state, expectPlace: undefined };
     turn.understanding = u;
     const picked = pickFromPending(turn, text, u);

@@ -1,5 +1,6 @@
 import type { Dossier, Prisma } from '../generated/prisma/client.js';
 import { canonicalDossierCode } from '../nlu/entities.js';
+import { hitRate, prismaRateQuery } from '../limits/rate-store.js';
 
 // Dossier rows and subscriptions as the dialog reads and writes them; what is shown to whom is in dossier-actions.ts.
 
@@ -9,13 +10,9 @@ export async function findDossier(tx: Tx, code: string): Promise<Dossier | null>
   return tx.dossier.findFirst({ where: { code: { equals: canonicalDossierCode(code), mode: 'insensitive' } } });
 }
 
-/** Counts this use of `key`; false when it was already used `limit` times in the last `windowMs`. */
+/** Counts this use of `key` in the shared rate store; false when it was already used `limit` times in the last `windowMs`. */
 export async function allowRate(tx: Tx, key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
-  const since = new Date(now.getTime() - windowMs);
-  const recent = await tx.rateHit.count({ where: { key, at: { gte: since } } });
-  if (recent >= limit) return false;
-  await tx.rateHit.create({ data: { key, at: now } });
-  return true;
+  return (await hitRate(prismaRateQuery(tx), key, limit, windowMs, now)).allowed;
 }
 
 export async function subscribe(tx: Tx, dossier: Dossier, channel: string, userId: string): Promise<void> {

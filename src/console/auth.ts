@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import type { ApiKey, PrismaClient, User } from '../generated/prisma/client.js';
@@ -20,7 +19,7 @@ interface SessionInfo { id: string; csrfToken: string; via: 'bearer' | 'cookie' 
 
 export const AUTH_TEXT = {
   badCredentials: 'Tên đăng nhập hoặc mật khẩu không đúng.',
-  tooMany: 'Anh/chị đã thử đăng nhập quá nhiều lần. Vui lòng thử lại sau 15 phút.',
+  tooMany: 'Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau ít phút.',
   noCredentials: 'Cần đăng nhập để sử dụng chức năng này.',
   badSession: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.',
   csrf: 'Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token). Vui lòng tải lại trang.',
@@ -29,8 +28,6 @@ export const AUTH_TEXT = {
 
 export const SESSION_COOKIE = 'sid';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const LOGIN_MAX_FAILURES = 10;
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const randomToken = () => randomBytes(32).toString('base64url');
@@ -64,7 +61,7 @@ export const hashPassword = (password: string) => hash(password);
 
 let dummyHash: Promise<string> | undefined;
 /** Checks a password; an unknown user costs the same argon2 work so timing does not reveal who exists. */
-async function checkPassword(user: User | null, password: string): Promise<boolean> {
+export async function checkPassword(user: User | null, password: string): Promise<boolean> {
   if (!user || user.disabled) {
     dummyHash ??= hash(randomToken());
     await verify(await dummyHash, password).catch(() => false);
@@ -75,9 +72,15 @@ async function checkPassword(user: User | null, password: string): Promise<boole
 
 export class AccountError extends Error {}
 
-export interface PublicUser { id: number; username: string; role: string; disabled: boolean; createdAt: Date }
-export const publicUser = (u: User): PublicUser =>
-  ({ id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt });
+export interface PublicUser {
+  id: number; username: string; role: string; disabled: boolean; createdAt: Date;
+  /** Failed sign-ins since the last success, and the time before which the next try is refused. */
+  failedLogins: number; lockedUntil: Date | null; totp: boolean;
+}
+export const publicUser = (u: User): PublicUser => ({
+  id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt,
+  failedLogins: u.failedLogins, lockedUntil: u.lockedUntil, totp: !!u.totpSecret,
+});
 
 /** Creates an account; throws AccountError for a bad role, a weak password or a taken username. */
 export async function createUser(prisma: PrismaClient, input: { username: string; password: string; role: string }): Promise<PublicUser> {
@@ -125,7 +128,7 @@ export function currentUser(res: Response): CurrentUser {
   return user;
 }
 
-const currentSession = (res: Response) => res.locals.session as SessionInfo;
+export const currentSession = (res: Response) => res.locals.session as SessionInfo;
 
 const parseCookies = cookieParser();
 
@@ -168,63 +171,4 @@ export function requireRole(...roles: Role[]): RequestHandler {
     if (!roles.includes(currentUser(res).role)) return void res.status(403).json({ error: AUTH_TEXT.forbidden });
     next();
   };
-}
-
-const loginSchema = z.object({
-  username: z.string().trim().toLowerCase().min(1).max(100),
-  password: z.string().min(1).max(1024),
-});
-
-/** `POST /api/auth/login` (public, rate-limited), `POST /api/auth/logout`, `GET /api/auth/me`. */
-export function authRouter(deps: AppDeps): express.Router {
-  const router = express.Router();
-  const { prisma } = deps.db;
-  // Counts failed attempts per IP and username (in this instance's memory): a typo-prone official who
-  // eventually gets in is not locked out, a guesser is.
-  const limiter = rateLimit({
-    windowMs: LOGIN_WINDOW_MS,
-    limit: LOGIN_MAX_FAILURES,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const name = typeof req.body?.username === 'string' ? req.body.username.trim().toLowerCase().slice(0, 100) : '';
-      return `${ipKeyGenerator(req.ip ?? '')}|${name}`;
-    },
-    handler: (_req, res) => void res.status(429).json({ error: AUTH_TEXT.tooMany }),
-  });
-
-  router.post('/api/auth/login', limiter, async (req, res) => {
-    const body = parseBody(loginSchema, req.body, res);
-    if (!body) return;
-    const user = await prisma.user.findUnique({ where: { username: body.username } });
-    if (!(await checkPassword(user, body.password)) || !user) {
-      deps.log.warn({ username: body.username, ip: req.ip }, 'console login failed');
-      return void res.status(401).json({ error: AUTH_TEXT.badCredentials });
-    }
-    const now = deps.now();
-    const token = randomToken();
-    const csrfToken = randomToken();
-    const ttlMs = deps.config.SESSION_TTL_HOURS * 3600_000;
-    await prisma.session.deleteMany({ where: { userId: user.id, expiresAt: { lte: now } } });
-    await prisma.session.create({ data: { id: sha256(token), userId: user.id, csrfToken, expiresAt: new Date(now.getTime() + ttlMs) } });
-    res.cookie(SESSION_COOKIE, token, {
-      httpOnly: true, sameSite: 'strict', secure: deps.config.COOKIE_SECURE, path: '/', maxAge: ttlMs,
-    });
-    deps.log.info({ username: user.username }, 'console login');
-    res.json({ token, csrfToken, user: { username: user.username, role: user.role } });
-  });
-
-  const auth = authenticate(deps);
-  router.post('/api/auth/logout', auth, async (_req, res) => {
-    await prisma.session.deleteMany({ where: { id: currentSession(res).id } });
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.json({ ok: true });
-  });
-
-  router.get('/api/auth/me', auth, (_req, res) => {
-    const { username, role } = currentUser(res);
-    res.json({ username, role, csrfToken: currentSession(res).csrfToken });
-  });
-  return router;
 }

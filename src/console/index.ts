@@ -1,8 +1,9 @@
 import path from 'node:path';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../deps.js';
-import { authRouter, authenticate } from './auth.js';
+import { authenticate } from './auth.js';
+import { authRouter } from './login.js';
 import { KB_PATHS, kbRouter } from './kb-routes.js';
 import { USERS_PATHS, usersRouter } from './users-routes.js';
 import { DATA_PATHS, createDataRouter } from './data-routes.js';
@@ -33,13 +34,23 @@ const pageHeaders = helmet({
   },
 });
 
+/** Parses JSON bodies but raises a malformed or oversized body only when a handler reads `req.body`: so the
+ * session and the role are checked first everywhere (a viewer's bad write is 403, not 400 or 413). */
+function deferredJson(limit: number): RequestHandler {
+  const parse = express.json({ limit });
+  return (req, res, next) => parse(req, res, (err?: unknown) => {
+    if (err) Object.defineProperty(req, 'body', { configurable: true, get() { throw err; } });
+    next();
+  });
+}
+
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
   const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...AUDIT_PATHS];
   const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS, ...INBOX_PATHS, ...CANNED_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
-  router.use(apiPaths, express.json({ limit: deps.config.MAX_BODY_BYTES }));
+  router.use(apiPaths, deferredJson(deps.config.MAX_BODY_BYTES));
   router.use(authRouter(deps));
   router.use(protectedPaths, authenticate(deps));
   router.use(kbRouter(deps));

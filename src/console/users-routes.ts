@@ -13,7 +13,7 @@ export const USERS_PATHS = ['/api/users', '/api/api-keys'];
 
 const TEXT = {
   userNotFound: 'Không tìm thấy tài khoản này.',
-  keyNotFound: 'Không tìm thấy khoá API này.',
+  keyNotFound: 'Không tìm thấy khóa API này.',
   duplicate: 'Tên đăng nhập này đã có người dùng.',
   lastAdmin: 'Phải còn ít nhất một quản trị viên đang hoạt động.',
 };
@@ -22,6 +22,10 @@ const patchUserSchema = z.object({
   role: z.enum(ROLES).optional(),
   disabled: z.boolean().optional(),
   password: passwordSchema.optional(),
+  /** true: lifts a lock left by failed sign-ins. */
+  unlock: z.literal(true).optional(),
+  /** false: removes the account's TOTP second factor (a lost phone); it can enrol again. */
+  totp: z.literal(false).optional(),
 }).refine((p) => Object.values(p).some((v) => v !== undefined), 'Không có trường nào để sửa.');
 const newKeySchema = z.object({ name: z.string().trim().min(1).max(100) });
 
@@ -60,30 +64,38 @@ export function usersRouter(deps: AppDeps): express.Router {
     const id = idParam(req.params.id);
     const body = parseBody(patchUserSchema, req.body, res);
     if (!body) return;
-    const user = id ? await prisma.user.findUnique({ where: { id } }) : null;
-    if (!user) return void res.status(404).json({ error: TEXT.userNotFound });
-    const losesAdmin = user.role === 'admin' && !user.disabled
-      && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
-    if (losesAdmin && (await prisma.user.count({ where: { role: 'admin', disabled: false } })) <= 1) {
-      return void res.status(409).json({ error: TEXT.lastAdmin });
-    }
+    if (!id) return void res.status(404).json({ error: TEXT.userNotFound });
+    const actor = currentUser(res).username;
+    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
+    // The active admins' rows are locked first, so two admins disabling each other at once run one after the
+    // other and the second sees that only one admin is left.
     const updated = await prisma.$transaction(async (tx) => {
+      const admins = await tx.$queryRawUnsafe<Array<{ id: number }>>(
+        'SELECT "id" FROM "User" WHERE "role" = \'admin\' AND "disabled" = false ORDER BY "id" FOR UPDATE');
+      const user = await tx.user.findUnique({ where: { id } });
+      if (!user) return 'not_found' as const;
+      const losesAdmin = user.role === 'admin' && !user.disabled
+        && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+      if (losesAdmin && admins.length <= 1) return 'last_admin' as const;
       const row = await tx.user.update({
         where: { id: user.id },
         data: {
-          role: body.role,
-          disabled: body.disabled,
-          passwordHash: body.password === undefined ? undefined : await hashPassword(body.password),
+          role: body.role, disabled: body.disabled, passwordHash,
+          ...(body.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
+          ...(body.totp === false ? { totpSecret: null, totpPending: null } : {}),
         },
       });
-      // A new password, a disabled account or a new role ends the sessions opened before.
-      await tx.session.deleteMany({ where: { userId: user.id } });
+      // A new password, a disabled account, a new role or a removed second factor ends the sessions opened before.
+      if (body.role !== undefined || body.disabled !== undefined || passwordHash || body.totp === false) await tx.session.deleteMany({ where: { userId: user.id } });
       await tx.auditLog.create({
-        data: { actor: currentUser(res).username, action: 'user.update', entityType: 'user', entityId: String(user.id),
-          detail: { username: user.username, role: body.role ?? null, disabled: body.disabled ?? null, passwordChanged: body.password !== undefined } },
+        data: { actor, action: 'user.update', entityType: 'user', entityId: String(user.id),
+          detail: { username: user.username, role: body.role ?? null, disabled: body.disabled ?? null, passwordChanged: body.password !== undefined,
+            unlocked: body.unlock ?? false, totpRemoved: body.totp === false } },
       });
       return row;
     });
+    if (updated === 'not_found') return void res.status(404).json({ error: TEXT.userNotFound });
+    if (updated === 'last_admin') return void res.status(409).json({ error: TEXT.lastAdmin });
     res.json(publicUser(updated));
   });
 

@@ -1,9 +1,9 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { STATUS_LABELS } from '../bot/texts.js';
 import { ROLES, authenticate, findApiKey, parseBody, requireRole, type PublicApiKey } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
+import { rateLimit } from '../limits/middleware.js';
 import type { Dossier, DossierEvent, Notification, Prisma } from '../generated/prisma/client.js';
 import { DOSSIER_STATUSES, type DossierStatus } from '../kb/schemas.js';
 import { FINISHED_STATUSES } from './notify.js';
@@ -64,10 +64,10 @@ export function createIntegrationRouter(deps: AppDeps, opts: { ratePerMinute?: n
     res.locals.apiKey = key;
     next();
   };
-  const limiter = rateLimit({
-    windowMs: 60_000, limit: opts.ratePerMinute ?? RATE_PER_MINUTE, standardHeaders: 'draft-8', legacyHeaders: false,
-    keyGenerator: (_req, res) => `api-key:${apiKeyOf(res).id}`,
-    handler: (_req, res) => void res.status(429).json({ error: 'rate_limited', message: TEXT.tooMany }),
+  const limiter = rateLimit(deps, {
+    windowMs: 60_000, limit: opts.ratePerMinute ?? RATE_PER_MINUTE,
+    key: (_req, res) => `api-key:${apiKeyOf(res).id}`,
+    onLimit: (_req, res) => void res.status(429).json({ error: 'rate_limited', message: TEXT.tooMany }),
   });
   const guard = [requireApiKey, limiter];
 

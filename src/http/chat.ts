@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MENU_BUTTONS, T, WEB_CHAT_TEXTS } from '../bot/texts.js';
 import { ParseError } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
+import { hitRate } from '../limits/rate-store.js';
 
 // The local chat page and its calls: post a message, poll for the replies, restore the history after a reload.
 // Limits per client address (new sessions an hour; lookups and forms in the bot) hold across rotating sessions.
@@ -28,15 +29,15 @@ export function chatRouter(deps: AppDeps): Router {
   const web = deps.channels.web!;
   const { prisma } = deps.db;
 
-  /** A new session counts against its address's hourly allowance; a known one always passes. */
+  /** A new session counts against its address's hourly allowance (in the shared rate store); a known one always passes. */
   async function allowSession(sessionId: string, address: string): Promise<boolean> {
     const now = deps.now();
+    const { query } = deps.db.sql;
     const known = await prisma.conversation.count({ where: { channel: 'web', userId: sessionId } })
-      + await prisma.rateHit.count({ where: { key: `websession:${sessionId}` } });
+      || (await query('SELECT 1 FROM "RateCounter" WHERE "key" = $1 LIMIT 1', [`websession:${sessionId}`])).length;
     if (known) return true;
-    const recent = await prisma.rateHit.count({ where: { key: `websession-addr:${address}`, at: { gte: new Date(now.getTime() - HOUR) } } });
-    if (recent >= deps.config.WEB_SESSIONS_PER_ADDRESS_PER_HOUR) return false;
-    await prisma.rateHit.createMany({ data: [{ key: `websession-addr:${address}`, at: now }, { key: `websession:${sessionId}`, at: now }] });
+    if (!(await hitRate(query, `websession-addr:${address}`, deps.config.WEB_SESSIONS_PER_ADDRESS_PER_HOUR, HOUR, now)).allowed) return false;
+    await hitRate(query, `websession:${sessionId}`, 1, HOUR, now); // marks the session known until its conversation exists
     return true;
   }
 

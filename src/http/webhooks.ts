@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { ParseError, type Channel } from '../channels/types.js';
 import { verifyHandshake } from '../channels/messenger/index.js';
 import type { AppDeps } from '../deps.js';
+import { metrics } from '../metrics.js';
 
 // Webhooks: raw bytes kept for the signature, verify -> validate -> record -> 200. Work happens in jobs.
 
@@ -13,6 +14,8 @@ function rawJson(limit: number) {
 
 function receive(deps: AppDeps, channel: Channel) {
   return async (req: RawRequest, res: Response) => {
+    const ack = metrics.webhookAck.startTimer({ channel: channel.name });
+    res.once('finish', () => ack());
     const log = deps.log.child({ channel: channel.name });
     req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
@@ -25,10 +28,12 @@ function receive(deps: AppDeps, channel: Channel) {
     (req as { body: unknown }).body = body;
     if (!channel.verify(req)) {
       log.warn({ ip: req.ip }, 'webhook rejected: missing or wrong signature');
+      metrics.events.inc({ channel: channel.name, outcome: 'rejected_signature' });
       res.status(401).json({ error: 'invalid signature' });
       return;
     }
     if (body === undefined) {
+      metrics.events.inc({ channel: channel.name, outcome: 'rejected_json' });
       res.status(400).json({ error: 'body is not JSON' });
       return;
     }
@@ -38,12 +43,14 @@ function receive(deps: AppDeps, channel: Channel) {
     } catch (err) {
       if (err instanceof ParseError) {
         log.warn({ reason: err.message }, 'webhook rejected: unknown shape');
+        metrics.events.inc({ channel: channel.name, outcome: 'rejected_shape' });
         res.status(400).json({ error: 'invalid payload', reason: err.message });
         return;
       }
       throw err;
     }
     await deps.inbound.record(messages);
+    metrics.events.inc({ channel: channel.name, outcome: 'accepted' }, messages.length);
     res.status(200).json({ ok: true });
   };
 }

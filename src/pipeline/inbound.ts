@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
 import { deliverOne, deliverPending, outboundRows } from './outbound.js';
+import { metrics } from '../metrics.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
 // understood and answered by a durable 'process' job: one short transaction records what the bot decided
@@ -158,6 +159,7 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
       WHERE id = $2
     ) SELECT * FROM m`, [JSON.stringify([inbound, ...outbound]), conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply',
     pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
+  if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
   if (result.clarification) await recordClarification(query, msg, result.clarification);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
   return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };

@@ -2,6 +2,7 @@ import type { Message, Prisma } from '../generated/prisma/client.js';
 import { SendError, type Reply } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import { JobError, type JobContext } from '../jobs/queue.js';
+import { metrics } from '../metrics.js';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
 // in the transaction that decided them, then sent in order, each at most once as far as the platform lets us know.
@@ -66,8 +67,10 @@ export async function deliverOne(deps: AppDeps, m: Pick<Message, 'id' | 'channel
   try {
     const res = await channel.send(userId, m.payload as unknown as Reply, tag ? { tag } : undefined);
     await mark('sent', { platformMsgId: res.messageIds[0] ? `${m.channel}-out:${res.messageIds[0]}` : null });
+    metrics.sends.inc({ channel: m.channel, outcome: 'sent', error_kind: '' });
   } catch (err) {
     if (!(err instanceof SendError)) throw err;
+    metrics.sends.inc({ channel: m.channel, outcome: err.kind === 'retry' || err.kind === 'token' ? 'retry' : err.kind === 'window' ? 'undelivered' : 'failed', error_kind: err.kind });
     if (err.kind === 'retry' || err.kind === 'token') throw new JobError(`${m.channel} send to ${userId}: ${err.message}`, 'retry');
     await mark(err.kind === 'window' ? 'undelivered' : 'failed', { deliveryError: `${err.code ?? ''} ${err.message}`.trim().slice(0, 1000) });
     ctx.log.warn({ message: m.id, code: err.code, kind: err.kind }, 'reply not delivered');

@@ -58,14 +58,15 @@ describe('login', () => {
     expect((await call(app, 'POST', '/api/auth/login', { raw: '{"username":' })).status).toBe(400);
   });
 
-  it('answers 429 after 10 failed attempts for one user, even with the right password', async () => {
+  it('locks an account after 10 failed attempts (423 "đã bị khóa"), even with the right password', async () => {
     await createUser(app.deps.db.prisma, { username: 'target', password: PASSWORD, role: 'viewer' });
     for (let i = 0; i < 10; i++) {
       expect((await call(app, 'POST', '/api/auth/login', { body: { username: 'target', password: `guess-${i}` } })).status).toBe(401);
+      app.advance(61_000); // past the growing delay between tries
     }
     const blocked = await call(app, 'POST', '/api/auth/login', { body: { username: 'target', password: PASSWORD } });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toMatch(/15 phút/);
+    expect(blocked.status).toBe(423);
+    expect(blocked.body.error).toMatch(/đã bị khóa/);
     // Other accounts from the same address are not locked out.
     expect((await call(app, 'POST', '/api/auth/login', { body: { username: 'viewer', password: PASSWORD } })).status).toBe(200);
   });
@@ -84,7 +85,7 @@ describe('sessions', () => {
 
   it('accepts the bearer token without a CSRF header', async () => {
     const me = await call(app, 'GET', '/api/auth/me', { session: s.editor });
-    expect(me.body).toEqual({ username: 'editor', role: 'editor', csrfToken: s.editor.csrfToken });
+    expect(me.body).toEqual({ username: 'editor', role: 'editor', csrfToken: s.editor.csrfToken, totp: false });
     expect((await call(app, 'POST', '/api/faqs', { session: s.editor, body: faq })).status).toBe(201);
   });
 
@@ -159,7 +160,9 @@ describe('accounts and API keys', () => {
     expect(promoted.body.role).toBe('editor');
     expect((await call(app, 'GET', '/api/auth/me', { session: officer })).status).toBe(401);
     await call(app, 'PATCH', `/api/users/${created.body.id}`, { session: s.admin, body: { disabled: true } });
-    expect((await call(app, 'POST', '/api/auth/login', { body: { username: 'can.bo1', password: 'mot-mat-khau-dai' } })).status).toBe(401);
+    const disabled = await call(app, 'POST', '/api/auth/login', { body: { username: 'can.bo1', password: 'mot-mat-khau-dai' } });
+    expect(disabled.status).toBe(423);
+    expect(disabled.body.error).toMatch(/đã bị khóa/);
 
     const list = await call(app, 'GET', '/api/users', { session: s.admin });
     expect(list.text).not.toMatch(/passwordHash|argon2/);

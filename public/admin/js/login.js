@@ -10,6 +10,7 @@ function nextPage() {
 
 const form = document.getElementById('login-form');
 const message = document.getElementById('login-error');
+const totpField = document.getElementById('totp-field');
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   message.hidden = true;
@@ -21,10 +22,11 @@ form.addEventListener('submit', async (e) => {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       credentials: 'same-origin',
-      body: JSON.stringify({ username: String(data.get('username') || ''), password: String(data.get('password') || '') }),
+      body: JSON.stringify({ username: String(data.get('username') || ''), password: String(data.get('password') || ''), totp: String(data.get('totp') || '') }),
     });
     const body = await res.json().catch(() => ({}));
     if (res.ok) return location.assign(nextPage());
+    if (body.totpRequired) { totpField.hidden = false; document.getElementById('totp').focus(); }
     message.replaceChildren(el('span', {
       text: res.status === 400 ? 'Vui lòng nhập tên đăng nhập và mật khẩu.' : body.error || `Không đăng nhập được (lỗi ${res.status}).`,
     }));

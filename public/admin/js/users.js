@@ -10,6 +10,38 @@ function roleSelect(value, id) {
     ROLES.map((r) => el('option', { value: r, text: ROLE_NAMES[r], selected: r === value })));
 }
 
+const lockedOut = (u) => u.lockedUntil && new Date(u.lockedUntil) > new Date() && u.failedLogins > 0;
+function statusText(u) {
+  if (u.disabled) return 'Đã khóa';
+  const parts = [lockedOut(u) ? `Tạm khóa đăng nhập (sai ${u.failedLogins} lần) đến ${formatDate(u.lockedUntil)}` : 'Đang hoạt động'];
+  if (u.totp) parts.push('xác thực hai lớp');
+  return parts.join(' · ');
+}
+
+/** The signed-in admin's own second factor: a secret shown once, kept when the first code is right. */
+function totpCard(me) {
+  const card = el('div', { className: 'card form' }, el('h3', { text: 'Xác thực hai lớp (TOTP) cho tài khoản của anh/chị' }));
+  if (me.totp) return card.append(el('p', { text: 'Đã bật. Nếu mất điện thoại, nhờ một quản trị viên khác gỡ để bật lại.' })), card;
+  const shown = el('div', { hidden: true });
+  const code = el('input', { id: 'totp-code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', placeholder: '6 chữ số' });
+  const confirmForm = el('form', { className: 'mini' }, el('label', { for: 'totp-code', text: 'Mã trong ứng dụng' }), code,
+    el('button', { type: 'submit', className: 'primary', text: 'Xác nhận' }));
+  confirmForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (await attempt(() => api('POST', '/api/auth/totp/confirm', { code: code.value }), 'Đã bật xác thực hai lớp.')) location.reload();
+  });
+  card.append(el('p', { className: 'muted', text: 'Khi bật, mỗi lần đăng nhập cần thêm mã 6 số từ ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…).' }),
+    el('button', { type: 'button', text: 'Bật xác thực hai lớp', on: { click: async () => {
+      await attempt(async () => {
+        const { secret, uri } = await api('POST', '/api/auth/totp/setup');
+        clear(shown).append(el('p', { text: 'Thêm vào ứng dụng xác thực bằng khóa sau (chỉ hiển thị một lần), rồi nhập mã đầu tiên:' }),
+          el('code', { className: 'key', text: secret }), el('p', { className: 'muted' }, el('code', { text: uri })), confirmForm);
+        shown.hidden = false;
+      });
+    } } }), shown);
+  return card;
+}
+
 async function attempt(fn, done) {
   try {
     await fn();
@@ -70,6 +102,7 @@ run(async () => {
   });
 
   main.append(
+    totpCard(me),
     el('h2', { text: 'Tài khoản' }), newUser,
     el('table', { className: 'table stack' }, el('thead', {}, el('tr', {},
       ['Tên đăng nhập', 'Vai trò', 'Trạng thái', 'Tạo lúc', 'Thao tác'].map((h) => el('th', { scope: 'col', text: h })))), users),
@@ -99,7 +132,7 @@ run(async () => {
       return el('tr', {},
         el('td', { 'data-label': 'Tên đăng nhập', text: u.username }),
         el('td', { 'data-label': 'Vai trò' }, select),
-        el('td', { 'data-label': 'Trạng thái', text: u.disabled ? 'Đã khóa' : 'Đang hoạt động' }),
+        el('td', { 'data-label': 'Trạng thái', text: statusText(u) }),
         el('td', { 'data-label': 'Tạo lúc', text: formatDate(u.createdAt) }),
         el('td', { 'data-label': 'Thao tác' },
           el('button', { type: 'button', className: 'link', text: u.disabled ? 'Mở khóa' : 'Khóa', on: { click: () => {
@@ -109,6 +142,12 @@ run(async () => {
             attempt(() => api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }), u.disabled ? `Đã mở khóa ${u.username}.` : `Đã khóa ${u.username}.`).then(loadUsers);
           } } }),
           el('button', { type: 'button', className: 'link', text: 'Đặt lại mật khẩu', on: { click: () => { reset.hidden = !reset.hidden; } } }),
+          lockedOut(u) && el('button', { type: 'button', className: 'link', text: 'Mở khóa đăng nhập', on: { click: () =>
+            attempt(() => api('PATCH', `/api/users/${u.id}`, { unlock: true }), `Đã mở khóa đăng nhập cho ${u.username}.`).then(loadUsers) } }),
+          u.totp && u.username !== me.username && el('button', { type: 'button', className: 'link', text: 'Gỡ xác thực hai lớp', on: { click: () => {
+            if (!confirm(`Gỡ xác thực hai lớp của ${u.username}? Người này đăng nhập lại bằng mật khẩu rồi tự bật lại.`)) return;
+            attempt(() => api('PATCH', `/api/users/${u.id}`, { totp: false }), `Đã gỡ xác thực hai lớp của ${u.username}.`).then(loadUsers);
+          } } }),
           reset));
     }));
   }
