@@ -18,14 +18,17 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/metrics', metricsHandler(deps));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  // Unauthenticated: says what is wrong in a few fixed words; the error itself goes to the log only.
   app.get('/readyz', async (_req, res) => {
     try {
       await deps.db.sql.query('SELECT 1');
-      if (!deps.kb.loaded) throw new Error('knowledge base not loaded');
-      res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length });
     } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: (err as Error).message });
+      deps.log.warn({ err }, 'readiness check: database unavailable');
+      res.status(503).json({ status: 'not ready', reason: 'database unavailable' });
+      return;
     }
+    if (!deps.kb.loaded) res.status(503).json({ status: 'not ready', reason: 'knowledge base not loaded' });
+    else res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length });
   });
   app.use(webhookRouter(deps));
   app.use(chatRouter(deps));

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { parseWorkingHours } from './services/working-hours.js';
 
@@ -78,6 +80,8 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   COOKIE_SECURE: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** On SIGTERM/SIGINT: how long in-flight requests and jobs may finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 
   // Limits, console sign-in, retention and metrics (README "Operations").
   /** Failed sign-ins to one account before it is locked (after 3, each try waits 1, 2, 4 … 60 s). */
@@ -102,8 +106,28 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; the error names each bad variable and what it must be. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads `.env` from the working directory into the process environment when there is one (a variable already
+ * set keeps its value: Node's loader never overrides).
+ */
+export function loadEnvFile(file = path.resolve('.env')): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}. Fix or remove the file (see .env.example).`);
+  }
+}
+
+/**
+ * Parses the environment; the error names each bad variable and what it must be. Without an argument it reads
+ * the process environment, `.env` included.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): Config {
+  if (!env) {
+    loadEnvFile();
+    env = process.env;
+  }
   const parsed = configSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

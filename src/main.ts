@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { startRuntime } from './runtime.js';
+import { startRuntime, type Runtime } from './runtime.js';
 
-// The entry file: reads the environment, listens, and shuts down cleanly on SIGINT/SIGTERM.
+// The entry file: reads the environment (and .env), listens, and shuts down cleanly on SIGINT/SIGTERM.
 
 const started = performance.now();
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
@@ -16,8 +16,31 @@ try {
 }
 const log = createLogger(config.LOG_LEVEL);
 
-try {
-  const runtime = await startRuntime(config, log);
+/**
+ * Stops taking requests, lets those in flight and the running jobs finish, then closes the database (which
+ * releases the embedded lock). Past `timeoutMs` it exits anyway: unfinished jobs are taken up at the next start.
+ */
+async function shutdown(server: Server, runtime: Runtime, signal: string, timeoutMs: number): Promise<never> {
+  log.info({ signal, timeoutMs }, 'shutting down: finishing in-flight requests and jobs');
+  setTimeout(() => {
+    log.error({ timeoutMs }, 'shutdown took too long: exiting with work unfinished (it resumes at the next start)');
+    process.exit(1);
+  }, timeoutMs);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.race([closed, new Promise((r) => setTimeout(r, timeoutMs / 2))]);
+  server.closeAllConnections();
+  try {
+    await runtime.close();
+    log.info('stopped');
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+
+function listen(config: Config, runtime: Runtime): Server {
   const app = createApp(runtime.deps);
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     log.info({ port: config.PORT, db: runtime.deps.db.describe, channels: Object.keys(runtime.deps.channels), startupMs: Math.round(performance.now() - started) },
@@ -27,17 +50,27 @@ try {
     log.fatal({ err }, `cannot listen on port ${config.PORT}`);
     void runtime.close().finally(() => process.exit(1));
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    server.close();
-    server.closeAllConnections();
-    runtime.close().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  return server;
+}
+
+let runtime: Runtime | undefined;
+let server: Server | undefined;
+let stopping = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (stopping || !runtime || !server) {
+    // A second signal, or one during start-up: exit now (the embedded lock is released on exit).
+    log.warn({ signal }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting');
+    process.exit(1);
+  }
+  stopping = true;
+  void shutdown(server, runtime, signal, config.SHUTDOWN_TIMEOUT_MS);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+try {
+  runtime = await startRuntime(config, log);
+  server = listen(config, runtime);
 } catch (err) {
   log.fatal({ err: err instanceof Error ? { message: err.message } : err }, `start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

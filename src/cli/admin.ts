@@ -4,15 +4,18 @@ import { DatabaseInUseError } from '../db/embedded-lock.js';
 import { DatabaseUrlError, type Database } from '../db/open.js';
 import { prepareDatabase } from '../db/prepare.js';
 import { AccountError, ROLES, createApiKey, createUser } from '../console/auth.js';
+import { NoSecretError, readSecret } from './read-secret.js';
 
 // Console accounts and API keys from scripts, on the same DATABASE_URL as the server:
-//   npm run admin -- create-user --username <u> --password <p> --role <role>
+//   npm run admin -- create-user --username <u> --role <role>   (the password at a prompt, or one line on stdin)
 //   npm run admin -- create-api-key --name <name>      (the key is printed once, on the last line)
 //   npm run admin -- revoke-api-key --id <n>
 //   npm run admin -- list-users
 
 const USAGE = `Usage: npm run admin -- <command> [options]
-  create-user --username <u> --password <p> --role <${ROLES.join('|')}>
+  create-user --username <u> --role <${ROLES.join('|')}>
+      asks for the password (nothing is shown as you type), or reads it from the first line of standard input:
+      printf '%s\n' "$PASSWORD" | npm run --silent admin -- create-user --username <u> --role admin
   create-api-key --name <name>
   revoke-api-key --id <n>
   list-users`;
@@ -25,11 +28,11 @@ function need(values: Record<string, string | undefined>, name: string): string 
   return v;
 }
 
-async function run(db: Database, command: string, values: Record<string, string | undefined>): Promise<string[]> {
+async function run(db: Database, command: string, values: Record<string, string | undefined>, password?: string): Promise<string[]> {
   const { prisma } = db;
   switch (command) {
     case 'create-user': {
-      const user = await createUser(prisma, { username: need(values, 'username'), password: need(values, 'password'), role: need(values, 'role') });
+      const user = await createUser(prisma, { username: need(values, 'username'), password: password ?? '', role: need(values, 'role') });
       await prisma.auditLog.create({ data: { actor: 'cli', action: 'user.create', entityType: 'user', entityId: String(user.id), detail: { username: user.username, role: user.role } } });
       return [`Created user "${user.username}" (id ${user.id}) with role ${user.role}.`];
     }
@@ -50,7 +53,7 @@ async function run(db: Database, command: string, values: Record<string, string 
     }
     case 'list-users': {
       const users = await prisma.user.findMany({ orderBy: { id: 'asc' } });
-      if (users.length === 0) return ['No users yet: create one with `npm run admin -- create-user --username <u> --password <p> --role admin`.'];
+      if (users.length === 0) return ['No users yet: create one with `npm run admin -- create-user --username <u> --role admin`.'];
       return users.map((u) => [u.id, u.username, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.toISOString()].join('\t'));
     }
     default:
@@ -65,6 +68,10 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } },
     });
+    if (parsed.values.password !== undefined) {
+      throw new UsageError('--password is not accepted: a password in the arguments stays in the shell history and in npm\'s echo of the command. '
+        + 'Leave it out and type it at the prompt, or give it on standard input.');
+    }
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 1;
@@ -72,12 +79,14 @@ async function main(): Promise<number> {
   const command = parsed.positionals[0] ?? '';
   let db: Database | undefined;
   try {
+    // Asked first, so that nothing typed ahead while the database opens is echoed.
+    const password = command === 'create-user' ? await readSecret(`Password for "${need(parsed.values, 'username')}": `) : undefined;
     const config = loadConfig();
     db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA });
-    process.stdout.write(`${(await run(db, command, parsed.values)).join('\n')}\n`);
+    process.stdout.write(`${(await run(db, command, parsed.values, password)).join('\n')}\n`);
     return 0;
   } catch (err) {
-    const known = [UsageError, AccountError, ConfigError, DatabaseInUseError, DatabaseUrlError].some((E) => err instanceof E);
+    const known = [UsageError, AccountError, ConfigError, DatabaseInUseError, DatabaseUrlError, NoSecretError].some((E) => err instanceof E);
     process.stderr.write(known ? `${(err as Error).message}\n` : `${(err as Error).stack ?? String(err)}\n`);
     return 1;
   } finally {
