@@ -137,9 +137,10 @@ export function auditRouter(deps: AppDeps): express.Router {
 
   /** What the filters offer: the people and kinds of action that appear in the log, in Vietnamese order. */
   router.get('/api/audit/options', async (_req, res) => {
+    // GROUP BY in the database: Prisma's `distinct` reads every row and drops duplicates in JavaScript.
     const [actors, actions] = await Promise.all([
-      prisma.auditLog.findMany({ distinct: ['actor'], select: { actor: true }, where: { actor: { not: null } } }),
-      prisma.auditLog.findMany({ distinct: ['action'], select: { action: true } }),
+      prisma.auditLog.groupBy({ by: ['actor'], where: { actor: { not: null } } }),
+      prisma.auditLog.groupBy({ by: ['action'] }),
     ]);
     const vi = new Intl.Collator('vi');
     res.json({

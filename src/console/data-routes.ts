@@ -200,8 +200,8 @@ export function createDataRouter(deps: AppDeps): express.Router {
   router.get('/api/reports/offices', READERS, async (_req, res) => {
     const [offices, dossiers, ratings] = await Promise.all([
       prisma.office.findMany({ select: { name: true } }),
-      prisma.dossier.findMany({ distinct: ['office'], select: { office: true } }),
-      prisma.rating.findMany({ distinct: ['office'], select: { office: true }, where: { office: { not: null } } }),
+      prisma.dossier.groupBy({ by: ['office'] }),
+      prisma.rating.groupBy({ by: ['office'], where: { office: { not: null } } }),
     ]);
     const names = new Set([...offices.map((o) => o.name), ...dossiers.map((d) => d.office), ...ratings.map((r) => r.office!)]);
     res.json({ items: [...names].sort(byVi((x) => x)) });

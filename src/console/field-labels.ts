@@ -17,7 +17,7 @@ export const FIELD_LABELS: Record<string, Record<string, string>> = {
   model: {
     name: 'Tên mô hình', locality: 'Địa phương', province: 'Tỉnh, thành phố', agency: 'Cơ quan triển khai', year: 'Năm triển khai',
     category: 'Nhóm', summary: 'Tóm tắt', howToUse: 'Người dân sử dụng thế nào', keywords: 'Từ khóa', sourceFile: 'Tài liệu nguồn',
-    agencyChanged: 'Cơ quan đã đổi tên', agencyNow: 'Tên cơ quan hiện nay', sourceNote: 'Ghi chú nguồn', placeCodes: 'Mã địa bàn',
+    agencyChanged: 'Cơ quan đã đổi tên', agencyNow: 'Tên cơ quan hiện nay', sourceNote: 'Ghi chú nguồn (chỉ cán bộ xem)', placeCodes: 'Mã địa bàn',
   },
   office: {
     name: 'Tên cơ quan', address: 'Địa chỉ', phone: 'Điện thoại', hotline: 'Đường dây nóng', email: 'Thư điện tử',

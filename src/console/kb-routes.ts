@@ -6,6 +6,7 @@ import { faqSchema, officeSchema, procedureSchema, reformModelSchema } from '../
 import { fold } from '../nlu/text.js';
 import { currentUser, parseBody, requireRole } from './auth.js';
 import { diffSnapshots, FIELD_LABELS } from './field-labels.js';
+import { byVi } from './table-file.js';
 
 // Knowledge-base editing: list/search/create/edit/delete, each change committed together with its Revision
 // and AuditLog rows, version history with restore, the audit log and "try it".
@@ -29,6 +30,8 @@ interface EntitySpec {
   orderBy: object;
   unique: string[];
   label: (row: Record<string, unknown>) => string;
+  /** Listed by name in Vietnamese alphabetical order (the database's collation may be code-point order). */
+  alphabetical?: boolean;
   searchable: (row: Row) => unknown[];
 }
 
@@ -38,10 +41,10 @@ export const ENTITIES: EntitySpec[] = [
     unique: [], label: (r) => str((r.questions as string[] | undefined)?.[0]),
     searchable: (r) => [r.questions, r.answer, r.tags] },
   { type: 'procedure', path: 'procedures', schema: procedureSchema, table: (db) => db.procedure as unknown as Table,
-    orderBy: { name: 'asc' }, unique: ['name', 'code'], label: (r) => str(r.name),
+    orderBy: { name: 'asc' }, unique: ['name', 'code'], label: (r) => str(r.name), alphabetical: true,
     searchable: (r) => [r.code, r.name, r.field, r.level, r.office, r.aliases] },
   { type: 'model', path: 'models', schema: reformModelSchema, table: (db) => db.reformModel as unknown as Table,
-    orderBy: { name: 'asc' }, unique: ['name'], label: (r) => str(r.name),
+    orderBy: { name: 'asc' }, unique: ['name'], label: (r) => str(r.name), alphabetical: true,
     searchable: (r) => [r.name, r.locality, r.province, r.agency, r.category, r.keywords, r.summary] },
   { type: 'office', path: 'offices', schema: officeSchema, table: (db) => db.office as unknown as Table,
     orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }], unique: ['name'], label: (r) => str(r.name),
@@ -137,6 +140,7 @@ function entityRoutes(router: express.Router, deps: AppDeps, spec: EntitySpec): 
     if (!query) return;
     const words = searchKey(query.q ?? '').split(/\s+/).filter(Boolean);
     const all = await t.findMany({ orderBy: spec.orderBy });
+    if (spec.alphabetical) all.sort(byVi((r) => spec.label(r)));
     const hits = words.length ? all.filter((r) => { const s = searchKey(flat(spec.searchable(r))); return words.every((w) => s.includes(w)); }) : all;
     const start = (query.page - 1) * query.pageSize;
     res.json({ items: hits.slice(start, start + query.pageSize), total: hits.length, page: query.page, pageSize: query.pageSize });

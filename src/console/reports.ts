@@ -64,10 +64,11 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
   const inPeriod = { gte: p.start, lt: p.end };
   const office = p.office ? { office: p.office } : {};
   const [dossiers, ratings, tickets, homes, handoffs, messages] = await Promise.all([
+    // A dossier resolved in the period changed status then, so its row was updated then: no EXISTS over events.
     prisma.dossier.findMany({
-      where: { ...office, receivedAt: { lt: p.end }, OR: [{ receivedAt: { gte: p.start } }, { status: { notIn: FINAL } }, { events: { some: { at: inPeriod } } }] },
+      where: { ...office, receivedAt: { lt: p.end }, OR: [{ receivedAt: { gte: p.start } }, { status: { notIn: FINAL } }, { updatedAt: { gte: p.start } }] },
       select: { procedureName: true, office: true, receivedAt: true, dueAt: true, status: true,
-        events: { where: { status: { in: RESOLVED } }, select: { at: true }, orderBy: { at: 'asc' }, take: 1 } },
+        events: { where: { status: { in: RESOLVED } }, select: { at: true } } },
     }),
     prisma.rating.findMany({ where: { ...office, createdAt: inPeriod }, orderBy: { createdAt: 'asc' } }),
     prisma.ticket.findMany({ where: { createdAt: inPeriod }, orderBy: { createdAt: 'asc' } }),
@@ -88,7 +89,8 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
   const total = emptyTally();
   for (const d of dossiers) {
     const targets = [total, tally(byProcedure, d.procedureName), tally(byOffice, d.office)];
-    const resolvedAt = d.events[0]?.at ?? (RESOLVED.includes(d.status) ? d.dueAt : undefined);
+    const first = d.events.reduce<Date | undefined>((min, e) => (!min || e.at < min ? e.at : min), undefined);
+    const resolvedAt = first ?? (RESOLVED.includes(d.status) ? d.dueAt : undefined);
     for (const t of targets) {
       if (d.receivedAt >= p.start) t.received++;
       if (resolvedAt && resolvedAt >= p.start && resolvedAt < p.end) {

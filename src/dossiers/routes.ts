@@ -8,6 +8,7 @@ import type { Dossier, DossierEvent, Notification, Prisma } from '../generated/p
 import { DOSSIER_STATUSES, type DossierStatus } from '../kb/schemas.js';
 import { FINISHED_STATUSES } from './notify.js';
 import { DossierInputError, dossierCodeSchema, dossierStatusInputSchema, upsertDossierStatus } from './service.js';
+import { dossierCorrectionRouter } from './correction.js';
 
 // The integration API the one-stop system calls (X-Api-Key), and the console's read-only views of dossiers and
 // of the notices sent about them (session + role).
@@ -46,7 +47,7 @@ function dossierView(d: Dossier, now: Date) {
   return {
     code: d.code, procedureCode: d.procedureCode, procedureName: d.procedureName, applicantName: d.applicantName,
     applicantPhone: d.applicantPhone, office: d.office, receivedAt: d.receivedAt, dueAt: d.dueAt, status: d.status,
-    statusLabel: labelOf(d.status), note: d.note, overdue: d.dueAt < now && !FINISHED_STATUSES.has(d.status), updatedAt: d.updatedAt,
+    statusLabel: labelOf(d.status), note: d.note, notePublic: d.notePublic, overdue: d.dueAt < now && !FINISHED_STATUSES.has(d.status), updatedAt: d.updatedAt,
   };
 }
 
@@ -171,6 +172,7 @@ export function createDossierConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
   const { prisma } = deps.db;
   router.use(DOSSIER_CONSOLE_PATHS, authenticate(deps), requireRole(...ROLES));
+  router.use(dossierCorrectionRouter(deps));
 
   // The labels the bot uses, so the console's status filter never drifts from them.
   router.get('/api/dossiers/statuses', (_req, res) => {

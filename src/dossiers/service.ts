@@ -96,14 +96,17 @@ function gate(db: AppDeps['db']) {
   return run;
 }
 
+/** Who made the change and, for an official's hand correction, `action: 'dossier.correct'` (audited even for a note alone). */
+export interface ChangeOptions { actor?: string; action?: 'dossier.status' | 'dossier.correct' }
+
 export async function upsertDossierStatus(deps: AppDeps, rawCode: string, input: DossierStatusInput,
-  opts: { actor?: string } = {}): Promise<UpsertResult> {
+  opts: ChangeOptions = {}): Promise<UpsertResult> {
   const code = canonicalDossierCode(rawCode);
   const procedureName = input.procedureName ?? (await procedureNameOf(deps, input.procedureCode!));
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await gate(deps.db)(() => deps.db.prisma.$transaction(
-        (tx) => apply(deps, tx, code, { ...input, procedureName }, opts.actor), { timeout: 30_000, maxWait: 30_000 }));
+        (tx) => apply(deps, tx, code, { ...input, procedureName }, opts), { timeout: 30_000, maxWait: 30_000 }));
       if (result.notified) deps.queue.poke();
       return result;
     } catch (err) {
@@ -121,7 +124,7 @@ async function procedureNameOf(deps: AppDeps, procedureCode: string): Promise<st
 }
 
 async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, input: DossierStatusInput & { procedureName: string },
-  actor: string | undefined): Promise<UpsertResult> {
+  { actor, action = 'dossier.status' }: ChangeOptions): Promise<UpsertResult> {
   const now = deps.now();
   const data = {
     procedureCode: input.procedureCode ?? null, procedureName: input.procedureName, applicantName: input.applicantName,
@@ -144,10 +147,15 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
   const dueChanged = before.dueAt.getTime() !== input.dueAt.getTime();
   const fieldsChanged = (Object.keys(data) as Array<keyof typeof data>).some((k) => !same(before[k], data[k]));
   const dossier = fieldsChanged ? await tx.dossier.update({ where: { id: before.id }, data }) : before;
-  if (!statusChanged && !dueChanged) return { dossier, created: false, changed: false, notified: 0 };
+  const detail = { code, from: before.status, to: input.status, dueFrom: before.dueAt.toISOString(), dueTo: input.dueAt.toISOString(),
+    ...(action === 'dossier.correct' ? { note: input.note, notePublic: input.notePublic } : {}) };
+  if (!statusChanged && !dueChanged) {
+    if (fieldsChanged && action === 'dossier.correct') await audit(dossier, action, detail);
+    return { dossier, created: false, changed: false, notified: 0 };
+  }
 
   const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, notePublic: input.notePublic, dueAt: input.dueAt, at: now } });
-  await audit(dossier, 'dossier.status', { code, from: before.status, to: input.status, dueFrom: before.dueAt.toISOString(), dueTo: input.dueAt.toISOString() });
+  await audit(dossier, action, detail);
   // A new due date on a finished dossier tells the citizen nothing.
   if (!statusChanged && FINISHED_STATUSES.has(input.status)) return { dossier, created: false, changed: true, eventId: event.id, notified: 0 };
 

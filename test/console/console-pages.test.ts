@@ -115,6 +115,18 @@ describe.skipIf(!hasChromium)('console pages on a phone and a laptop', () => {
     const row = page.locator('tr', { hasText: 'TZ-0001' });
     await row.waitFor();
     expect(await row.locator('td[data-label="Tiếp nhận"]').textContent()).toBe('02/03/2026');
+    // The hand correction form shows the due date as Viet Nam's day too, and asks before saving.
+    await row.locator('.open-dossier').click();
+    await page.click('#dossier-detail summary');
+    expect(await page.inputValue('#fix-due')).toBe('2026-03-05');
+    await page.selectOption('#fix-status', 'done');
+    const asked: string[] = [];
+    page.once('dialog', (d) => { asked.push(d.message()); void d.accept(); });
+    await page.click('#dossier-fix button[type=submit]');
+    await page.locator('#dossier-status', { hasText: 'Đã có kết quả, chờ trả' }).waitFor();
+    expect(asked[0]).toContain('Sửa hồ sơ TZ-0001 bằng tay?');
+    const audit = await server.runtime.deps.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'dossier.correct' } });
+    expect(audit.actor).toBe('admin');
     await context.close();
   });
 

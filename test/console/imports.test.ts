@@ -170,8 +170,11 @@ describe('imports on PGlite', () => {
         }
       }
       const strip = ({ id: _i, createdAt: _c, updatedAt: _u, version: _v, isSample: _s, ...rest }: Record<string, unknown>) => rest;
-      const source = await t.db.prisma.procedure.findMany({ orderBy: { id: 'asc' } });
-      const copy = await empty.db.prisma.procedure.findMany({ orderBy: { id: 'asc' } });
+      // Exports list entries in Vietnamese alphabetical order, so the copy's ids follow the names.
+      const source = await t.db.prisma.procedure.findMany({ orderBy: { name: 'asc' } });
+      const copy = await empty.db.prisma.procedure.findMany({ orderBy: { name: 'asc' } });
+      const created = (await empty.db.prisma.procedure.findMany({ orderBy: { id: 'asc' } })).map((p) => p.name);
+      expect(created).toEqual([...created].sort(new Intl.Collator('vi', { sensitivity: 'base', numeric: true }).compare));
       expect(copy.map(strip)).toEqual(source.map(strip));
       expect(readFileSync(path.join(dir, 'export-procedures.csv'), 'utf8').startsWith('\uFEFFMã thủ tục,Tên thủ tục,')).toBe(true);
     } finally {

@@ -157,6 +157,15 @@ describe('reports and the audit log', () => {
     expect(res.body.items[1].diff.map((d: { label: string }) => d.label)).toEqual(['Các cách hỏi', 'Câu trả lời', 'Đang dùng']);
   });
 
+  it('lists procedures in Vietnamese alphabetical order, not code-point order', async () => {
+    const base = { field: 'Nhóm qxz', level: 'Cấp xã', office: 'UBND xã', processingTime: '1 ngày', fee: 'Không', place: 'Một cửa', howToSubmit: 'Trực tiếp' };
+    for (const name of ['Xóa đăng ký thường trú thử', 'Đăng ký tạm trú thử', 'Ủy quyền thử', 'Cấp bản sao thử', 'Ăn thử']) {
+      expect((await call(app, 'POST', '/api/procedures', { session: editor, body: { ...base, name } })).status).toBe(201);
+    }
+    const res = await call(app, 'GET', '/api/procedures?q=qxz', { session: viewer });
+    expect(res.body.items.map((p: { name: string }) => p.name)).toEqual(['Ăn thử', 'Cấp bản sao thử', 'Đăng ký tạm trú thử', 'Ủy quyền thử', 'Xóa đăng ký thường trú thử']);
+  });
+
   it('answers invalid input with plain Vietnamese per field, never zod\'s wording or English', async () => {
     const res = await call(app, 'POST', '/api/faqs', { session: editor, body: { questions: ['Hỏi gì đó'], answer: '', buttons: [{ title: 'Một tiêu đề quá dài cho nút', url: 'ftp://x' }] } });
     expect(res.status).toBe(400);

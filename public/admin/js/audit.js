@@ -13,9 +13,8 @@ function target(entry) {
   return el('a', { href: `${page}#${anchor}=${entry.entityId}`, text: entry.target });
 }
 
-function select(id, label, options) {
-  const control = el('select', { id, name: id },
-    el('option', { value: '', text: 'Tất cả' }), options.map((o) => el('option', { value: o.value, text: o.label })));
+function select(id, label) {
+  const control = el('select', { id, name: id }, el('option', { value: '', text: 'Tất cả' }));
   return { control, field: el('div', { className: 'field' }, el('label', { for: id, text: label }), control) };
 }
 
@@ -26,10 +25,15 @@ function dateField(id, label) {
 
 run(async () => {
   const { main } = await startPage('audit.html', 'Nhật ký thay đổi');
-  const options = await api('GET', '/api/audit/options');
-  const actor = select('actor', 'Người thực hiện', options.actors);
-  const action = select('action', 'Thao tác', options.actions);
-  const entity = select('entityType', 'Loại mục', options.entities);
+  const actor = select('actor', 'Người thực hiện');
+  const action = select('action', 'Thao tác');
+  const entity = select('entityType', 'Loại mục');
+  // The filters' choices come with the first page, not before it.
+  const options = api('GET', '/api/audit/options').then((o) => {
+    for (const [box, list] of [[actor, o.actors], [action, o.actions], [entity, o.entities]]) {
+      box.control.append(...list.map((x) => el('option', { value: x.value, text: x.label })));
+    }
+  });
   const from = dateField('from', 'Từ ngày');
   const to = dateField('to', 'Đến ngày');
   const csv = el('a', { className: 'button', text: 'Tải CSV', download: '' });
@@ -65,5 +69,5 @@ run(async () => {
     clear(paging).append(pager(data, (n) => { load(n); }));
   }
   filters.addEventListener('submit', (e) => { e.preventDefault(); load(1); });
-  await load(1);
+  await Promise.all([options, load(1)]);
 });

@@ -1,5 +1,5 @@
-import { api } from './api.js';
-import { clear, el, errorMessage, formatDate, formatDay, notify, pager, run, startPage } from './dom.js';
+import { api, canWrite } from './api.js';
+import { clear, el, errorMessage, formatDate, formatDay, notify, pager, run, startPage, vnDay } from './dom.js';
 
 // Dossiers reported by the one-stop system (read-only): search and filter them, open one to see its history, how
 // many people follow it and what became of each notice sent about it; a second tab lists the notices that could
@@ -47,7 +47,7 @@ function table(headers, rows, empty, id) {
 const pageOf = (data, offset) => ({ page: Math.floor(offset / PAGE_SIZE) + 1, pageSize: PAGE_SIZE, total: data.total });
 
 run(async () => {
-  const { main } = await startPage('dossiers.html', 'Hồ sơ');
+  const { me, main } = await startPage('dossiers.html', 'Hồ sơ');
   function fail(err) { notify(errorMessage(err), 'error'); }
 
   // ---------- tabs ----------
@@ -79,7 +79,9 @@ run(async () => {
   const status = el('select', { id: 'status-filter', name: 'status', 'aria-label': 'Lọc theo trạng thái' },
     el('option', { value: '', text: 'Mọi trạng thái' }));
   // The bot's own labels, from the server (src/bot/texts.ts).
-  api('GET', '/api/dossiers/statuses').then(({ statuses }) => {
+  let statuses = [];
+  api('GET', '/api/dossiers/statuses').then((data) => {
+    statuses = data.statuses;
     for (const { value, label } of statuses) status.append(el('option', { value, text: label }));
   }).catch((err) => notify(errorMessage(err), 'error'));
   status.style.width = 'auto';
@@ -150,6 +152,39 @@ run(async () => {
     return el('dl', { className: 'facts' }, pairs.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
   }
 
+  /** An editor's hand correction: the change is recorded and notified exactly as one from the one-stop system. */
+  function correction(d) {
+    const field = (id, label, control) => el('div', { className: 'field' }, el('label', { for: id, text: label }), control);
+    const statusInput = el('select', { id: 'fix-status', name: 'status' },
+      statuses.map(({ value, label }) => el('option', { value, text: label, selected: value === d.status })));
+    const due = el('input', { type: 'date', id: 'fix-due', name: 'dueDate', value: vnDay(d.dueAt), required: true });
+    const note = el('textarea', { id: 'fix-note', name: 'note', rows: 2, maxlength: 2000, value: d.note || '' });
+    const notePublic = el('input', { type: 'checkbox', id: 'fix-public', name: 'notePublic', checked: Boolean(d.notePublic) });
+    const form = el('form', { className: 'form', id: 'dossier-fix' },
+      field('fix-status', 'Trạng thái', statusInput), field('fix-due', 'Ngày hẹn trả', due), field('fix-note', 'Ghi chú', note),
+      el('div', { className: 'field check' }, el('label', { for: 'fix-public', text: 'Người nộp được xem ghi chú' }), notePublic),
+      el('div', { className: 'actions' }, el('button', { type: 'submit', className: 'primary', text: 'Lưu và báo người dân' })));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const body = { updatedAt: d.updatedAt };
+      if (statusInput.value !== d.status) body.status = statusInput.value;
+      if (due.value !== vnDay(d.dueAt)) body.dueDate = due.value;
+      if (note.value.trim() !== (d.note || '')) body.note = note.value.trim() || null;
+      if (notePublic.checked !== Boolean(d.notePublic)) body.notePublic = notePublic.checked;
+      if (Object.keys(body).length === 1) return notify('Chưa có thay đổi nào để lưu.');
+      const told = body.status || body.dueDate
+        ? `${d.subscriptions?.active || 0} người đang nhận thông báo sẽ được báo ngay.` : 'Chỉ đổi ghi chú: không gửi thông báo.';
+      if (!confirm(`Sửa hồ sơ ${d.code} bằng tay? ${told} Thay đổi được ghi vào nhật ký.`)) return;
+      try {
+        const saved = await api('PATCH', `/api/dossiers/${encodeURIComponent(d.code)}`, body);
+        notify(saved.notified ? `Đã lưu; đã gửi thông báo cho ${saved.notified} người.` : 'Đã lưu.');
+        await open(d.code);
+        await load();
+      } catch (err) { fail(err); }
+    });
+    return el('details', { className: 'fix' }, el('summary', { text: 'Sửa hồ sơ bằng tay (khi hệ thống một cửa chưa cập nhật đúng)' }), form);
+  }
+
   async function open(code) {
     const d = await api('GET', `/api/dossiers/${encodeURIComponent(code)}`);
     const subs = d.subscriptions || { active: 0, total: 0 };
@@ -169,6 +204,7 @@ run(async () => {
         ['Cập nhật', formatDate(d.updatedAt)],
         ['Nhận thông báo', el('span', { id: 'dossier-subscribers', text: `${subs.active} người đang nhận${subs.total > subs.active ? ` (${subs.total - subs.active} đã hủy)` : ''}` })],
       ]),
+      canWrite(me) && correction(d),
       el('h3', { text: 'Lịch sử xử lý' }), history(d.history || []),
       el('h3', { text: 'Thông báo đã gửi cho người dân' }), notices(d.notifications || []));
     detail.hidden = false;

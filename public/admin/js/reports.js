@@ -34,8 +34,9 @@ run(async () => {
   main.append(el('p', { className: 'muted', text: 'Số liệu theo ngày giờ Việt Nam. Tệp Excel có thêm danh sách đánh giá, phản ánh, phục vụ tại nhà và yêu cầu gặp cán bộ trong kỳ.' }),
     form, preview);
 
-  const { items } = await api('GET', '/api/reports/offices');
-  office.append(...items.map((name) => el('option', { value: name, text: name })));
+  const offices = api('GET', '/api/reports/offices').then(({ items }) => {
+    office.append(...items.map((name) => el('option', { value: name, text: name })));
+  });
 
   async function load() {
     const p = new URLSearchParams({ from: from.value, to: to.value });
@@ -51,5 +52,5 @@ run(async () => {
   }
   form.addEventListener('submit', (e) => { e.preventDefault(); load(); });
   for (const c of [from, to, office]) c.addEventListener('change', () => load());
-  await load();
+  await Promise.all([offices, load()]);
 });

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { ROLE_NAMES, clear, el, errorMessage, formatDate, notify, run, startPage } from './dom.js';
+import { ROLE_NAMES, byVietnamese, clear, el, errorMessage, formatDate, notify, run, startPage } from './dom.js';
 
 // Accounts and API keys (admins only). A new API key is shown once, here, and never again.
 
@@ -112,6 +112,7 @@ run(async () => {
 
   async function loadUsers() {
     const { items } = await api('GET', '/api/users');
+    items.sort(byVietnamese((u) => u.username));
     clear(users).append(...items.map((u) => {
       const select = roleSelect(u.role, `role-${u.id}`);
       select.addEventListener('change', () => {

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Faq, PrismaClient, Procedure } from '../../generated/prisma/client.js';
 import { COLUMNS, formatDate, joinList, joinPairs, type ExportKind } from './columns.js';
 import type { FileFormat } from './parse.js';
+import { byVi } from '../table-file.js';
 
 // Procedures and FAQs written with the import's own headers and cell conventions, so an exported file
 // re-imports unchanged (the way officials edit the knowledge base in a spreadsheet).
@@ -39,15 +40,22 @@ export function toCells(kind: ExportKind, entry: Procedure | Faq): string[] {
   });
 }
 
+/** Entries in Vietnamese alphabetical order of their name (an FAQ's first question), read a page at a time. */
 async function* entries(prisma: PrismaClient, kind: ExportKind): AsyncGenerator<Procedure | Faq> {
-  let cursor = 0;
-  for (;;) {
+  const keys = kind === 'procedures'
+    ? await prisma.procedure.findMany({ select: { id: true, name: true } })
+    : (await prisma.faq.findMany({ select: { id: true, questions: true } })).map((f) => ({ id: f.id, name: f.questions[0] ?? '' }));
+  keys.sort(byVi((k) => k.name));
+  for (let i = 0; i < keys.length; i += PAGE) {
+    const ids = keys.slice(i, i + PAGE).map((k) => k.id);
     const page: Array<Procedure | Faq> = kind === 'procedures'
-      ? await prisma.procedure.findMany({ where: { id: { gt: cursor } }, orderBy: { id: 'asc' }, take: PAGE })
-      : await prisma.faq.findMany({ where: { id: { gt: cursor } }, orderBy: { id: 'asc' }, take: PAGE });
-    yield* page;
-    if (page.length < PAGE) return;
-    cursor = page[page.length - 1].id;
+      ? await prisma.procedure.findMany({ where: { id: { in: ids } } })
+      : await prisma.faq.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(page.map((e) => [e.id, e]));
+    for (const id of ids) {
+      const entry = byId.get(id);
+      if (entry) yield entry;
+    }
   }
 }
 
