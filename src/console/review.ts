@@ -50,14 +50,14 @@ export class ReviewError extends Error {
 /** Folded, punctuation-free content words, sorted and unique: the wording's identity for grouping. */
 export function wordingTokens(text: string): string[] {
   const words = fold(clean(text)).replace(/[^\p{L}\p{N}]+/gu, ' ').trim().split(' ').filter(Boolean);
-  const content = words.filter((w) => !STOP_WORDS.has(w));
+  // Numbers (codes, phones, amounts) do not make a wording: "hồ sơ 123 tới đâu" groups with "hồ sơ 456 tới đâu".
+  const content = words.filter((w) => !STOP_WORDS.has(w) && !/^\d+$/.test(w));
   return [...new Set(content.length ? content : words)].sort();
 }
 
-function jaccard(a: string[], b: string[]): number {
-  const set = new Set(a);
+function jaccard(set: Set<string>, b: string[]): number {
   const shared = b.filter((t) => set.has(t)).length;
-  return shared / (a.length + b.length - shared || 1);
+  return shared / (set.size + b.length - shared || 1);
 }
 
 export const REVIEW_REASONS = ['not_understood', 'rejected', 'low_margin'] as const;
@@ -70,28 +70,30 @@ export type ReviewReason = (typeof REVIEW_REASONS)[number];
  */
 export async function reviewMessages(prisma: PrismaClient, opts: { threshold: number; since?: Date }) {
   const since = (opts.since ?? new Date(0)).toISOString();
-  const flagged = await prisma.$queryRawUnsafe<Array<{ id: number; missed: boolean; close: boolean; rejected: boolean }>>(
-    `WITH q AS (
-       SELECT m.*, c.channel AS conv_channel, c."userId" AS conv_user,
-         lead(m.text) OVER w AS next_text, lead(m."createdAt") OVER w AS next_at,
-         min(m."createdAt") FILTER (WHERE ${realQuestionSql('m.')} AND m.intent <> 'rating') OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_question_at
+  const flagged = await prisma.$queryRawUnsafe<Array<{ id: number; text: string; intent: string | null; confidence: number | null; at: number; missed: boolean; close: boolean; rejected: boolean }>>(
+    `WITH b AS (
+       SELECT m.id, m."conversationId", m."createdAt", m.text, m.intent, m.confidence, m.entities, m."reviewStatus",
+         ${realQuestionSql('m.')} AS real, c.channel AS conv_channel, c."userId" AS conv_user
        FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
        WHERE m.direction = 'in' AND m."createdAt" >= $2::timestamp(3)
-       WINDOW w AS (PARTITION BY m."conversationId" ORDER BY m.id)
+     ), q AS (
+       SELECT b.*, lead(b.text) OVER w AS next_text, lead(b."createdAt") OVER w AS next_at
+       FROM b WINDOW w AS (PARTITION BY b."conversationId" ORDER BY b.id)
+     ), nq AS (
+       SELECT b.id, lead(b."createdAt") OVER (PARTITION BY b."conversationId" ORDER BY b.id) AS next_question_at
+       FROM b WHERE b.real AND b.intent <> 'rating'
      ), f AS (
-       SELECT q.id, q."createdAt", ${notUnderstoodSql('q.', '$1')} AS missed, ${lowMarginSql('q.')} AS close,
+       SELECT q.id, q.text, q.intent, q.confidence, q."createdAt", ${notUnderstoodSql('q.', '$1')} AS missed, ${lowMarginSql('q.')} AS close,
          ((q.next_at <= q."createdAt" + interval '${REJECT_MINUTES} minutes' AND q.next_text ~* $3)
           OR EXISTS (SELECT 1 FROM "Rating" r WHERE r.channel = q.conv_channel AND r."userId" = q.conv_user AND r.score <= ${LOW_RATING}
-            AND q.intent <> 'rating' AND r."createdAt" >= q."createdAt" AND r."createdAt" <= q."createdAt" + interval '${REJECT_MINUTES} minutes'
-            AND (q.next_question_at IS NULL OR r."createdAt" < q.next_question_at))) AS rejected
-       FROM q WHERE q."reviewStatus" IS NULL AND ${realQuestionSql('q.')}
+            AND r."createdAt" >= q."createdAt" AND r."createdAt" <= q."createdAt" + interval '${REJECT_MINUTES} minutes'
+            AND (nq.next_question_at IS NULL OR r."createdAt" < nq.next_question_at))) AS rejected
+       FROM q JOIN nq ON nq.id = q.id WHERE q."reviewStatus" IS NULL
      )
-     SELECT id, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${MAX_MESSAGES}`,
+     SELECT id, text, intent, confidence, (extract(epoch FROM "createdAt") * 1000)::float8 AS at, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${MAX_MESSAGES}`,
     opts.threshold, since, REJECTION_START);
-  const rows = await prisma.message.findMany({ where: { id: { in: flagged.map((f) => f.id) } },
-    select: { id: true, text: true, intent: true, confidence: true, createdAt: true } });
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return flagged.filter((f) => byId.has(f.id)).map((f) => ({ ...byId.get(f.id)!,
+  return flagged.map((f) => ({ id: f.id, text: f.text, intent: f.intent, confidence: f.confidence === null ? null : Number(f.confidence),
+    createdAt: new Date(Number(f.at)), // epoch ms from SQL: no driver reads the zone-less timestamp in local time
     reasons: REVIEW_REASONS.filter((r) => (r === 'not_understood' ? f.missed : r === 'rejected' ? f.rejected : f.close)) }));
 }
 
@@ -121,12 +123,13 @@ function mergeSimilar<T extends { tokens: string[]; items: unknown[] }>(groups: 
   const parent = groups.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const order = groups.map((_, i) => i).sort((a, b) => groups[a].tokens.length - groups[b].tokens.length);
+  const sets = groups.map((g) => new Set(g.tokens));
   for (let x = 0; x < order.length; x++) {
     const a = groups[order[x]];
     for (let y = x + 1; y < order.length; y++) {
       const b = groups[order[y]];
       if (a.tokens.length < MERGE_JACCARD * b.tokens.length) break;
-      if (jaccard(a.tokens, b.tokens) >= MERGE_JACCARD) parent[find(order[y])] = find(order[x]);
+      if (jaccard(sets[order[x]], b.tokens) >= MERGE_JACCARD) parent[find(order[y])] = find(order[x]);
     }
   }
   const out = new Map<number, T[]>();

@@ -40,7 +40,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       for (const u of ['admin', 'editor', 'agent', 'agent2', 'viewer']) s[u] = await login(app, u);
       first = await seedConversation(app, 'u-first', { minutesAgo: 20, escalated: true });
       second = await seedConversation(app, 'u-second', { minutesAgo: 3 });
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => { await app?.close(); });
 
     it('an assignment race between two agents leaves exactly one owner', async () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   app = await startConsoleApp('pglite');
   for (const u of ['admin', 'editor', 'viewer']) s[u] = await login(app, u);
   conv = await app.deps.db.prisma.conversation.create({ data: { channel: 'zalo', userId: 'r-1' } });
-}, 60_000);
+}, 180_000);
 afterAll(async () => { await app?.close(); });
 
 describe('the rule, in SQL and TypeScript', () => {

@@ -1,5 +1,4 @@
 import { getMe, logout } from './api.js';
-import { showInboxCount } from './inbox-badge.js';
 
 // DOM helpers: every piece of data goes in through textContent or a property, never as HTML.
 
@@ -88,7 +87,9 @@ export async function startPage(current, title) {
         el('button', { type: 'button', className: 'link', text: 'Đăng xuất', on: { click: logout } }))),
     nav,
   );
-  showInboxCount();
+  // The menu's count of citizens waiting for an official, loaded after the page itself.
+  const badge = () => import('./inbox-badge.js').then((m) => m.showInboxCount(), () => undefined);
+  if (document.readyState === 'complete') badge(); else window.addEventListener('load', badge, { once: true });
   const main = clear(document.getElementById('main'));
   main.append(el('h1', { text: title }), el('div', { id: 'notice', className: 'notice', role: 'status', hidden: true }));
   return { me, main };

@@ -1,8 +1,9 @@
 import { api, canWrite } from './api.js';
 import { clear, el, errorMessage, formatDate, notify, run, startPage } from './dom.js';
+import { REASONS, contextDetails } from './review-context.js';
 
-// "Câu hỏi bot chưa hiểu": citizens' messages that fell to out_of_scope or below the confidence threshold,
-// grouped by wording. Each group can be taught to the bot (as phrasings of an intent, an FAQ, a procedure or a
+// "Câu hỏi bot chưa hiểu": citizens' questions the bot did not understand, answers they rejected and close calls,
+// grouped by wording, each with its conversation around it; search, a reason filter and bulk actions. Each group can be taught to the bot (as phrasings of an intent, an FAQ, a procedure or a
 // reform model), turned into a new FAQ, or dismissed. Every text comes from citizens: textContent only.
 
 const INTENTS = {
@@ -62,16 +63,28 @@ run(async () => {
     type: 'number', id: 'threshold', name: 'threshold', min: 0, max: 1, step: 0.01, inputmode: 'decimal',
     value: initial ?? '', 'aria-describedby': 'threshold-hint',
   });
+  const search = el('input', { type: 'search', id: 'review-q', name: 'q', maxlength: 200, placeholder: 'Từ trong câu hỏi, có dấu hoặc không' });
+  const reason = el('select', { id: 'review-reason', name: 'reason' },
+    el('option', { value: '', text: 'Tất cả' }), Object.entries(REASONS).map(([value, label]) => el('option', { value, text: label })));
   const summary = el('p', { className: 'muted', id: 'review-summary', 'aria-live': 'polite' });
+  const selected = new Map();
+  const bulkCount = el('span', { id: 'bulk-count', text: 'Chưa chọn nhóm nào' });
+  const bulkIntent = el('select', { id: 'bulk-intent', 'aria-label': 'Ý định cho các nhóm đã chọn' },
+    Object.entries(INTENTS).map(([value, label]) => el('option', { value, text: `${label} (${value})` })));
+  const bulk = el('div', { className: 'toolbar card', id: 'bulk', 'aria-label': 'Xử lý nhiều nhóm' }, bulkCount,
+    bulkIntent, el('button', { type: 'button', id: 'bulk-attach', text: 'Gắn các nhóm đã chọn vào ý định', on: { click: () => bulkAct('attach') } }),
+    el('button', { type: 'button', id: 'bulk-dismiss', className: 'danger', text: 'Bỏ qua các nhóm đã chọn', on: { click: () => bulkAct('dismiss') } }));
   const list = el('ul', { className: 'review-list', 'aria-label': 'Các nhóm câu hỏi' });
   main.append(
     el('p', { className: 'lead muted', text: 'Tin nhắn người dân gửi mà bot không hiểu hoặc hiểu chưa chắc chắn, gộp theo cách viết giống nhau. '
       + 'Gắn mỗi nhóm vào một mục có sẵn để bot hiểu cách hỏi đó, tạo câu hỏi thường gặp mới, hoặc bỏ qua.' }),
     el('form', { className: 'toolbar inline-field', on: { submit: (e) => { e.preventDefault(); load().catch(fail); } } },
+      el('label', { for: 'review-q', text: 'Tìm' }), search,
+      el('label', { for: 'review-reason', text: 'Lý do' }), reason,
       el('label', { for: 'threshold', text: 'Ngưỡng độ tin cậy' }), threshold,
       el('button', { type: 'submit', text: 'Xem lại' }),
       el('small', { id: 'threshold-hint', className: 'muted', text: 'Từ 0 đến 1: tin nhắn bot hiểu với độ tin cậy dưới ngưỡng này cũng được liệt kê.' })),
-    summary, list);
+    summary, writer ? bulk : '', list);
   if (!writer) main.insertBefore(el('p', { className: 'notice', text: 'Tài khoản của anh/chị chỉ được xem danh sách này.' }), summary);
 
   function fail(err) { notify(errorMessage(err), 'error'); }
@@ -80,6 +93,10 @@ run(async () => {
     const params = new URLSearchParams();
     const value = threshold.value.trim();
     if (value !== '') params.set('threshold', value);
+    if (search.value.trim()) params.set('q', search.value.trim());
+    if (reason.value) params.set('reason', reason.value);
+    selected.clear();
+    drawBulk();
     history.replaceState(null, '', params.toString() ? `?${params}` : location.pathname);
     const data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
     threshold.value = String(data.threshold);
@@ -91,6 +108,26 @@ run(async () => {
     if (!data.groups.length) list.append(el('li', { className: 'card muted', text: 'Không còn tin nhắn nào bot chưa hiểu. Tốt lắm!' }));
   }
 
+  function drawBulk() {
+    const groups = [...selected.values()];
+    const messages = groups.reduce((n, g) => n + g.messageIds.length, 0);
+    bulkCount.textContent = groups.length ? `Đã chọn ${groups.length} nhóm, ${messages} tin nhắn` : 'Chưa chọn nhóm nào';
+    for (const b of bulk.querySelectorAll('button')) b.disabled = !groups.length;
+  }
+
+  /** Dismisses, or teaches as one intent, every selected group at once. */
+  async function bulkAct(kind) {
+    const groups = [...selected.values()];
+    const ids = groups.flatMap((g) => g.messageIds);
+    if (!ids.length) return;
+    if (kind === 'dismiss' && !confirm(`Bỏ qua ${groups.length} nhóm (${ids.length} tin nhắn)? Bot sẽ không học từ các tin này.`)) return;
+    try {
+      const r = kind === 'dismiss' ? await dismissAll(ids) : await attach(ids, { type: 'intent', intent: bulkIntent.value });
+      notify(kind === 'dismiss' ? `Đã bỏ qua ${r.messages} tin nhắn của ${groups.length} nhóm.` : `Đã dạy bot ${r.phrases} cách hỏi cho ý định "${INTENTS[bulkIntent.value]}".`);
+      await load();
+    } catch (err) { fail(err); }
+  }
+
   /** Runs an action on a group; on success the group leaves the list. */
   async function act(item, work, message) {
     const buttons = [...item.querySelectorAll('button')];
@@ -99,6 +136,8 @@ run(async () => {
       const result = await work();
       notify(message(result));
       item.remove();
+      selected.delete(item.dataset.key);
+      drawBulk();
       if (!list.querySelector('.review-group')) await load();
       return true;
     } catch (err) {
@@ -122,12 +161,20 @@ run(async () => {
       panel.querySelector('input, select, textarea')?.focus({ preventScroll: true });
     };
     const others = group.texts.filter((t) => t !== group.sample);
+    const pick = el('input', { type: 'checkbox', className: 'review-pick', 'aria-label': `Chọn nhóm "${group.sample.slice(0, 60)}"`, on: { change: () => {
+      if (pick.checked) selected.set(group.key, group); else selected.delete(group.key);
+      drawBulk();
+    } } });
+    const why = Object.entries(group.reasons || {}).filter(([, n]) => n > 0).map(([r, n]) => `${REASONS[r] || r}: ${n}`).join(' · ');
     item.append(...[
+      writer && pick,
       el('p', { className: 'review-sample' }, el('strong', { text: group.sample })),
       el('p', { className: 'review-meta muted' },
         el('span', { className: 'review-count', text: `${group.count} lần` }),
         el('span', { className: 'review-last', text: `gần nhất ${formatDate(group.lastAt)}` }),
         group.intent && el('span', { text: `bot đoán: ${intentName(group.intent)}` })),
+      why && el('p', { className: 'review-reasons', text: why }),
+      el('div', { className: 'review-examples' }, (group.examples || []).map(contextDetails)),
       others.length > 0 && el('details', {},
         el('summary', { text: `Các cách viết khác (${others.length})` }),
         el('ul', { className: 'review-texts' }, others.map((t) => el('li', { text: t })))),
