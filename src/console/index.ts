@@ -8,6 +8,7 @@ import { KB_PATHS, kbRouter } from './kb-routes.js';
 import { USERS_PATHS, usersRouter } from './users-routes.js';
 import { DATA_PATHS, createDataRouter } from './data-routes.js';
 import { SERVICES_PATHS, createServicesRouter } from '../services/routes.js';
+import { PRIVACY_PATHS, privacyRouter } from '../retention/routes.js';
 
 // The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
 // webhooks, /chat, /api/chat and /api/integration keep their own rules.
@@ -43,7 +44,7 @@ function deferredJson(limit: number): RequestHandler {
 
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
-  const protectedPaths = [...KB_PATHS, ...USERS_PATHS];
+  const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...PRIVACY_PATHS];
   const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
@@ -52,6 +53,7 @@ export function createConsoleRouter(deps: AppDeps): express.Router {
   router.use(protectedPaths, authenticate(deps));
   router.use(kbRouter(deps));
   router.use(usersRouter(deps));
+  router.use(privacyRouter(deps));
   router.use(createDataRouter(deps));
   router.use(createServicesRouter(deps));
 
