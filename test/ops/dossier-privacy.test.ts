@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertDossierStatus } from '../../src/dossiers/service.js';
+import { usedRate } from '../helpers/rate.js';
 import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from '../helpers/server.js';
 
 // Item 9, sentence by sentence, on every channel: details, notes and notices only for an account that proved it
@@ -120,5 +121,26 @@ describe.each<Channel>(['zalo', 'messenger', 'web'])('dossier privacy on %s', (c
     s.runtime.deps.queue.poke();
     await waitFor(async () => (await received(channel, owner)).length > mark, 15_000);
     expect((await received(channel, owner)).slice(mark).join('\n')).not.toContain('001199012345');
+  });
+});
+
+describe('the public web chat limits what one address may create', () => {
+  it('ratings from rotating sessions stop at WEB_FORMS_PER_ADDRESS_PER_DAY', async () => {
+    const config = s.runtime.deps.config;
+    const saved = config.WEB_FORMS_PER_ADDRESS_PER_DAY;
+    config.WEB_FORMS_PER_ADDRESS_PER_DAY = (await usedRate(s.runtime.deps.db, 'rating:addr:', DAY, new Date())) + 2;
+    try {
+      const replies = [];
+      for (let i = 0; i < 3; i++) {
+        const sid = `web-rate-rot-000${i}`;
+        expect(await say('web', sid, 'tôi muốn đánh giá dịch vụ')).toContain('⭐');
+        await say('web', sid, '5');
+        replies.push(await say('web', sid, '#skip'));
+      }
+      expect(replies[2]).toContain('từ địa chỉ mạng này');
+      expect(await prisma().rating.count({ where: { channel: 'web', userId: { startsWith: 'web-rate-rot-' } } })).toBe(2);
+    } finally {
+      config.WEB_FORMS_PER_ADDRESS_PER_DAY = saved;
+    }
   });
 });
