@@ -19,6 +19,7 @@ import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
 import { handoffAlertHandler } from './services/handoff-alert.js';
 import { otpSmsHandler } from './services/otp-sms.js';
 import { OTP_SMS_JOB } from './bot/forms/prove.js';
+import { startRetention } from './retention/job.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -48,10 +49,12 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     kb.start(config.KB_POLL_MS);
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};
+    const stopRetention = opts.worker !== false ? startRetention(deps) : async () => {};
     return {
       deps,
       async close() {
         stopEscalation();
+        await stopRetention();
         kb.stop();
         await queue.stop();
         await db.close();

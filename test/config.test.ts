@@ -24,6 +24,13 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ ZALO_API_BASE_URL: 'not a url' }, 'ZALO_API_BASE_URL'],
     [{ LOOKUP_LIMIT_PER_10_MIN: '0' }, 'LOOKUP_LIMIT_PER_10_MIN'],
+    [{ LOGIN_LOCK_AFTER_FAILURES: '1' }, 'LOGIN_LOCK_AFTER_FAILURES'],
+    [{ LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: '5' }, 'LOGIN_FAILURES_PER_ADDRESS_PER_HOUR'],
+    [{ RETENTION_DAYS: '0' }, 'RETENTION_DAYS'],
+    [{ MESSAGE_RETENTION_DAYS: '-1' }, 'MESSAGE_RETENTION_DAYS'],
+    [{ RETENTION_BATCH_SIZE: 'many' }, 'RETENTION_BATCH_SIZE'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ ACCESS_LOG: 'yes' }, 'ACCESS_LOG'],
   ])('names the bad variable %o', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));

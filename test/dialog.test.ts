@@ -3,22 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/console/auth.js';
 import { runHandoffTimers } from '../src/services/routes.js';
-import { peekRate } from '../src/limits/rate-store.js';
+import { usedRate } from './helpers/rate.js';
 import { startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
 
 // The citizen's side end to end over signed webhooks and the web chat API: forms that store only what fits,
 // hand-off with a lifecycle, private dossiers, small talk and English.
 
 let s: TestServer;
-
-/** Hits counted now in the shared rate store under every key starting with `prefix` (the bot's own sliding windows). */
-async function used(prefix: string, windowMs: number): Promise<number> {
-  const { query } = s.runtime.deps.db.sql;
-  const keys = await query<{ key: string }>('SELECT DISTINCT "key" FROM "RateCounter" WHERE "key" LIKE $1', [`${prefix}%`]);
-  let n = 0;
-  for (const { key } of keys) n += (await peekRate(query, key, 1, windowMs, s.runtime.deps.now())).count;
-  return n;
-}
+const used = (prefix: string, windowMs: number) => usedRate(s.runtime.deps.db, prefix, windowMs, s.runtime.deps.now());
 let alerts: Array<Record<string, unknown>>;
 let alertServer: Server;
 let agent: string;

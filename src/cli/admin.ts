@@ -5,12 +5,14 @@ import { DatabaseUrlError, type Database } from '../db/open.js';
 import { prepareDatabase } from '../db/prepare.js';
 import { AccountError, ROLES, createApiKey, createUser } from '../console/auth.js';
 import { NoSecretError, readSecret } from './read-secret.js';
+import { anonymiseCitizen } from '../retention/anonymise.js';
 
 // Console accounts and API keys from scripts, on the same DATABASE_URL as the server:
 //   npm run admin -- create-user --username <u> --role <role>   (the password at a prompt, or one line on stdin)
 //   npm run admin -- create-api-key --name <name>      (the key is printed once, on the last line)
 //   npm run admin -- revoke-api-key --id <n>
 //   npm run admin -- list-users
+//   npm run admin -- anonymise --channel <zalo|messenger|web> --user <id>   (a citizen's request to erase personal data)
 
 const USAGE = `Usage: npm run admin -- <command> [options]
   create-user --username <u> --role <${ROLES.join('|')}>
@@ -18,7 +20,8 @@ const USAGE = `Usage: npm run admin -- <command> [options]
       printf '%s\n' "$PASSWORD" | npm run --silent admin -- create-user --username <u> --role admin
   create-api-key --name <name>
   revoke-api-key --id <n>
-  list-users`;
+  list-users
+  anonymise --channel <zalo|messenger|web> --user <id>`;
 
 class UsageError extends Error {}
 
@@ -56,6 +59,14 @@ async function run(db: Database, command: string, values: Record<string, string 
       if (users.length === 0) return ['No users yet: create one with `npm run admin -- create-user --username <u> --role admin`.'];
       return users.map((u) => [u.id, u.username, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.toISOString()].join('\t'));
     }
+    case 'anonymise': {
+      const channel = need(values, 'channel');
+      if (!['zalo', 'messenger', 'web'].includes(channel)) throw new UsageError(`--channel must be zalo, messenger or web, got "${channel}".`);
+      const userId = need(values, 'user');
+      const r = await anonymiseCitizen(db, channel, userId, new Date(), { onRequest: true });
+      await prisma.auditLog.create({ data: { actor: 'cli', action: 'privacy.anonymise', entityType: 'conversation', entityId: `${channel}:${userId}`, detail: { ...r } } });
+      return [`Anonymised ${channel}:${userId}: ${r.messages} messages and ${r.records} records rewritten, ${r.deleted} rows deleted${r.conversation ? '' : ' (no conversation found)'}.`];
+    }
     default:
       throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
   }
@@ -66,7 +77,7 @@ async function main(): Promise<number> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } },
+      options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' }, channel: { type: 'string' }, user: { type: 'string' } },
     });
     if (parsed.values.password !== undefined) {
       throw new UsageError('--password is not accepted: a password in the arguments stays in the shell history and in npm\'s echo of the command. '

@@ -11,6 +11,7 @@ import { AUDIT_PATHS, auditRouter } from './audit.js';
 import { SERVICES_PATHS, createServicesRouter } from '../services/routes.js';
 import { INBOX_PATHS, createInboxRouter } from './inbox-routes.js';
 import { CANNED_PATHS, createCannedRouter } from './canned-routes.js';
+import { PRIVACY_PATHS, privacyRouter } from '../retention/routes.js';
 
 // The officials' console: its JSON API and its pages. Only its own path prefixes are touched, so the
 // webhooks, /chat, /api/chat and /api/integration keep their own rules.
@@ -46,7 +47,7 @@ function deferredJson(limit: number): RequestHandler {
 
 export function createConsoleRouter(deps: AppDeps): express.Router {
   const router = express.Router();
-  const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...AUDIT_PATHS];
+  const protectedPaths = [...KB_PATHS, ...USERS_PATHS, ...AUDIT_PATHS, ...PRIVACY_PATHS];
   const apiPaths = ['/api/auth', ...protectedPaths, ...SERVICES_PATHS, ...DATA_PATHS, ...INBOX_PATHS, ...CANNED_PATHS]; // the services and data routers authenticate their own paths
 
   router.use('/admin', pageHeaders, express.static(ADMIN_DIR, { index: 'index.html', extensions: ['html'], maxAge: 0 }));
@@ -56,6 +57,7 @@ export function createConsoleRouter(deps: AppDeps): express.Router {
   router.use(kbRouter(deps));
   router.use(usersRouter(deps));
   router.use(auditRouter(deps));
+  router.use(privacyRouter(deps));
   router.use(createDataRouter(deps));
   router.use(createServicesRouter(deps));
   router.use(createInboxRouter(deps));

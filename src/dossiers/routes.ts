@@ -4,6 +4,7 @@ import { STATUS_LABELS } from '../bot/texts.js';
 import { ROLES, authenticate, findApiKey, parseBody, requireRole, type PublicApiKey } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
 import { rateLimit } from '../limits/middleware.js';
+import { hitRate, peekRate } from '../limits/rate-store.js';
 import type { Dossier, DossierEvent, Notification, Prisma } from '../generated/prisma/client.js';
 import { DOSSIER_STATUSES, type DossierStatus } from '../kb/schemas.js';
 import { FINISHED_STATUSES } from './notify.js';
@@ -18,13 +19,15 @@ export const DOSSIER_CONSOLE_PATHS = ['/api/dossiers', '/api/notifications'];
 
 const TEXT = {
   noKey: 'Thiếu, sai hoặc đã thu hồi khóa API: gửi header X-Api-Key với khóa do quản trị viên cấp (npm run admin -- create-api-key --name <tên>).',
-  tooMany: 'Quá nhiều yêu cầu với khóa API này; vui lòng thử lại sau một phút.',
+  tooMany: 'Quá nhiều yêu cầu với khóa API này (hoặc khóa sai từ địa chỉ này); vui lòng thử lại sau một phút.',
   notFound: (code: string) => `Không có hồ sơ mã ${code}.`,
   badJson: 'Nội dung gửi lên không phải JSON hợp lệ.',
   tooLarge: 'Nội dung gửi lên quá lớn.',
 };
 /** Per key. A one-stop system may push a thousand changes at once (a morning batch); this only stops a runaway client. */
 const RATE_PER_MINUTE = 6000;
+/** Requests with a missing or wrong key, per client address. */
+const BAD_KEYS_PER_MINUTE = 20;
 
 const labelOf = (status: string) => STATUS_LABELS[status as DossierStatus] ?? status;
 const historyItem = (e: DossierEvent) => ({ status: e.status, statusLabel: labelOf(e.status), note: e.note, dueAt: e.dueAt, at: e.at });
@@ -59,9 +62,17 @@ export function createIntegrationRouter(deps: AppDeps, opts: { ratePerMinute?: n
   const { prisma } = deps.db;
   const apiKeyOf = (res: Response) => res.locals.apiKey as PublicApiKey;
 
+  // Wrong keys are counted per address in the shared store: guessing stops at BAD_KEYS_PER_MINUTE.
   const requireApiKey: RequestHandler = async (req, res, next) => {
+    const failKey = `api-key-fail:${req.ip ?? 'unknown'}`;
+    const now = deps.now();
+    if (!(await peekRate(deps.db.sql.query, failKey, BAD_KEYS_PER_MINUTE, 60_000, now)).allowed) return void res.status(429).json({ error: 'rate_limited', message: TEXT.tooMany });
     const key = await findApiKey(prisma, req.get('x-api-key'));
-    if (!key) return void res.status(401).json({ error: 'unauthorized', message: TEXT.noKey });
+    if (!key) {
+      const counted = await hitRate(deps.db.sql.query, failKey, BAD_KEYS_PER_MINUTE, 60_000, now);
+      return void (counted.allowed ? res.status(401).json({ error: 'unauthorized', message: TEXT.noKey })
+        : res.status(429).json({ error: 'rate_limited', message: TEXT.tooMany }));
+    }
     res.locals.apiKey = key;
     next();
   };

@@ -22,7 +22,9 @@ export function accessLog(deps: Pick<AppDeps, 'log' | 'config'>): RequestHandler
       return id;
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // The web chat polls and pages load their files: those successful reads are debug, everything else info.
+    customLogLevel: (req, res, err) => (err || res.statusCode >= 500 ? 'error'
+      : req.method === 'GET' && res.statusCode < 400 && (!pathOf(req.url).startsWith('/api/') || pathOf(req.url) === '/api/chat/messages') ? 'debug' : 'info'),
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req.url)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req.url)} ${res.statusCode}`,
     serializers: {

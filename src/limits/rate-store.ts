@@ -57,11 +57,6 @@ export async function peekRate(query: RateQuery, key: string, limit: number, win
   return result(rows[0], limit, windowMs, now, false);
 }
 
-/** Forgets `key`'s hits (a successful sign-in clears its failures). */
-export async function clearRate(query: RateQuery, key: string): Promise<void> {
-  await query('DELETE FROM "RateCounter" WHERE "key" = $1', [key]);
-}
-
 /** The same store through a Prisma (transaction) client, for code that already holds one. */
 export const prismaRateQuery = (tx: Pick<Prisma.TransactionClient, '$queryRawUnsafe'>): RateQuery =>
   (sql, params) => tx.$queryRawUnsafe(sql, ...params);

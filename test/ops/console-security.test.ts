@@ -97,6 +97,21 @@ describe('console sign-in on PGlite', () => {
     expect((await call(app, 'POST', '/api/faqs', { session: admin, raw: '{"questions":' })).status).toBe(400);
   });
 
+  it('an admin anonymises one citizen on request from the console (others get 403); it is audited', async () => {
+    const { prisma } = app.deps.db;
+    const conv = await prisma.conversation.create({ data: { channel: 'zalo', userId: 'z-erase-me', displayName: 'Đỗ Văn Giang' } });
+    await prisma.message.create({ data: { conversationId: conv.id, direction: 'in', channel: 'zalo', text: 'số tôi 0912345678' } });
+    const editor = await login(app, 'editor');
+    expect((await call(app, 'POST', '/api/privacy/anonymise', { session: editor, body: { conversationId: conv.id } })).status).toBe(403);
+    const admin = await login(app, 'admin');
+    expect((await call(app, 'POST', '/api/privacy/anonymise', { session: admin, body: { channel: 'zalo', userId: 'nobody-here' } })).status).toBe(404);
+    const done = await call(app, 'POST', '/api/privacy/anonymise', { session: admin, body: { conversationId: conv.id } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ conversation: true, messages: 1 });
+    expect((await prisma.message.findFirstOrThrow({ where: { conversationId: conv.id } })).text).toBe('số tôi [số điện thoại]');
+    expect(await prisma.auditLog.count({ where: { action: 'privacy.anonymise', entityId: 'zalo:z-erase-me' } })).toBe(1);
+  });
+
   it('TOTP: an admin enrols with a secret shown once, then signs in with a code; another admin removes it', async () => {
     await createUser(app.deps.db.prisma, { username: 'admin2', password: PASSWORD, role: 'admin' });
     const s = await login(app, 'admin2');

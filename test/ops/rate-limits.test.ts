@@ -75,6 +75,13 @@ describe('two instances on one PostgreSQL database', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
   });
 
+  it('wrong API keys from one address stop at 20 a minute across both instances', async () => {
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      fetch(`${instances[i % 2].url}/api/integration/dossiers/X-1`, { headers: { 'x-api-key': `ck_wrong${i}` } }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+  });
+
   it('new web-chat sessions from one address: the limit holds across both instances', async () => {
     const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) =>
       fetch(`${instances[i % 2].url}/api/chat/messages`, {
