@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
+import { HttpError } from './http/errors.js';
 import { webhookRouter } from './http/webhooks.js';
 
 /** Builds the HTTP app from its dependencies; listening and signals belong to the entry file. */
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((_req, res) => { res.status(404).json({ error: 'not found' }); });
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError && !res.headersSent) return void res.status(err.status).json(err.body);
     const status = err.status ?? 500;
     if (status >= 500) deps.log.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;

@@ -9,6 +9,7 @@ import type { Reply } from '../channels/types.js';
 import { authenticate, currentUser, parseBody, requireRole } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
 import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
+import { HttpError, idParam } from '../http/errors.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 
 // The officials' side of the citizen services: the hand-off inbox (with escalation), feedback tickets,
@@ -52,10 +53,6 @@ const cancelBody = z.object({ reason: z.string().trim().max(300).optional() });
 const emptyBody = z.object({}).loose();
 
 type Db = PrismaClient | Prisma.TransactionClient;
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly issues?: Array<{ path: string; message: string }>) { super(message); }
-}
-const idOf = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : 0);
 const codeOf = (v: unknown, prefix: 'PA' | 'DV') =>
   (typeof v === 'string' && new RegExp(`^${prefix}-\\d{4}-\\d{6}$`, 'i').test(v) ? v.toUpperCase() : '');
 /** A tag only when the citizen last wrote more than a day ago. */
@@ -165,7 +162,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   type Handler = (req: Request, res: Response) => Promise<unknown>;
   const guard = (fn: Handler) => (req: Request, res: Response) => fn(req, res).catch((err: unknown) => {
     if (!(err instanceof HttpError)) throw err;
-    res.status(err.status).json(err.issues ? { error: 'invalid', issues: err.issues } : { error: err.message });
+    res.status(err.status).json(err.body);
   });
   /** One transaction for the change, its messages and its audit row; then the send worker is woken. */
   async function write<T>(res: Response, action: string, entity: [string, string], fn: (tx: Prisma.TransactionClient, actor: string) => Promise<{ result: T; detail: Prisma.InputJsonValue }>): Promise<T> {
@@ -196,7 +193,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   });
 
   router.get('/api/conversations/:id/messages', guard(async (req, res) => {
-    const conv = await conversationOr404(prisma, idOf(req.params.id));
+    const conv = await conversationOr404(prisma, idParam(req.params.id) ?? 0);
     const messages = await prisma.message.findMany({ where: { conversationId: conv.id }, orderBy: { id: 'desc' }, take: 200 });
     const escalated = await escalatedIds(prisma, [conv]);
     res.json({ conversation: conversationView(conv, deps.now(), escalated.has(conv.id)), items: messages.reverse().map(messageView) });
@@ -205,7 +202,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   router.post('/api/conversations/:id/reply', WRITERS, guard(async (req, res) => {
     const body = parseBody(replyBody, req.body, res);
     if (!body) return;
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id) ?? 0;
     const now = deps.now();
     const messageIds = await write(res, 'handoff.reply', ['conversation', String(id)], async (tx, actor) => {
       const conv = await conversationOr404(tx, id);
@@ -223,7 +220,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   }));
 
   router.post('/api/conversations/:id/handback', WRITERS, guard(async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id) ?? 0;
     const now = deps.now();
     await write(res, 'handoff.handback', ['conversation', String(id)], async (tx) => {
       const conv = await conversationOr404(tx, id);
