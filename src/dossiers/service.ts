@@ -5,6 +5,7 @@ import { DOSSIER_STATUSES } from '../kb/schemas.js';
 import { canonicalDossierCode } from '../nlu/entities.js';
 import { coarseNoticeText } from '../bot/dossier-text.js';
 import { FINISHED_STATUSES, noticeText } from './notify.js';
+import { enqueueJobs } from '../jobs/queue.js';
 
 // The status feed from the one-stop system: an idempotent upsert by dossier code. A change of status or due date is
 // appended to the history and, in the same transaction, turned into one notice per active subscriber and one
@@ -188,10 +189,7 @@ export async function queueNotices(tx: Prisma.TransactionClient, specs: NoticeSp
   if (data.length === 0) return 0;
   // (eventId, channel, userId) is unique: a repeated call for the same event notifies nobody twice.
   const notes = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
-  await tx.job.createMany({
-    data: notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })),
-    skipDuplicates: true,
-  });
+  await enqueueJobs(tx, notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })));
   return notes.length;
 }
 

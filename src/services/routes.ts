@@ -10,6 +10,7 @@ import { authenticate, currentUser, parseBody, requireRole } from '../console/au
 import type { AppDeps } from '../deps.js';
 import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
 import { HttpError, idParam } from '../http/errors.js';
+import { enqueueJobs } from '../jobs/queue.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 
 // The officials' side of the citizen services: the hand-off inbox (with escalation), feedback tickets,
@@ -102,8 +103,8 @@ export async function escalateHandoffs(deps: Pick<AppDeps, 'db' | 'config' | 'lo
           replies: [{ text: back ? HANDOFF_TEXTS.holdOutOfHours(formatOpening(back)) : HANDOFF_TEXTS.hold(deps.config.HANDOFF_EXPECTED_WAIT_MINUTES),
             buttons: [{ title: BUTTONS.leaveMessage, payload: '#handoff:message' }, { title: BUTTONS.cancelHandoff, payload: '#handoff:cancel' }] }] });
         if (deps.config.HANDOFF_ALERT_WEBHOOK_URL) {
-          await tx.job.createMany({ data: [{ kind: HANDOFF_ALERT_JOB, key: `handoff-alert:${handoff.id}`,
-            payload: { handoffId: handoff.id, conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes, requestedAt: handoff.requestedAt.toISOString() } }], skipDuplicates: true });
+          await enqueueJobs(tx, [{ kind: HANDOFF_ALERT_JOB, key: `handoff-alert:${handoff.id}`,
+            payload: { handoffId: handoff.id, conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes, requestedAt: handoff.requestedAt.toISOString() } }]);
         }
       }
       return waitingMinutes;
