@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
+import { HttpError } from './http/errors.js';
 import { webhookRouter } from './http/webhooks.js';
 import { accessLog } from './http/access-log.js';
 import { metricsHandler } from './metrics.js';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((_req, res) => { res.status(404).json({ error: 'not found' }); });
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError && !res.headersSent) return void res.status(err.status).json(err.body);
     const status = err.status ?? 500;
     if (status >= 500) deps.log.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;

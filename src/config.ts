@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { hostList, invalidHostPatterns } from './http/safe-fetch.js';
 import { parseWorkingHours } from './services/working-hours.js';
 
 // Every environment variable the application reads, parsed once at start-up (documented in .env.example).
@@ -11,6 +12,8 @@ const url = (fallback: string) => z.string().url().default(fallback).transform((
 const dateList = z.string().trim().default('')
   .refine((v) => v === '' || v.split(',').every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.trim())), { message: 'must be dates YYYY-MM-DD separated by commas' })
   .transform((v) => v.split(',').map((d) => d.trim()).filter(Boolean));
+const hosts = z.string().trim().default('').transform(hostList)
+  .refine((list) => invalidHostPatterns(list).length === 0, { message: 'must be host names or *.domain patterns separated by commas (e.g. "dichvucong.gov.vn,*.hanoi.gov.vn")' });
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const configSchema = z.object({
@@ -80,6 +83,10 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   COOKIE_SECURE: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Hosts the server may fetch form files and images from (comma-separated, "*.gov.vn" allowed); empty: any public host. */
+  FETCH_ALLOWED_HOSTS: hosts,
+  /** Hosts on a private network the operator trusts for such files (an intranet document server); empty by default. */
+  FETCH_PRIVATE_HOSTS: hosts,
   /** On SIGTERM/SIGINT: how long in-flight requests and jobs may finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 

@@ -1,5 +1,5 @@
 import type { Conversation, Prisma, ReformModel } from '../generated/prisma/client.js';
-import type { ChannelName, InboundMessage, Reply } from '../channels/types.js';
+import type { ChannelName, InboundMessage } from '../channels/types.js';
 import type { Config } from '../config.js';
 import type { KbStore } from '../kb/store.js';
 import { extractDossierCode } from '../nlu/entities.js';
@@ -25,6 +25,7 @@ import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
 import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
 import { metrics, timed } from '../metrics.js';
+import { faqButtons } from '../db/json-columns.js';
 
 export interface TurnResult extends Outcome { understanding?: Understanding }
 
@@ -230,7 +231,7 @@ export class Bot {
       const full = kb.faqById.get(u.faq.faq.id);
       if (full) {
         // An unverified FAQ's links are not offered as buttons (its text still says what it says).
-        const buttons = ((full.buttons as unknown as Reply['buttons']) ?? []).filter((b) => isVerified(full) || (!b.url && !b.phone));
+        const buttons = faqButtons(full).filter((b) => isVerified(full) || (!b.url && !b.phone));
         const provenance = provenanceLine(full);
         return t.result({ replies: [{ text: provenance ? `${full.answer}\n\n${provenance}` : full.answer, buttons }], matched: { type: 'faq', id: full.id, name: full.questions[0] } });
       }

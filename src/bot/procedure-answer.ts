@@ -5,11 +5,11 @@ import { reply } from './context.js';
 import { displayName } from './option-labels.js';
 import { ASPECT_LABELS, PROCEDURE_TEXTS as P } from './texts.js';
 import { isVerified, provenanceLine } from './verification.js';
+import { procedureForms } from '../db/json-columns.js';
 
 // A procedure's answer, from its record only. An empty field is said to be empty, with the portal link,
 // never shown as an empty list.
 
-type Forms = Array<{ name: string; url: string }>;
 
 const has = (s: string | null | undefined) => typeof s === 'string' && s.trim().length > 0;
 const list = (items: string[]) => items.map((d, i) => `${i + 1}. ${d}`).join('\n');
@@ -25,7 +25,7 @@ function formNames(p: Procedure): string[] {
 
 function body(p: Procedure, aspect: Aspect): string {
   const name = displayName(p.name);
-  const forms = (p.forms as Forms | null) ?? [];
+  const forms = procedureForms(p);
   switch (aspect) {
     case 'documents': {
       if (p.documents.length === 0 && p.documentsToShow.length === 0) return noDetail(p, P.what.documents(name));
@@ -83,7 +83,7 @@ function body(p: Procedure, aspect: Aspect): string {
 
 /** The aspects this record can answer, for buttons: those with something to say. */
 function answerable(p: Procedure): Array<keyof typeof ASPECT_LABELS> {
-  const forms = ((p.forms as Forms | null) ?? []).length > 0 || formNames(p).length > 0;
+  const forms = procedureForms(p).length > 0 || formNames(p).length > 0;
   const available: Record<keyof typeof ASPECT_LABELS, boolean> = {
     documents: p.documents.length > 0 || p.documentsToShow.length > 0,
     fee: has(p.fee),
@@ -107,7 +107,7 @@ export function procedureAnswer(p: Procedure, aspect: Aspect): Reply {
   const link = isVerified(p) ? p.onlineUrl ?? p.portalUrl : null;
   if (link) buttons.push({ title: P.openPortal, url: link });
   const out = reply(text, buttons);
-  const forms = (p.forms as Forms | null) ?? [];
+  const forms = procedureForms(p);
   if ((aspect === 'documents' || aspect === 'forms') && forms.length && isVerified(p)) out.files = forms;
   return out;
 }

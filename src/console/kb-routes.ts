@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { faqSchema, officeSchema, procedureSchema, reformModelSchema } from '../kb/schemas.js';
 import { fold } from '../nlu/text.js';
+import { HttpError, idParam } from '../http/errors.js';
 import { currentUser, parseBody, requireRole } from './auth.js';
 import { diffSnapshots, FIELD_LABELS } from './field-labels.js';
 import { byVi } from './table-file.js';
@@ -72,17 +73,9 @@ const listQuery = z.object({
 const searchKey = (s: string) => fold(s.toLowerCase());
 const flat = (values: unknown[]): string => values.flat().filter((v) => typeof v === 'string').join(' ');
 
-function idParam(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-  return n > 0 ? n : undefined;
-}
 const toJson = (row: object) => JSON.parse(JSON.stringify(row)) as Prisma.InputJsonValue;
 const changedFields = (spec: EntitySpec, before: Record<string, unknown>, after: Record<string, unknown>) =>
   Object.keys(spec.schema.shape).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
-
-class HttpError extends Error {
-  constructor(readonly status: number, readonly body: object) { super(JSON.stringify(body)); }
-}
 
 /** Writes the Revision and AuditLog rows of one change, inside its transaction. */
 async function record(tx: Prisma.TransactionClient, spec: EntitySpec, row: Row, action: string, actor: string,

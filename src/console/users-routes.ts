@@ -2,6 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { idParam } from '../http/errors.js';
 import {
   AccountError, ROLES, createApiKey, createUser, currentUser, hashPassword, newUserSchema, parseBody,
   passwordSchema, publicApiKey, publicUser, requireRole,
@@ -28,11 +29,6 @@ const patchUserSchema = z.object({
   totp: z.literal(false).optional(),
 }).refine((p) => Object.values(p).some((v) => v !== undefined), 'Không có trường nào để sửa.');
 const newKeySchema = z.object({ name: z.string().trim().min(1).max(100) });
-
-function idParam(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-  return n > 0 ? n : undefined;
-}
 
 /** `/api/users` and `/api/api-keys`; mount behind `authenticate`. */
 export function usersRouter(deps: AppDeps): express.Router {

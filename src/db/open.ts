@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockEmbeddedDir } from './embedded-lock.js';
+import { keyedSerialiser } from './serialise.js';
 
 export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
@@ -68,21 +69,11 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
     },
     interactive: (fn) => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
     // One process owns an embedded database, so an in-process queue is the lock.
-    withLock: inProcessLock(),
+    withLock: keyedSerialiser(),
   };
   return {
     prisma, sql, kind, describe,
     close: async () => { await prisma.$disconnect(); await pglite.close(); },
-  };
-}
-
-function inProcessLock() {
-  const tails = new Map<number, Promise<unknown>>();
-  return async <T>(key: number, fn: () => Promise<T>): Promise<T> => {
-    const prev = tails.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    tails.set(key, run.catch(() => undefined));
-    return run;
   };
 }
 

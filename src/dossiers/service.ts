@@ -4,7 +4,9 @@ import type { Dossier, DossierEvent, Prisma } from '../generated/prisma/client.j
 import { DOSSIER_STATUSES } from '../kb/schemas.js';
 import { canonicalDossierCode } from '../nlu/entities.js';
 import { coarseNoticeText } from '../bot/dossier-text.js';
+import { readPhone } from '../bot/forms/fields.js';
 import { FINISHED_STATUSES, noticeText } from './notify.js';
+import { enqueueJobs } from '../jobs/queue.js';
 
 // The status feed from the one-stop system: an idempotent upsert by dossier code. A change of status or due date is
 // appended to the history and, in the same transaction, turned into one notice per active subscriber and one
@@ -16,10 +18,9 @@ const isoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
 }).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00${VN_OFFSET}` : s));
 const shortText = z.string().trim().min(1).max(500);
 
-/** "0912 345 678", "+84912345678" -> "0912345678"; anything else is refused. */
-const phoneSchema = z.string().transform((s) => s.replace(/[\s.()-]/g, ''))
-  .refine((s) => /^(\+?84|0)\d{9,10}$/.test(s), 'Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678)')
-  .transform((s) => `0${s.replace(/^(\+?84|0)/, '')}`);
+/** A phone read as the chat forms read it ("0912 345 678", "+84912345678" -> "0912345678"); anything else is refused. */
+const phoneSchema = z.string().transform((s, ctx) => readPhone(s)
+  ?? (ctx.addIssue({ code: 'custom', message: 'Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678)' }), z.NEVER));
 
 export const dossierCodeSchema = z.string().trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, 'Mã hồ sơ gồm 3–64 ký tự: chữ, số, dấu chấm, gạch ngang, gạch dưới')
@@ -196,10 +197,7 @@ export async function queueNotices(tx: Prisma.TransactionClient, specs: NoticeSp
   if (data.length === 0) return 0;
   // (eventId, channel, userId) is unique: a repeated call for the same event notifies nobody twice.
   const notes = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
-  await tx.job.createMany({
-    data: notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })),
-    skipDuplicates: true,
-  });
+  await enqueueJobs(tx, notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })));
   return notes.length;
 }
 

@@ -25,6 +25,18 @@ const INTERRUPTED = 'interrupted';
 // A job outlives its lease only if its instance died: sends time out after 10 s, so 30 s is safe.
 const LEASE_MS = 30_000;
 
+/**
+ * Adds jobs inside the caller's transaction (the one way jobs are inserted outside the webhook's plain-SQL hot
+ * path); a key already present is skipped, so writing the same work twice queues it once.
+ */
+export async function enqueueJobs(tx: Tx, specs: JobSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  await tx.job.createMany({
+    data: specs.map((s) => ({ kind: s.kind, key: s.key, payload: s.payload, runAt: s.runAt })), // no runAt: the database's now()
+    skipDuplicates: true,
+  });
+}
+
 export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number }
 
 export class JobQueue {
@@ -45,12 +57,8 @@ export class JobQueue {
   }
 
   /** Adds jobs (inside the caller's transaction when given); a key already present is skipped. */
-  async enqueue(specs: JobSpec[], tx: Tx = this.db.prisma): Promise<void> {
-    if (specs.length === 0) return;
-    await tx.job.createMany({
-      data: specs.map((s) => ({ kind: s.kind, key: s.key, payload: s.payload, runAt: s.runAt ?? new Date() })),
-      skipDuplicates: true,
-    });
+  enqueue(specs: JobSpec[], tx: Tx = this.db.prisma): Promise<void> {
+    return enqueueJobs(tx, specs);
   }
 
   /** Wakes the worker now instead of at its next poll. */

@@ -4,6 +4,7 @@ import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
+import { serialiser } from '../db/serialise.js';
 import { deliverOne, deliverPending, outboundRows } from './outbound.js';
 import { metrics } from '../metrics.js';
 
@@ -61,21 +62,13 @@ export class InboundRecorder {
   }
 }
 
-/** Lets one decision transaction run at a time: webhooks' inserts then wait for at most one of them. */
-class Gate {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 export function processHandler(deps: AppDeps) {
-  const gate = new Gate();
+  // One decision transaction at a time: webhooks' inserts then wait for at most one of them.
+  const gate = serialiser();
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
-    const decided = await gate.run(() => decide(deps, payload, cause, ctx));
+    const decided = await gate(() => decide(deps, payload, cause, ctx));
     if (decided) {
       for (const m of decided.outbound) await deliverOne(deps, m, decided.userId, ctx);
     } else {

@@ -1,7 +1,7 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
 import { SendError, type Reply } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { JobError, type JobContext } from '../jobs/queue.js';
+import { JobError, enqueueJobs, type JobContext } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
@@ -32,7 +32,7 @@ export function outboundRows(spec: OutboundSpec): Prisma.MessageCreateManyInput[
 export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: OutboundSpec): Promise<number[]> {
   const rows = await tx.message.createManyAndReturn({ data: outboundRows(spec), select: { id: true } });
   if (rows.length) {
-    await tx.job.createMany({ data: [{ kind: 'send', key: `send:${spec.key}`, payload: { cause: spec.key, tag: spec.tag ?? null } }], skipDuplicates: true });
+    await enqueueJobs(tx, [{ kind: 'send', key: `send:${spec.key}`, payload: { cause: spec.key, tag: spec.tag ?? null } }]);
   }
   return rows.map((r) => r.id);
 }

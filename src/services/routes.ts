@@ -9,6 +9,8 @@ import type { Reply } from '../channels/types.js';
 import { authenticate, currentUser, parseBody, requireRole } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
 import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
+import { HttpError, idParam } from '../http/errors.js';
+import { enqueueJobs } from '../jobs/queue.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 import { claimOnReply, handBack } from '../console/inbox-actions.js';
 
@@ -53,10 +55,6 @@ const cancelBody = z.object({ reason: z.string().trim().max(300).optional() });
 const emptyBody = z.object({}).loose();
 
 type Db = PrismaClient | Prisma.TransactionClient;
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly issues?: Array<{ path: string; message: string }>) { super(message); }
-}
-const idOf = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : 0);
 const codeOf = (v: unknown, prefix: 'PA' | 'DV') =>
   (typeof v === 'string' && new RegExp(`^${prefix}-\\d{4}-\\d{6}$`, 'i').test(v) ? v.toUpperCase() : '');
 /** A tag only when the citizen last wrote more than a day ago. */
@@ -106,8 +104,8 @@ export async function escalateHandoffs(deps: Pick<AppDeps, 'db' | 'config' | 'lo
           replies: [{ text: back ? HANDOFF_TEXTS.holdOutOfHours(formatOpening(back)) : HANDOFF_TEXTS.hold(deps.config.HANDOFF_EXPECTED_WAIT_MINUTES),
             buttons: [{ title: BUTTONS.leaveMessage, payload: '#handoff:message' }, { title: BUTTONS.cancelHandoff, payload: '#handoff:cancel' }] }] });
         if (deps.config.HANDOFF_ALERT_WEBHOOK_URL) {
-          await tx.job.createMany({ data: [{ kind: HANDOFF_ALERT_JOB, key: `handoff-alert:${handoff.id}`,
-            payload: { handoffId: handoff.id, conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes, requestedAt: handoff.requestedAt.toISOString() } }], skipDuplicates: true });
+          await enqueueJobs(tx, [{ kind: HANDOFF_ALERT_JOB, key: `handoff-alert:${handoff.id}`,
+            payload: { handoffId: handoff.id, conversationId: c.id, channel: c.channel, userId: c.userId, waitingMinutes, requestedAt: handoff.requestedAt.toISOString() } }]);
         }
       }
       return waitingMinutes;
@@ -166,7 +164,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   type Handler = (req: Request, res: Response) => Promise<unknown>;
   const guard = (fn: Handler) => (req: Request, res: Response) => fn(req, res).catch((err: unknown) => {
     if (!(err instanceof HttpError)) throw err;
-    res.status(err.status).json(err.issues ? { error: 'invalid', issues: err.issues } : { error: err.message });
+    res.status(err.status).json(err.body);
   });
   /** One transaction for the change, its messages and its audit row; then the send worker is woken. */
   async function write<T>(res: Response, action: string, entity: [string, string], fn: (tx: Prisma.TransactionClient, actor: string) => Promise<{ result: T; detail: Prisma.InputJsonValue }>): Promise<T> {
@@ -197,7 +195,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   });
 
   router.get('/api/conversations/:id/messages', guard(async (req, res) => {
-    const conv = await conversationOr404(prisma, idOf(req.params.id));
+    const conv = await conversationOr404(prisma, idParam(req.params.id) ?? 0);
     const messages = await prisma.message.findMany({ where: { conversationId: conv.id }, orderBy: { id: 'desc' }, take: 200 });
     const escalated = await escalatedIds(prisma, [conv]);
     res.json({ conversation: conversationView(conv, deps.now(), escalated.has(conv.id)), items: messages.reverse().map(messageView) });
@@ -206,7 +204,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   router.post('/api/conversations/:id/reply', WRITERS, guard(async (req, res) => {
     const body = parseBody(replyBody, req.body, res);
     if (!body) return;
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id) ?? 0;
     const now = deps.now();
     const messageIds = await write(res, 'handoff.reply', ['conversation', String(id)], async (tx, actor) => {
       const conv = await conversationOr404(tx, id);
@@ -225,7 +223,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   }));
 
   router.post('/api/conversations/:id/handback', WRITERS, guard(async (req, res) => {
-    const id = idOf(req.params.id);
+    const id = idParam(req.params.id) ?? 0;
     const now = deps.now();
     await write(res, 'handoff.handback', ['conversation', String(id)], async (tx) => {
       const conv = await conversationOr404(tx, id);

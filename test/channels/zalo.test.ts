@@ -257,7 +257,8 @@ describe('sending through the Zalo API', () => {
   let t: TestDb;
   let fake: FakeZalo;
   const channel = (overrides: Record<string, string> = {}): ZaloChannel =>
-    createZaloChannel({ config: zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ...overrides }), db: t.db, log })!;
+    // The fake also serves the form files: a private address the test trusts explicitly.
+    createZaloChannel({ config: zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, FETCH_PRIVATE_HOSTS: '127.0.0.1', ...overrides }), db: t.db, log })!;
   const stored = async () => (await t.db.prisma.setting.findUnique({ where: { key: ZALO_TOKENS_KEY } }))?.value as Record<string, unknown> | undefined;
   const sendError = async (p: Promise<unknown>) => {
     const err = await p.then(() => undefined, (e: unknown) => e);

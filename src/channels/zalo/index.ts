@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/open.js';
+import { createSafeGet, type SafeGet } from '../../http/safe-fetch.js';
 import type { Logger } from '../../logger.js';
 import { SendError, type Channel } from '../types.js';
 import { ZaloClient } from './client.js';
@@ -23,7 +24,11 @@ export interface ZaloChannel extends Channel {
   wasDelivered(userId: string, text: string, since: Date): Promise<boolean>;
 }
 
-export interface ZaloChannelDeps { config: Config; db: Database; log: Logger; fetch?: typeof fetch }
+export interface ZaloChannelDeps {
+  config: Config; db: Database; log: Logger; fetch?: typeof fetch;
+  /** Fetches form files to upload (default: the checked fetch configured by FETCH_ALLOWED_HOSTS). */
+  safeGet?: SafeGet;
+}
 
 /** The variables still needed to enable the channel (empty when it can start). */
 export function missingZaloConfig(config: Config): string[] {
@@ -41,14 +46,15 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
   const secret = config.ZALO_OA_SECRET_KEY ?? '';
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const client = new ZaloClient({ ...deps, fetch: fetchFn });
+  const safeGet = deps.safeGet ?? createSafeGet({ allowedHosts: config.FETCH_ALLOWED_HOSTS, privateHosts: config.FETCH_PRIVATE_HOSTS });
   if (!config.ZALO_APP_SECRET) {
     log.warn('ZALO_APP_SECRET is not set: the Zalo access token cannot be refreshed and sending stops when it expires');
   }
 
   async function uploadFromUrl(file: { name: string; url: string }): Promise<string | undefined> {
     try {
-      const data = await download(fetchFn, file.url);
-      return await client.uploadFile({ name: file.name, ...data });
+      const { data, contentType } = await safeGet(file.url, { maxBytes: MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS });
+      return await client.uploadFile({ name: file.name, data, contentType });
     } catch (err) {
       log.warn({ err, file: file.name, url: file.url }, 'could not upload a file to Zalo; sending it as a link');
       return undefined;
@@ -85,20 +91,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
         && m.text.trim().slice(0, DELIVERY_MATCH_CHARS) === wanted);
     },
   };
-}
-
-async function download(fetchFn: typeof fetch, url: string): Promise<{ data: Uint8Array; contentType?: string }> {
-  if (!/^https?:\/\//i.test(url)) throw new Error(`not an http(s) URL: ${url}`);
-  const res = await fetchFn(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  if (!res.ok) throw new Error(`GET ${url} answered HTTP ${res.status}`);
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_FILE_BYTES) {
-    await res.body?.cancel();
-    throw new Error(`${url} is ${declared} bytes, over Zalo's ${MAX_FILE_BYTES}-byte limit`);
-  }
-  const data = new Uint8Array(await res.arrayBuffer());
-  if (data.byteLength > MAX_FILE_BYTES) throw new Error(`${url} is over Zalo's ${MAX_FILE_BYTES}-byte limit`);
-  return { data, contentType: res.headers.get('content-type') ?? undefined };
 }
 
 export type { ZaloMessage } from './render.js';
