@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { channelHealth } from './channels/health.js';
 import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
@@ -18,7 +19,8 @@ export function createApp(deps: AppDeps): express.Express {
     try {
       await deps.db.sql.query('SELECT 1');
       if (!deps.kb.loaded) throw new Error('knowledge base not loaded');
-      res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length });
+      res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length,
+        channels: await channelHealth(deps) });
     } catch (err) {
       res.status(503).json({ status: 'not ready', reason: (err as Error).message });
     }

@@ -4,7 +4,7 @@ import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
-import { deliverOne, deliverPending, outboundRows } from './outbound.js';
+import { outboundRows, sendJob } from './outbound.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
 // understood and answered by a durable 'process' job: one short transaction records what the bot decided
@@ -75,12 +75,11 @@ export function processHandler(deps: AppDeps) {
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
     const decided = await gate.run(() => decide(deps, payload, cause, ctx));
-    if (decided) {
-      for (const m of decided.outbound) await deliverOne(deps, m, decided.userId, ctx);
-    } else {
-      // Already decided: a redelivery, or a crash interrupted the sending of the answer.
-      await deliverPending(deps, cause, ctx);
-    }
+    // Sending is the channel's own job, in its own lane of the queue: a slow platform never holds this worker.
+    // Already decided (a redelivery, or a crash before this line): the job is enqueued again, harmlessly.
+    if (decided && decided.outbound.length === 0) return;
+    await deps.queue.enqueue([sendJob(payload.channel, cause)]);
+    deps.queue.poke();
   };
 }
 

@@ -16,7 +16,7 @@ export interface FakeZaloRequest {
 }
 export type FailureFn = (req: FakeZaloRequest) => FakeZaloFailure | undefined | Promise<FakeZaloFailure | undefined>;
 
-export interface FakeSent { userId: string; message: Record<string, unknown>; at: number; messageId: string }
+export interface FakeSent { userId: string; message: Record<string, unknown>; at: number; messageId: string; path: string }
 export interface FakeConversationItem { message_id: string; src: 0 | 1; time: number; type: string; message: string }
 
 export interface FakeZaloOptions {
@@ -77,7 +77,7 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
     json(res, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expires_in: String(opts.expiresIn ?? 90000) });
   }
 
-  function sendCs(res: ServerResponse, body: string) {
+  function sendMessage(res: ServerResponse, body: string, path: string) {
     const parsed = safeJson(body) as { recipient?: { user_id?: unknown }; message?: Record<string, unknown> } | undefined;
     const userId = parsed?.recipient?.user_id;
     const message = parsed?.message;
@@ -90,7 +90,7 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
       return json(res, { error: -201, message: 'Parameters are invalid: text or buttons over the limit' });
     }
     const messageId = `fake-msg-${sent.length + 1}`;
-    sent.push({ userId, message, at: Date.now(), messageId });
+    sent.push({ userId, message, at: Date.now(), messageId, path });
     json(res, { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } });
   }
 
@@ -123,7 +123,9 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
     if (url.pathname === '/v4/oa/access_token' && info.method === 'POST') return oauth(req, res, body);
     if (accessToken !== tokens.accessToken) return json(res, { error: -216, message: 'Access token is invalid' });
 
-    if (url.pathname === '/v3.0/oa/message/cs' && info.method === 'POST') return sendCs(res, body);
+    if ((url.pathname === '/v3.0/oa/message/cs' || url.pathname === '/v3.0/oa/message/transaction') && info.method === 'POST') {
+      return sendMessage(res, body, url.pathname);
+    }
     if (url.pathname.startsWith('/v2.0/oa/upload/') && info.method === 'POST') {
       const kind = url.pathname.endsWith('/image') ? 'image' : 'file';
       if (!String(req.headers['content-type']).startsWith('multipart/form-data') || !body.includes('name="file"')) {
