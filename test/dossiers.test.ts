@@ -129,7 +129,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 async function settle() {
   const { prisma } = runtime.deps.db;
   await waitFor('jobs to finish', async () =>
-    (await prisma.job.count({ where: { kind: { in: ['notify', 'send', 'process'] }, status: { in: ['pending', 'running'] } } })) === 0);
+    (await prisma.job.count({ where: { OR: [{ kind: { in: ['notify', 'process'] } }, { kind: { startsWith: 'send' } }], status: { in: ['pending', 'running'] } } })) === 0);
 }
 
 /** A subscriber who proved the dossier is theirs (as the Zalo contact form does). */

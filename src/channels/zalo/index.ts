@@ -26,11 +26,11 @@ export interface ZaloChannel extends Channel {
 export interface ZaloChannelDeps { config: Config; db: Database; log: Logger; fetch?: typeof fetch }
 
 /**
- * Windows, as Zalo OA API v3 integrations document them (developers.zalo.me states the rules in its OA policy
- * pages; the figures below are the ones integrators quote, not re-verified here): consultation messages answer
- * a user within 48 h of their last interaction (free, a limited number: one provider documents 8 per 48 h), and are
- * refused after 7 days (-230/-232); beyond that a notice needs ZNS. The API enforces its own quota (-211), which
- * marks a message undelivered with why; nothing here guesses the count.
+ * Windows as integrators of the OA API v3 quote them (the `@warriorteam/redai-zalo-sdk` documentation on npm, OA
+ * guides; not re-verified against developers.zalo.me from an isolated network): consultation messages answer a
+ * user within 48 h of their last interaction (a limited number: one provider documents 8 per 48 h) and are refused
+ * after 7 days (-230/-232); beyond that a notice needs ZNS. Zalo enforces its quotas itself (-211): that answer
+ * marks the message undelivered with why; nothing here guesses the count.
  */
 export const ZALO_MESSAGE_WINDOW_MS = 7 * 24 * 3600_000;
 
