@@ -181,3 +181,29 @@ describe('text PostgreSQL cannot store', () => {
     expect(stored.text).toBe('Lệ phí đăng ký khai sinh \uFFFDbao nhiêu\uFFFD?');
   });
 });
+
+describe('a Zalo refresh token the OAuth server refuses', () => {
+  let r: TestServer;
+  beforeAll(async () => {
+    r = await startTestServer({ ZALO_ACCESS_TOKEN: 'revoked-access', ZALO_REFRESH_TOKEN: 'revoked-refresh', SEND_RETRY_BASE_MS: '20' });
+  });
+  afterAll(() => r?.close());
+
+  it('is detected once: no refresh loop, the channel degraded in /readyz, replies kept with why', async () => {
+    const users = Array.from({ length: 5 }, (_, i) => `zalo-revoked-${i}`);
+    await Promise.all(users.map((u) => r.postZalo(zaloText(u, 'Lệ phí đăng ký khai sinh bao nhiêu?'))));
+    const ready = await waitFor(async () => {
+      const body = (await (await fetch(`${r.url}/readyz`)).json()) as { channels?: Record<string, { status: string; reason?: string }> };
+      return body.channels?.zalo?.status === 'degraded' && body;
+    });
+    expect(ready.channels?.messenger).toEqual({ status: 'ok' });
+    expect(ready.channels?.zalo.reason).toMatch(/-14014/);
+    expect(JSON.stringify(ready)).not.toMatch(/revoked-(access|refresh)/);
+    const { prisma } = r.runtime.deps.db;
+    await waitFor(async () => (await prisma.message.count({ where: { channel: 'zalo', direction: 'out', deliveryError: { contains: 're-authorise' } } })) >= users.length);
+    await new Promise((res) => setTimeout(res, 1000)); // several more retries of every reply
+    expect(r.zalo.refreshCalls).toBe(1);
+    expect(await prisma.message.count({ where: { channel: 'zalo', direction: 'out', deliveryStatus: 'pending' } })).toBeGreaterThanOrEqual(users.length);
+    expect(r.zalo.sent).toEqual([]);
+  }, 60_000);
+});

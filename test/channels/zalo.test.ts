@@ -449,6 +449,27 @@ describe('sending through the Zalo API', () => {
 });
 
 describe('token refresh across processes on PostgreSQL', () => {
+  it('40 sends waiting on one slow refresh hold one pooled connection: the database keeps answering', async () => {
+    const t = await openTestDb('postgres', { seed: false });
+    const fake = await startFakeZalo({ appId: APP_ID, oauthDelayMs: 1500 });
+    try {
+      const zalo = createZaloChannel({ config: zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url,
+        ZALO_ACCESS_TOKEN: 'stale-token' }), db: t.db, log })!;
+      await zalo.client.tokens.read();
+      const order: string[] = [];
+      const sends = Array.from({ length: 40 }, (_, i) => zalo.send(USER, { text: `tin ${i}` }).then(() => order.push('send')));
+      await new Promise((r) => setTimeout(r, 300)); // every send now waits for the refresh
+      // The pool has 10 connections: were each waiter holding one, these would wait for the OAuth answer.
+      await Promise.all(Array.from({ length: 10 }, () => t.db.sql.query('SELECT 1').then(() => order.push('query'))));
+      await Promise.all(sends);
+      expect(order.slice(0, 10)).toEqual(Array(10).fill('query'));
+      expect([fake.refreshCalls, fake.sent.length]).toEqual([1, 40]);
+    } finally {
+      await fake.close();
+      await t.close();
+    }
+  });
+
   it('two processes with their own connections and a stale token make one OAuth call', async () => {
     const t = await openTestDb('postgres', { seed: false });
     const otherProcess = await openDatabase(t.url);
