@@ -46,14 +46,15 @@ export interface Reply {
  * Why a send failed, for the sender: `retry` later (rate limit, 5xx, network), `token` (credentials: retry, the
  * channel reports itself degraded), `window` / `recipient` (this person cannot get it now: undelivered, with why),
  * `permanent` (a bug or a refused message). `ambiguous`: the platform may have delivered it (timeout, reset,
- * an answer we cannot read), so its history is checked before sending again.
+ * an answer we cannot read), so its history is checked before sending again; `unanswered` (no answer at all: a
+ * timeout, a reset) means the request itself may still be on its way, so the check waits for it to land.
  */
 export class SendError extends Error {
   constructor(
     message: string,
     readonly kind: 'retry' | 'token' | 'permanent' | 'window' | 'recipient',
     readonly code?: string | number,
-    readonly extra: { ambiguous?: boolean; retryAfterMs?: number } = {},
+    readonly extra: { ambiguous?: boolean; unanswered?: boolean; retryAfterMs?: number } = {},
   ) {
     super(message);
   }
@@ -93,6 +94,8 @@ export interface Channel {
   parse(body: unknown): InboundMessage[];
   /** What the platform can show beyond text and buttons (the bot adapts its wording, never names the channel). */
   readonly capabilities?: { userInfoForm?: boolean };
+  /** Present for platforms that push signed webhooks to /webhooks/<name>; `handshake` answers a subscription GET. */
+  readonly webhook?: { handshake?(query: Readonly<Record<string, unknown>>): { ok: true; challenge: string } | { ok: false } };
   /** Renders the reply within the platform's limits and sends it part by part; throws SendError. */
   send(userId: string, reply: Reply, opts?: SendOptions): Promise<SendResult>;
   /**

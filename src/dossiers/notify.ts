@@ -70,7 +70,7 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
     await mark('cancelled', 'the dossier or its event was deleted');
     return { kind: 'done' };
   }
-  // The channel knows its platform's windows: a message, a template notice (ZNS on Zalo), or nothing.
+  // The channel knows its platform's windows: a message, a pre-approved template notice, or nothing.
   const channel = deps.channels[n.channel as keyof AppDeps['channels']];
   const route = channel?.noticeRoute?.(n.lastInboundAt, deps.now()) ?? { kind: 'message' as const };
   if (route.kind === 'message') {
@@ -94,7 +94,7 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
   return { kind: 'template', notice: n as TemplateRow };
 }
 
-// ---------- template notices (ZNS on Zalo) ----------
+// ---------- template notices (a channel's pre-approved templates to a phone number) ----------
 
 /** The approved template must declare exactly these parameters. */
 export function noticeTemplateData(code: string, status: string, dueAt: Date) {

@@ -136,10 +136,11 @@ async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): P
       // Still pending: the last error is kept (the console shows it) and, when delivery is unknown, when it began.
       await sql.query(`UPDATE "Message" SET "partsSent" = $2, "deliveryError" = $3,
         "checkFrom" = $4::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`, [m.id, from, why.slice(0, 1000), err.ambiguous ? started.toISOString() : null]);
-      // A request whose answer never came may still be on its way to the platform: the history is read only after
-      // it has had as long again to land, or the check could miss it and the part go out twice.
+      // A request that got no answer at all may still be on its way to the platform: the history is read only
+      // after it has had as long again to land, or the check could miss it and the part go out twice.
       const wait = err.retryAfterMs ?? retryDelay(deps, ctx.attempts);
-      throw new JobError(`${m.channel} send to ${m.userId}: ${err.message}`, 'retry', err.ambiguous ? Math.max(wait, deps.config.SEND_TIMEOUT_MS) : wait);
+      throw new JobError(`${m.channel} send to ${m.userId}: ${err.message}`, 'retry',
+        err.ambiguous && err.extra.unanswered ? Math.max(wait, deps.config.SEND_TIMEOUT_MS) : wait);
     }
     const undelivered = err.kind === 'window' || err.kind === 'recipient';
     await finish(undelivered ? 'undelivered' : 'failed', why, from);

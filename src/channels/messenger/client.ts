@@ -138,7 +138,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     } catch (err) {
       // The request may or may not have reached Meta: the caller checks recentMessages before resending.
       throw new SendError(`${context}: network error (${describeNetworkError(err)})`, 'retry', 'network',
-        { ambiguous: !refused(err) });
+        { ambiguous: !refused(err), unanswered: true });
     }
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }

@@ -92,6 +92,7 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MessengerCha
 
   return {
     name: 'messenger',
+    webhook: { handshake: (query) => verifyHandshake(query, config.MESSENGER_VERIFY_TOKEN ?? '') },
 
     verify(req) {
       if (!Buffer.isBuffer(req.rawBody)) {

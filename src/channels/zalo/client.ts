@@ -148,7 +148,7 @@ export class ZaloClient {
       text = await res.text();
     } catch (err) {
       // A timeout or a reset may come after Zalo took the message: only a refused connection proves it did not.
-      throw zaloTransportError(what, `no answer from ${base} (${describe(err)})`, undefined, { ambiguous: !refused(err) });
+      throw zaloTransportError(what, `no answer from ${base} (${describe(err)})`, undefined, { ambiguous: !refused(err), unanswered: true });
     }
     if (res.status === 429) throw zaloTransportError(what, 'HTTP 429', 429, { retryAfterMs: retryAfter(res.headers.get('retry-after')) });
     if (res.status >= 500 || res.status === 408) throw zaloTransportError(what, `HTTP ${res.status}`, res.status, { ambiguous: true });

@@ -69,6 +69,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
     client,
     // request_user_info: the OA's form that shares the account's name, phone and address.
     capabilities: { userInfoForm: true },
+    webhook: {},
     verify: (req) => verifyZaloSignature(req.rawBody, req.headers, secret),
     parse: (body) => [storable(toInboundMessage(parseZaloEvent(body)))],
 
