@@ -57,18 +57,19 @@ type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | '
 
 /** Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. */
 export async function deliverPending(deps: AppDeps, cause: string, ctx: DeliveryContext): Promise<void> {
-  const pending = await deps.db.sql.query<PendingRow>(`SELECT m.id, m."conversationId", m.channel, m.text, m.payload,
-      m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m.purpose, m."partsSent", m."checkFrom" AT TIME ZONE 'UTC' AS "checkFrom",
-      m."deliveryError", c."userId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt"
+  // One person's messages go out in the order they were written: `earlier` names a message of another cause
+  // still pending before this one (read in the same statement: one round trip per job).
+  const pending = await deps.db.sql.query<PendingRow & { earlier: number | null }>(`SELECT m.id, m."conversationId", m.channel,
+      m.text, m.payload, m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m.purpose, m."partsSent",
+      m."checkFrom" AT TIME ZONE 'UTC' AS "checkFrom", m."deliveryError", c."userId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
+      (SELECT min(e.id) FROM "Message" e WHERE e."conversationId" = m."conversationId" AND e.direction = 'out'
+        AND e."deliveryStatus" = 'pending' AND e.id < m.id AND e.cause IS DISTINCT FROM m.cause) AS earlier
     FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
     WHERE m.cause = $1 AND m.direction = 'out' AND m."deliveryStatus" = 'pending' ORDER BY m.id`, [cause]);
   if (!pending.length) return;
-  // One person's messages go out in the order they were written: an earlier cause still pending goes first.
-  const [earlier] = await deps.db.sql.query<{ id: number }>(`SELECT id FROM "Message" WHERE "conversationId" = $1
-    AND direction = 'out' AND "deliveryStatus" = 'pending' AND id < $2 AND cause IS DISTINCT FROM $3 LIMIT 1`,
-  [pending[0].conversationId, pending[0].id, cause]);
+  const { earlier } = pending[0];
   if (earlier && !pastDeadline(deps, pending[0])) {
-    throw new JobError(`waiting for message ${earlier.id} of the same conversation`, 'retry', retryDelay(deps, ctx.attempts));
+    throw new JobError(`waiting for message ${earlier} of the same conversation`, 'retry', retryDelay(deps, ctx.attempts));
   }
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
   for (const [i, m] of pending.entries()) await deliverOne(deps, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 });
