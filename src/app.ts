@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { channelHealth } from './channels/health.js';
 import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
@@ -29,7 +30,7 @@ export function createApp(deps: AppDeps): express.Express {
       return;
     }
     if (!deps.kb.loaded) res.status(503).json({ status: 'not ready', reason: 'knowledge base not loaded' });
-    else res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length });
+    else res.json({ status: 'ready', kbVersion: deps.kb.snapshot.version, procedures: deps.kb.snapshot.procedures.length, channels: await channelHealth(deps) });
   });
   app.use(webhookRouter(deps));
   app.use(chatRouter(deps));

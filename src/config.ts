@@ -44,7 +44,8 @@ export const configSchema = z.object({
   /** The Meta app's id: echoes with another app_id are officials answering from the Page Inbox. */
   MESSENGER_APP_ID: z.string().regex(/^\d+$/).optional().or(z.literal('').transform(() => undefined)),
   MESSENGER_GRAPH_BASE_URL: url('https://graph.facebook.com'),
-  MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  /** Graph API versions expire about two years after release (v21.0 on 21 January 2027); v24.0 was released in October 2025. */
+  MESSENGER_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').default('v24.0'),
 
   BOT_PAUSE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
   HANDOFF_ESCALATE_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -80,6 +81,14 @@ export const configSchema = z.object({
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   KB_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** One platform call longer than this counts as a timeout (its delivery is then checked, not assumed). */
+  SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** First retry delay of a failed send; doubles up to 10 minutes. */
+  SEND_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** A message not delivered this long after it was written is marked undelivered, with the last error. */
+  SEND_DEADLINE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   COOKIE_SECURE: bool.default(false),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),

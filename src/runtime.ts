@@ -13,7 +13,7 @@ import { PlaceIndex } from './places/place-index.js';
 import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder, processHandler } from './pipeline/inbound.js';
-import { sendHandler } from './pipeline/outbound.js';
+import { SEND_MAX_ATTEMPTS, sendHandler, sendJobKind } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
 import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
 import { handoffAlertHandler } from './services/handoff-alert.js';
@@ -31,7 +31,10 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const places = await PlaceIndex.fromDatabase(db.prisma);
     const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log, places);
     await kb.load();
-    const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY });
+    // Each channel sends in its own lane: a hung platform holds its own budget, never deciding or another channel.
+    const CHANNELS: ChannelName[] = ['zalo', 'messenger', 'web'];
+    const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY,
+      lanes: CHANNELS.map((name) => ({ kinds: [sendJobKind(name)], concurrency: config.SEND_CONCURRENCY, maxAttempts: SEND_MAX_ATTEMPTS })) });
     const channels: Partial<Record<ChannelName, Channel>> = { web: createWebChannel() };
     const zalo = createZaloChannel({ config, db, log, fetch: opts.fetch });
     if (zalo) channels.zalo = zalo;
@@ -42,7 +45,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
       config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue }), channels, now: opts.now ?? (() => new Date()),
     };
     queue.register('process', processHandler(deps));
-    queue.register('send', sendHandler(deps));
+    // 'send' is the kind jobs had before each channel got its lane: such jobs still run after an upgrade.
+    for (const kind of ['send', ...CHANNELS.map(sendJobKind)]) queue.register(kind, sendHandler(deps));
     queue.register('notify', notifyHandler(deps));
     queue.register(HANDOFF_ALERT_JOB, handoffAlertHandler({ config, log, fetch: opts.fetch }));
     queue.register(OTP_SMS_JOB, otpSmsHandler({ config, fetch: opts.fetch }));

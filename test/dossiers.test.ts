@@ -6,7 +6,7 @@ import { createApp } from '../src/app.js';
 import { createApiKey, createUser } from '../src/console/auth.js';
 import { createConsoleRouter } from '../src/console/index.js';
 import { loadConfig } from '../src/config.js';
-import { UNDELIVERED_OUTSIDE_WINDOW, notifyHandler } from '../src/dossiers/notify.js';
+import { notifyHandler } from '../src/dossiers/notify.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from '../src/dossiers/routes.js';
 import { dossierStatusInputSchema, noticesForEvents, upsertDossierStatus } from '../src/dossiers/service.js';
 import type { AppDeps } from '../src/deps.js';
@@ -129,7 +129,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 async function settle() {
   const { prisma } = runtime.deps.db;
   await waitFor('jobs to finish', async () =>
-    (await prisma.job.count({ where: { kind: { in: ['notify', 'send', 'process'] }, status: { in: ['pending', 'running'] } } })) === 0);
+    (await prisma.job.count({ where: { OR: [{ kind: { in: ['notify', 'process'] } }, { kind: { startsWith: 'send' } }], status: { in: ['pending', 'running'] } } })) === 0);
 }
 
 /** A subscriber who proved the dossier is theirs (as the Zalo contact form does). */
@@ -293,8 +293,11 @@ describe('delivery by channel and window', () => {
     await settle();
     const sent = zalo.sent.filter((s) => s.userId === '1000000000000000001');
     expect(sent).toHaveLength(1);
-    expect(sent[0].message.text).toContain('Đã trả kết quả');
-    const buttons = (sent[0].message.attachment as { payload: { buttons: Array<{ payload: unknown }> } }).payload.buttons;
+    // A status notice is a transaction message (its own endpoint), not a consultation message.
+    expect(sent[0].path).toBe('/v3.0/oa/message/transaction');
+    const payload = (sent[0].message.attachment as { payload: { elements: Array<{ content: string }>; buttons: Array<{ payload: unknown }> } }).payload;
+    expect(payload.elements[1].content).toContain('Đã trả kết quả');
+    const buttons = payload.buttons;
     expect(buttons.map((b) => b.payload)).toContain(`#rate:${code}`);
     const [m] = await notices('zalo', '1000000000000000001');
     expect(m.deliveryStatus).toBe('sent');
@@ -307,7 +310,7 @@ describe('delivery by channel and window', () => {
     await put(code, dossierBody({ applicantPhone: null, status: 'processing' }));
     await settle();
     const n = await runtime.deps.db.prisma.notification.findFirstOrThrow({ where: { userId: '1000000000000000002' } });
-    expect(n).toMatchObject({ status: 'undelivered', detail: UNDELIVERED_OUTSIDE_WINDOW });
+    expect(n).toMatchObject({ status: 'undelivered', detail: expect.stringContaining('no phone') });
     expect(zalo.sent.filter((s) => s.userId === '1000000000000000002')).toHaveLength(0);
 
     const list = await consoleGet('/api/notifications?status=undelivered');
@@ -337,10 +340,10 @@ describe('delivery by channel and window', () => {
     await put(code, dossierBody({ applicantPhone: '0912000222', status: 'processing' }));
     await settle();
     const n = await runtime.deps.db.prisma.notification.findFirstOrThrow({ where: { userId: '1000000000000000004' } });
-    expect(n).toMatchObject({ status: 'undelivered', detail: 'ZNS error -108 (Phone number invalid)' });
+    expect(n).toMatchObject({ status: 'undelivered', detail: expect.stringContaining('error -108 (Phone number invalid)') });
   });
 
-  it('tags a Messenger notice ACCOUNT_UPDATE outside 24 h and sends a plain response inside', async () => {
+  it('tags a Messenger notice ACCOUNT_UPDATE outside 24 h and sends it as UPDATE inside', async () => {
     const code = newCode();
     await put(code, dossierBody());
     await subscriber('messenger', '2000000000000001', code, new Date(Date.now() - 30 * HOUR));
@@ -352,7 +355,7 @@ describe('delivery by channel and window', () => {
     expect(outside).toHaveLength(1);
     expect(outside[0]).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE' });
     expect(inside).toHaveLength(1);
-    expect(inside[0].messaging_type).toBe('RESPONSE');
+    expect(inside[0].messaging_type).toBe('UPDATE');
     expect(String(inside[0].message.text)).toContain('Đang giải quyết');
   });
 

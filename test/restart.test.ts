@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
-import { exited, freePort, spawnNode, waitReady } from './helpers/processes.js';
+import { exited, startServerProcess } from './helpers/processes.js';
 import { startFakeZalo, type FakeZalo } from './helpers/fake-zalo.js';
 
 // Zero lost and zero duplicated replies across a SIGKILL mid-load: the server runs as a child process on an
@@ -33,20 +33,13 @@ let dbDir: string;
 const children: ChildProcess[] = [];
 const childLog: string[] = [];
 
-/** `node --import tsx src/main.ts` directly (not npx), so the pid we kill is the server's own. */
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawnNode(['--import', 'tsx', 'src/main.ts'], {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test',
-    PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${dbDir}`, LOG_LEVEL: 'warn',
+function startServer() {
+  return startServerProcess({
+    DATABASE_URL: `file:${dbDir}`,
     ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
     ZALO_ACCESS_TOKEN: 'restart-access-0', ZALO_REFRESH_TOKEN: 'restart-refresh-0',
     ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
-  }, (chunk) => childLog.push(`[pid ${child.pid}] ${chunk}`));
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`, child).catch((err) => { throw new Error(`${(err as Error).message}:\n${childLog.join('')}`); });
-  return { child, url };
+  }, childLog, children);
 }
 
 interface Ev { i: number; userId: string; raw: string; signature: string }

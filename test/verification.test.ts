@@ -22,7 +22,7 @@ afterAll(() => t.close());
 
 async function buttonsOf(reply: Reply) {
   const zalo = (await renderZalo(reply, async () => undefined))
-    .flatMap((m) => (m.attachment?.type === 'template' && 'buttons' in m.attachment.payload ? m.attachment.payload.buttons : []));
+    .flatMap((m) => (m.attachment?.type === 'template' && 'buttons' in m.attachment.payload ? m.attachment.payload.buttons ?? [] : []));
   const messenger = renderMessenger(reply).flatMap((m) => {
     const msg = m as { quick_replies?: Array<{ content_type: string }>; attachment?: { payload?: { buttons?: Array<{ type: string }> } } };
     return [...(msg.quick_replies ?? []).map((q) => ({ type: q.content_type })), ...(msg.attachment?.payload?.buttons ?? [])];

@@ -49,3 +49,22 @@ export function splitText(text: string, max: number): string[] {
   if (rest) chunks.push(rest);
   return chunks;
 }
+
+// PostgreSQL refuses NUL in text and jsonb, and lone UTF-16 surrogates cannot be encoded: such a message would
+// fail to be stored, answer 500, and be redelivered by the platform forever.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text PostgreSQL can store: NUL removed, a lone surrogate replaced by U+FFFD. */
+export function storableText(value: string): string {
+  return value.replace(UNSTORABLE, (c) => (c === '\u0000' ? '' : '\uFFFD'));
+}
+
+/** Every string inside `value` made storable (used on inbound messages at the webhook boundary). */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)])) as T;
+  }
+  return value;
+}

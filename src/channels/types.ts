@@ -42,17 +42,49 @@ export interface Reply {
   requestUserInfo?: { title: string; subtitle: string };
 }
 
+/**
+ * Why a send failed, for the sender: `retry` later (rate limit, 5xx, network), `token` (credentials: retry, the
+ * channel reports itself degraded), `window` / `recipient` (this person cannot get it now: undelivered, with why),
+ * `permanent` (a bug or a refused message). `ambiguous`: the platform may have delivered it (timeout, reset,
+ * an answer we cannot read), so its history is checked before sending again; `unanswered` (no answer at all: a
+ * timeout, a reset) means the request itself may still be on its way, so the check waits for it to land.
+ */
 export class SendError extends Error {
   constructor(
     message: string,
-    readonly kind: 'retry' | 'token' | 'permanent' | 'window',
+    readonly kind: 'retry' | 'token' | 'permanent' | 'window' | 'recipient',
     readonly code?: string | number,
+    readonly extra: { ambiguous?: boolean; unanswered?: boolean; retryAfterMs?: number } = {},
   ) {
     super(message);
   }
+
+  get ambiguous(): boolean { return this.extra.ambiguous === true; }
+  get retryAfterMs(): number | undefined { return this.extra.retryAfterMs; }
 }
 
 export interface SendResult { messageIds: string[] }
+
+/** What an outbound message is for; each channel maps it to its own message type, tag or endpoint. */
+export type SendPurpose = 'reply' | 'notice' | 'agent' | 'update' | 'event';
+
+export interface SendOptions {
+  purpose?: SendPurpose;
+  /** The citizen's last message (null: never): the platform's free window is counted from it. */
+  lastInboundAt?: Date | null;
+  /** Platform messages of this reply already delivered: sending resumes after them. */
+  fromPart?: number;
+  /** Called after each platform message is accepted, with its index, the platform's id and the reply's part count. */
+  onPart?: (index: number, messageId: string, total: number) => Promise<void>;
+}
+
+/** How a status notice can reach someone whose last message was at `lastInboundAt`. */
+export type NoticeRoute = { kind: 'message' } | { kind: 'template' } | { kind: 'none'; why: string };
+
+/** A pre-approved template message to a phone number (Zalo ZNS), for people outside the free window. */
+export interface TemplateNotice { phone: string; data: Record<string, string>; trackingId: string }
+
+export interface ChannelHealth { status: 'ok' | 'degraded'; reason?: string; since?: string }
 
 export interface Channel {
   readonly name: ChannelName;
@@ -62,8 +94,21 @@ export interface Channel {
   parse(body: unknown): InboundMessage[];
   /** What the platform can show beyond text and buttons (the bot adapts its wording, never names the channel). */
   readonly capabilities?: { userInfoForm?: boolean };
-  /** Renders the reply within the platform's limits and sends it; throws SendError. */
-  send(userId: string, reply: Reply, opts?: { tag?: string }): Promise<SendResult>;
+  /** Present for platforms that push signed webhooks to /webhooks/<name>; `handshake` answers a subscription GET. */
+  readonly webhook?: { handshake?(query: Readonly<Record<string, unknown>>): { ok: true; challenge: string } | { ok: false } };
+  /** Renders the reply within the platform's limits and sends it part by part; throws SendError. */
+  send(userId: string, reply: Reply, opts?: SendOptions): Promise<SendResult>;
+  /**
+   * True when part `part` of `reply` reached the user at or after `since`, read from the platform's conversation
+   * history; false when it did not or cannot be told (a part without text). Throws SendError when it cannot ask.
+   */
+  wasDelivered?(userId: string, reply: Reply, part: number, since: Date): Promise<boolean>;
+  /** How a notice reaches this person now; absent: always as a message. */
+  noticeRoute?(lastInboundAt: Date | null, now: Date): NoticeRoute;
+  /** Sends a template notice (absent when the channel has none configured); resolves to the platform's id. */
+  sendTemplate?(notice: TemplateNotice): Promise<string>;
+  /** Degraded when the platform refuses our credentials for good (an official must act). */
+  health?(): Promise<ChannelHealth>;
 }
 
 export class ParseError extends Error {}

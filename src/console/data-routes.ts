@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
+import { channelHealth } from '../channels/health.js';
 import type { AppDeps } from '../deps.js';
 import { authenticate, currentUser, parseBody, requireRole } from './auth.js';
 import { EXPORT_KINDS, IMPORT_KINDS, type ImportKind } from './imports/columns.js';
@@ -166,6 +167,11 @@ export function createDataRouter(deps: AppDeps): express.Router {
     res.attachment(`${kind}-${day}.${format}`);
     await exportKb(prisma, kind, format, res);
     if (!res.writableEnded) res.end();
+  });
+
+  /** Whether each channel works: `degraded` with why (e.g. the Zalo OA must be re-authorised). */
+  router.get('/api/channels', READERS, async (_req, res) => {
+    res.json({ channels: await channelHealth(deps) });
   });
 
   router.get('/api/stats', READERS, async (req, res) => {

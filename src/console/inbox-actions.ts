@@ -22,10 +22,6 @@ export const INBOX_TEXT = {
   onlySelf: 'Tài khoản hỗ trợ chỉ nhận cho mình hoặc trả lại cuộc trò chuyện của mình.',
 };
 
-/** A Messenger tag only when the citizen last wrote more than a day ago (outside the free window). */
-export const agentTag = (conv: Pick<Conversation, 'lastInboundAt'>, now: Date) =>
-  (!conv.lastInboundAt || now.getTime() - conv.lastInboundAt.getTime() > DAY_MS ? 'HUMAN_AGENT' : undefined);
-
 /**
  * Gives the conversation to `to` (null: back to the queue) only if its owner is still `from`, the owner the
  * official saw; otherwise InboxConflict naming the owner who got there first.
@@ -49,7 +45,7 @@ export async function handBack(tx: Tx, conv: Conversation, closedBy: string, now
   if (!r.count) return false;
   await tx.handoff.updateMany({ where: { conversationId: conv.id, status: { in: OPEN_HANDOFF } }, data: { status: 'closed', closedAt: now, closedBy } });
   await enqueueOutbound(tx, { conversationId: conv.id, channel: conv.channel, replies: [{ text: HANDOFF_TEXTS.handback }], sentBy: 'bot',
-    key: `handback:${conv.id}:${randomUUID()}`, tag: agentTag(conv, now) });
+    key: `handback:${conv.id}:${randomUUID()}`, purpose: 'agent' });
   return true;
 }
 

@@ -1,6 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ParseError, type Channel } from '../channels/types.js';
-import { verifyHandshake } from '../channels/messenger/index.js';
 import type { AppDeps } from '../deps.js';
 import { metrics } from '../metrics.js';
 
@@ -22,7 +21,7 @@ function receive(deps: AppDeps, channel: Channel) {
     try {
       body = JSON.parse(req.rawBody.toString('utf8'));
     } catch {
-      // Parse first only to read the fields Zalo's signature covers; a bad signature still answers 401.
+      // Parse first only to read the fields some signatures cover (Zalo's); a bad signature still answers 401.
       body = undefined;
     }
     (req as { body: unknown }).body = body;
@@ -58,15 +57,18 @@ function receive(deps: AppDeps, channel: Channel) {
 export function webhookRouter(deps: AppDeps): Router {
   const router = express.Router();
   const limit = deps.config.MAX_BODY_BYTES;
-  const { zalo, messenger } = deps.channels;
-  if (zalo) router.post('/webhooks/zalo', rawJson(limit), receive(deps, zalo));
-  if (messenger) {
-    router.get('/webhooks/messenger', (req, res) => {
-      const r = verifyHandshake(req.query as Record<string, unknown>, deps.config.MESSENGER_VERIFY_TOKEN ?? '');
-      if (r.ok) res.status(200).type('text/plain').send(r.challenge);
-      else res.status(403).send('Forbidden');
-    });
-    router.post('/webhooks/messenger', rawJson(limit), receive(deps, messenger));
+  for (const channel of Object.values(deps.channels)) {
+    if (!channel?.webhook) continue;
+    const path = `/webhooks/${channel.name}`;
+    const { handshake } = channel.webhook;
+    if (handshake) {
+      router.get(path, (req, res) => {
+        const r = handshake(req.query as Record<string, unknown>);
+        if (r.ok) res.status(200).type('text/plain').send(r.challenge);
+        else res.status(403).send('Forbidden');
+      });
+    }
+    router.post(path, rawJson(limit), receive(deps, channel));
   }
   return router;
 }

@@ -37,7 +37,12 @@ export async function enqueueJobs(tx: Tx, specs: JobSpec[]): Promise<void> {
   });
 }
 
-export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number }
+/** Jobs of these kinds run in their own budget (e.g. one per channel's sending), never taking the others' slots. */
+export interface Lane { kinds: string[]; concurrency: number; maxAttempts?: number }
+
+export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number; lanes?: Lane[] }
+
+interface LaneState { kinds: string[] | null; exclude: string[]; concurrency: number; maxAttempts?: number; inFlight: number }
 
 export class JobQueue {
   readonly instanceId = randomUUID();
@@ -49,8 +54,15 @@ export class JobQueue {
   private lastSweep = 0;
   private doneIds: number[] = [];
   private doneFlush: Promise<void> | undefined;
+  /** The default lane (every kind no other lane names, `concurrency`) first, then the configured lanes. */
+  private readonly lanes: LaneState[];
+  private poked = false;
 
-  constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {}
+  constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {
+    const named = (opts.lanes ?? []).flatMap((l) => l.kinds);
+    this.lanes = [{ kinds: null, exclude: named, concurrency: opts.concurrency, inFlight: 0 },
+      ...(opts.lanes ?? []).map((l) => ({ ...l, exclude: [], inFlight: 0 }))];
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
@@ -61,9 +73,10 @@ export class JobQueue {
     return enqueueJobs(tx, specs);
   }
 
-  /** Wakes the worker now instead of at its next poll. */
+  /** Wakes the worker now instead of at its next poll (or right after the pass it is making). */
   poke(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.poked = true;
   }
 
   async start(): Promise<void> {
@@ -94,28 +107,33 @@ export class JobQueue {
   private async run(): Promise<void> {
     const pollMs = this.opts.pollMs ?? 250;
     while (this.running) {
-      let claimed: ClaimedJob[] = [];
-      const free = this.opts.concurrency - this.inFlight.size;
-      if (free > 0) {
+      this.poked = false;
+      for (const lane of this.lanes) {
+        let claimed: ClaimedJob[] = [];
+        const free = lane.concurrency - lane.inFlight;
+        if (free <= 0) continue;
         try {
           if (this.db.kind === 'postgres' && Date.now() - this.lastSweep > LEASE_MS / 4) {
             this.lastSweep = Date.now();
             await this.recover(false);
           }
-          claimed = await this.claim(free);
+          claimed = await this.claim(free, lane);
         } catch (err) {
           if (!this.running) break;
           this.log.error({ err }, 'claiming jobs failed');
         }
+        for (const job of claimed) {
+          lane.inFlight++;
+          const p = this.execute(job, lane).finally(() => {
+            lane.inFlight--;
+            this.inFlight.delete(p);
+            this.poke();
+          });
+          this.inFlight.add(p);
+        }
       }
-      for (const job of claimed) {
-        const p = this.execute(job).finally(() => {
-          this.inFlight.delete(p);
-          this.wake?.();
-        });
-        this.inFlight.add(p);
-      }
-      if (claimed.length === 0 || this.inFlight.size >= this.opts.concurrency) {
+      // A lane either took what it had room for or emptied the queue of its kinds: wait for a job to end, a poke or the poll.
+      if (!this.poked) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, pollMs);
           this.wake = () => { clearTimeout(t); resolve(); };
@@ -140,15 +158,16 @@ export class JobQueue {
     return this.doneFlush;
   }
 
-  private async claim(limit: number): Promise<ClaimedJob[]> {
+  private async claim(limit: number, lane: LaneState): Promise<ClaimedJob[]> {
     return this.db.sql.query<ClaimedJob>(
       `UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
        WHERE id IN (SELECT id FROM "Job" WHERE status = 'pending' AND "runAt" <= now()
+                    AND ($3::text[] IS NULL OR kind = ANY($3::text[])) AND kind <> ALL($4::text[])
                     ORDER BY "runAt", id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, key, payload, attempts, "lastError"`, [this.instanceId, limit]);
+       RETURNING id, kind, key, payload, attempts, "lastError"`, [this.instanceId, limit, lane.kinds, lane.exclude]);
   }
 
-  private async execute(job: ClaimedJob): Promise<void> {
+  private async execute(job: ClaimedJob, lane: LaneState): Promise<void> {
     const log = this.log.child({ job: job.id, kind: job.kind, key: job.key });
     const handler = this.handlers.get(job.kind);
     try {
@@ -157,7 +176,7 @@ export class JobQueue {
       await this.markDone(job.id);
     } catch (err) {
       const e = err instanceof JobError ? err : new JobError((err as Error)?.message ?? String(err), 'retry');
-      const max = this.opts.maxAttempts ?? 10;
+      const max = lane.maxAttempts ?? this.opts.maxAttempts ?? 10;
       const give = e.kind === 'permanent' || job.attempts >= max;
       const base = this.opts.baseBackoffMs ?? 1000;
       const delay = e.retryAfterMs ?? Math.min(base * 2 ** (job.attempts - 1), 10 * 60_000) * (0.8 + Math.random() * 0.4);

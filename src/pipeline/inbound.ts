@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
 import { serialiser } from '../db/serialise.js';
-import { deliverOne, deliverPending, outboundRows } from './outbound.js';
+import { outboundRows, sendJob } from './outbound.js';
 import { metrics } from '../metrics.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
@@ -69,12 +69,11 @@ export function processHandler(deps: AppDeps) {
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
     const decided = await gate(() => decide(deps, payload, cause, ctx));
-    if (decided) {
-      for (const m of decided.outbound) await deliverOne(deps, m, decided.userId, ctx);
-    } else {
-      // Already decided: a redelivery, or a crash interrupted the sending of the answer.
-      await deliverPending(deps, cause, ctx);
-    }
+    // Sending is the channel's own job, in its own lane of the queue: a slow platform never holds this worker.
+    // Already decided (a redelivery, or a crash before this line): the job is enqueued again, harmlessly.
+    if (decided && decided.outbound.length === 0) return;
+    await deps.queue.enqueue([sendJob(payload.channel, cause)]);
+    deps.queue.poke();
   };
 }
 

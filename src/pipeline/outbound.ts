@@ -1,11 +1,16 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
-import { SendError, type Reply } from '../channels/types.js';
+import { SendError, type Reply, type SendPurpose } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { JobError, enqueueJobs, type JobContext } from '../jobs/queue.js';
+import { JobError, enqueueJobs, type JobContext, type JobSpec } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
-// in the transaction that decided them, then sent in order, each at most once as far as the platform lets us know.
+// in the transaction that decided them, then sent by a 'send:<channel>' job in the channel's own lane of the
+// queue (a slow platform holds only its own budget). A reply the channel splits into several platform messages
+// is sent part by part, each part recorded (`partsSent`); a retry resumes at the first part not sent, and a part
+// whose answer left delivery unknown (timeout, reset, unreadable answer, a crash) is looked up in the platform's
+// history before it is sent again. Transient failures are retried with backoff until SEND_DEADLINE_MINUTES, then
+// the message is marked undelivered with the last error: never dropped silently.
 
 export interface OutboundSpec {
   conversationId: number;
@@ -16,67 +21,136 @@ export interface OutboundSpec {
   /** Unique per cause (inbound event, notification, agent action): a retried cause enqueues nothing twice. */
   key: string;
   intent?: string | null;
-  /** Messenger message tag for messages outside the platform's free window. */
-  tag?: string;
+  /** What the messages are for; the channel picks its message type or tag from it. Default: a reply. */
+  purpose?: SendPurpose;
+}
+
+export const sendJobKind = (channel: string) => `send:${channel}`;
+/** Sends retry until SEND_DEADLINE_MINUTES, not a count of attempts: this only stops a runaway. */
+export const SEND_MAX_ATTEMPTS = 1000;
+
+/** The job that sends the pending messages of `cause` (its key makes enqueueing it twice harmless). */
+export function sendJob(channel: string, cause: string): JobSpec {
+  return { kind: sendJobKind(channel), key: `send:${cause}`, payload: { cause } };
 }
 
 export function outboundRows(spec: OutboundSpec): Prisma.MessageCreateManyInput[] {
   return spec.replies.map((r) => ({
     conversationId: spec.conversationId, direction: 'out', channel: spec.channel, kind: 'text', text: r.text,
     payload: r as unknown as Prisma.InputJsonValue, intent: spec.intent ?? null, sentBy: spec.sentBy,
-    deliveryStatus: 'pending', cause: spec.key,
+    deliveryStatus: 'pending', cause: spec.key, purpose: spec.purpose ?? 'reply',
   }));
 }
 
-/** Records the replies and a durable 'send' job for them (agent replies, notifications). */
+/** Records the replies and a durable send job for them (agent replies, notifications). */
 export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: OutboundSpec): Promise<number[]> {
   const rows = await tx.message.createManyAndReturn({ data: outboundRows(spec), select: { id: true } });
   if (rows.length) {
-    await enqueueJobs(tx, [{ kind: 'send', key: `send:${spec.key}`, payload: { cause: spec.key, tag: spec.tag ?? null } }]);
+    await enqueueJobs(tx, [sendJob(spec.channel, spec.key)]);
   }
   return rows.map((r) => r.id);
 }
 
-type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log'>;
+type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log' | 'attempts'>;
+type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | 'payload' | 'createdAt' | 'purpose' | 'partsSent' | 'checkFrom' | 'deliveryError'>
+  & { userId: string; lastInboundAt: Date | null };
 
 /** Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. */
-export async function deliverPending(deps: AppDeps, cause: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
-  const pending = await deps.db.prisma.message.findMany({
-    where: { cause, direction: 'out', deliveryStatus: 'pending' }, orderBy: { id: 'asc' }, include: { conversation: { select: { userId: true } } },
-  });
-  for (const m of pending) await deliverOne(deps, m, m.conversation.userId, ctx, tag);
+export async function deliverPending(deps: AppDeps, cause: string, ctx: DeliveryContext): Promise<void> {
+  // One person's messages go out in the order they were written: `earlier` names a message of another cause
+  // still pending before this one (read in the same statement: one round trip per job).
+  const pending = await deps.db.sql.query<PendingRow & { earlier: number | null }>(`SELECT m.id, m."conversationId", m.channel,
+      m.text, m.payload, m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m.purpose, m."partsSent",
+      m."checkFrom" AT TIME ZONE 'UTC' AS "checkFrom", m."deliveryError", c."userId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
+      (SELECT min(e.id) FROM "Message" e WHERE e."conversationId" = m."conversationId" AND e.direction = 'out'
+        AND e."deliveryStatus" = 'pending' AND e.id < m.id AND e.cause IS DISTINCT FROM m.cause) AS earlier
+    FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
+    WHERE m.cause = $1 AND m.direction = 'out' AND m."deliveryStatus" = 'pending' ORDER BY m.id`, [cause]);
+  if (!pending.length) return;
+  const { earlier } = pending[0];
+  if (earlier && !pastDeadline(deps, pending[0])) {
+    throw new JobError(`waiting for message ${earlier} of the same conversation`, 'retry', retryDelay(deps, ctx.attempts));
+  }
+  // Only the first message can have been under way when an attempt was interrupted: later ones never started.
+  for (const [i, m] of pending.entries()) await deliverOne(deps, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 });
 }
 
-/** Sends one recorded outbound message and records the outcome. */
-export async function deliverOne(deps: AppDeps, m: Pick<Message, 'id' | 'channel' | 'text' | 'payload' | 'createdAt'>, userId: string, ctx: DeliveryContext, tag?: string | null): Promise<void> {
+const retryDelay = (deps: AppDeps, attempts: number) =>
+  Math.min(deps.config.SEND_RETRY_BASE_MS * 2 ** Math.max(attempts - 1, 0), 10 * 60_000) * (0.8 + Math.random() * 0.4);
+
+const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
+  deps.now().getTime() - new Date(m.createdAt).getTime() > deps.config.SEND_DEADLINE_MINUTES * 60_000;
+
+/** Sends one recorded outbound message from its first unsent part and records each part and the outcome. */
+async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): Promise<void> {
+  const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
-  const mark = (deliveryStatus: string, data: { platformMsgId?: string | null; deliveryError?: string } = {}) =>
-    deps.db.sql.query(`UPDATE "Message" SET "deliveryStatus" = $2, "platformMsgId" = COALESCE($3, "platformMsgId"),
-      "deliveryError" = COALESCE($4, "deliveryError") WHERE id = $1`, [m.id, deliveryStatus, data.platformMsgId ?? null, data.deliveryError ?? null]);
-  if (!channel) {
-    await mark('failed', { deliveryError: `channel ${m.channel} is not enabled` });
+  const finish = (status: string, error: string | null, parts?: number) => sql.query(`UPDATE "Message" SET "deliveryStatus" = $2,
+      "deliveryError" = $3, "checkFrom" = NULL, "partsSent" = COALESCE($4, "partsSent") WHERE id = $1`,
+  [m.id, status, error?.slice(0, 1000) ?? null, parts ?? null]);
+  if (!channel) return void (await finish('failed', `channel ${m.channel} is not enabled`));
+  if (pastDeadline(deps, m)) {
+    await finish('undelivered', `not delivered within ${deps.config.SEND_DEADLINE_MINUTES} min; last error: ${m.deliveryError ?? 'none'}`);
+    ctx.log.warn({ message: m.id, error: m.deliveryError }, 'reply not delivered before its deadline');
     return;
   }
-  const checker = (channel as { wasDelivered?: (u: string, t: string, since: Date) => Promise<boolean> }).wasDelivered;
-  // After a crash mid-send we cannot know whether the platform got the message: ask it before resending.
-  if (ctx.inDoubt && checker && (await checker.call(channel, userId, m.text, new Date(m.createdAt.getTime() - 1000)).catch(() => false))) {
-    await mark('sent');
-    ctx.log.info({ message: m.id }, 'reply was already delivered before the restart');
-    return;
+  const reply = m.payload as unknown as Reply;
+  let from = m.partsSent;
+  // A part whose delivery is unknown (an answer lost, late or unreadable; a crash mid-send) is looked up first.
+  if ((ctx.inDoubt || m.checkFrom) && channel.wasDelivered) {
+    const since = m.checkFrom ?? new Date(new Date(m.createdAt).getTime() - 1000);
+    let delivered: boolean;
+    try {
+      delivered = await channel.wasDelivered(m.userId, reply, from, new Date(since));
+    } catch (err) {
+      // Cannot tell: never resend blind, ask again later.
+      const why = `could not check delivery: ${(err as Error).message}`;
+      await sql.query(`UPDATE "Message" SET "deliveryError" = $2 WHERE id = $1`, [m.id, why.slice(0, 1000)]);
+      throw new JobError(`${m.channel} message ${m.id}: ${why}`, 'retry', retryDelay(deps, ctx.attempts));
+    }
+    if (delivered) {
+      from += 1;
+      ctx.log.info({ message: m.id, part: from - 1 }, 'part was already delivered; not sending it again');
+    }
   }
+  let started = deps.now();
   try {
-    const res = await channel.send(userId, m.payload as unknown as Reply, tag ? { tag } : undefined);
-    await mark('sent', { platformMsgId: res.messageIds[0] ? `${m.channel}-out:${res.messageIds[0]}` : null });
+    await channel.send(m.userId, reply, {
+      purpose: (m.purpose ?? 'reply') as SendPurpose, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt) : null, fromPart: from,
+      onPart: async (index, messageId, total) => {
+        from = index + 1;
+        started = deps.now();
+        // The last part is recorded with the outcome below: one write for a message of one part.
+        if (from < total) {
+          await sql.query(`UPDATE "Message" SET "partsSent" = $2, "checkFrom" = NULL,
+            "platformMsgId" = COALESCE("platformMsgId", $3) WHERE id = $1`, [m.id, from, `${m.channel}-out:${messageId}`]);
+        } else if (index === 0) {
+          await sql.query(`UPDATE "Message" SET "platformMsgId" = COALESCE("platformMsgId", $2) WHERE id = $1`, [m.id, `${m.channel}-out:${messageId}`]);
+        }
+      },
+    });
+    await finish('sent', null, from);
     metrics.sends.inc({ channel: m.channel, outcome: 'sent', error_kind: '' });
   } catch (err) {
     if (!(err instanceof SendError)) throw err;
-    metrics.sends.inc({ channel: m.channel, outcome: err.kind === 'retry' || err.kind === 'token' ? 'retry' : err.kind === 'window' ? 'undelivered' : 'failed', error_kind: err.kind });
-    if (err.kind === 'retry' || err.kind === 'token') throw new JobError(`${m.channel} send to ${userId}: ${err.message}`, 'retry');
-    await mark(err.kind === 'window' ? 'undelivered' : 'failed', { deliveryError: `${err.code ?? ''} ${err.message}`.trim().slice(0, 1000) });
-    ctx.log.warn({ message: m.id, code: err.code, kind: err.kind }, 'reply not delivered');
+    const why = `${err.code ?? ''} ${err.message}`.trim();
+    metrics.sends.inc({ channel: m.channel, outcome: err.kind === 'retry' || err.kind === 'token' ? 'retry' : err.kind === 'window' || err.kind === 'recipient' ? 'undelivered' : 'failed', error_kind: err.kind });
+    if (err.kind === 'retry' || err.kind === 'token') {
+      // Still pending: the last error is kept (the console shows it) and, when delivery is unknown, when it began.
+      await sql.query(`UPDATE "Message" SET "partsSent" = $2, "deliveryError" = $3,
+        "checkFrom" = $4::timestamptz AT TIME ZONE 'UTC' WHERE id = $1`, [m.id, from, why.slice(0, 1000), err.ambiguous ? started.toISOString() : null]);
+      // A request that got no answer at all may still be on its way to the platform: the history is read only
+      // after it has had as long again to land, or the check could miss it and the part go out twice.
+      const wait = err.retryAfterMs ?? retryDelay(deps, ctx.attempts);
+      throw new JobError(`${m.channel} send to ${m.userId}: ${err.message}`, 'retry',
+        err.ambiguous && err.extra.unanswered ? Math.max(wait, deps.config.SEND_TIMEOUT_MS) : wait);
+    }
+    const undelivered = err.kind === 'window' || err.kind === 'recipient';
+    await finish(undelivered ? 'undelivered' : 'failed', why, from);
+    ctx.log.warn({ message: m.id, code: err.code, kind: err.kind, part: from }, 'reply not delivered');
   }
 }
 
 export function sendHandler(deps: AppDeps) {
-  return async (payload: { cause: string; tag?: string | null }, ctx: JobContext) => deliverPending(deps, payload.cause, ctx, payload.tag);
+  return async (payload: { cause: string }, ctx: JobContext) => deliverPending(deps, payload.cause, ctx);
 }

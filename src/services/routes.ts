@@ -5,7 +5,7 @@ import { BUTTONS, HANDOFF_TEXTS, SERVICE_TEXTS, formatDate } from '../bot/texts.
 import { calendarOf, handoffOffice } from '../bot/handoff.js';
 import { formatOpening } from './working-hours.js';
 import { runHandoffClock } from './handoff-timer.js';
-import type { Reply } from '../channels/types.js';
+import type { Reply, SendPurpose } from '../channels/types.js';
 import { authenticate, currentUser, parseBody, requireRole } from '../console/auth.js';
 import type { AppDeps } from '../deps.js';
 import type { Conversation, Handoff, HomeServiceRequest, Message, Prisma, PrismaClient, Ticket } from '../generated/prisma/client.js';
@@ -31,11 +31,9 @@ const TEXT = {
   noRating: '(không gắn hồ sơ)',
 } as const;
 const ESCALATED = 'handoff.escalated';
+const DAY_MS = 24 * 3600_000;
 /** Job kind telling the duty officer's webhook about an escalated hand-off (src/services/handoff-alert.ts). */
 export const HANDOFF_ALERT_JOB = 'handoff-alert';
-const DAY_MS = 24 * 3600_000;
-/** Messenger message tags for messages sent after its 24-hour window; channels without tags ignore them. */
-const TAGS = { agent: 'HUMAN_AGENT', update: 'ACCOUNT_UPDATE', event: 'CONFIRMED_EVENT_UPDATE' } as const;
 
 const READERS = requireRole('admin', 'editor', 'agent', 'viewer');
 const WRITERS = requireRole('admin', 'agent');
@@ -57,9 +55,6 @@ const emptyBody = z.object({}).loose();
 type Db = PrismaClient | Prisma.TransactionClient;
 const codeOf = (v: unknown, prefix: 'PA' | 'DV') =>
   (typeof v === 'string' && new RegExp(`^${prefix}-\\d{4}-\\d{6}$`, 'i').test(v) ? v.toUpperCase() : '');
-/** A tag only when the citizen last wrote more than a day ago. */
-const tagFor = (conv: Pick<Conversation, 'lastInboundAt'>, now: Date, tag: string) =>
-  (!conv.lastInboundAt || now.getTime() - conv.lastInboundAt.getTime() > DAY_MS ? tag : undefined);
 
 /** Which of these conversations were escalated during their current hand-off. */
 async function escalatedIds(db: Db, convs: Conversation[]): Promise<Set<number>> {
@@ -210,7 +205,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
       const conv = await conversationOr404(tx, id);
       const ids = await enqueueOutbound(tx, {
         conversationId: conv.id, channel: conv.channel, replies: [{ text: body.text }], sentBy: `agent:${actor}`,
-        key: `agent:${conv.id}:${randomUUID()}`, tag: tagFor(conv, now, TAGS.agent),
+        key: `agent:${conv.id}:${randomUUID()}`, purpose: 'agent',
       });
       await tx.conversation.update({ where: { id: conv.id }, data: { handoffStatus: 'active', handoffAt: conv.handoffAt ?? now } });
       await claimOnReply(tx, conv.id, actor);
@@ -268,7 +263,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
       if (!r.count) throw new HttpError(409, TEXT.answered);
       const conv = await tx.conversation.findUnique({ where: { channel_userId: { channel: t.channel, userId: t.userId } } });
       const ids = conv ? await enqueueOutbound(tx, { conversationId: conv.id, channel: conv.channel, sentBy: `agent:${actor}`,
-        replies: [{ text: SERVICE_TEXTS.ticketAnswer(code, body.answer) }], key: `ticket:${code}:answer`, tag: tagFor(conv, now, TAGS.update) }) : [];
+        replies: [{ text: SERVICE_TEXTS.ticketAnswer(code, body.answer) }], key: `ticket:${code}:answer`, purpose: 'update' }) : [];
       const updated = (await tx.ticket.findUnique({ where: { id: t.id } }))!;
       return { result: { ...ticketView(updated, now), messageIds: ids }, detail: { code, messageIds: ids } };
     });
@@ -276,7 +271,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
   }));
 
   /** Changes an open request (404 unknown, 409 done or cancelled) and sends the citizen the change's message, if any. */
-  type HomeChange = { data: Prisma.HomeServiceRequestUpdateManyMutationInput; reply?: Reply; key?: string; tag?: string } | 'unchanged';
+  type HomeChange = { data: Prisma.HomeServiceRequestUpdateManyMutationInput; reply?: Reply; key?: string; purpose?: SendPurpose } | 'unchanged';
   const homeAction = (action: string, schema: z.ZodType, change: (h: HomeServiceRequest, body: Record<string, unknown>, now: Date) => HomeChange) =>
     guard(async (req, res) => {
       const body = parseBody(schema, req.body, res) as Record<string, unknown> | undefined;
@@ -293,7 +288,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
         if (!r.count) throw new HttpError(409, TEXT.closed);
         const conv = c.reply ? await tx.conversation.findUnique({ where: { channel_userId: { channel: h.channel, userId: h.userId } } }) : null;
         const ids = conv && c.reply ? await enqueueOutbound(tx, { conversationId: conv.id, channel: conv.channel, replies: [c.reply],
-          sentBy: `agent:${actor}`, key: c.key!, tag: tagFor(conv, now, c.tag ?? TAGS.update) }) : [];
+          sentBy: `agent:${actor}`, key: c.key!, purpose: c.purpose ?? 'update' }) : [];
         return { result: (await tx.homeServiceRequest.findUnique({ where: { id: h.id } }))!, detail: { code, ...(c.data as object), messageIds: ids } as Prisma.InputJsonValue };
       });
       res.json(result);
@@ -308,7 +303,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     return {
       data: { status: 'scheduled', scheduledAt: at, staffNote },
       reply: resend ? { text: SERVICE_TEXTS.homeScheduled(h.code, VN_TIME.format(at), formatDate(at)), buttons: [{ title: BUTTONS.cancelVisit, payload: `#home_cancel:${h.code}` }] } : undefined,
-      key: `home:${h.code}:schedule:${at.toISOString()}`, tag: TAGS.event,
+      key: `home:${h.code}:schedule:${at.toISOString()}`, purpose: 'event',
     };
   }));
   router.post('/api/home-services/:code/done', WRITERS, homeAction('done', emptyBody, () => ({ data: { status: 'done' } })));

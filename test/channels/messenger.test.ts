@@ -4,7 +4,7 @@ import { configSchema } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { classifyGraphError, createGraphClient, parseGraphTime } from '../../src/channels/messenger/client.js';
 import {
-  createMessengerChannel, PartialSendError, verifyHandshake, type MessengerChannel,
+  createMessengerChannel, messagingType, verifyHandshake, type MessengerChannel,
 } from '../../src/channels/messenger/index.js';
 import { MESSENGER_LIMITS, renderReply, splitText, toE164, truncate } from '../../src/channels/messenger/render.js';
 import { signMessengerBody, verifyMessengerSignature } from '../../src/channels/messenger/signature.js';
@@ -316,9 +316,19 @@ describe('Messenger sending through the Graph API', () => {
     expect(graph.sent[1].message).toMatchObject({ attachment: { type: 'template' }, quick_replies: [{ payload: 'DOCS' }] });
   });
 
-  it('sends a tagged message as MESSAGE_TAG with its tag', async () => {
-    await channel.send(PSID, { text: 'Hồ sơ của anh/chị đã có kết quả.' }, { tag: 'ACCOUNT_UPDATE' });
-    expect(graph.sent[0]).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE' });
+  it('sends a notice as UPDATE inside the 24 h window and tagged ACCOUNT_UPDATE outside it', async () => {
+    await channel.send(PSID, { text: 'Hồ sơ của anh/chị đã có kết quả.' }, { purpose: 'notice', lastInboundAt: new Date(Date.now() - 3600_000) });
+    await channel.send(PSID, { text: 'Hồ sơ của anh/chị đã có kết quả.' }, { purpose: 'notice', lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
+    expect(graph.sent.map((s) => [s.messaging_type, s.tag])).toEqual([['UPDATE', undefined], ['MESSAGE_TAG', 'ACCOUNT_UPDATE']]);
+  });
+
+  it('picks the messaging type from what a message is for and the window', () => {
+    const now = new Date();
+    const old = new Date(now.getTime() - 48 * 3600_000);
+    expect(messagingType('reply', now, now)).toEqual({ type: 'RESPONSE' });
+    expect(messagingType('agent', old, now)).toEqual({ type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+    expect(messagingType('event', old, now)).toEqual({ type: 'MESSAGE_TAG', tag: 'CONFIRMED_EVENT_UPDATE' });
+    expect(messagingType('update', now, now)).toEqual({ type: 'UPDATE' });
   });
 
   it('gets a 5,000-character reply with 20 buttons past Meta\'s limits', async () => {
@@ -332,7 +342,7 @@ describe('Messenger sending through the Graph API', () => {
   it('classifies Graph failures for the job queue', async () => {
     const cases = [
       ['http500', 'retry'], ['rate_limit', 'retry'], ['temporary', 'retry'], ['drop', 'retry'],
-      ['outside_window', 'window'], ['user_unavailable', 'window'], [{ code: 100, message: 'Invalid parameter' }, 'permanent'],
+      ['outside_window', 'window'], ['user_unavailable', 'recipient'], [{ code: 100, message: 'Invalid parameter' }, 'permanent'],
     ] as const;
     for (const [failure, kind] of cases) {
       graph.setFailure(() => failure);
@@ -346,12 +356,17 @@ describe('Messenger sending through the Graph API', () => {
     expect(err.message).toContain('MESSENGER_PAGE_ACCESS_TOKEN');
   });
 
-  it('reports which messages were delivered when a send fails part-way', async () => {
+  it('reports each delivered part and resumes after the parts already sent', async () => {
+    const parts: number[] = [];
     graph.setFailure((req) => (req.kind === 'message' && graph.sent.length === 1 ? 'rate_limit' : null));
-    const err = await sendError(channel.send(PSID, { text: 'Dạ', images: ['https://cdn/a.png', 'https://cdn/b.png'] }));
-    expect(err).toBeInstanceOf(PartialSendError);
-    expect((err as PartialSendError).delivered).toEqual([graph.sent[0].message_id]);
-    expect(err.kind).toBe('retry');
+    const reply = { text: 'Dạ', images: ['https://cdn/a.png', 'https://cdn/b.png'] };
+    const err = await sendError(channel.send(PSID, reply, { onPart: async (i) => { parts.push(i); } }));
+    expect([err.kind, parts]).toEqual(['retry', [0]]);
+    graph.setFailure(null);
+    await channel.send(PSID, reply, { fromPart: 1, onPart: async (i) => { parts.push(i); } });
+    expect(parts).toEqual([0, 1, 2]);
+    expect(graph.sent.map((s) => s.message.text ?? (s.message.attachment as { payload: { url: string } }).payload.url))
+      .toEqual(['Dạ', 'https://cdn/a.png', 'https://cdn/b.png']);
   });
 
   it('maps Graph error bodies and bare HTTP failures to the right kind', () => {
@@ -361,6 +376,8 @@ describe('Messenger sending through the Graph API', () => {
     expect(classifyGraphError(400, graphErr(4)).kind).toBe('retry');
     expect(classifyGraphError(400, graphErr(190, 463)).kind).toBe('token');
     expect(classifyGraphError(502, undefined).kind).toBe('retry');
+    expect(classifyGraphError(502, undefined).ambiguous).toBe(true);
+    expect(classifyGraphError(200, undefined).ambiguous).toBe(true);
     expect(classifyGraphError(429, undefined).kind).toBe('retry');
     expect(classifyGraphError(404, undefined).kind).toBe('permanent');
   });
@@ -369,7 +386,7 @@ describe('Messenger sending through the Graph API', () => {
     const failing = createGraphClient({ baseUrl: graph.url, version: 'v21.0', pageToken: PAGE_TOKEN,
       fetch: () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) });
     const err = await sendError(failing.sendMessage(PSID, { text: 'x' }));
-    expect([err.kind, err.code]).toEqual(['retry', 'network']);
+    expect([err.kind, err.code, err.ambiguous]).toEqual(['retry', 'network', true]);
   });
 
   it('sends typing indicators as their own request', async () => {
@@ -393,21 +410,22 @@ describe('Messenger delivery check after a crash', () => {
     const since = new Date(Date.now() - 1000);
     const text = 'Dạ, thời gian giải quyết thủ tục đăng ký khai sinh là trong ngày làm việc. '.repeat(40);
     await channel.send(user, { text });
-    expect(await channel.wasDelivered(user, text, since)).toBe(true);
-    expect(await channel.wasDelivered(user, 'Một câu trả lời khác', since)).toBe(false);
-    expect(await channel.wasDelivered(user, text, new Date(Date.now() + 60_000))).toBe(false);
+    expect(await channel.wasDelivered(user, { text }, 0, since)).toBe(true);
+    expect(await channel.wasDelivered(user, { text }, 1, since)).toBe(true);
+    expect(await channel.wasDelivered(user, { text: 'Một câu trả lời khác' }, 0, since)).toBe(false);
+    expect(await channel.wasDelivered(user, { text }, 0, new Date(Date.now() + 60_000))).toBe(false);
   });
 
   it('does not count the user\'s own message with the same words', async () => {
     const user = '900000000000002';
     graph.addHistory(user, { text: 'Lệ phí bao nhiêu?', fromId: user, at: new Date() });
-    expect(await channel.wasDelivered(user, 'Lệ phí bao nhiêu?', new Date(Date.now() - 5000))).toBe(false);
-    expect(await channel.wasDelivered('900000000000003', 'Lệ phí bao nhiêu?', new Date(0))).toBe(false);
+    expect(await channel.wasDelivered(user, { text: 'Lệ phí bao nhiêu?' }, 0, new Date(Date.now() - 5000))).toBe(false);
+    expect(await channel.wasDelivered('900000000000003', { text: 'Lệ phí bao nhiêu?' }, 0, new Date(0))).toBe(false);
   });
 
   it('throws a SendError when the conversation cannot be read', async () => {
     graph.setFailure((req) => (req.kind === 'conversations' ? 'http500' : null));
-    const err = await sendError(channel.wasDelivered('900000000000004', 'x', new Date()));
+    const err = await sendError(channel.wasDelivered('900000000000004', { text: 'x' }, 0, new Date()));
     expect(err.kind).toBe('retry');
     graph.setFailure(null);
   });

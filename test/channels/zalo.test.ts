@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config.js';
 import { createZaloChannel, missingZaloConfig, type ZaloChannel } from '../../src/channels/zalo/index.js';
-import { ZaloPartialSendError } from '../../src/channels/zalo/errors.js';
 import { DEFAULT_USER_INFO_IMAGE, renderReply, splitText } from '../../src/channels/zalo/render.js';
 import { signZaloBody } from '../../src/channels/zalo/signature.js';
 import { ZALO_TOKENS_KEY } from '../../src/channels/zalo/tokens.js';
@@ -329,7 +328,7 @@ describe('sending through the Zalo API', () => {
     fake.setFailure((req) => (req.path === '/v3.0/oa/message/cs' ? (attempts++, 'expired') : undefined));
     const err = await sendError(channel().send(USER, { text: 'Xin chào' }));
     expect(err).toMatchObject({ kind: 'token', code: -220 });
-    expect(err.message).toContain('sendCs to user');
+    expect(err.message).toContain('send cs to user');
     expect(attempts).toBe(2);
     expect(fake.refreshCalls).toBe(1);
   });
@@ -375,29 +374,51 @@ describe('sending through the Zalo API', () => {
     expect(await stored()).toMatchObject({ refreshToken: 'used-refresh' });
   });
 
+  it('detects a refused refresh token once: degraded with why, and no further OAuth calls', async () => {
+    const zalo = channel({ ZALO_ACCESS_TOKEN: 'stale-token', ZALO_REFRESH_TOKEN: 'used-refresh' });
+    expect(await zalo.health!()).toEqual({ status: 'ok' });
+    for (let i = 0; i < 20; i++) expect((await sendError(zalo.send(USER, { text: 'x' }))).kind).toBe('token');
+    const again = channel({ ZALO_ACCESS_TOKEN: 'stale-token', ZALO_REFRESH_TOKEN: 'used-refresh' });
+    expect((await sendError(again.send(USER, { text: 'x' }))).message).toMatch(/refused on .*re-authorise the OA/);
+    expect(fake.refreshCalls).toBe(1);
+    const health = await again.health!();
+    expect(health).toMatchObject({ status: 'degraded', reason: expect.stringContaining('-14014') });
+    expect(JSON.stringify(health)).not.toContain('used-refresh');
+  });
+
   it.each([
     ['rate limit -32', 'rate_limit', 'retry', -32],
     ['HTTP 500', 'http500', 'retry', 500],
     ['a dropped connection', 'drop', 'retry', undefined],
     ['-230 outside the window', 'window', 'window', -230],
-    ['-213 not a follower', { error: -213, message: 'User is not a follower' }, 'window', -213],
+    ['-213 not a follower', { error: -213, message: 'User is not a follower' }, 'recipient', -213],
     ['-201 bad parameter', { error: -201, message: 'Parameters are invalid' }, 'permanent', -201],
   ] as const)('classifies %s', async (_what, failure, kind, code) => {
     fake.setFailure((req) => (req.path === '/v3.0/oa/message/cs' ? failure : undefined));
     const err = await sendError(channel().send(USER, { text: 'Xin chào' }));
     expect(err.kind).toBe(kind);
     expect(err.code).toBe(code);
-    expect(err.message).toContain(`sendCs to user ${USER}`);
+    expect(err.message).toContain(`send cs to user ${USER}`);
     if (typeof code === 'number' && code < 0) expect(err.message).toContain(`error ${code}`);
   });
 
-  it('reports which messages of a reply were delivered when a later one fails', async () => {
+  it('reports each delivered part, and resumes after them', async () => {
     let n = 0;
+    const parts: string[] = [];
     fake.setFailure((req) => (req.path === '/v3.0/oa/message/cs' && ++n === 2 ? 'window' : undefined));
-    const err = await sendError(channel().send(USER, { text: 'Một', images: ['https://example.gov.vn/a.png'] }));
-    expect(err).toBeInstanceOf(ZaloPartialSendError);
-    expect((err as ZaloPartialSendError).messageIds).toEqual(['fake-msg-1']);
-    expect(err.kind).toBe('window');
+    const reply = { text: 'Một', images: ['https://example.gov.vn/a.png'] };
+    const err = await sendError(channel().send(USER, reply, { onPart: async (i, id) => { parts.push(`${i}:${id}`); } }));
+    expect([err.kind, parts]).toEqual(['window', ['0:fake-msg-1']]);
+    await channel().send(USER, reply, { fromPart: 1 });
+    expect(fake.sent.map((s) => s.message.text ?? 'image')).toEqual(['Một', 'image']);
+  });
+
+  it('sends a status notice as a transaction message, and the call button with an 84... number', async () => {
+    await channel().send(USER, { text: 'Hồ sơ đã có kết quả.', buttons: [{ title: 'Gọi', phone: '0277 3851 234' }] }, { purpose: 'notice' });
+    expect(fake.sent[0].path).toBe('/v3.0/oa/message/transaction');
+    expect(fake.sent[0].message).toMatchObject({ attachment: { payload: { template_type: 'transaction_order',
+      elements: [{ type: 'header' }, { type: 'text', content: 'Hồ sơ đã có kết quả.' }],
+      buttons: [{ type: 'oa.open.phone', payload: { phone_code: '842773851234' } }] } } });
   });
 
   it('wasDelivered finds a reply the OA sent after a given time, by its first 200 characters', async () => {
@@ -406,11 +427,12 @@ describe('sending through the Zalo API', () => {
     const long = `Dạ, kết quả tra cứu hồ sơ: ${'đang xử lý đúng hạn. '.repeat(150)}`;
     await zalo.send(USER, { text: long });
     await zalo.send(USER, { text: 'Cảm ơn anh/chị.' });
-    expect(await zalo.wasDelivered(USER, long, before)).toBe(true);
-    expect(await zalo.wasDelivered(USER, 'Cảm ơn anh/chị.', before)).toBe(true);
-    expect(await zalo.wasDelivered(USER, 'Một câu trả lời khác', before)).toBe(false);
-    expect(await zalo.wasDelivered(USER, long, new Date(Date.now() + 60_000))).toBe(false);
-    expect(await zalo.wasDelivered('someone-else', long, before)).toBe(false);
+    expect(await zalo.wasDelivered(USER, { text: long }, 0, before)).toBe(true);
+    expect(await zalo.wasDelivered(USER, { text: long }, 1, before)).toBe(true);
+    expect(await zalo.wasDelivered(USER, { text: 'Cảm ơn anh/chị.' }, 0, before)).toBe(true);
+    expect(await zalo.wasDelivered(USER, { text: 'Một câu trả lời khác' }, 0, before)).toBe(false);
+    expect(await zalo.wasDelivered(USER, { text: long }, 0, new Date(Date.now() + 60_000))).toBe(false);
+    expect(await zalo.wasDelivered('someone-else', { text: long }, 0, before)).toBe(false);
   });
 
   it('reads a profile and the recent conversation', async () => {
@@ -428,6 +450,27 @@ describe('sending through the Zalo API', () => {
 });
 
 describe('token refresh across processes on PostgreSQL', () => {
+  it('40 sends waiting on one slow refresh hold one pooled connection: the database keeps answering', async () => {
+    const t = await openTestDb('postgres', { seed: false });
+    const fake = await startFakeZalo({ appId: APP_ID, oauthDelayMs: 1500 });
+    try {
+      const zalo = createZaloChannel({ config: zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url,
+        ZALO_ACCESS_TOKEN: 'stale-token' }), db: t.db, log })!;
+      await zalo.client.tokens.read();
+      const order: string[] = [];
+      const sends = Array.from({ length: 40 }, (_, i) => zalo.send(USER, { text: `tin ${i}` }).then(() => order.push('send')));
+      await new Promise((r) => setTimeout(r, 300)); // every send now waits for the refresh
+      // The pool has 10 connections: were each waiter holding one, these would wait for the OAuth answer.
+      await Promise.all(Array.from({ length: 10 }, () => t.db.sql.query('SELECT 1').then(() => order.push('query'))));
+      await Promise.all(sends);
+      expect(order.slice(0, 10)).toEqual(Array(10).fill('query'));
+      expect([fake.refreshCalls, fake.sent.length]).toEqual([1, 40]);
+    } finally {
+      await fake.close();
+      await t.close();
+    }
+  });
+
   it('two processes with their own connections and a stale token make one OAuth call', async () => {
     const t = await openTestDb('postgres', { seed: false });
     const otherProcess = await openDatabase(t.url);

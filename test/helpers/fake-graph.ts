@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 /** A failure to inject: a named Meta behaviour or a custom Graph error. */
 export type FakeFailure =
   | 'http500' | 'rate_limit' | 'temporary' | 'outside_window' | 'user_unavailable' | 'bad_token' | 'drop'
+  | 'hang' | 'http429' | 'not_json' | 'lost_answer' | { lateMs: number }
   | { status?: number; code: number; subcode?: number; message?: string };
+// `hang` never answers; `http429` is a bare 429 with Retry-After: 0; `not_json` a proxy's HTML page with HTTP 200.
+// On a message, `lost_answer` records it then closes the connection; `{ lateMs }` records it and answers late.
 
 export interface FakeGraphRequest { kind: 'message' | 'action' | 'conversations'; psid: string; n: number }
 
@@ -36,7 +39,7 @@ export interface FakeGraph {
   close(): Promise<void>;
 }
 
-const ERRORS: Record<Exclude<FakeFailure, 'drop' | object>, { status: number; code: number; subcode?: number; message: string }> = {
+const ERRORS: Record<Exclude<FakeFailure, 'drop' | 'hang' | 'http429' | 'not_json' | 'lost_answer' | object>, { status: number; code: number; subcode?: number; message: string }> = {
   http500: { status: 500, code: 1, message: 'An unknown error occurred' },
   rate_limit: { status: 400, code: 613, message: 'Calls to this api have exceeded the rate limit.' },
   temporary: { status: 503, code: 2, message: 'An unexpected error has occurred. Please retry your request later.' },
@@ -102,11 +105,16 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
   let requests = 0;
   let nextId = 1;
 
-  // Returns true when it answered (or dropped) the request itself.
-  function injectFailure(req: IncomingMessage, res: ServerResponse, call: FakeGraphRequest): boolean {
+  // True when it answered (or dropped) the request itself; 'late' / 'lost' when the message is to be recorded first.
+  function injectFailure(req: IncomingMessage, res: ServerResponse, call: FakeGraphRequest): boolean | { after: 'drop' | number } {
     const f = failure?.(call);
     if (!f) return false;
     if (f === 'drop') { req.socket.destroy(); return true; }
+    if (f === 'hang') return true;
+    if (f === 'lost_answer') return { after: 'drop' };
+    if (typeof f === 'object' && 'lateMs' in f) return { after: f.lateMs };
+    if (f === 'http429') { res.writeHead(429, { 'retry-after': '0' }).end('Too Many Requests'); return true; }
+    if (f === 'not_json') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>502 Bad Gateway</html>'); return true; }
     const e = typeof f === 'string' ? ERRORS[f] : { status: 400, message: 'Injected error', ...f };
     graphError(res, e.status, e.code, e.message, e.subcode);
     return true;
@@ -121,7 +129,7 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
 
     if (route === 'conversations' && req.method === 'GET') {
       const psid = url.searchParams.get('user_id') ?? '';
-      if (injectFailure(req, res, { kind: 'conversations', psid, n })) return;
+      if (injectFailure(req, res, { kind: 'conversations', psid, n }) === true) return;
       const mine = [...history, ...sent.map((s) => ({ psid: s.psid, id: s.message_id,
         text: typeof s.message.text === 'string' ? s.message.text : '', fromId: pageId, at: s.at }))]
         .filter((m) => m.psid === psid).sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 10);
@@ -134,11 +142,12 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     const psid = asRecord(body?.recipient)?.id;
     if (typeof psid !== 'string') return graphError(res, 400, 100, 'recipient.id is required');
     if (typeof body?.sender_action === 'string') {
-      if (injectFailure(req, res, { kind: 'action', psid, n })) return;
+      if (injectFailure(req, res, { kind: 'action', psid, n }) === true) return;
       actions.push({ psid, action: body.sender_action, at: now() });
       return sendJson(res, 200, { recipient_id: psid });
     }
-    if (injectFailure(req, res, { kind: 'message', psid, n })) return;
+    const injected = injectFailure(req, res, { kind: 'message', psid, n });
+    if (injected === true) return;
     const messagingType = body?.messaging_type;
     const tag = typeof body?.tag === 'string' ? body.tag : undefined;
     if (messagingType !== 'RESPONSE' && messagingType !== 'UPDATE' && messagingType !== 'MESSAGE_TAG') {
@@ -150,6 +159,9 @@ export async function startFakeGraph(opts: FakeGraphOptions = {}): Promise<FakeG
     if (invalid || !message) return graphError(res, 400, 100, `(#100) ${invalid}`);
     const messageId = `m_fake_${nextId++}`;
     sent.push({ psid, message, messaging_type: messagingType, tag, at: now(), message_id: messageId });
+    const after = injected ? injected.after : undefined;
+    if (after === 'drop') return void req.socket.destroy();
+    if (after !== undefined) return void setTimeout(() => { if (!res.destroyed) sendJson(res, 200, { recipient_id: psid, message_id: messageId }); }, after);
     sendJson(res, 200, { recipient_id: psid, message_id: messageId });
   }
 

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 // A fake Zalo OA API and OAuth server on 127.0.0.1, strict where the real one is: the access_token header must be
 // the current token, refresh tokens are single-use, and message limits (2,000 characters, 5 buttons) are checked.
 
-export type FakeZaloFailure = 'http500' | 'rate_limit' | 'expired' | 'window' | 'drop' | { error: number; message?: string };
+/**
+ * `drop` closes the connection before anything happens; `hang` never answers; `http429` answers 429 with
+ * Retry-After: 0; `not_json` a proxy's HTML page with HTTP 200. On a send, `lost_answer` records the message and
+ * then closes the connection, and `{ lateMs }` records it and answers that much later: delivered, answer lost or late.
+ */
+export type FakeZaloFailure = 'http500' | 'rate_limit' | 'expired' | 'window' | 'drop' | 'hang' | 'http429' | 'not_json' | 'lost_answer'
+  | { lateMs: number } | { error: number; message?: string };
 
 export interface FakeZaloRequest {
   method: string;
@@ -16,7 +22,7 @@ export interface FakeZaloRequest {
 }
 export type FailureFn = (req: FakeZaloRequest) => FakeZaloFailure | undefined | Promise<FakeZaloFailure | undefined>;
 
-export interface FakeSent { userId: string; message: Record<string, unknown>; at: number; messageId: string }
+export interface FakeSent { userId: string; message: Record<string, unknown>; at: number; messageId: string; path: string }
 export interface FakeConversationItem { message_id: string; src: 0 | 1; time: number; type: string; message: string }
 
 export interface FakeZaloOptions {
@@ -77,21 +83,21 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
     json(res, { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, expires_in: String(opts.expiresIn ?? 90000) });
   }
 
-  function sendCs(res: ServerResponse, body: string) {
+  function sendMessage(answer: (body: unknown) => void, body: string, path: string) {
     const parsed = safeJson(body) as { recipient?: { user_id?: unknown }; message?: Record<string, unknown> } | undefined;
     const userId = parsed?.recipient?.user_id;
     const message = parsed?.message;
     if (typeof userId !== 'string' || !message || typeof message !== 'object') {
-      return json(res, { error: -201, message: 'Parameters are invalid' });
+      return answer({ error: -201, message: 'Parameters are invalid' });
     }
     const text = message.text;
     const buttons = (message.attachment as { payload?: { buttons?: unknown[] } } | undefined)?.payload?.buttons;
     if ((typeof text === 'string' && text.length > 2000) || (buttons && buttons.length > 5)) {
-      return json(res, { error: -201, message: 'Parameters are invalid: text or buttons over the limit' });
+      return answer({ error: -201, message: 'Parameters are invalid: text or buttons over the limit' });
     }
     const messageId = `fake-msg-${sent.length + 1}`;
-    sent.push({ userId, message, at: Date.now(), messageId });
-    json(res, { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } });
+    sent.push({ userId, message, at: Date.now(), messageId, path });
+    answer({ error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } });
   }
 
   function conversation(userId: string): FakeConversationItem[] {
@@ -114,8 +120,17 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
 
     const fail = await failure?.(info);
     if (fail === 'drop') return void req.socket.destroy();
+    if (fail === 'hang') return;
     if (fail === 'http500') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
-    if (fail) return json(res, typeof fail === 'string' ? FAILURES[fail] : fail);
+    if (fail === 'http429') return void res.writeHead(429, { 'retry-after': '0', 'content-type': 'text/plain' }).end('Too Many Requests');
+    if (fail === 'not_json') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+    const after = fail === 'lost_answer' ? 'drop' : typeof fail === 'object' && 'lateMs' in fail ? fail.lateMs : undefined;
+    if (fail && after === undefined) return json(res, typeof fail === 'string' ? FAILURES[fail as keyof typeof FAILURES] : fail);
+    const answer = (b: unknown) => {
+      if (after === 'drop') req.socket.destroy();
+      else if (after !== undefined) setTimeout(() => { if (!res.destroyed) json(res, b); }, after);
+      else json(res, b);
+    };
 
     if (info.method === 'GET' && url.pathname.startsWith('/files/')) {
       return void res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.4 fake form'));
@@ -123,7 +138,9 @@ export async function startFakeZalo(opts: FakeZaloOptions = {}): Promise<FakeZal
     if (url.pathname === '/v4/oa/access_token' && info.method === 'POST') return oauth(req, res, body);
     if (accessToken !== tokens.accessToken) return json(res, { error: -216, message: 'Access token is invalid' });
 
-    if (url.pathname === '/v3.0/oa/message/cs' && info.method === 'POST') return sendCs(res, body);
+    if ((url.pathname === '/v3.0/oa/message/cs' || url.pathname === '/v3.0/oa/message/transaction') && info.method === 'POST') {
+      return sendMessage(answer, body, url.pathname);
+    }
     if (url.pathname.startsWith('/v2.0/oa/upload/') && info.method === 'POST') {
       const kind = url.pathname.endsWith('/image') ? 'image' : 'file';
       if (!String(req.headers['content-type']).startsWith('multipart/form-data') || !body.includes('name="file"')) {

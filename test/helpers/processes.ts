@@ -52,3 +52,18 @@ export async function stop(child: ChildProcess | undefined, signal: NodeJS.Signa
   await exited(child);
   clearTimeout(t);
 }
+
+/**
+ * The server (`node --import tsx src/main.ts` directly, not npx, so the pid killed is the server's own) on a free
+ * port with `env` added; its output goes to `log` (shown if it never gets ready) and the child to `children`.
+ */
+export async function startServerProcess(env: NodeJS.ProcessEnv, log: string[], children: ChildProcess[]): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', 'src/main.ts'], {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env,
+  }, (chunk) => log.push(`[pid ${child.pid}] ${chunk}`));
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/readyz`, child).catch((err) => { throw new Error(`${(err as Error).message}:\n${log.join('')}`); });
+  return { child, url };
+}

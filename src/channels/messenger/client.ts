@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refused, retryAfter } from '../http.js';
 import { SendError } from '../types.js';
 
 // A typed client for the few Graph API calls the channel makes. Every failure becomes a SendError whose kind
@@ -34,9 +35,12 @@ export interface GraphClientOptions {
   timeoutMs?: number;
 }
 
+/** `RESPONSE` answers the user, `UPDATE` is the page's own notice inside the 24 h window, `MESSAGE_TAG` outside it. */
+export type MessagingType = { type: 'RESPONSE' | 'UPDATE' } | { type: 'MESSAGE_TAG'; tag: string };
+
 export interface GraphClient {
   /** Sends one message; resolves to its message_id. */
-  sendMessage(psid: string, message: SendApiMessage, opts?: { tag?: string }): Promise<string>;
+  sendMessage(psid: string, message: SendApiMessage, messaging?: MessagingType): Promise<string>;
   senderAction(psid: string, action: SenderAction): Promise<void>;
   /** The last 10 messages of the conversation with `psid`, to learn after a crash what was delivered. */
   recentMessages(psid: string): Promise<RecentMessage[]>;
@@ -72,11 +76,14 @@ const OUTSIDE_WINDOW = { code: 10, subcode: 2018278 };
 const USER_UNAVAILABLE = 551;
 
 /** Maps a failed Graph response (HTTP status and parsed body, if any) to the SendError the queue acts on. */
-export function classifyGraphError(status: number, body: unknown, context = 'Graph API'): SendError {
+export function classifyGraphError(status: number, body: unknown, context = 'Graph API', retryAfterMs?: number): SendError {
   const parsed = graphErrorSchema.safeParse(body);
   if (!parsed.success) {
-    const kind = status >= 500 || status === 429 ? 'retry' : 'permanent';
-    return new SendError(`${context}: HTTP ${status} without a Graph error body`, kind, `http_${status}`);
+    // A 5xx or a 2xx we cannot read (a proxy's page) may come after Meta took the message: check before resending.
+    if (status === 429) return new SendError(`${context}: HTTP 429`, 'retry', 'http_429', { retryAfterMs });
+    const unknown = status >= 500 || (status >= 200 && status < 300);
+    return new SendError(`${context}: HTTP ${status} without a Graph error body`, unknown ? 'retry' : 'permanent', `http_${status}`,
+      { ambiguous: unknown });
   }
   const { message = 'no message', code, error_subcode: subcode } = parsed.data.error;
   const detail = `${context}: ${message} (code ${code ?? '?'}${subcode ? `, subcode ${subcode}` : ''}, HTTP ${status})`;
@@ -85,11 +92,10 @@ export function classifyGraphError(status: number, body: unknown, context = 'Gra
     return new SendError(`${detail}; the page access token is invalid or expired: generate a new one `
       + 'in the Meta app dashboard and set MESSENGER_PAGE_ACCESS_TOKEN', 'token', errCode);
   }
-  if ((code === OUTSIDE_WINDOW.code && subcode === OUTSIDE_WINDOW.subcode) || code === USER_UNAVAILABLE) {
-    return new SendError(detail, 'window', errCode);
-  }
+  if (code === OUTSIDE_WINDOW.code && subcode === OUTSIDE_WINDOW.subcode) return new SendError(detail, 'window', errCode);
+  if (code === USER_UNAVAILABLE) return new SendError(detail, 'recipient', errCode);
   if ((code !== undefined && RETRY_CODES.has(code)) || status >= 500 || status === 429) {
-    return new SendError(detail, 'retry', errCode);
+    return new SendError(detail, 'retry', errCode, { retryAfterMs });
   }
   return new SendError(detail, 'permanent', errCode);
 }
@@ -118,6 +124,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     url.searchParams.set('access_token', opts.pageToken);
     let status: number;
     let text: string;
+    let retryAfterMs: number | undefined;
     try {
       const res = await doFetch(url, {
         method,
@@ -126,29 +133,32 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = res.status;
+      retryAfterMs = retryAfter(res.headers.get('retry-after'));
       text = await res.text();
     } catch (err) {
       // The request may or may not have reached Meta: the caller checks recentMessages before resending.
-      throw new SendError(`${context}: network error (${describeNetworkError(err)})`, 'retry', 'network');
+      throw new SendError(`${context}: network error (${describeNetworkError(err)})`, 'retry', 'network',
+        { ambiguous: !refused(err), unanswered: true });
     }
     let json: unknown;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     if (status < 200 || status >= 300 || graphErrorSchema.safeParse(json).success) {
-      throw classifyGraphError(status, json, context);
+      throw classifyGraphError(status, json, context, retryAfterMs);
     }
+    if (json === undefined) throw classifyGraphError(status, undefined, context);
     return json;
   }
 
   return {
-    async sendMessage(psid, message, sendOpts) {
+    async sendMessage(psid, message, messaging = { type: 'RESPONSE' }) {
       const context = `Messenger Send API to ${psid}`;
-      const body = sendOpts?.tag
-        ? { recipient: { id: psid }, messaging_type: 'MESSAGE_TAG', tag: sendOpts.tag, message }
-        : { recipient: { id: psid }, messaging_type: 'RESPONSE', message };
+      const body = messaging.type === 'MESSAGE_TAG'
+        ? { recipient: { id: psid }, messaging_type: 'MESSAGE_TAG', tag: messaging.tag, message }
+        : { recipient: { id: psid }, messaging_type: messaging.type, message };
       const json = await call('POST', 'me/messages', context, {}, body);
       const parsed = sendResponseSchema.safeParse(json);
-      // Not retried: Meta answered 2xx, so the message was probably delivered and a retry would duplicate it.
-      if (!parsed.success) throw new SendError(`${context}: 2xx response without message_id`, 'permanent');
+      // Meta answered 2xx, so the message was probably delivered: its history is checked before any resend.
+      if (!parsed.success) throw new SendError(`${context}: 2xx response without message_id`, 'retry', 'no_message_id', { ambiguous: true });
       return parsed.data.message_id;
     },
 

@@ -1,32 +1,42 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { SendError, type Channel, type Reply, type SendResult } from '../types.js';
-import { createGraphClient } from './client.js';
-import { renderReply, splitText } from './render.js';
+import type { Channel, Reply, SendOptions, SendPurpose, SendResult } from '../types.js';
+import { createGraphClient, type MessagingType, type SendApiMessage } from './client.js';
+import { storable } from '../text.js';
+import { renderReply } from './render.js';
 import { verifyMessengerSignature } from './signature.js';
 import { parseMessengerWebhook } from './webhook-schema.js';
 
 // The Messenger channel: Meta's signature on the raw body, the webhook turned into InboundMessages, replies
 // rendered and sent one Send API call per message, and a way to check after a crash what was delivered.
 
-/** Messenger adds a delivery check the job queue uses for replies interrupted by a crash. */
+/** Messenger checks its conversation history for replies whose delivery is unknown. */
 export interface MessengerChannel extends Channel {
   readonly name: 'messenger';
-  /**
-   * True when the page sent `text` (the first 200 characters of its first message) to the user at or after
-   * `since`. Throws SendError when the Graph API cannot be asked; the caller should retry, not resend.
-   */
-  wasDelivered(userId: string, text: string, since: Date): Promise<boolean>;
+  wasDelivered(userId: string, reply: Reply, part: number, since: Date): Promise<boolean>;
 }
 
-export interface MessengerChannelDeps { config: Config; log: Logger; fetch?: typeof fetch }
+export interface MessengerChannelDeps { config: Config; log: Logger; fetch?: typeof fetch; now?: () => Date }
 
-/** A send that failed part-way: the messages in `delivered` reached the user, so do not resend them. */
-export class PartialSendError extends SendError {
-  constructor(cause: SendError, readonly delivered: string[], readonly total: number) {
-    super(`${cause.message} (after ${delivered.length} of ${total} messages were delivered)`, cause.kind, cause.code);
-  }
+/** The free window: 24 h after the user's last message (Meta, Messenger Platform policy). */
+export const MESSENGER_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Outside the window only tagged messages may go out: ACCOUNT_UPDATE for a change to something the person applied
+ * for, CONFIRMED_EVENT_UPDATE for an appointment, HUMAN_AGENT (7 days, a person writing; the app needs Meta's
+ * approved Human Agent permission) for an official's reply. Inside it a notice is `UPDATE`, an answer `RESPONSE`.
+ */
+const OUTSIDE_WINDOW_TAG: Record<SendPurpose, string | undefined> = {
+  reply: undefined, agent: 'HUMAN_AGENT', notice: 'ACCOUNT_UPDATE', update: 'ACCOUNT_UPDATE', event: 'CONFIRMED_EVENT_UPDATE',
+};
+
+export function messagingType(purpose: SendPurpose, lastInboundAt: Date | null | undefined, now: Date): MessagingType {
+  const inside = lastInboundAt !== undefined && lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() <= MESSENGER_WINDOW_MS;
+  const tag = OUTSIDE_WINDOW_TAG[purpose];
+  // A bot reply answers a message just received; without a known last message it is still an answer.
+  if (inside || !tag || lastInboundAt === undefined) return { type: purpose === 'reply' || purpose === 'agent' ? 'RESPONSE' : 'UPDATE' };
+  return { type: 'MESSAGE_TAG', tag };
 }
 
 export type HandshakeResult = { ok: true; challenge: string } | { ok: false };
@@ -76,10 +86,13 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MessengerCha
     version: config.MESSENGER_GRAPH_VERSION,
     pageToken,
     fetch: deps.fetch,
+    timeoutMs: config.SEND_TIMEOUT_MS,
   });
+  const now = deps.now ?? (() => new Date());
 
   return {
     name: 'messenger',
+    webhook: { handshake: (query) => verifyHandshake(query, config.MESSENGER_VERIFY_TOKEN ?? '') },
 
     verify(req) {
       if (!Buffer.isBuffer(req.rawBody)) {
@@ -90,29 +103,27 @@ export function createMessengerChannel(deps: MessengerChannelDeps): MessengerCha
     },
 
     parse(body) {
-      return parseMessengerWebhook(body, (message, item) => log.warn({ item }, message), config.MESSENGER_APP_ID);
+      return parseMessengerWebhook(body, (message, item) => log.warn({ item }, message), config.MESSENGER_APP_ID).map(storable);
     },
 
-    async send(userId: string, reply: Reply, opts?: { tag?: string }): Promise<SendResult> {
+    async send(userId: string, reply: Reply, opts: SendOptions = {}): Promise<SendResult> {
       const messages = renderReply(reply, (warning) => log.warn({ userId }, `Messenger reply trimmed: ${warning}`));
+      const messaging = messagingType(opts.purpose ?? 'reply', opts.lastInboundAt, now());
       const messageIds: string[] = [];
       // In order and one at a time: Messenger shows messages in the order the calls complete.
-      for (const message of messages) {
-        try {
-          messageIds.push(await client.sendMessage(userId, message, opts));
-        } catch (err) {
-          if (!(err instanceof SendError) || !messageIds.length) throw err;
-          throw new PartialSendError(err, messageIds, messages.length);
-        }
+      for (let i = opts.fromPart ?? 0; i < messages.length; i++) {
+        const id = await client.sendMessage(userId, messages[i], messaging);
+        messageIds.push(id);
+        await opts.onPart?.(i, id, messages.length);
       }
       return { messageIds };
     },
 
-    async wasDelivered(userId, text, since) {
-      // The first message of a long reply is its first chunk, so compare against that, as it was sent.
-      const first = splitText(text)[0];
-      if (!first) return false;
-      const wanted = comparable(first);
+    async wasDelivered(userId, reply, part, since) {
+      const message: SendApiMessage | undefined = renderReply(reply)[part];
+      // Only text can be recognised in the history; anything else counts as not delivered (sent again).
+      if (!message || !('text' in message)) return false;
+      const wanted = comparable(message.text);
       const after = since.getTime() - CLOCK_SLACK_MS;
       const recent = await client.recentMessages(userId);
       return recent.some((m) => m.fromId !== userId && m.createdAt.getTime() >= after && comparable(m.text) === wanted);

@@ -13,8 +13,8 @@ const attachmentSchema = z.object({
   payload: z.object({
     url: z.string().optional(),
     coordinates: coordinatesSchema.optional(),
-    sticker_id: z.number().optional(),
-  }).nullish(),
+    sticker_id: z.union([z.number(), z.string()]).optional(),
+  }).loose().nullish(),
   title: z.string().optional(),
   url: z.string().optional(),
   URL: z.string().optional(),
@@ -75,7 +75,7 @@ export type ItemWarning = (message: string, item: unknown) => void;
 type EventName = 'message' | 'postback' | 'echo' | 'read' | 'delivery' | 'take_thread_control' | 'pass_thread_control' | 'other';
 
 const ATTACHMENT_KINDS: Partial<Record<string, InboundKind>> = {
-  image: 'image', audio: 'audio', video: 'video', file: 'file', fallback: 'link',
+  image: 'image', audio: 'audio', video: 'video', file: 'file', fallback: 'link', sticker: 'sticker',
 };
 
 function event(name: EventName, userId: string, timestamp: number, kind: InboundKind, mid?: string): InboundMessage {
@@ -85,8 +85,9 @@ function event(name: EventName, userId: string, timestamp: number, kind: Inbound
 
 function messageKind(m: MessengerInboundMessage): Pick<InboundMessage, 'kind' | 'location'> {
   if (m.quick_reply) return { kind: 'postback' };
-  // Stickers (the thumbs-up too) arrive as image attachments: they are not a photo of a document.
-  if (m.sticker_id !== undefined) return { kind: 'sticker' };
+  // Stickers (the thumbs-up too) arrived as image attachments with `sticker_id`; since 30 August 2026 they arrive
+  // only as a `sticker` attachment (Messenger Platform changelog, 1 June 2026). Neither is a photo of a document.
+  if (m.sticker_id !== undefined || m.attachments?.some((a) => a.type === 'sticker')) return { kind: 'sticker' };
   if (m.text !== undefined) return { kind: 'text' };
   const first = m.attachments?.[0];
   if (!first) return { kind: 'ignored' };

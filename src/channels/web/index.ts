@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { storable } from '../text.js';
 import { ParseError, type Channel, type InboundMessage } from '../types.js';
 
 // The local chat page (/chat): a third channel through the same pipeline, needing no platform credentials.
@@ -19,7 +20,7 @@ export function createWebChannel(): Channel {
     parse(body: unknown): InboundMessage[] {
       const r = webMessageSchema.safeParse(body);
       if (!r.success) throw new ParseError(r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-      const b = r.data;
+      const b = storable(r.data);
       return [{
         channel: 'web', eventId: `${b.sessionId}:${b.clientMessageId ?? randomUUID()}`, eventName: b.payload ? 'postback' : 'message',
         userId: b.sessionId, kind: b.payload ? 'postback' : 'text', text: b.text ?? b.payload, payload: b.payload, timestamp: Date.now(),

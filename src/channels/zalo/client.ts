@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/open.js';
 import type { Logger } from '../../logger.js';
+import { refused, retryAfter } from '../http.js';
 import { TOKEN_ERRORS, zaloApiError, zaloProtocolError, zaloTransportError } from './errors.js';
 import type { ZaloMessage } from './render.js';
 import { ZaloTokenStore } from './tokens.js';
@@ -9,8 +10,6 @@ import { zaloId } from './webhook-schema.js';
 
 // The few Zalo OA API v2/v3 calls the bot needs, over fetch. Zalo answers HTTP 200 with { error, message, data };
 // error < 0 is a failure. Every failure is a SendError whose kind tells the job queue whether to retry.
-
-const TIMEOUT_MS = 15_000;
 
 const answerSchema = z.looseObject({
   error: z.coerce.number().int(),
@@ -46,27 +45,42 @@ export interface ZaloUpload { name: string; data: Uint8Array; contentType?: stri
 
 export interface ZaloClientDeps { config: Config; db: Database; log: Logger; fetch?: typeof fetch; now?: () => number }
 
-interface Call { method: 'GET' | 'POST'; path: string; body?: () => BodyInit; json?: boolean }
+interface Call { method: 'GET' | 'POST'; path: string; body?: () => BodyInit; json?: boolean; base?: string }
+
+/** A ZNS answer: `msg_id` on success. */
+const znsData = z.looseObject({ msg_id: zaloId });
 
 export class ZaloClient {
   readonly tokens: ZaloTokenStore;
   private readonly fetch: typeof fetch;
   private readonly log: Logger;
   private readonly base: string;
+  private readonly timeoutMs: number;
 
-  constructor(deps: ZaloClientDeps) {
+  constructor(private readonly deps: ZaloClientDeps) {
     this.fetch = deps.fetch ?? globalThis.fetch;
     this.log = deps.log;
     this.base = deps.config.ZALO_API_BASE_URL;
+    this.timeoutMs = deps.config.SEND_TIMEOUT_MS;
     this.tokens = new ZaloTokenStore({ ...deps, fetch: this.fetch, now: deps.now ?? Date.now });
   }
 
-  /** Sends one customer-service message; returns Zalo's message_id. */
-  async sendCs(userId: string, message: ZaloMessage): Promise<string> {
+  /**
+   * Sends one message; returns Zalo's message_id. `cs` is a consultation message (an answer); `transaction` the
+   * message type Zalo's OA API v3 has for notices about something the user applied for (its own endpoint).
+   */
+  async sendMessage(userId: string, message: ZaloMessage, type: 'cs' | 'transaction' = 'cs'): Promise<string> {
     const body = JSON.stringify({ recipient: { user_id: userId }, message });
-    const data = await this.call(`sendCs to user ${userId}`, sentData,
-      { method: 'POST', path: '/v3.0/oa/message/cs', body: () => body, json: true });
+    const data = await this.call(`send ${type} to user ${userId}`, sentData,
+      { method: 'POST', path: `/v3.0/oa/message/${type}`, body: () => body, json: true });
     return data.message_id;
+  }
+
+  /** Sends an approved ZNS template to a phone number ("84..." form); returns ZNS's msg_id. */
+  async sendZns(phone: string, templateId: string, data: Record<string, string>, trackingId: string): Promise<string> {
+    const body = JSON.stringify({ phone, template_id: templateId, template_data: data, tracking_id: trackingId });
+    return (await this.call(`ZNS ${trackingId}`, znsData,
+      { method: 'POST', path: '/message/template', body: () => body, json: true, base: this.deps.config.ZALO_ZNS_BASE_URL })).msg_id;
   }
 
   /** Uploads a PDF/DOC/DOCX (Zalo's limit: 5 MB); returns the token for a file attachment. */
@@ -124,20 +138,25 @@ export class ZaloClient {
   private async request(what: string, call: Call, token: string): Promise<Answer> {
     const headers: Record<string, string> = { access_token: token };
     if (call.json) headers['content-type'] = 'application/json';
+    const base = call.base ?? this.base;
     let res: Response;
     let text: string;
     try {
-      res = await this.fetch(`${this.base}${call.path}`, {
-        method: call.method, headers, body: call.body?.(), signal: AbortSignal.timeout(TIMEOUT_MS),
+      res = await this.fetch(`${base}${call.path}`, {
+        method: call.method, headers, body: call.body?.(), signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await res.text();
     } catch (err) {
-      throw zaloTransportError(what, `no answer from ${this.base} (${describe(err)})`);
+      // A timeout or a reset may come after Zalo took the message: only a refused connection proves it did not.
+      throw zaloTransportError(what, `no answer from ${base} (${describe(err)})`, undefined, { ambiguous: !refused(err), unanswered: true });
     }
-    if (res.status >= 500 || res.status === 429 || res.status === 408) {
-      throw zaloTransportError(what, `HTTP ${res.status}`, res.status);
-    }
+    if (res.status === 429) throw zaloTransportError(what, 'HTTP 429', 429, { retryAfterMs: retryAfter(res.headers.get('retry-after')) });
+    if (res.status >= 500 || res.status === 408) throw zaloTransportError(what, `HTTP ${res.status}`, res.status, { ambiguous: true });
     const answer = answerSchema.safeParse(parseJson(text));
+    if (!answer.success && res.ok) {
+      // A 2xx we cannot read (a proxy's page, a cut body): Zalo may have sent the message.
+      throw zaloTransportError(what, `HTTP ${res.status}, unreadable answer: ${text.slice(0, 200)}`, res.status, { ambiguous: true });
+    }
     if (!answer.success || (!res.ok && answer.data.error === 0)) {
       throw zaloProtocolError(what, `HTTP ${res.status}, unexpected answer: ${text.slice(0, 200)}`, res.status);
     }

@@ -25,8 +25,20 @@ const storedSchema = z.object({
   /** Fingerprints of environment pairs already copied in, so a restart never puts back a used refresh token.
    * Absent when something else (e.g. a console re-authorisation) wrote the row: then the row always wins. */
   configPairs: z.array(z.string()).optional(),
+  /** Set when the OAuth server refused `refreshToken` (used up, revoked, or our secret is wrong): nothing retries
+   * it; an official must re-authorise the OA. Fingerprint of the refused token, why, and when. */
+  refused: z.object({ token: z.string(), reason: z.string(), at: z.string() }).optional(),
 });
 export type StoredZaloTokens = z.infer<typeof storedSchema>;
+
+const REAUTHORISE = 're-authorise the OA and set ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN (then restart)';
+
+const fingerprint = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
+
+/** The refusal recorded for the refresh token stored now (a new pair clears it). */
+function refusedNow(tokens: StoredZaloTokens): StoredZaloTokens['refused'] {
+  return tokens.refused && tokens.refused.token === fingerprint(tokens.refreshToken) ? tokens.refused : undefined;
+}
 
 const oauthOk = z.object({
   access_token: z.string().min(1),
@@ -44,8 +56,16 @@ export interface TokenStoreDeps { config: Config; db: Database; log: Logger; fet
 
 export class ZaloTokenStore {
   private cached: StoredZaloTokens | undefined;
+  private refreshing: Promise<string> | undefined;
 
   constructor(private readonly deps: TokenStoreDeps) {}
+
+  /** Degraded while the stored refresh token is one the OAuth server refused. */
+  async health(): Promise<{ status: 'ok' | 'degraded'; reason?: string; since?: string }> {
+    const tokens = this.cached ?? (await this.readRow().catch(() => undefined));
+    const dead = tokens && refusedNow(tokens);
+    return dead ? { status: 'degraded', reason: dead.reason, since: dead.at } : { status: 'ok' };
+  }
 
   /** An access token to use now; refreshed first when it expires within the hour. */
   async accessToken(): Promise<string> {
@@ -62,22 +82,45 @@ export class ZaloTokenStore {
     }
   }
 
-  /** Replaces `stale` with a new pair unless another process already has; returns the access token to use. */
+  /**
+   * Replaces `stale` with a new pair unless another process already has; returns the access token to use.
+   * One refresh at a time per process: waiters share it, so at most one pooled connection per process ever waits
+   * on the database lock (many waiters each holding one could exhaust the pool).
+   */
   async refresh(stale: string): Promise<string> {
-    return this.deps.db.sql.withLock(ZALO_REFRESH_LOCK, async () => {
-      const current = await this.loadLocked();
-      if (current.accessToken !== stale) return current.accessToken;
-      if (!current.refreshToken) {
-        throw new SendError('Zalo access token rejected and no refresh token is stored: set ZALO_REFRESH_TOKEN '
-          + '(or re-authorise the OA and set both ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN)', 'token');
-      }
-      const fresh = await this.exchange(current.refreshToken);
-      const next: StoredZaloTokens = { ...current, ...fresh };
+    this.refreshing ??= this.deps.db.sql.withLock(ZALO_REFRESH_LOCK, () => this.refreshLocked(stale))
+      .finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async refreshLocked(stale: string): Promise<string> {
+    const current = await this.loadLocked();
+    if (current.accessToken !== stale) return current.accessToken;
+    if (!current.refreshToken) {
+      throw new SendError('Zalo access token rejected and no refresh token is stored: set ZALO_REFRESH_TOKEN '
+        + '(or re-authorise the OA and set both ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN)', 'token');
+    }
+    const dead = refusedNow(current);
+    // Already refused once: asking again cannot work and only hammers the OAuth server.
+    if (dead) throw new SendError(`Zalo refresh token refused on ${dead.at} (${dead.reason}): ${REAUTHORISE}`, 'token');
+    const fresh = await this.exchange(current.refreshToken).catch((err) => this.noteRefusal(current, err));
+    const next: StoredZaloTokens = { ...current, ...fresh };
+    await this.save(next);
+    this.cached = next;
+    this.deps.log.info({ expiresAt: next.expiresAt }, 'refreshed the Zalo access token');
+    return next.accessToken;
+  }
+
+  /** An OAuth answer refusing the refresh token marks it dead once, with an alert; a network failure does not. */
+  private async noteRefusal(current: StoredZaloTokens, err: unknown): Promise<never> {
+    if (err instanceof SendError && err.kind === 'token' && err.code !== undefined) {
+      const reason = err.message.slice(0, 300);
+      const next: StoredZaloTokens = { ...current, refused: { token: fingerprint(current.refreshToken), reason, at: new Date(this.deps.now()).toISOString() } };
       await this.save(next);
       this.cached = next;
-      this.deps.log.info({ expiresAt: next.expiresAt }, 'refreshed the Zalo access token');
-      return next.accessToken;
-    });
+      this.deps.log.error({ alert: 'zalo_token_refused', reason }, `ALERT: the Zalo channel is degraded, the OAuth server refused the refresh token; ${REAUTHORISE}`);
+    }
+    throw err;
   }
 
   /** The stored pair as it is in the database now (initialised from the environment when absent). */
@@ -123,7 +166,7 @@ export class ZaloTokenStore {
 
   private envFingerprint(): string {
     const { ZALO_ACCESS_TOKEN: a = '', ZALO_REFRESH_TOKEN: r = '' } = this.deps.config;
-    return createHash('sha256').update(`${a}\n${r}`).digest('hex').slice(0, 16);
+    return fingerprint(`${a}\n${r}`);
   }
 
   /** An operator who re-authorised the OA puts the new pair in the environment; it must win over the stored one. */
