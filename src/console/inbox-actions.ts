@@ -9,7 +9,6 @@ import type { InboxStatus } from './inbox.js';
 // set its status, write internal notes. Each runs inside the caller's transaction with its audit row.
 
 type Tx = Prisma.TransactionClient;
-const DAY_MS = 24 * 3600_000;
 
 export class InboxConflict extends Error {
   constructor(message: string, readonly detail: Record<string, unknown> = {}) { super(message); }
