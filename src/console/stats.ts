@@ -1,16 +1,12 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-// Dashboard numbers, all from the message log. Days are calendar days in Viet Nam (UTC+7), the days
-// officials count in; timestamps are stored as UTC.
+// Dashboard numbers, from the daily roll-up "MessageDaily" (kept up to date by a trigger on every message
+// insert, so reading it costs the same with a year of history as with a day). Days are calendar days in
+// Viet Nam (UTC+7), the days officials count in; timestamps are stored as UTC.
 
 const DAY_MS = 86_400_000;
 const VN_OFFSET_MS = 7 * 3600_000;
 const TOP = 10;
-
-/** SQL for "the bot did not understand this inbound message" (same rule as the review list). */
-const NOT_UNDERSTOOD = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
-    OR (COALESCE("entities"->'matched'->>'type', '') = ''
-      AND ("intent" = 'out_of_scope' OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))))`;
 
 export interface DashboardStats {
   /** The calendar days covered, oldest first (yyyy-mm-dd, Viet Nam time). */
@@ -33,42 +29,42 @@ export function dayRange(now: Date, days: number): { since: Date; days: string[]
   return { since: new Date(first * DAY_MS - VN_OFFSET_MS), days: list };
 }
 
-const DAY_SQL = `to_char("createdAt" + interval '7 hours', 'YYYY-MM-DD')`;
+interface Row { day: string; metric: string; key: string; count: number }
 
 export async function dashboardStats(prisma: PrismaClient, opts: { days: number; threshold: number; now: Date }): Promise<DashboardStats> {
   const { since, days } = dayRange(opts.now, opts.days);
-  const sinceText = since.toISOString();
-  const q = <T>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<T[]>(sql, sinceText, ...params);
-
-  const [perDay, intents, procedures, models, understood, waiting] = await Promise.all([
-    q<{ day: string; channel: string; inbound: number; outbound: number }>(
-      `SELECT ${DAY_SQL} AS day, "channel",
-         count(*) FILTER (WHERE "direction" = 'in')::int AS inbound,
-         count(*) FILTER (WHERE "direction" = 'out')::int AS outbound
-       FROM "Message" WHERE "createdAt" >= $1::timestamp(3) GROUP BY 1, 2 ORDER BY 1, 2`),
-    q<{ intent: string; count: number }>(
-      `SELECT "intent", count(*)::int AS count FROM "Message"
-       WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND "intent" IS NOT NULL
-       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`),
-    topEntity(q, 'procedure'),
-    topEntity(q, 'model'),
-    q<{ day: string; inbound: number; not_understood: number }>(
-      `SELECT ${DAY_SQL} AS day, count(*)::int AS inbound,
-         count(*) FILTER (WHERE ${NOT_UNDERSTOOD})::int AS not_understood
-       FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND "intent" IS NOT NULL
-       GROUP BY 1 ORDER BY 1`, opts.threshold),
+  const [rows, waiting] = await Promise.all([
+    prisma.$queryRawUnsafe<Row[]>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, key, count FROM "MessageDaily"
+      WHERE day >= $1::date ORDER BY day, metric, key`, days[0]),
     prisma.conversation.aggregate({ where: { handoffStatus: 'waiting' }, _count: { _all: true }, _min: { handoffAt: true } }),
   ]);
-
-  const byDay = new Map(understood.map((r) => [r.day, r]));
+  const of = (metric: string) => rows.filter((r) => r.metric === metric);
+  const perDay = new Map<string, { day: string; channel: string; inbound: number; outbound: number }>();
+  for (const r of of('messages')) {
+    const [channel, direction] = r.key.split(':');
+    const k = `${r.day}|${channel}`;
+    const e = perDay.get(k) ?? { day: r.day, channel, inbound: 0, outbound: 0 };
+    if (direction === 'in') e.inbound += r.count;
+    else e.outbound += r.count;
+    perDay.set(k, e);
+  }
+  // The "not understood" rule (see the roll-up's migration): confidences are kept in hundredths.
+  const cents = Math.ceil(opts.threshold * 100 - 1e-9);
+  const byDay = new Map<string, { inbound: number; not_understood: number }>();
+  for (const r of of('understanding')) {
+    const e = byDay.get(r.day) ?? { inbound: 0, not_understood: 0 };
+    e.inbound += r.count;
+    if (r.key === 'unmatched' || (r.key.startsWith('c:') && Number(r.key.slice(2)) < cents)) e.not_understood += r.count;
+    byDay.set(r.day, e);
+  }
   return {
     days,
     since,
-    messagesPerDay: perDay.map((r) => ({ day: r.day, channel: r.channel, inbound: Number(r.inbound), outbound: Number(r.outbound) })),
-    channels: [...new Set(perDay.map((r) => r.channel))].sort(),
-    topIntents: intents.map((r) => ({ intent: r.intent, count: Number(r.count) })),
-    topProcedures: procedures,
-    topModels: models,
+    messagesPerDay: [...perDay.values()].sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel)),
+    channels: [...new Set([...perDay.values()].map((r) => r.channel))].sort(),
+    topIntents: top(of('intent')).map(({ name, count }) => ({ intent: name, count })),
+    topProcedures: top(of('procedure')),
+    topModels: top(of('model')),
     notUnderstood: days.map((day) => {
       const r = byDay.get(day);
       const inbound = Number(r?.inbound ?? 0);
@@ -79,11 +75,10 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
   };
 }
 
-/** Most asked procedures/models: the name the NLU matched, stored in Message.entities. */
-async function topEntity(q: <T>(sql: string, ...params: unknown[]) => Promise<T[]>, key: 'procedure' | 'model') {
-  const rows = await q<{ name: string; count: number }>(
-    `SELECT "entities"->>'${key}' AS name, count(*)::int AS count FROM "Message"
-     WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND COALESCE("entities"->>'${key}', '') <> ''
-     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`);
-  return rows.map((r) => ({ name: r.name, count: Number(r.count) }));
+/** The most counted keys over the days read, most first (ties by name). */
+function top(rows: Row[]): Array<{ name: string; count: number }> {
+  const sums = new Map<string, number>();
+  for (const r of rows) sums.set(r.key, (sums.get(r.key) ?? 0) + r.count);
+  return [...sums].map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, TOP);
 }
