@@ -1,3 +1,4 @@
+import { fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -31,15 +32,51 @@ export class DatabaseUrlError extends Error {}
 
 // PGlite's default 128 MB of shared buffers is sized for a server; the bot's working set is a few MB.
 // Measured: 836 -> 710 MB RSS for the process at start.
-const pgliteOptions = () => ({ startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
+const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
+// On disk, PGlite runs with fsync off (-F) and its file system ignores fdatasync: an OS crash or power loss could
+// lose committed data. So fsync is on, through fsync() (the one call its file system passes on, see
+// syncToDisk), and commits are asynchronous by default as on a server with synchronous_commit = off: the
+// commit that records inbound events asks for synchronous_commit = on (the webhook's 200 waits for the disk,
+// one fsync per group commit), and walWriter flushes everything else within WAL_FLUSH_MS.
+const DURABLE = ['-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=off'];
+const WAL_FLUSH_MS = 200;
+const pgliteOptions = (onDisk: boolean) => ({
+  startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
+});
+
+let fsyncCalls = 0;
+/** How many times the embedded database asked the OS to write a file through to the disk (benchmarks, tests). */
+export const embeddedFsyncs = () => fsyncCalls;
+
+/** Emscripten's Node file system has no fsync: PostgreSQL's fsync() calls reach this one. */
+function syncToDisk(pglite: PGlite): void {
+  const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number }) => number } } }).NODEFS;
+  if (!nodefs) throw new Error('PGlite no longer exposes NODEFS: cannot make the embedded database durable');
+  nodefs.stream_ops.fsync = (stream) => {
+    fsyncCalls++;
+    fsyncSync(stream.nfd);
+    return 0;
+  };
+}
+
+/** The WAL writer a server would run: flushes asynchronous commits (a single-user PGlite has none). */
+function walWriter(pglite: PGlite): () => void {
+  const timer = setInterval(() => {
+    pglite.query<{ behind: boolean }>('SELECT pg_current_wal_insert_lsn() > pg_current_wal_flush_lsn() AS behind')
+      .then(async (r) => { if (r.rows[0]?.behind) await pglite.query(`SELECT pg_logical_emit_message(false, 'flush', '', true)`); })
+      .catch(() => undefined); // tried again at the next tick (and any durable commit flushes all before it)
+  }, WAL_FLUSH_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export async function openDatabase(databaseUrl: string): Promise<Database> {
-  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions()), 'memory', 'in-memory PGlite');
+  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions(false)), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
     try {
-      const db = await openPglite(new PGlite(dir, pgliteOptions()), 'embedded', `embedded PGlite in ${dir}`);
+      const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
     } catch (err) {
@@ -54,6 +91,11 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
 
 async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
   await pglite.waitReady;
+  let stopWalWriter = () => {};
+  if (kind === 'embedded') {
+    syncToDisk(pglite);
+    stopWalWriter = walWriter(pglite);
+  }
   await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
@@ -72,7 +114,7 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
   };
   return {
     prisma, sql, kind, describe,
-    close: async () => { await prisma.$disconnect(); await pglite.close(); },
+    close: async () => { stopWalWriter(); await prisma.$disconnect(); await pglite.close(); },
   };
 }
 
