@@ -36,6 +36,12 @@ describe('inbound events on the embedded database', () => {
     expect(embeddedFsyncs()).toBeGreaterThan(before);
   });
 
+  it('are the only commits that wait for the disk (others are written to the OS, flushed by the next one)', async () => {
+    const before = embeddedFsyncs();
+    await db.sql.query(`INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('durability-test', '1'::jsonb, now())`);
+    expect(embeddedFsyncs()).toBe(before);
+  });
+
   it('arriving together are stored in one commit', async () => {
     const { batches, events } = recorder;
     await Promise.all(Array.from({ length: 50 }, (_, i) => recorder.record([event(100 + i)])));

@@ -13,8 +13,11 @@ export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[
 export interface SqlRunner {
   /** Runs `fn` in one transaction; committed when it resolves, rolled back when it throws. */
   interactive<T>(fn: (query: Query) => Promise<T>): Promise<T>;
-  /** Runs a multi-statement script and the given parameterised statements in one transaction. */
-  transaction(script: string, statements: Array<[string, unknown[]]>): Promise<void>;
+  /**
+   * Runs a multi-statement script and the given parameterised statements in one transaction. `durable`: the commit
+   * waits for the disk on the embedded database too (a server's commits always do).
+   */
+  transaction(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Serialises `fn` across every process sharing this database. */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
@@ -33,41 +36,50 @@ export class DatabaseUrlError extends Error {}
 // PGlite's default 128 MB of shared buffers is sized for a server; the bot's working set is a few MB.
 // Measured: 836 -> 710 MB RSS for the process at start.
 const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
-// On disk, PGlite runs with fsync off (-F) and its file system ignores fdatasync: an OS crash or power loss could
-// lose committed data. So fsync is on, through fsync() (the one call its file system passes on, see
-// syncToDisk), and commits are asynchronous by default as on a server with synchronous_commit = off: the
-// commit that records inbound events asks for synchronous_commit = on (the webhook's 200 waits for the disk,
-// one fsync per group commit), and walWriter flushes everything else within WAL_FLUSH_MS.
-const DURABLE = ['-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=off'];
-const WAL_FLUSH_MS = 200;
+// On disk, PGlite runs with fsync off (-F) and its file system ignores fsync: an OS crash or power loss could lose
+// acknowledged events, or leave a checkpoint pointing at WAL that never reached the disk. So fsync is on, every
+// sync goes through fsync() (the one call that reaches syncToDisk), and syncToDisk decides:
+// - data files and pg_control (checkpoints, new files): always written through;
+// - the WAL, at the commit that records inbound events (durably()), and after data files were synced (the
+//   checkpoint's own record): written through;
+// - the WAL at any other commit: written to the OS (it survives the process being killed, as before) but not
+//   waited for, so a decision costs no disk round trip; it reaches the disk with the next durable commit,
+//   checkpoint or the kernel's write-back. An OS crash can lose the last such commits, never an acknowledged event.
+const DURABLE = ['-c', 'wal_sync_method=fsync'];
 const pgliteOptions = (onDisk: boolean) => ({
   startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
 });
 
 let fsyncCalls = 0;
-/** How many times the embedded database asked the OS to write a file through to the disk (benchmarks, tests). */
+/** How many times the embedded database wrote a file through to the disk (benchmarks, tests). */
 export const embeddedFsyncs = () => fsyncCalls;
 
-/** Emscripten's Node file system has no fsync: PostgreSQL's fsync() calls reach this one. */
-function syncToDisk(pglite: PGlite): void {
-  const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number }) => number } } }).NODEFS;
+interface DiskSync { durably<T>(fn: () => Promise<T>): Promise<T> }
+
+function syncToDisk(pglite: PGlite): DiskSync {
+  const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number; path?: string }) => number } } }).NODEFS;
   if (!nodefs) throw new Error('PGlite no longer exposes NODEFS: cannot make the embedded database durable');
+  let durable = 0;
+  let dataSynced = false;
   nodefs.stream_ops.fsync = (stream) => {
+    const wal = stream.path?.includes('/pg_wal/') ?? false;
+    if (wal && !durable && !dataSynced) return 0;
+    if (wal) dataSynced = false;
+    else dataSynced = true;
     fsyncCalls++;
     fsyncSync(stream.nfd);
     return 0;
   };
-}
-
-/** The WAL writer a server would run: flushes asynchronous commits (a single-user PGlite has none). */
-function walWriter(pglite: PGlite): () => void {
-  const timer = setInterval(() => {
-    pglite.query<{ behind: boolean }>('SELECT pg_current_wal_insert_lsn() > pg_current_wal_flush_lsn() AS behind')
-      .then(async (r) => { if (r.rows[0]?.behind) await pglite.query(`SELECT pg_logical_emit_message(false, 'flush', '', true)`); })
-      .catch(() => undefined); // tried again at the next tick (and any durable commit flushes all before it)
-  }, WAL_FLUSH_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return {
+    async durably(fn) {
+      durable++;
+      try {
+        return await fn();
+      } finally {
+        durable--;
+      }
+    },
+  };
 }
 
 export async function openDatabase(databaseUrl: string): Promise<Database> {
@@ -91,19 +103,16 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
 
 async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
   await pglite.waitReady;
-  let stopWalWriter = () => {};
-  if (kind === 'embedded') {
-    syncToDisk(pglite);
-    stopWalWriter = walWriter(pglite);
-  }
+  const disk = kind === 'embedded' ? syncToDisk(pglite) : undefined;
   await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
-    async transaction(script, statements) {
-      await pglite.transaction(async (tx) => {
+    async transaction(script, statements, opts) {
+      const run = () => pglite.transaction(async (tx) => {
         if (script) await tx.exec(script);
         for (const [text, params] of statements) await tx.query(text, params);
       });
+      await (opts?.durable && disk ? disk.durably(run) : run());
     },
     async query<T>(text: string, params: unknown[] = []) {
       return (await pglite.query<T>(text, params)).rows;
@@ -114,7 +123,7 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
   };
   return {
     prisma, sql, kind, describe,
-    close: async () => { stopWalWriter(); await prisma.$disconnect(); await pglite.close(); },
+    close: async () => { await prisma.$disconnect(); await pglite.close(); },
   };
 }
 

@@ -62,8 +62,7 @@ export class InboundRecorder {
     const events = messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m, status: m.kind === 'ignored' ? 'ignored' : 'pending' }));
     const jobs = messages.filter((m) => m.kind !== 'ignored')
       .map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId } }));
-    // The platform's 200 promises the event is kept: this commit waits for the disk (see src/db/open.ts).
-    await this.deps.db.sql.transaction('SET LOCAL synchronous_commit = on', [
+    await this.deps.db.sql.transaction('', [
       [`INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
         SELECT channel, "eventId", "eventName", body, status
         FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
@@ -71,7 +70,7 @@ export class InboundRecorder {
       [`INSERT INTO "Job" (kind, key, payload, "updatedAt")
         SELECT kind, key, payload, now() FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, payload jsonb)
         ON CONFLICT (key) DO NOTHING`, [JSON.stringify(jobs)]],
-    ]);
+    ], { durable: true }); // the platform's 200 promises the event is kept: this commit waits for the disk
   }
 }
 
