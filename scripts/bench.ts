@@ -9,7 +9,7 @@ import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
 import { freePort, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
 import { historyTimings } from './bench-history.js';
 
-// `npm run bench [-- --quick] [-- --history]`: in one run, on this machine, side by side:
+// `npm run bench [-- --quick] [--history] [--only embedded|postgres]`: in one run, on this machine, side by side:
 // - references: a bare node:http server and a bare express 5 server with the raw body and Zalo's signature check;
 // - the bot (real server processes) on the embedded database, on PostgreSQL, and on PostgreSQL with two processes,
 //   behind a fake Zalo API that answers every send after 100 ms: accepted and replied events/s (as ratios of bare
@@ -19,6 +19,9 @@ import { historyTimings } from './bench-history.js';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
+/** `--only embedded` or `--only postgres`: one database (comparing a change). */
+const ONLY = args.has('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'embedded' && ONLY !== 'postgres') throw new Error('--only takes embedded or postgres');
 const APP_ID = '1234567890123456789';
 const APP_SECRET = 'bench-app-secret';
 const OA_SECRET = 'bench-oa-secret';
@@ -171,7 +174,7 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
       label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
       accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec),
       rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing },
-      burstAckP99: burst.ackP99, burstMissing: BURST - burstReplies.replied, errors: max.errors + rated.errors + burst.errors,
+      burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
     };
   } finally {
     await Promise.all(servers.map((s) => stop(s)));
@@ -208,9 +211,9 @@ async function main() {
     const refs = { node: await reference('node', BARE_NODE), express: await reference('express', BARE_EXPRESS) };
     const bots: BotRun[] = [];
     const dir = mkdtempSync(path.join(tmpdir(), 'bench-db-'));
-    bots.push(await runBot('embedded', fake, { url: `file:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }, 1));
-    bots.push(await runBot('PostgreSQL', fake, await createPgDatabase(), 1));
-    if (!QUICK) bots.push(await runBot('PostgreSQL ×2', fake, await createPgDatabase(), 2));
+    if (!ONLY || ONLY === 'embedded') bots.push(await runBot('embedded', fake, { url: `file:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }, 1));
+    if (!ONLY || ONLY === 'postgres') bots.push(await runBot('PostgreSQL', fake, await createPgDatabase(), 1));
+    if ((!ONLY || ONLY === 'postgres') && !QUICK) bots.push(await runBot('PostgreSQL ×2', fake, await createPgDatabase(), 2));
     const history = args.has('--history') ? await historyTimings(log) : undefined;
     process.stdout.write(`${table(refs, bots, history)}\n`);
     process.stdout.write(`${JSON.stringify({ quick: QUICK, cpus: availableParallelism(), workers: Number(WORKERS), sendDelayMs: SEND_DELAY_MS, refs, bots, history })}\n`);
