@@ -36,17 +36,14 @@ describe.each(DB_KINDS)('query plans on %s', (kind) => {
   beforeAll(async () => {
     t = await openTestDb(kind, { seed: false });
     // Many conversations, as in life: a conversation's messages are a small part of the log.
-    const { prisma } = t.db;
-    for (let c = 0; c < 40; c++) {
-      const conv = await prisma.conversation.create({ data: { channel: 'web', userId: `s${c}`, handoffStatus: c % 10 ? null : 'waiting', handoffAt: c % 10 ? null : new Date() } });
-      await prisma.message.createMany({
-        data: Array.from({ length: 25 }, (_, i) => ({
-          conversationId: conv.id, channel: 'web', direction: i % 2 ? 'out' : 'in', text: `m${i}`, intent: i % 2 ? null : 'out_of_scope', confidence: 0.3,
-        })),
-      });
-    }
+    await t.db.sql.query(`INSERT INTO "Conversation" (channel, "userId", state, "handoffStatus", "handoffAt", "createdAt", "updatedAt")
+      SELECT 'web', 's' || c, '{}'::jsonb, CASE WHEN c % 10 = 0 THEN 'waiting' END, CASE WHEN c % 10 = 0 THEN now() END, now(), now()
+      FROM generate_series(1, 40) c`);
+    await t.db.sql.query(`INSERT INTO "Message" ("conversationId", channel, direction, text, intent, confidence)
+      SELECT c.id, 'web', CASE WHEN i % 2 = 1 THEN 'out' ELSE 'in' END, 'm' || i, CASE WHEN i % 2 = 0 THEN 'out_of_scope' END, 0.3
+      FROM "Conversation" c CROSS JOIN generate_series(1, 25) i`);
     await t.db.sql.query('ANALYZE');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await t.close(); });
 
   it.each(QUERIES)('$what uses $index', async ({ sql, params, index }) => {

@@ -1,12 +1,18 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-// Dashboard numbers, from the daily roll-up "MessageDaily" (kept up to date by a trigger on every message
-// insert, so reading it costs the same with a year of history as with a day). Days are calendar days in
-// Viet Nam (UTC+7), the days officials count in; timestamps are stored as UTC.
+// Dashboard numbers. Days are calendar days in Viet Nam (UTC+7), the days officials count in; timestamps are
+// stored as UTC. Counts come from the daily roll-up "MessageDaily" (kept by a trigger on every message insert, so
+// reading it costs the same with a year of history as with a day); the "not understood" rate reads the messages
+// of the days shown (the rule's threshold is a query parameter), along the "createdAt" index.
 
 const DAY_MS = 86_400_000;
 const VN_OFFSET_MS = 7 * 3600_000;
 const TOP = 10;
+
+/** SQL for "the bot did not understand this inbound message" (same rule as the review list). */
+const NOT_UNDERSTOOD = `COALESCE("entities"->'matched'->>'type', '') <> 'faq' AND ("confidence" < $2
+    OR (COALESCE("entities"->'matched'->>'type', '') = ''
+      AND ("intent" = 'out_of_scope' OR ("intent" = 'procedure_lookup' AND COALESCE("entities"->>'procedure', '') = ''))))`;
 
 export interface DashboardStats {
   /** The calendar days covered, oldest first (yyyy-mm-dd, Viet Nam time). */
@@ -29,42 +35,34 @@ export function dayRange(now: Date, days: number): { since: Date; days: string[]
   return { since: new Date(first * DAY_MS - VN_OFFSET_MS), days: list };
 }
 
-interface Row { day: string; metric: string; key: string; count: number }
+const DAY_SQL = `to_char("createdAt" + interval '7 hours', 'YYYY-MM-DD')`;
 
 export async function dashboardStats(prisma: PrismaClient, opts: { days: number; threshold: number; now: Date }): Promise<DashboardStats> {
   const { since, days } = dayRange(opts.now, opts.days);
-  const [rows, waiting] = await Promise.all([
-    prisma.$queryRawUnsafe<Row[]>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, key, count FROM "MessageDaily"
+  const sinceText = since.toISOString();
+  const q = <T>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<T[]>(sql, sinceText, ...params);
+
+  const [rolled, understood, waiting] = await Promise.all([
+    prisma.$queryRawUnsafe<RollupRow[]>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, metric, key, count FROM "MessageDaily"
       WHERE day >= $1::date ORDER BY day, metric, key`, days[0]),
+    q<{ day: string; inbound: number; not_understood: number }>(
+      `SELECT ${DAY_SQL} AS day, count(*)::int AS inbound,
+         count(*) FILTER (WHERE ${NOT_UNDERSTOOD})::int AS not_understood
+       FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "direction" = 'in' AND "intent" IS NOT NULL
+       GROUP BY 1 ORDER BY 1`, opts.threshold),
     prisma.conversation.aggregate({ where: { handoffStatus: 'waiting' }, _count: { _all: true }, _min: { handoffAt: true } }),
   ]);
-  const of = (metric: string) => rows.filter((r) => r.metric === metric);
-  const perDay = new Map<string, { day: string; channel: string; inbound: number; outbound: number }>();
-  for (const r of of('messages')) {
-    const [channel, direction] = r.key.split(':');
-    const k = `${r.day}|${channel}`;
-    const e = perDay.get(k) ?? { day: r.day, channel, inbound: 0, outbound: 0 };
-    if (direction === 'in') e.inbound += r.count;
-    else e.outbound += r.count;
-    perDay.set(k, e);
-  }
-  // The "not understood" rule (see the roll-up's migration): confidences are kept in hundredths.
-  const cents = Math.ceil(opts.threshold * 100 - 1e-9);
-  const byDay = new Map<string, { inbound: number; not_understood: number }>();
-  for (const r of of('understanding')) {
-    const e = byDay.get(r.day) ?? { inbound: 0, not_understood: 0 };
-    e.inbound += r.count;
-    if (r.key === 'unmatched' || (r.key.startsWith('c:') && Number(r.key.slice(2)) < cents)) e.not_understood += r.count;
-    byDay.set(r.day, e);
-  }
+
+  const byDay = new Map(understood.map((r) => [r.day, r]));
+  const perDay = messagesPerDay(rolled.filter((r) => r.metric === 'messages'));
   return {
     days,
     since,
-    messagesPerDay: [...perDay.values()].sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel)),
-    channels: [...new Set([...perDay.values()].map((r) => r.channel))].sort(),
-    topIntents: top(of('intent')).map(({ name, count }) => ({ intent: name, count })),
-    topProcedures: top(of('procedure')),
-    topModels: top(of('model')),
+    messagesPerDay: perDay,
+    channels: [...new Set(perDay.map((r) => r.channel))].sort(),
+    topIntents: top(rolled, 'intent').map(({ name, count }) => ({ intent: name, count })),
+    topProcedures: top(rolled, 'procedure'),
+    topModels: top(rolled, 'model'),
     notUnderstood: days.map((day) => {
       const r = byDay.get(day);
       const inbound = Number(r?.inbound ?? 0);
@@ -75,10 +73,25 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
   };
 }
 
-/** The most counted keys over the days read, most first (ties by name). */
-function top(rows: Row[]): Array<{ name: string; count: number }> {
+interface RollupRow { day: string; metric: string; key: string; count: number }
+
+/** Inbound and outbound per day and channel, from the roll-up's "channel:direction" keys. */
+function messagesPerDay(rows: RollupRow[]) {
+  const out = new Map<string, { day: string; channel: string; inbound: number; outbound: number }>();
+  for (const r of rows) {
+    const [channel, direction] = r.key.split(':');
+    const e = out.get(`${r.day}|${channel}`) ?? { day: r.day, channel, inbound: 0, outbound: 0 };
+    if (direction === 'in') e.inbound += r.count;
+    else e.outbound += r.count;
+    out.set(`${r.day}|${channel}`, e);
+  }
+  return [...out.values()].sort((a, b) => a.day.localeCompare(b.day) || a.channel.localeCompare(b.channel));
+}
+
+/** The most counted keys of a metric over the days read, most first (ties by name). */
+function top(rows: RollupRow[], metric: string): Array<{ name: string; count: number }> {
   const sums = new Map<string, number>();
-  for (const r of rows) sums.set(r.key, (sums.get(r.key) ?? 0) + r.count);
+  for (const r of rows) if (r.metric === metric) sums.set(r.key, (sums.get(r.key) ?? 0) + r.count);
   return [...sums].map(([name, count]) => ({ name, count }))
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, TOP);
 }

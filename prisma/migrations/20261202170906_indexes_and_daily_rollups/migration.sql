@@ -18,20 +18,12 @@ CREATE INDEX "Conversation_handoffStatus_handoffAt_idx" ON "Conversation"("hando
 CREATE INDEX "Message_conversationId_id_idx" ON "Message"("conversationId", "id");
 
 -- Dashboard roll-ups: what a message adds to its Viet Nam calendar day (NULL: nothing for that metric).
--- "understanding" sorts inbound messages for the "not understood" rule of src/console/stats.ts: faq (never),
--- unmatched (always), none (no confidence: never), c:NNN (when NNN hundredths are below the threshold).
 CREATE FUNCTION message_daily_key(metric TEXT, m "Message") RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE metric
     WHEN 'messages' THEN m.channel || ':' || m.direction
     WHEN 'intent' THEN CASE WHEN m.direction = 'in' THEN m.intent END
     WHEN 'procedure' THEN CASE WHEN m.direction = 'in' THEN NULLIF(m.entities->>'procedure', '') END
     WHEN 'model' THEN CASE WHEN m.direction = 'in' THEN NULLIF(m.entities->>'model', '') END
-    WHEN 'understanding' THEN CASE WHEN m.direction = 'in' AND m.intent IS NOT NULL THEN CASE
-      WHEN COALESCE(m.entities->'matched'->>'type', '') = 'faq' THEN 'faq'
-      WHEN COALESCE(m.entities->'matched'->>'type', '') = '' AND (m.intent = 'out_of_scope'
-        OR (m.intent = 'procedure_lookup' AND COALESCE(m.entities->>'procedure', '') = '')) THEN 'unmatched'
-      WHEN m.confidence IS NULL THEN 'none'
-      ELSE 'c:' || lpad(greatest(0, least(999, floor(m.confidence * 100)))::int::text, 3, '0') END END
   END
 $$;
 
@@ -40,7 +32,7 @@ CREATE FUNCTION message_daily_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "MessageDaily" (day, metric, key, count)
   SELECT (n."createdAt" + interval '7 hours')::date, k.metric, message_daily_key(k.metric, n), count(*)::int
-  FROM new_rows n CROSS JOIN unnest(ARRAY['messages', 'intent', 'procedure', 'model', 'understanding']) AS k(metric)
+  FROM new_rows n CROSS JOIN unnest(ARRAY['messages', 'intent', 'procedure', 'model']) AS k(metric)
   WHERE message_daily_key(k.metric, n) IS NOT NULL
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (day, metric, key) DO UPDATE SET count = "MessageDaily".count + EXCLUDED.count;
@@ -54,6 +46,6 @@ CREATE TRIGGER message_daily_add AFTER INSERT ON "Message" REFERENCING NEW TABLE
 -- The messages already stored.
 INSERT INTO "MessageDaily" (day, metric, key, count)
 SELECT (n."createdAt" + interval '7 hours')::date, k.metric, message_daily_key(k.metric, n), count(*)::int
-FROM "Message" n CROSS JOIN unnest(ARRAY['messages', 'intent', 'procedure', 'model', 'understanding']) AS k(metric)
+FROM "Message" n CROSS JOIN unnest(ARRAY['messages', 'intent', 'procedure', 'model']) AS k(metric)
 WHERE message_daily_key(k.metric, n) IS NOT NULL
 GROUP BY 1, 2, 3;
