@@ -1,223 +1,228 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
+import { createPgDatabase } from '../test/helpers/db.js';
 import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
 import { freePort, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
+import { historyTimings } from './bench-history.js';
 
-const spawnNode = (args: string[], env: NodeJS.ProcessEnv, name: string) =>
-  spawnChild(args, env, (chunk) => process.stderr.write(`[${name}] ${chunk}`));
+// `npm run bench [-- --quick] [--history] [--only embedded|postgres]`: in one run, on this machine, side by side:
+// - references: a bare node:http server and a bare express 5 server with the raw body and Zalo's signature check;
+// - the bot (real server processes) on the embedded database, on PostgreSQL, and on PostgreSQL with two processes,
+//   behind a fake Zalo API that answers every send after 100 ms: accepted and replied events/s (as ratios of bare
+//   express), ack and event -> reply p50/p99 at 200 events/s, a burst of 1,300 events at once, RSS, cold start;
+// - with --history: console API and web-chat poll timings on a PostgreSQL database with 1 M messages.
+// The table goes to stdout, then one JSON line with every figure; progress goes to stderr.
 
-// `npm run bench`: the real server (child process, embedded database) behind a fake Zalo API, driven with signed
-// user_send_text events by autocannon, compared with a bare node:http server. Prints ONE JSON object on stdout;
-// everything else goes to stderr.
-
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+/** `--only embedded` or `--only postgres`: one database (comparing a change). */
+const ONLY = args.has('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'embedded' && ONLY !== 'postgres') throw new Error('--only takes embedded or postgres');
 const APP_ID = '1234567890123456789';
 const APP_SECRET = 'bench-app-secret';
 const OA_SECRET = 'bench-oa-secret';
 const OA_ID = '5555555555555555555';
+const SEND_DELAY_MS = 100;
+const CONNECTIONS = 50;
+const MAX_S = QUICK ? 3 : 6;
 const RATE = 200;
-const RATE_DURATION_S = 15;
-const MAX_DURATION_S = 10;
-const MAX_CONNECTIONS = 20;
-const REPLY_WAIT_MS = 30_000;
-const DRAIN_MS = 90_000;
+const RATE_S = QUICK ? 4 : 10;
+const BURST = 1300;
+const REPLY_WAIT_MS = QUICK ? 30_000 : 60_000;
+const WORKERS = process.env.WORKER_CONCURRENCY ?? '64';
 
 const QUESTIONS = [
-  'Thủ tục đăng ký khai sinh cần những giấy tờ gì?',
-  'Lệ phí cấp căn cước công dân là bao nhiêu?',
-  'Làm giấy đăng ký kết hôn ở đâu ạ?',
-  'Cho tôi hỏi thời gian cấp hộ chiếu mất bao lâu?',
-  'Đăng ký thường trú cần chuẩn bị hồ sơ gì?',
-  'Xin chào, tôi muốn tra cứu hồ sơ',
-  'Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ',
-  'Chứng thực bản sao từ bản chính ở đâu?',
-  'Đăng ký khai tử cần giấy tờ gì vậy?',
-  'Giờ làm việc của bộ phận một cửa thế nào?',
-  'Cảm ơn bạn nhé',
-  'Mô hình cải cách hành chính nổi bật là gì?',
+  'Thủ tục đăng ký khai sinh cần những giấy tờ gì?', 'Lệ phí cấp căn cước công dân là bao nhiêu?',
+  'Làm giấy đăng ký kết hôn ở đâu ạ?', 'Cho tôi hỏi thời gian cấp hộ chiếu mất bao lâu?',
+  'Đăng ký thường trú cần chuẩn bị hồ sơ gì?', 'Xin chào, tôi muốn tra cứu hồ sơ', 'Chứng thực bản sao từ bản chính ở đâu?',
+  'Giờ làm việc của bộ phận một cửa thế nào?', 'Cảm ơn bạn nhé', 'Mô hình cải cách hành chính nổi bật là gì?',
 ];
 
-const err = (...args: unknown[]) => console.error('[bench]', ...args);
+const log = (...a: unknown[]) => console.error('[bench]', ...a);
+const spawnNode = (argv: string[], env: NodeJS.ProcessEnv, name: string) =>
+  spawnChild(argv, env, (chunk) => { if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${chunk}`); });
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
+const rssMb = (child: ChildProcess) => {
+  try { return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024); } catch { return null; }
+};
 
-function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+function signedEvent(userId: string, text: string) {
+  const timestamp = String(Date.now());
+  const body = JSON.stringify({
+    app_id: APP_ID, user_id_by_app: userId, event_name: 'user_send_text', timestamp,
+    sender: { id: userId }, recipient: { id: OA_ID }, message: { msg_id: `msg-${userId}`, text },
+  });
+  return { body, headers: { 'content-type': 'application/json', 'x-zevent-signature': signZaloBody(body, APP_ID, timestamp, OA_SECRET) } };
 }
 
-const round = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+interface Fired { accepted: number; sent: number; ackP50: number; ackP99: number; users: string[]; startedAt: number; errors: number }
 
-/** users: the users whose event was acknowledged with 200. */
-interface RunResult { result: autocannon.Result; users: string[] }
-
-/** Fires signed user_send_text events; every request has a unique msg_id and a unique user id. */
-async function fireEvents(url: string, tag: string, opts: { overallRate?: number; duration: number; connections: number; amount?: number },
-  sendTimes: Map<string, number>): Promise<RunResult> {
+/** Signed user_send_text events, each from a new user, spread over the servers' URLs. */
+async function fire(urls: string[], tag: string, o: { connections: number; duration?: number; amount?: number; rate?: number },
+  sendTimes: Map<string, number>): Promise<Fired> {
   let n = 0;
   const users: string[] = [];
-  const instance = autocannon({
-    url: `${url}/webhooks/zalo`,
-    method: 'POST',
-    connections: opts.connections,
-    duration: opts.duration,
-    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
-    ...(opts.amount ? { amount: opts.amount } : {}),
-    timeout: 10,
+  const startedAt = Date.now();
+  const runs = await Promise.all(urls.map((url, k) => autocannon({
+    url: `${url}/webhooks/zalo`, method: 'POST', timeout: 10,
+    connections: Math.max(1, Math.round(o.connections / urls.length)),
+    ...(o.duration ? { duration: o.duration } : {}),
+    ...(o.amount ? { amount: Math.round(o.amount / urls.length) } : {}),
+    ...(o.rate ? { overallRate: o.rate / urls.length } : {}),
     requests: [{
-      method: 'POST',
       setupRequest: (req, context) => {
-        const i = n++;
-        const userId = `${tag}${String(i).padStart(7, '0')}`;
-        const timestamp = String(Date.now());
-        const body = JSON.stringify({
-          app_id: APP_ID, user_id_by_app: userId, event_name: 'user_send_text', timestamp,
-          sender: { id: userId }, recipient: { id: OA_ID },
-          message: { msg_id: `msg-${userId}`, text: QUESTIONS[i % QUESTIONS.length] },
-        });
+        const userId = `${tag}${k}x${String(n++).padStart(7, '0')}`;
         (context as { userId?: string }).userId = userId;
         sendTimes.set(userId, Date.now());
-        return {
-          ...req, method: 'POST', body,
-          headers: { 'content-type': 'application/json', 'x-zevent-signature': signZaloBody(body, APP_ID, timestamp, OA_SECRET) },
-        };
+        return { ...req, method: 'POST', ...signedEvent(userId, QUESTIONS[n % QUESTIONS.length]) };
       },
-      // One request at a time per connection, so the connection's context names the user of this response.
-      onResponse: (status, _body, context) => {
+      onResponse: (status, _b, context) => {
         const userId = (context as { userId?: string }).userId;
-        if (status === 200 && userId) users.push(userId); // only acknowledged events are owed a reply
+        if (status === 200 && userId) users.push(userId);
       },
     }],
-  });
-  const result = await instance;
-  return { result, users };
+  })));
+  return {
+    accepted: runs.reduce((s, r) => s + r['2xx'], 0), sent: runs.reduce((s, r) => s + r.requests.sent, 0),
+    ackP50: Math.max(...runs.map((r) => r.latency.p50)), ackP99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((s, r) => s + r.errors + r.non2xx, 0), users, startedAt,
+  };
 }
 
-async function waitReplies(fake: FakeZalo, users: string[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  const wanted = new Set(users);
-  while (Date.now() < deadline) {
-    const got = new Set(fake.sent.filter((s) => wanted.has(s.userId)).map((s) => s.userId));
-    if (got.size >= wanted.size) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  err(`not every reply arrived within ${timeoutMs} ms`);
-  return false;
-}
-
-function e2e(fake: FakeZalo, users: string[], sendTimes: Map<string, number>) {
-  const wanted = new Set(users);
+/** Waits for a first reply to each user; returns event -> reply latencies and the time the last one came. */
+async function replies(fake: FakeZalo, f: Fired, sendTimes: Map<string, number>) {
+  const wanted = new Set(f.users);
+  const deadline = Date.now() + REPLY_WAIT_MS;
   const first = new Map<string, number>();
-  const byUser = new Map<string, string[]>();
-  for (const s of fake.sent) {
-    if (!wanted.has(s.userId)) continue;
-    if (!first.has(s.userId)) first.set(s.userId, s.at);
-    const list = byUser.get(s.userId) ?? [];
-    list.push(JSON.stringify(s.message));
-    byUser.set(s.userId, list);
+  let seen = 0;
+  for (;;) {
+    for (; seen < fake.sent.length; seen++) {
+      const s = fake.sent[seen];
+      if (wanted.has(s.userId) && !first.has(s.userId)) first.set(s.userId, s.at);
+    }
+    if (first.size >= wanted.size || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const lat: number[] = [];
-  for (const [u, at] of first) {
-    const t0 = sendTimes.get(u);
-    if (t0 !== undefined) lat.push(at - t0);
+  const lat = [...first].map(([u, at]) => at - (sendTimes.get(u) ?? at)).sort((a, b) => a - b);
+  const last = Math.max(f.startedAt, ...first.values());
+  return { replied: first.size, missing: wanted.size - first.size, p50: pct(lat, 50), p99: pct(lat, 99), perSec: first.size / ((last - f.startedAt) / 1000 || 1) };
+}
+
+async function reference(name: string, code: string): Promise<number> {
+  const port = await freePort();
+  const child = spawnNode(['--import', 'tsx', '-e', code.replace('PORT', String(port))], process.env, name);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(`${url}/ready`, child);
+    const { body, headers } = signedEvent('ref-user', QUESTIONS[0]);
+    const r = await autocannon({ url, method: 'POST', body, headers, connections: CONNECTIONS, duration: MAX_S });
+    return Math.round(r['2xx'] / MAX_S);
+  } finally {
+    await stop(child);
   }
-  lat.sort((a, b) => a - b);
-  // A duplicate is the same message sent twice to the same user (one event can legitimately produce several).
-  let duplicates = 0;
-  for (const list of byUser.values()) duplicates += list.length - new Set(list).size;
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), replied: first.size, duplicates };
+}
+
+const BARE_NODE = `require('node:http').createServer((q,s)=>{const c=[];q.on('data',(d)=>c.push(d));q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end('{"ok":true}')})}).listen(PORT,'127.0.0.1')`;
+const BARE_EXPRESS = `const express = require('express'); const { verifyZaloSignature } = require('./src/channels/zalo/signature.ts');
+const app = express(); app.get('/ready', (_q, s) => s.send('ok'));
+app.post('/', express.raw({ type: () => true, limit: 1e6 }), (q, s) => {
+  if (!verifyZaloSignature(q.body, q.headers, '${OA_SECRET}')) return s.status(401).json({ error: 'invalid signature' });
+  JSON.parse(q.body.toString('utf8')); s.json({ ok: true });
+}); app.listen(PORT, '127.0.0.1');`;
+
+interface BotRun { label: string; coldStartMs: number; rssIdleMb: number | null; rssAfterMb: number | null; accepted: number; replied: number;
+  rate: { ackP50: number; ackP99: number; e2eP50: number | null; e2eP99: number | null; missing: number }; burstAckP99: number; burstMissing: number; errors: number }
+
+async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: () => Promise<void> }, processes: number): Promise<BotRun> {
+  const servers: ChildProcess[] = [];
+  const urls: string[] = [];
+  try {
+    const started = Date.now();
+    for (let i = 0; i < processes; i++) {
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1',
+        DATABASE_URL: db.url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: WORKERS,
+        ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
+        ZALO_ACCESS_TOKEN: 'bench-access-0', ZALO_REFRESH_TOKEN: 'bench-refresh-0',
+        ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
+      };
+      const child = spawnNode(['--import', 'tsx', 'src/main.ts'], env, `${label}#${i}`);
+      servers.push(child);
+      urls.push(`http://127.0.0.1:${port}`);
+      await waitReady(`${urls[i]}/readyz`, child, 300_000); // one after the other: the first migrates the database
+    }
+    const coldStartMs = Date.now() - started;
+    const sendTimes = new Map<string, number>();
+    log(`${label}: warm-up`);
+    await replies(fake, await fire(urls, `w${label}`, { connections: 4, amount: 100 }, sendTimes), sendTimes);
+    const rssIdleMb = rssMb(servers[0]);
+    log(`${label}: unbounded, ${CONNECTIONS} connections for ${MAX_S} s`);
+    const max = await fire(urls, `m${label}`, { connections: CONNECTIONS, duration: MAX_S }, sendTimes);
+    const maxReplies = await replies(fake, max, sendTimes);
+    log(`${label}: ${RATE} events/s for ${RATE_S} s`);
+    const rated = await fire(urls, `r${label}`, { connections: 20, rate: RATE, amount: RATE * RATE_S }, sendTimes);
+    const rateReplies = await replies(fake, rated, sendTimes);
+    log(`${label}: burst of ${BURST}`);
+    const burst = await fire(urls, `b${label}`, { connections: BURST, amount: BURST }, sendTimes);
+    const burstReplies = await replies(fake, burst, sendTimes);
+    return {
+      label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
+      accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec),
+      rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing },
+      burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
+    };
+  } finally {
+    await Promise.all(servers.map((s) => stop(s)));
+    await db.drop().catch(() => undefined);
+  }
+}
+
+function table(refs: { node: number; express: number }, bots: BotRun[], history?: Record<string, number | null>): string {
+  const r = (n: number) => `${n}/s (${Math.round((n / refs.express) * 100)} % of express)`;
+  const lines = [
+    `| what | figure | target |`, `|---|---|---|`,
+    `| bare node:http | ${refs.node} req/s | reference |`,
+    `| bare express 5, raw body + signature check | ${refs.express} req/s | reference |`,
+  ];
+  for (const b of bots) {
+    lines.push(
+      `| ${b.label}: accepted, unbounded | ${r(b.accepted)} | ≥ 50 % of express |`,
+      `| ${b.label}: replied, unbounded (sends take ${SEND_DELAY_MS} ms) | ${b.replied}/s | ≥ ${b.label.startsWith('embedded') ? 500 : 1000}/s |`,
+      `| ${b.label}: at ${RATE}/s, ack p50 / p99 | ${b.rate.ackP50} / ${b.rate.ackP99} ms | p99 < 20 ms |`,
+      `| ${b.label}: at ${RATE}/s, event → reply p50 / p99 | ${b.rate.e2eP50} / ${b.rate.e2eP99} ms${b.rate.missing ? ` (${b.rate.missing} not replied in ${REPLY_WAIT_MS / 1000} s)` : ''} | p99 < 300 ms |`,
+      `| ${b.label}: burst of ${BURST}, ack p99 | ${b.burstAckP99} ms${b.burstMissing ? ` (${b.burstMissing} not replied)` : ''} | < 500 ms |`,
+      `| ${b.label}: RSS idle / after the runs; cold start | ${b.rssIdleMb} / ${b.rssAfterMb} MB; ${(b.coldStartMs / 1000).toFixed(1)} s | < 400 MB embedded; < 10 s |`,
+    );
+  }
+  for (const [k, v] of Object.entries(history ?? {})) lines.push(`| 1 M messages: ${k} | ${v} ms | ${k.startsWith('web-chat') ? '< 10 ms' : '< 200 ms'} p50 |`);
+  return lines.join('\n');
 }
 
 async function main() {
-  const dbDir = mkdtempSync(path.join(tmpdir(), 'bench-db-'));
   const fake = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, accessToken: 'bench-access-0', refreshToken: 'bench-refresh-0' });
-  let server: ChildProcess | undefined;
-  let bare: ChildProcess | undefined;
-  const cleanup = async () => {
-    await Promise.all([stop(server), stop(bare)]);
-    await fake.close().catch(() => undefined);
-    rmSync(dbDir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => { void cleanup().finally(() => process.exit(130)); });
+  fake.setFailure(async () => { await new Promise((r) => setTimeout(r, SEND_DELAY_MS)); return undefined; });
   try {
-    // Baseline: a bare node:http server in its own process, measured like the real one.
-    const barePort = await freePort();
-    bare = spawnNode(['-e', `require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end('{"ok":true}')})}).listen(${barePort},'127.0.0.1')`], process.env, 'bare');
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    await waitReady(bareUrl, bare);
-    err('measuring bare node:http baseline');
-    const baseline = await autocannon({ url: bareUrl, method: 'POST', body: '{"x":1}', connections: MAX_CONNECTIONS, duration: MAX_DURATION_S });
-    const baselinePerSec = baseline['2xx'] / MAX_DURATION_S;
-    await stop(bare);
-    bare = undefined;
-
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
-      PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `file:${dbDir}`, LOG_LEVEL: 'warn',
-      ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
-      ZALO_ACCESS_TOKEN: 'bench-access-0', ZALO_REFRESH_TOKEN: 'bench-refresh-0',
-      ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
-      // Tuning knobs can be passed through to compare settings (e.g. WORKER_CONCURRENCY=2 npm run bench).
-      ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
-    };
-    err('starting the server');
-    server = spawnNode(['--import', 'tsx', 'src/main.ts'], env, 'server');
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(`${url}/readyz`, server, 120_000);
-
-    const sendTimes = new Map<string, number>();
-    // Warm-up (JIT, NLU, prepared statements) outside the measurements.
-    err('warm-up');
-    const warm = await fireEvents(url, 'w', { connections: 2, duration: 3, amount: 100 }, sendTimes);
-    await waitReplies(fake, warm.users, REPLY_WAIT_MS);
-
-    err(`fixed-rate run: ${RATE}/s for ${RATE_DURATION_S} s`);
-    const rateRun = await fireEvents(url, 'r', { overallRate: RATE, connections: 10, duration: RATE_DURATION_S, amount: RATE * RATE_DURATION_S }, sendTimes);
-    const rateDone = await waitReplies(fake, rateRun.users, REPLY_WAIT_MS);
-    const rateRepliedIn30s = e2e(fake, rateRun.users, sendTimes).replied;
-    // Let the backlog drain so the unbounded run measures the server, not the rate run's leftovers.
-    if (!rateDone) { err('draining the backlog before the unbounded run'); await waitReplies(fake, rateRun.users, DRAIN_MS); }
-    const rateE2e = e2e(fake, rateRun.users, sendTimes);
-
-    err(`unbounded run: ${MAX_CONNECTIONS} connections for ${MAX_DURATION_S} s`);
-    const maxRun = await fireEvents(url, 'm', { connections: MAX_CONNECTIONS, duration: MAX_DURATION_S }, sendTimes);
-    await waitReplies(fake, maxRun.users, REPLY_WAIT_MS);
-    const maxE2e = e2e(fake, maxRun.users, sendTimes);
-
-    const acceptedPerSec = maxRun.result['2xx'] / MAX_DURATION_S;
-    const sent = rateRun.result.requests.sent + maxRun.result.requests.sent;
-    const out = {
-      ackP50Ms: maxRun.result.latency.p50,
-      ackP99Ms: maxRun.result.latency.p99,
-      acceptedPerSec: round(acceptedPerSec),
-      baselinePerSec: round(baselinePerSec),
-      ratio: Math.round((acceptedPerSec / baselinePerSec) * 10_000) / 10_000,
-      e2eP50Ms: maxE2e.p50,
-      e2eP99Ms: maxE2e.p99,
-      sent,
-      replied: rateE2e.replied + maxE2e.replied,
-      duplicates: rateE2e.duplicates + maxE2e.duplicates,
-      non2xx: rateRun.result.non2xx + maxRun.result.non2xx,
-      errors: rateRun.result.errors + maxRun.result.errors,
-      rateRun: {
-        rate: RATE, durationS: RATE_DURATION_S, sent: rateRun.result.requests.sent, accepted: rateRun.result['2xx'],
-        ackP50Ms: rateRun.result.latency.p50, ackP99Ms: rateRun.result.latency.p99,
-        e2eP50Ms: rateE2e.p50, e2eP99Ms: rateE2e.p99, repliedWithin30s: rateRepliedIn30s, replied: rateE2e.replied, duplicates: rateE2e.duplicates,
-        errors: rateRun.result.errors, timeouts: rateRun.result.timeouts,
-      },
-      unboundedRun: { connections: MAX_CONNECTIONS, durationS: MAX_DURATION_S, sent: maxRun.result.requests.sent, accepted: maxRun.result['2xx'], replied: maxE2e.replied, errors: maxRun.result.errors, timeouts: maxRun.result.timeouts },
-      cpus: availableParallelism(),
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    log('references');
+    const refs = { node: await reference('node', BARE_NODE), express: await reference('express', BARE_EXPRESS) };
+    const bots: BotRun[] = [];
+    const dir = mkdtempSync(path.join(tmpdir(), 'bench-db-'));
+    if (!ONLY || ONLY === 'embedded') bots.push(await runBot('embedded', fake, { url: `file:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }, 1));
+    if (!ONLY || ONLY === 'postgres') bots.push(await runBot('PostgreSQL', fake, await createPgDatabase(), 1));
+    if ((!ONLY || ONLY === 'postgres') && !QUICK) bots.push(await runBot('PostgreSQL ×2', fake, await createPgDatabase(), 2));
+    const history = args.has('--history') ? await historyTimings(log) : undefined;
+    process.stdout.write(`${table(refs, bots, history)}\n`);
+    process.stdout.write(`${JSON.stringify({ quick: QUICK, cpus: availableParallelism(), workers: Number(WORKERS), sendDelayMs: SEND_DELAY_MS, refs, bots, history })}\n`);
   } finally {
-    await cleanup();
+    await fake.close().catch(() => undefined);
   }
 }
 
 main().then(() => process.exit(0), (e: unknown) => {
-  err(e instanceof Error ? e.stack : e);
+  log(e instanceof Error ? e.stack : e);
   process.exit(1);
 });

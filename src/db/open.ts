@@ -1,3 +1,4 @@
+import { fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -13,8 +14,11 @@ export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[
 export interface SqlRunner {
   /** Runs `fn` in one transaction; committed when it resolves, rolled back when it throws. */
   interactive<T>(fn: (query: Query) => Promise<T>): Promise<T>;
-  /** Runs a multi-statement script and the given parameterised statements in one transaction. */
-  transaction(script: string, statements: Array<[string, unknown[]]>): Promise<void>;
+  /**
+   * Runs a multi-statement script and the given parameterised statements in one transaction. `durable`: the commit
+   * waits for the disk on the embedded database too (a server's commits always do).
+   */
+  transaction(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Serialises `fn` across every process sharing this database. */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
@@ -32,15 +36,60 @@ export class DatabaseUrlError extends Error {}
 
 // PGlite's default 128 MB of shared buffers is sized for a server; the bot's working set is a few MB.
 // Measured: 836 -> 710 MB RSS for the process at start.
-const pgliteOptions = () => ({ startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
+const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
+// On disk, PGlite runs with fsync off (-F) and its file system ignores fsync: an OS crash or power loss could lose
+// acknowledged events, or leave a checkpoint pointing at WAL that never reached the disk. So fsync is on, every
+// sync goes through fsync() (the one call that reaches syncToDisk), and syncToDisk decides:
+// - data files and pg_control (checkpoints, new files): always written through;
+// - the WAL, at the commit that records inbound events (durably()), and after data files were synced (the
+//   checkpoint's own record): written through;
+// - the WAL at any other commit: written to the OS (it survives the process being killed, as before) but not
+//   waited for, so a decision costs no disk round trip; it reaches the disk with the next durable commit,
+//   checkpoint or the kernel's write-back. An OS crash can lose the last such commits, never an acknowledged event.
+const DURABLE = ['-c', 'wal_sync_method=fsync'];
+const pgliteOptions = (onDisk: boolean) => ({
+  startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
+});
+
+let fsyncCalls = 0;
+/** How many times the embedded database wrote a file through to the disk (benchmarks, tests). */
+export const embeddedFsyncs = () => fsyncCalls;
+
+interface DiskSync { durably<T>(fn: () => Promise<T>): Promise<T> }
+
+function syncToDisk(pglite: PGlite): DiskSync {
+  const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number; path?: string }) => number } } }).NODEFS;
+  if (!nodefs) throw new Error('PGlite no longer exposes NODEFS: cannot make the embedded database durable');
+  let durable = 0;
+  let dataSynced = false;
+  nodefs.stream_ops.fsync = (stream) => {
+    const wal = stream.path?.includes('/pg_wal/') ?? false;
+    if (wal && !durable && !dataSynced) return 0;
+    if (wal) dataSynced = false;
+    else dataSynced = true;
+    fsyncCalls++;
+    fsyncSync(stream.nfd);
+    return 0;
+  };
+  return {
+    async durably(fn) {
+      durable++;
+      try {
+        return await fn();
+      } finally {
+        durable--;
+      }
+    },
+  };
+}
 
 export async function openDatabase(databaseUrl: string): Promise<Database> {
-  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions()), 'memory', 'in-memory PGlite');
+  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions(false)), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
     try {
-      const db = await openPglite(new PGlite(dir, pgliteOptions()), 'embedded', `embedded PGlite in ${dir}`);
+      const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
     } catch (err) {
@@ -55,14 +104,16 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
 
 async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
   await pglite.waitReady;
+  const disk = kind === 'embedded' ? syncToDisk(pglite) : undefined;
   await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
-    async transaction(script, statements) {
-      await pglite.transaction(async (tx) => {
+    async transaction(script, statements, opts) {
+      const run = () => pglite.transaction(async (tx) => {
         if (script) await tx.exec(script);
         for (const [text, params] of statements) await tx.query(text, params);
       });
+      await (opts?.durable && disk ? disk.durably(run) : run());
     },
     async query<T>(text: string, params: unknown[] = []) {
       return (await pglite.query<T>(text, params)).rows;

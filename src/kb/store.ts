@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
-import { buildNlu } from '../nlu/build.js';
+import { buildNlu, nluFingerprint } from '../nlu/build.js';
 import type { NluData } from '../nlu/data-files.js';
 import type { Nlu } from '../nlu/nlu.js';
 import type { PlaceIndex } from '../places/place-index.js';
@@ -14,6 +14,7 @@ import { bumpKbVersion, loadKbSnapshot, readKbVersion, type KbSnapshot } from '.
 export class KbStore {
   snapshot!: KbSnapshot;
   nlu!: Nlu;
+  private nluKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
 
@@ -33,10 +34,15 @@ export class KbStore {
   async load(): Promise<void> {
     const started = performance.now();
     const snapshot = await loadKbSnapshot(this.db.prisma);
-    this.nlu = buildNlu(this.data, snapshot, this.options, this.places);
+    const key = nluFingerprint(snapshot);
+    const rebuilt = key !== this.nluKey;
+    // Swapped together, in one synchronous step: a turn sees the old pair or the new one, never a mix.
+    const nlu = rebuilt ? buildNlu(this.data, snapshot, this.options, this.places) : this.nlu;
+    this.nlu = nlu;
+    this.nluKey = key;
     this.snapshot = snapshot;
     this.log?.info({ version: snapshot.version, procedures: snapshot.procedures.length, models: snapshot.models.length,
-      faqs: snapshot.faqs.length, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');
+      faqs: snapshot.faqs.length, nluRebuilt: rebuilt, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');
   }
 
   /** Reloads when the stored version moved; concurrent callers share one reload. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { NluData } from './data-files.js';
 import { Nlu, type KbProcedure, type PlaceResolver } from './nlu.js';
@@ -41,4 +42,21 @@ export function buildNlu(data: NluData, kb: KbSnapshot, options: NluOptions = DE
     phrases: kb.phrases,
     lexicon: Object.fromEntries(kb.lexicon.map((t) => [t.term, t.means])),
   }, options, places);
+}
+
+const withoutTimestamps = <T extends object>(r: T) => ({ ...r, createdAt: undefined, updatedAt: undefined });
+
+/**
+ * A digest of everything buildNlu reads from the knowledge base: equal digests build the same NLU, so an edit
+ * the NLU does not see (an FAQ's answer, a procedure's fee or office hours) needs no rebuild. The bot reads
+ * answers from the snapshot by id, never from the NLU.
+ */
+export function nluFingerprint(kb: KbSnapshot): string {
+  return createHash('sha256').update(JSON.stringify({
+    procedures: kb.procedures.map(procedureForNlu),
+    models: kb.models.map(withoutTimestamps),
+    faqs: kb.faqs.map((f) => ({ id: f.id, questions: f.questions, enabled: f.enabled })),
+    phrases: kb.phrases.map(withoutTimestamps),
+    lexicon: kb.lexicon.map((t) => [t.term, t.means]),
+  })).digest('hex');
 }

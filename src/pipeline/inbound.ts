@@ -13,11 +13,15 @@ import { metrics } from '../metrics.js';
 // (replies included), then the replies are sent; after a crash the job resumes the sending.
 
 interface Waiting { messages: InboundMessage[]; resolve: () => void; reject: (err: unknown) => void }
+const MAX_BATCH = 256;
 
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
 export class InboundRecorder {
   private waiting: Waiting[] = [];
   private flushing = false;
+  /** Group commits done and the webhook requests they stored (their ratio is the batch size). */
+  batches = 0;
+  events = 0;
 
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue'>) {}
 
@@ -32,16 +36,26 @@ export class InboundRecorder {
 
   private async flush(): Promise<void> {
     this.flushing = true;
-    while (this.waiting.length) {
-      const batch = this.waiting.splice(0, 256);
-      try {
-        await this.write(batch.flatMap((b) => b.messages));
-        batch.forEach((b) => b.resolve());
-      } catch (err) {
-        batch.forEach((b) => b.reject(err));
+    try {
+      for (;;) {
+        // Let the requests the server has already received reach record() first: one commit (and one fsync)
+        // for all of them. Without this turn the first event of a burst was written alone, and the next ones
+        // were parsed only after its commit: every batch had one event.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.waiting.length) break;
+        const batch = this.waiting.splice(0, MAX_BATCH);
+        try {
+          await this.write(batch.flatMap((b) => b.messages));
+          batch.forEach((b) => b.resolve());
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+        this.batches++;
+        this.events += batch.length;
       }
+    } finally {
+      this.flushing = false;
     }
-    this.flushing = false;
     this.deps.queue.poke();
   }
 
@@ -58,17 +72,20 @@ export class InboundRecorder {
       [`INSERT INTO "Job" (kind, key, payload, "updatedAt")
         SELECT kind, key, payload, now() FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, payload jsonb)
         ON CONFLICT (key) DO NOTHING`, [JSON.stringify(jobs)]],
-    ]);
+    ], { durable: true }); // the platform's 200 promises the event is kept: this commit waits for the disk
   }
 }
 
 
 export function processHandler(deps: AppDeps) {
-  // One decision transaction at a time: webhooks' inserts then wait for at most one of them.
+  // One decision transaction at a time: webhooks' inserts then wait for at most one of them. Each decision starts
+  // on a new turn of the event loop, so webhook requests already received are read and recorded between two
+  // decisions; chained directly, a backlog of decisions ran back to back and acks waited for all of them.
   const gate = serialiser();
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
-    const decided = await gate(() => decide(deps, payload, cause, ctx));
+    const decided = await gate(() => nextTurn().then(() => decide(deps, payload, cause, ctx)));
     // Sending is the channel's own job, in its own lane of the queue: a slow platform never holds this worker.
     // Already decided (a redelivery, or a crash before this line): the job is enqueued again, harmlessly.
     if (decided && decided.outbound.length === 0) return;

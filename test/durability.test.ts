@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../src/channels/types.js';
+import { migrate } from '../src/db/migrate.js';
+import { embeddedFsyncs, openDatabase, type Database } from '../src/db/open.js';
+import { JobQueue } from '../src/jobs/queue.js';
+import { createLogger } from '../src/logger.js';
+import { InboundRecorder } from '../src/pipeline/inbound.js';
+
+// An event the platform got a 200 for is on the disk (not only in the OS cache), and events arriving
+// together share one commit and one fsync.
+
+const event = (i: number): InboundMessage => ({
+  channel: 'zalo', eventId: `durable-${i}`, eventName: 'user_send_text', userId: `u${i}`, kind: 'text', text: 'xin chào', timestamp: Date.now(),
+});
+
+describe('inbound events on the embedded database', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cchc-durable-'));
+  let db: Database;
+  let recorder: InboundRecorder;
+  beforeAll(async () => {
+    db = await openDatabase(`file:${dir}`);
+    await migrate(db.sql);
+    recorder = new InboundRecorder({ db, queue: new JobQueue(db, createLogger('silent'), { concurrency: 1 }) });
+  }, 120_000);
+  afterAll(async () => {
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('are written through to the disk before record() resolves', async () => {
+    const before = embeddedFsyncs();
+    await recorder.record([event(0)]);
+    expect(embeddedFsyncs()).toBeGreaterThan(before);
+  });
+
+  it('are the only commits that wait for the disk (others are written to the OS, flushed by the next one)', async () => {
+    const before = embeddedFsyncs();
+    await db.sql.query(`INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('durability-test', '1'::jsonb, now())`);
+    expect(embeddedFsyncs()).toBe(before);
+  });
+
+  it('arriving together are stored in one commit', async () => {
+    const { batches, events } = recorder;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => recorder.record([event(100 + i)])));
+    expect(recorder.events - events).toBe(50);
+    expect(recorder.batches - batches).toBe(1);
+    const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "InboundEvent" WHERE "eventId" LIKE 'durable-1%'`);
+    expect(n).toBe(50);
+  });
+
+  it('survive closing and reopening the database', async () => {
+    await db.close();
+    db = await openDatabase(`file:${dir}`);
+    const [{ n }] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Job" WHERE kind = 'process'`);
+    expect(n).toBe(51);
+  }, 60_000);
+});
