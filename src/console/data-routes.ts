@@ -19,7 +19,7 @@ import { dashboardStats } from './stats.js';
 
 // The review list, imports/exports and the dashboard. Every path here is behind `authenticate`.
 
-export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats'];
+export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats', '/api/channels'];
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const TEXT = {
