@@ -23,7 +23,7 @@ import { byVi, writeTables } from './table-file.js';
 
 // The review list, imports/exports and the dashboard. Every path here is behind `authenticate`.
 
-export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats', '/api/reports'];
+export const DATA_PATHS = ['/api/review', '/api/imports', '/api/exports', '/api/stats', '/api/reports', '/api/channels'];
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 const TEXT = {

@@ -85,9 +85,10 @@ const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
 async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): Promise<void> {
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
-  const finish = (status: string, error: string | null, parts?: number) => sql.query(`UPDATE "Message" SET "deliveryStatus" = $2,
-      "deliveryError" = $3, "checkFrom" = NULL, "partsSent" = COALESCE($4, "partsSent") WHERE id = $1`,
-  [m.id, status, error?.slice(0, 1000) ?? null, parts ?? null]);
+  const finish = (status: string, error: string | null, parts?: number, platformId?: string) => sql.query(`UPDATE "Message"
+      SET "deliveryStatus" = $2, "deliveryError" = $3, "checkFrom" = NULL, "partsSent" = COALESCE($4, "partsSent"),
+      "platformMsgId" = COALESCE("platformMsgId", $5) WHERE id = $1`,
+  [m.id, status, error?.slice(0, 1000) ?? null, parts ?? null, platformId ?? null]);
   if (!channel) return void (await finish('failed', `channel ${m.channel} is not enabled`));
   if (pastDeadline(deps, m)) {
     await finish('undelivered', `not delivered within ${deps.config.SEND_DEADLINE_MINUTES} min; last error: ${m.deliveryError ?? 'none'}`);
@@ -114,22 +115,22 @@ async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): P
     }
   }
   let started = deps.now();
+  let firstId: string | undefined;
   try {
     await channel.send(m.userId, reply, {
       purpose: (m.purpose ?? 'reply') as SendPurpose, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt) : null, fromPart: from,
       onPart: async (index, messageId, total) => {
         from = index + 1;
         started = deps.now();
+        if (index === 0) firstId = `${m.channel}-out:${messageId}`;
         // The last part is recorded with the outcome below: one write for a message of one part.
         if (from < total) {
           await sql.query(`UPDATE "Message" SET "partsSent" = $2, "checkFrom" = NULL,
-            "platformMsgId" = COALESCE("platformMsgId", $3) WHERE id = $1`, [m.id, from, `${m.channel}-out:${messageId}`]);
-        } else if (index === 0) {
-          await sql.query(`UPDATE "Message" SET "platformMsgId" = COALESCE("platformMsgId", $2) WHERE id = $1`, [m.id, `${m.channel}-out:${messageId}`]);
+            "platformMsgId" = COALESCE("platformMsgId", $3) WHERE id = $1`, [m.id, from, firstId ?? null]);
         }
       },
     });
-    await finish('sent', null, from);
+    await finish('sent', null, from, firstId);
     metrics.sends.inc({ channel: m.channel, outcome: 'sent', error_kind: '' });
   } catch (err) {
     if (!(err instanceof SendError)) throw err;

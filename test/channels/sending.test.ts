@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitText } from '../../src/channels/text.js';
+import { createUser } from '../../src/console/auth.js';
 import type { Reply } from '../../src/channels/types.js';
 import { enqueueOutbound } from '../../src/pipeline/outbound.js';
 import type { FakeZaloFailure } from '../helpers/fake-zalo.js';
@@ -16,7 +17,7 @@ let s: TestServer;
 
 beforeAll(async () => {
   s = await startTestServer({ SEND_TIMEOUT_MS: '2000', SEND_RETRY_BASE_MS: '20' });
-});
+}, 300_000);
 afterAll(() => s?.close());
 
 /** Three paragraphs of ~1,450 characters: three platform messages on both channels. */
@@ -186,7 +187,7 @@ describe('a Zalo refresh token the OAuth server refuses', () => {
   let r: TestServer;
   beforeAll(async () => {
     r = await startTestServer({ ZALO_ACCESS_TOKEN: 'revoked-access', ZALO_REFRESH_TOKEN: 'revoked-refresh', SEND_RETRY_BASE_MS: '20' });
-  });
+  }, 300_000);
   afterAll(() => r?.close());
 
   it('is detected once: no refresh loop, the channel degraded in /readyz, replies kept with why', async () => {
@@ -205,5 +206,12 @@ describe('a Zalo refresh token the OAuth server refuses', () => {
     expect(r.zalo.refreshCalls).toBe(1);
     expect(await prisma.message.count({ where: { channel: 'zalo', direction: 'out', deliveryStatus: 'pending' } })).toBeGreaterThanOrEqual(users.length);
     expect(r.zalo.sent).toEqual([]);
-  }, 60_000);
+    // The console sees it too.
+    await createUser(prisma, { username: 'xem', password: 'mat-khau-xem-123', role: 'viewer' });
+    const login = await fetch(`${r.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'xem', password: 'mat-khau-xem-123' }) });
+    const { token } = (await login.json()) as { token: string };
+    const channels = await (await fetch(`${r.url}/api/channels`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(channels).toMatchObject({ channels: { zalo: { status: 'degraded' }, messenger: { status: 'ok' }, web: { status: 'ok' } } });
+  }, 120_000);
 });

@@ -64,6 +64,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, log: string[], 
   }, (chunk) => log.push(`[pid ${child.pid}] ${chunk}`));
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`, child).catch((err) => { throw new Error(`${(err as Error).message}:\n${log.join('')}`); });
+  // A loaded machine (several test suites at once) can take minutes to migrate, seed and train.
+  await waitReady(`${url}/readyz`, child, 180_000).catch((err) => { throw new Error(`${(err as Error).message}:\n${log.join('')}`); });
   return { child, url };
 }

@@ -26,8 +26,11 @@ export function createWebChannel(): Channel {
         userId: b.sessionId, kind: b.payload ? 'postback' : 'text', text: b.text ?? b.payload, payload: b.payload, timestamp: Date.now(),
       }];
     },
-    async send() {
-      return { messageIds: [randomUUID()] };
+    // The page reads the Message rows themselves: "sending" is recording that the one part is there.
+    async send(_userId, _reply, opts = {}) {
+      const id = randomUUID();
+      if (!opts.fromPart) await opts.onPart?.(0, id, 1);
+      return { messageIds: [id] };
     },
   };
 }
