@@ -74,11 +74,15 @@ export class InboundRecorder {
   }
 }
 
-/** Lets one decision transaction run at a time: webhooks' inserts then wait for at most one of them. */
+/**
+ * Lets one decision transaction run at a time: webhooks' inserts then wait for at most one of them. Each decision
+ * starts on a new turn of the event loop, so webhook requests already received are read and recorded between two
+ * decisions; chained directly, a backlog of decisions ran back to back and acks waited for all of them.
+ */
 class Gate {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
+    const next = this.tail.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(fn);
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -111,9 +115,6 @@ const NO_DATABASE = new Proxy({}, { get() { throw new NeedsDatabase('this turn n
  * a turn that looks something up or writes (dossiers, tickets, ratings...) runs again in a Prisma transaction.
  */
 async function decide(deps: AppDeps, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
-  // A new turn of the event loop first: webhook requests already received are read and recorded between two
-  // decisions. Chained directly, a backlog of decisions ran back to back and acks waited for all of them.
-  await new Promise<void>((resolve) => setImmediate(resolve));
   try {
     return await deps.db.sql.interactive((query) => decideIn(deps, query, NO_DATABASE, key, cause, ctx));
   } catch (err) {
