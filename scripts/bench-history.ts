@@ -13,7 +13,7 @@ const MESSAGES = 1_000_000;
 const CONVERSATIONS = 120_000;
 const USER = { username: 'bench-admin', password: 'bench-password-123', role: 'admin' };
 const WEB_SESSION = 'bench-web-session-1';
-const REPEAT = 15;
+const REPEAT = 7;
 
 async function ensureDatabase(log: (...a: unknown[]) => void): Promise<string> {
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
