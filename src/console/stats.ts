@@ -4,7 +4,7 @@ import { notUnderstoodSql, realQuestionSql } from './not-understood.js';
 // Dashboard numbers. Days are calendar days in Viet Nam (UTC+7), the days officials count in; timestamps are
 // stored as UTC. Counts come from the daily roll-up "MessageDaily" (kept by a trigger on every message insert, so
 // reading it costs the same with a year of history as with a day); the "not understood" rate reads the messages
-// of the days shown (the rule's threshold is a query parameter), along the "createdAt" index.
+// of the days not counted yet (the rule's threshold is a query parameter), along the "createdAt" index.
 
 const DAY_MS = 86_400_000;
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -36,7 +36,10 @@ const DAY_SQL = `to_char("createdAt" + interval '7 hours', 'YYYY-MM-DD')`;
 
 export async function dashboardStats(prisma: PrismaClient, opts: { days: number; threshold: number; now: Date }): Promise<DashboardStats> {
   const { since, days } = dayRange(opts.now, opts.days);
-  const sinceText = since.toISOString();
+  const known = understoodCache(prisma, opts.threshold);
+  const today = days[days.length - 1];
+  const firstUnknown = days.find((d) => d === today || !known.has(d))!;
+  const sinceText = new Date(since.getTime() + days.indexOf(firstUnknown) * DAY_MS).toISOString();
   const q = <T>(sql: string, ...params: unknown[]) => prisma.$queryRawUnsafe<T[]>(sql, sinceText, ...params);
 
   const [rolled, understood, waiting] = await Promise.all([
@@ -50,7 +53,9 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
     prisma.conversation.aggregate({ where: { handoffStatus: 'waiting' }, _count: { _all: true }, _min: { handoffAt: true } }),
   ]);
 
-  const byDay = new Map(understood.map((r) => [r.day, r]));
+  const read = new Map(understood.map((r) => [r.day, r]));
+  for (const d of days) if (d >= firstUnknown && d < today) known.set(d, read.get(d) ?? { inbound: 0, not_understood: 0 });
+  const byDay = new Map(days.map((d) => [d, (d < firstUnknown ? known.get(d) : read.get(d)) ?? { inbound: 0, not_understood: 0 }]));
   const perDay = messagesPerDay(rolled.filter((r) => r.metric === 'messages'));
   return {
     days,
@@ -68,6 +73,21 @@ export async function dashboardStats(prisma: PrismaClient, opts: { days: number;
     }),
     handoffs: { waiting: waiting._count._all, oldestWaitingSince: waiting._min.handoffAt },
   };
+}
+
+type Understood = { inbound: number; not_understood: number };
+const understoodCaches = new WeakMap<PrismaClient, Map<number, Map<string, Understood>>>();
+
+/**
+ * A past day's "not understood" count does not change (messages are stored as they come): kept per database and
+ * threshold, so a year's dashboard reads the raw messages once, then only today's. A day with no row is kept too.
+ */
+function understoodCache(prisma: PrismaClient, threshold: number): Map<string, Understood> {
+  const byThreshold = understoodCaches.get(prisma) ?? new Map<number, Map<string, Understood>>();
+  understoodCaches.set(prisma, byThreshold);
+  const days = byThreshold.get(threshold) ?? new Map<string, Understood>();
+  byThreshold.set(threshold, days);
+  return days;
 }
 
 interface RollupRow { day: string; metric: string; key: string; count: number }
