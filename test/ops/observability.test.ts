@@ -18,7 +18,7 @@ beforeAll(async () => {
   const log = createLogger('info', new Writable({ write(chunk, _e, done) { logged.push(String(chunk)); done(); } }));
   server = await listen(createApp({ ...s.runtime.deps, log }));
   url = server.url;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await server?.close();
   await s?.close();
