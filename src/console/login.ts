@@ -35,9 +35,12 @@ const totpCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Mã 
 
 const totpOf = (secret: string, username = '') =>
   new OTPAuth.TOTP({ issuer: 'CCHC chatbot', label: username, secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-/** A code of the current, previous or next 30-second step. */
-export const totpValid = (secret: string, code: string | undefined, now: Date) =>
-  code !== undefined && totpOf(secret).validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+/** The 30-second step of a code of the current, previous or next step; null when the code is wrong. */
+export function totpStep(secret: string, code: string | undefined, now: Date): number | null {
+  if (code === undefined) return null;
+  const delta = totpOf(secret).validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : OTPAuth.TOTP.counter({ timestamp: now.getTime() }) + delta;
+}
 
 /** Whether an account is locked out by failed sign-ins now (the accounts page shows it, an admin may lift it). */
 export const isLockedOut = (u: Pick<User, 'failedLogins' | 'lockedUntil'>, lockAfter: number, now: Date) =>
@@ -64,6 +67,14 @@ export function authRouter(deps: AppDeps): express.Router {
       WHERE "id" = $1 AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
       RETURNING "failedLogins"`, [user.id, now.toISOString(), lockAfter, lockMinutes]);
     return rows.length ? Number(rows[0].failedLogins) : null;
+  }
+
+  /** A right code of a step later than the last one used (so a code seen over a shoulder cannot be replayed). */
+  async function useTotp(user: User, code: string | undefined, now: Date): Promise<boolean> {
+    const step = totpStep(user.totpSecret!, code, now);
+    if (step === null) return false;
+    const rows = await query('UPDATE "User" SET "totpLastStep" = $2 WHERE id = $1 AND ("totpLastStep" IS NULL OR "totpLastStep" < $2) RETURNING id', [user.id, step]);
+    return rows.length > 0;
   }
 
   function refuseLocked(res: Response, user: Pick<User, 'failedLogins' | 'lockedUntil'>, now: Date) {
@@ -100,7 +111,7 @@ export function authRouter(deps: AppDeps): express.Router {
     const passwordOk = await checkPassword({ ...user, disabled: false }, body.password);
     if (passwordOk && user.disabled) return void res.status(423).json({ error: LOGIN_TEXT.disabled, disabled: true });
     if (!passwordOk) return fail({ ...user, failedLogins: failures }, AUTH_TEXT.badCredentials);
-    if (user.totpSecret && !totpValid(user.totpSecret, body.totp, now)) {
+    if (user.totpSecret && !(await useTotp(user, body.totp, now))) {
       return fail({ ...user, failedLogins: failures }, body.totp ? LOGIN_TEXT.totpWrong : LOGIN_TEXT.totpRequired, { totpRequired: true });
     }
 
@@ -143,9 +154,10 @@ export function authRouter(deps: AppDeps): express.Router {
     const { id, username } = currentUser(res);
     const user = await prisma.user.findUniqueOrThrow({ where: { id } });
     if (!user.totpPending) return void res.status(409).json({ error: LOGIN_TEXT.totpNotPending });
-    if (!totpValid(user.totpPending, body.code, deps.now())) return void res.status(400).json({ error: 'invalid', issues: [{ path: 'code', message: LOGIN_TEXT.totpWrong }] });
+    const step = totpStep(user.totpPending, body.code, deps.now());
+    if (step === null) return void res.status(400).json({ error: 'invalid', issues: [{ path: 'code', message: LOGIN_TEXT.totpWrong }] });
     await prisma.$transaction([
-      prisma.user.update({ where: { id }, data: { totpSecret: user.totpPending, totpPending: null } }),
+      prisma.user.update({ where: { id }, data: { totpSecret: user.totpPending, totpPending: null, totpLastStep: step } }),
       prisma.auditLog.create({ data: { actor: username, action: 'user.totp_enabled', entityType: 'user', entityId: String(id), detail: { username } } }),
     ]);
     res.json({ ok: true, totp: true });

@@ -78,7 +78,7 @@ export function usersRouter(deps: AppDeps): express.Router {
         data: {
           role: body.role, disabled: body.disabled, passwordHash,
           ...(body.unlock ? { failedLogins: 0, lockedUntil: null } : {}),
-          ...(body.totp === false ? { totpSecret: null, totpPending: null } : {}),
+          ...(body.totp === false ? { totpSecret: null, totpPending: null, totpLastStep: null } : {}),
         },
       });
       // A new password, a disabled account, a new role or a removed second factor ends the sessions opened before.

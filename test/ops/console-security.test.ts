@@ -18,7 +18,7 @@ describe('console sign-in on PGlite', () => {
     // As the real app: the address comes from X-Forwarded-For when the request comes through a local proxy.
     server = await listen(express().set('trust proxy', 'loopback').use(createConsoleRouter(app.deps)));
     url = server.url;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await server?.close();
     await app?.close();
@@ -132,7 +132,11 @@ describe('console sign-in on PGlite', () => {
     expect(without.status).toBe(401);
     expect(without.body.totpRequired).toBe(true);
     expect((await post({ username: 'admin2', password: 'sai-mat-khau', totp: code() })).status).toBe(401);
+    // The code used at enrolment cannot sign in; the next step's code can, once.
+    expect((await post({ username: 'admin2', password: PASSWORD, totp: code() })).status).toBe(401);
+    app.advance(30_000);
     expect((await post({ username: 'admin2', password: PASSWORD, totp: code() })).status).toBe(200);
+    expect((await post({ username: 'admin2', password: PASSWORD, totp: code() })).status).toBe(401);
 
     // The phone is lost: another admin removes the second factor.
     const removed = await call(app, 'PATCH', `/api/users/${row.id}`, { session: await login(app, 'admin'), body: { totp: false } });
@@ -145,7 +149,7 @@ describe('console sign-in on PGlite', () => {
 
 describe('the last admin on PostgreSQL', () => {
   let app: ConsoleApp;
-  beforeAll(async () => { app = await startConsoleApp('postgres'); }, 60_000);
+  beforeAll(async () => { app = await startConsoleApp('postgres'); }, 180_000);
   afterAll(async () => { await app?.close(); });
 
   it('two admins disabling each other at the same moment leave one admin (10 rounds)', async () => {

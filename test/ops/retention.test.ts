@@ -30,7 +30,7 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
   const q = (sql: string, params: unknown[] = []) => t.db.sql.query(sql, params);
   const count = async (table: string) => Number((await q(`SELECT count(*)::int AS n FROM "${table}"`))[0].n);
 
-  beforeAll(async () => { t = await openTestDb(kind, { seed: false }); }, 60_000);
+  beforeAll(async () => { t = await openTestDb(kind, { seed: false }); }, 180_000);
   afterAll(async () => { await t?.close(); });
 
   it('deletes old done jobs, processed events, expired sessions, old rate rows and delivered notices, in batches; keeps the rest', async () => {
