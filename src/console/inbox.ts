@@ -3,7 +3,7 @@ import type { Reply } from '../channels/types.js';
 import { PLATFORM_INBOX } from '../bot/handoff.js';
 import { statusLabel } from '../bot/dossier-text.js';
 import type { Role } from './auth.js';
-import { HIDDEN, isPersonalAnswer, maskName, maskPhone, maySeePersonal } from './personal-data.js';
+import { HIDDEN, maskName, maskPhone, maySeePersonal, shownText } from './personal-data.js';
 
 // The hand-off inbox's reads: which conversations an official sees (queue, theirs, everyone's open ones, solved),
 // their status (open / waiting for the citizen / solved), unread counts, a conversation's whole history with who
@@ -119,9 +119,9 @@ export function authorOf(m: Pick<Message, 'direction' | 'sentBy'>): { from: 'cit
 }
 
 export const messageView = (m: Message, personal: boolean) => {
-  const hidden = !personal && m.direction === 'in' && isPersonalAnswer(m.entities);
+  const text = shownText(m, personal);
   return {
-    id: m.id, direction: m.direction, kind: m.kind, text: hidden ? HIDDEN : m.text, masked: hidden, ...authorOf(m),
+    id: m.id, direction: m.direction, kind: m.kind, text, masked: text !== m.text, ...authorOf(m),
     deliveryStatus: m.deliveryStatus, createdAt: m.createdAt,
     buttons: m.direction === 'out' ? ((m.payload as Reply | null)?.buttons ?? []).map((b) => b.title) : [],
   };

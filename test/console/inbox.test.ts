@@ -141,6 +141,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
         expect(t.contact.tickets[0].content).toBe(HIDDEN);
         expect(t.contact.ratings[0]).toMatchObject({ score: 2, comment: HIDDEN });
       }
+      // The hand-off list's API masks the same answers.
+      expect((await call(app, 'GET', `/api/conversations/${second}/messages`, { session: s.viewer })).text).not.toContain('0912');
+      expect((await call(app, 'GET', `/api/conversations/${second}/messages`, { session: s.agent })).text).toContain('0912 345 678');
       // Search does not find a conversation through a masked answer.
       expect((await call(app, 'GET', '/api/inbox?view=all&q=0912', { session: s.viewer })).body.total).toBe(0);
       expect((await call(app, 'GET', '/api/inbox?view=all&q=0912', { session: s.admin })).body.total).toBe(2);
