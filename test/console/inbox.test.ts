@@ -118,6 +118,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await call(app, 'POST', `/api/inbox/${first}/status`, { session: s.agent, body: { status: 'waiting' } })).status).toBe(409);
       const list = await call(app, 'GET', '/api/inbox?view=solved', { session: s.agent });
       expect(list.body.items.map((c: { id: number; status: string }) => [c.id, c.status])).toEqual([[first, 'solved']]);
+      expect((await call(app, 'POST', `/api/inbox/${first}/assign`, { session: s.agent, body: { from: null, to: 'agent' } })).status).toBe(409);
       // Reopening gives it back to the official who reopened it.
       expect((await call(app, 'POST', `/api/inbox/${first}/status`, { session: s.agent2, body: { status: 'open' } })).status).toBe(200);
       expect(await app.deps.db.prisma.conversation.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ handoffStatus: 'active', assignedTo: 'agent2' });
