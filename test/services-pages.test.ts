@@ -134,6 +134,12 @@ describe.skipIf(!hasChromium)('services pages in Chromium', () => {
     await waitForText(user, 'cán bộ đã hoàn tất hỗ trợ');
     await page.locator('#conversation-status', { hasText: 'Đã giải quyết' }).waitFor();
     expect(await prisma.conversation.findUniqueOrThrow({ where: { id: conv.id } })).toMatchObject({ handoffStatus: null, assignedTo: null });
+
+    // On a phone the list, the conversation and the contact panel stack, without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${s.url}/admin/inbox.html#id=${conv.id}`);
+    await page.locator('.thread .message', { hasText: 'cho tôi gặp cán bộ' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 

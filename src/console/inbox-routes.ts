@@ -93,6 +93,7 @@ export function createInboxRouter(deps: AppDeps): express.Router {
     if (body.to && !(await tx.user.findFirst({ where: { username: body.to, disabled: false, role: { in: ['admin', 'agent'] } } }))) {
       return void res.status(400).json({ error: 'invalid', issues: [{ path: 'to', message: INBOX_TEXT.noUser }] });
     }
+    if (body.to && !conv.handoffStatus) throw new InboxConflict(INBOX_TEXT.notOpen);
     await assign(tx, conv, body.from, body.to);
     return { assignedTo: body.to };
   }));

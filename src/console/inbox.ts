@@ -3,7 +3,7 @@ import type { Reply } from '../channels/types.js';
 import { PLATFORM_INBOX } from '../bot/handoff.js';
 import { statusLabel } from '../bot/dossier-text.js';
 import type { Role } from './auth.js';
-import { HIDDEN, isPersonalAnswer, maskName, maskPhone, maySeePersonal } from './personal-data.js';
+import { HIDDEN, maskName, maskPhone, maySeePersonal, shownText } from './personal-data.js';
 
 // The hand-off inbox's reads: which conversations an official sees (queue, theirs, everyone's open ones, solved),
 // their status (open / waiting for the citizen / solved), unread counts, a conversation's whole history with who
@@ -28,49 +28,59 @@ export function statusOf(c: Pick<Conversation, 'handoffStatus' | 'inboxWaitingAt
   return c.inboxWaitingAt && (!since || c.inboxWaitingAt >= since) ? 'waiting' : 'open';
 }
 
-const VIEW_SQL: Record<InboxView, string> = {
-  mine: `c."assignedTo" = $1 AND c."handoffStatus" IS NOT NULL`,
+/** Which conversations a view lists; `me` is the placeholder of the official's username. */
+const viewSql = (view: InboxView, me = '$1') => ({
+  mine: `c."assignedTo" = ${me} AND c."handoffStatus" IS NOT NULL`,
   queue: `c."handoffStatus" IS NOT NULL AND (c."assignedTo" IS NULL OR c."assignedTo" = '${PLATFORM_INBOX}')`,
   open: `c."handoffStatus" IS NOT NULL`,
   solved: `c."handoffStatus" IS NULL`,
   all: 'TRUE',
-};
-/** Citizen messages since the hand-off began that this official has not opened. */
-const UNREAD_SQL = `(SELECT count(*)::int FROM "Message" m WHERE m."conversationId" = c.id AND m.direction = 'in'
-  AND m."createdAt" >= c."handoffAt" AND m.id > COALESCE(r."lastReadId", 0))`;
+})[view];
+/**
+ * Citizen messages since the hand-off began that this official ($1) has not opened, per conversation of `convs`
+ * (SQL selecting conversation rows `c`): one pass over the messages, joined, not a count per conversation.
+ */
+const unreadSql = (convs: string) => `SELECT m."conversationId" AS id, count(*)::int AS unread
+  FROM "Message" m JOIN (${convs}) c ON c.id = m."conversationId"
+  LEFT JOIN "InboxRead" r ON r."conversationId" = c.id AND r.username = $1
+  WHERE m.direction = 'in' AND m."createdAt" >= c."handoffAt" AND m.id > COALESCE(r."lastReadId", 0)
+  GROUP BY m."conversationId"`;
 
 export interface InboxQuery { view: InboxView; status?: InboxStatus; q?: string; page: number; pageSize: number }
 
 /** One page of the inbox for `username`: open conversations oldest request first, solved ones newest first. */
 export async function inboxList(prisma: PrismaClient, username: string, role: Role, query: InboxQuery) {
-  const params: unknown[] = [username];
-  const where = [`c."handoffAt" IS NOT NULL`, VIEW_SQL[query.view]];
+  const params: unknown[] = query.view === 'mine' ? [username] : [];
+  const where = [`c."handoffAt" IS NOT NULL`, viewSql(query.view)];
   if (query.q) {
     params.push(`%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
     const p = `$${params.length}`;
-    where.push(`(c."displayName" ILIKE ${p} OR c."userId" ILIKE ${p} OR EXISTS (SELECT 1 FROM "Message" s
-      WHERE s."conversationId" = c.id AND s.text ILIKE ${p}${maySeePersonal(role) ? '' : ` AND NOT (COALESCE(s.entities->'form'->>'personal', '') = 'true')`}))`);
+    where.push(`(c."displayName" ILIKE ${p} OR c."userId" ILIKE ${p} OR c.id IN (SELECT s."conversationId" FROM "Message" s
+      WHERE s.text ILIKE ${p}${maySeePersonal(role) ? '' : ` AND NOT (COALESCE(s.entities->'form'->>'personal', '') = 'true')`}))`);
   }
   if (query.status) {
     params.push(query.status);
     where.push(`${STATUS_SQL} = $${params.length}`);
   }
   const order = query.view === 'solved' || query.view === 'all' ? `c."handoffAt" DESC, c.id DESC` : `c."handoffAt" ASC, c.id ASC`;
-  const from = `FROM "Conversation" c LEFT JOIN "InboxRead" r ON r."conversationId" = c.id AND r.username = $1 WHERE ${where.join(' AND ')}`;
+  const from = `FROM "Conversation" c WHERE ${where.join(' AND ')}`;
   const [rows, [{ total }]] = await Promise.all([
-    prisma.$queryRawUnsafe<Array<{ id: number; unread: number }>>(
-      `SELECT c.id, ${UNREAD_SQL} AS unread ${from} ORDER BY ${order} LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`, ...params),
+    prisma.$queryRawUnsafe<Array<{ id: number }>>(
+      `SELECT c.id ${from} ORDER BY ${order} LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`, ...params),
     prisma.$queryRawUnsafe<Array<{ total: number }>>(`SELECT count(*)::int AS total ${from}`, ...params),
   ]);
-  const convs = await prisma.conversation.findMany({
-    where: { id: { in: rows.map((r) => r.id) } },
-    include: { messages: { orderBy: { id: 'desc' }, take: 1 }, handoffs: { orderBy: { id: 'desc' }, take: 1 } },
-  });
+  const ids = rows.map((r) => r.id);
+  const [convs, unread] = await Promise.all([
+    prisma.conversation.findMany({ where: { id: { in: ids } },
+      include: { messages: { orderBy: { id: 'desc' }, take: 1 }, handoffs: { orderBy: { id: 'desc' }, take: 1 } } }),
+    ids.length ? prisma.$queryRawUnsafe<Array<{ id: number; unread: number }>>(
+      unreadSql(`SELECT id, "handoffAt" FROM "Conversation" WHERE id = ANY($2::int[])`), username, ids) : [],
+  ]);
   const byId = new Map(convs.map((c) => [c.id, c]));
   const personal = maySeePersonal(role);
   const items = rows.map((r) => byId.get(r.id)).filter((c) => c !== undefined).map((c) => ({
     ...summaryView(c, c.handoffs[0]),
-    unread: Number(rows.find((r) => r.id === c.id)!.unread),
+    unread: Number(unread.find((u) => u.id === c.id)?.unread ?? 0),
     last: c.messages[0] ? messageView(c.messages[0], personal) : null,
   }));
   return { items, page: query.page, pageSize: query.pageSize, total: Number(total) };
@@ -78,17 +88,17 @@ export async function inboxList(prisma: PrismaClient, username: string, role: Ro
 
 /** Counts for the menu and the inbox's tabs, and the waiting requests the page notifies about. */
 export async function inboxCounts(prisma: PrismaClient, username: string) {
-  const [[counts], waiting] = await Promise.all([
-    prisma.$queryRawUnsafe<Array<{ queue: number; mine: number; unread: number }>>(
-      `SELECT count(*) FILTER (WHERE ${VIEW_SQL.queue})::int AS queue, count(*) FILTER (WHERE ${VIEW_SQL.mine})::int AS mine,
-         COALESCE(sum(${UNREAD_SQL}) FILTER (WHERE ${VIEW_SQL.mine} OR ${VIEW_SQL.queue}), 0)::int AS unread
-       FROM "Conversation" c LEFT JOIN "InboxRead" r ON r."conversationId" = c.id AND r.username = $1
-       WHERE c."handoffStatus" IS NOT NULL`, username),
+  const [[counts], [unread], waiting] = await Promise.all([
+    prisma.$queryRawUnsafe<Array<{ queue: number; mine: number }>>(
+      `SELECT count(*) FILTER (WHERE ${viewSql('queue')})::int AS queue, count(*) FILTER (WHERE ${viewSql('mine')})::int AS mine
+       FROM "Conversation" c WHERE c."handoffStatus" IS NOT NULL`, username),
+    prisma.$queryRawUnsafe<Array<{ unread: number }>>(`SELECT COALESCE(sum(unread), 0)::int AS unread FROM (${unreadSql(
+      `SELECT c.id, c."handoffAt" FROM "Conversation" c WHERE ${viewSql('mine')} OR ${viewSql('queue')}`)}) u`, username),
     prisma.handoff.findMany({ where: { status: 'waiting' }, orderBy: { requestedAt: 'asc' }, take: 100,
       select: { id: true, conversationId: true, requestedAt: true, escalatedAt: true } }),
   ]);
   return {
-    queue: Number(counts.queue), mine: Number(counts.mine), unread: Number(counts.unread),
+    queue: Number(counts.queue), mine: Number(counts.mine), unread: Number(unread.unread),
     waiting: waiting.length, escalated: waiting.filter((h) => h.escalatedAt).length,
     requests: waiting.map((h) => ({ handoffId: h.id, conversationId: h.conversationId, requestedAt: h.requestedAt, escalated: Boolean(h.escalatedAt) })),
   };
@@ -109,9 +119,9 @@ export function authorOf(m: Pick<Message, 'direction' | 'sentBy'>): { from: 'cit
 }
 
 export const messageView = (m: Message, personal: boolean) => {
-  const hidden = !personal && m.direction === 'in' && isPersonalAnswer(m.entities);
+  const text = shownText(m, personal);
   return {
-    id: m.id, direction: m.direction, kind: m.kind, text: hidden ? HIDDEN : m.text, masked: hidden, ...authorOf(m),
+    id: m.id, direction: m.direction, kind: m.kind, text, masked: text !== m.text, ...authorOf(m),
     deliveryStatus: m.deliveryStatus, createdAt: m.createdAt,
     buttons: m.direction === 'out' ? ((m.payload as Reply | null)?.buttons ?? []).map((b) => b.title) : [],
   };

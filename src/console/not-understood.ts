@@ -36,13 +36,16 @@ export interface RuleRow {
 type Entities = { form?: unknown; procedure?: string | null; matched?: { type?: string | null } | null; procedureScore?: number | null; margin?: number | null } | null;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** Longer texts are never a bare rejection (and skip the pattern: it is the costly part over many rows). */
+const BARE_MAX = 60;
 /** A citizen's text the NLU read as a question: not a form step's answer, not a bare "sai rồi". */
 export function isRealQuestion(m: RuleRow): boolean {
-  return m.direction === 'in' && m.kind === 'text' && m.intent !== null && !(m.entities as Entities)?.form && !onlyRe.test(m.text.normalize('NFC'));
+  return m.direction === 'in' && m.kind === 'text' && m.intent !== null && !(m.entities as Entities)?.form
+    && !(m.text.length <= BARE_MAX && onlyRe.test(m.text.normalize('NFC')));
 }
 export const realQuestionSql = (a: string) =>
   `(${a}"direction" = 'in' AND ${a}"kind" = 'text' AND ${a}"intent" IS NOT NULL AND (${a}"entities"->'form') IS NULL
-    AND NOT (${a}"text" ~* ${sqlString(REJECTION_ONLY)}))`;
+    AND NOT (length(${a}"text") <= ${BARE_MAX} AND ${a}"text" ~* ${sqlString(REJECTION_ONLY)}))`;
 
 /** Out of scope, below the confidence threshold, or a procedure question no entry matched; an FAQ answer is understood. */
 export function isNotUnderstood(m: RuleRow, threshold: number): boolean {

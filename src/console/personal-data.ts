@@ -21,3 +21,7 @@ export function isPersonalAnswer(entities: unknown): boolean {
   const form = (entities as { form?: { personal?: unknown } } | null)?.form;
   return form?.personal === true;
 }
+
+/** A message's text as a role sees it: a citizen's form answer with personal data is masked for the others. */
+export const shownText = (m: { direction: string; text: string; entities: unknown }, personal: boolean) =>
+  (!personal && m.direction === 'in' && isPersonalAnswer(m.entities) ? HIDDEN : m.text);

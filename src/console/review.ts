@@ -72,8 +72,9 @@ export async function reviewMessages(prisma: PrismaClient, opts: { threshold: nu
   const since = (opts.since ?? new Date(0)).toISOString();
   const flagged = await prisma.$queryRawUnsafe<Array<{ id: number; text: string; intent: string | null; confidence: number | null; at: number; missed: boolean; close: boolean; rejected: boolean }>>(
     `WITH b AS (
-       SELECT m.id, m."conversationId", m."createdAt", m.text, m.intent, m.confidence, m.entities, m."reviewStatus",
-         ${realQuestionSql('m.')} AS real, c.channel AS conv_channel, c."userId" AS conv_user
+       SELECT m.id, m."conversationId", m."createdAt", m.text, m.intent, m.confidence, m."reviewStatus",
+         ${realQuestionSql('m.')} AS real, ${notUnderstoodSql('m.', '$1')} AS missed, ${lowMarginSql('m.')} AS close,
+         c.channel AS conv_channel, c."userId" AS conv_user
        FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
        WHERE m.direction = 'in' AND m."createdAt" >= $2::timestamp(3)
      ), q AS (
@@ -83,12 +84,12 @@ export async function reviewMessages(prisma: PrismaClient, opts: { threshold: nu
        SELECT b.id, lead(b."createdAt") OVER (PARTITION BY b."conversationId" ORDER BY b.id) AS next_question_at
        FROM b WHERE b.real AND b.intent <> 'rating'
      ), f AS (
-       SELECT q.id, q.text, q.intent, q.confidence, q."createdAt", ${notUnderstoodSql('q.', '$1')} AS missed, ${lowMarginSql('q.')} AS close,
+       SELECT q.id, q.text, q.intent, q.confidence, q."createdAt", q.missed, q.close,
          ((q.next_at <= q."createdAt" + interval '${REJECT_MINUTES} minutes' AND q.next_text ~* $3)
           OR EXISTS (SELECT 1 FROM "Rating" r WHERE r.channel = q.conv_channel AND r."userId" = q.conv_user AND r.score <= ${LOW_RATING}
             AND r."createdAt" >= q."createdAt" AND r."createdAt" <= q."createdAt" + interval '${REJECT_MINUTES} minutes'
             AND (nq.next_question_at IS NULL OR r."createdAt" < nq.next_question_at))) AS rejected
-       FROM q JOIN nq ON nq.id = q.id WHERE q."reviewStatus" IS NULL
+       FROM q LEFT JOIN nq ON nq.id = q.id WHERE q.real AND q."reviewStatus" IS NULL
      )
      SELECT id, text, intent, confidence, (extract(epoch FROM "createdAt") * 1000)::float8 AS at, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${MAX_MESSAGES}`,
     opts.threshold, since, REJECTION_START);

@@ -13,6 +13,7 @@ import { HttpError, idParam } from '../http/errors.js';
 import { enqueueJobs } from '../jobs/queue.js';
 import { enqueueOutbound } from '../pipeline/outbound.js';
 import { claimOnReply, handBack } from '../console/inbox-actions.js';
+import { maySeePersonal, shownText } from '../console/personal-data.js';
 
 // The officials' side of the citizen services: the hand-off inbox (with escalation), feedback tickets,
 // home-service requests and the ratings report. Every write commits its outbound messages and its AuditLog row
@@ -138,8 +139,9 @@ const conversationView = (c: Conversation, now: Date, escalated: boolean) => ({
   handoffAt: c.handoffAt, assignedTo: c.assignedTo, lastInboundAt: c.lastInboundAt, escalated,
   waitingMinutes: c.handoffAt ? Math.max(0, Math.floor((now.getTime() - c.handoffAt.getTime()) / 60_000)) : null,
 });
-const messageView = (m: Message) => ({
-  id: m.id, direction: m.direction, kind: m.kind, text: m.text, sentBy: m.sentBy, deliveryStatus: m.deliveryStatus,
+/** A message for the console; a form answer with personal data is masked for roles that may not see it. */
+const messageView = (personal: boolean) => (m: Message) => ({
+  id: m.id, direction: m.direction, kind: m.kind, text: shownText(m, personal), sentBy: m.sentBy, deliveryStatus: m.deliveryStatus,
   deliveryError: m.deliveryError, createdAt: m.createdAt,
   buttons: m.direction === 'out' ? ((m.payload as Reply | null)?.buttons ?? []).map((b) => b.title) : [],
 });
@@ -185,7 +187,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     res.json({
       escalateAfterMinutes: deps.config.HANDOFF_ESCALATE_MINUTES,
       returnAfterMinutes: deps.config.HANDOFF_RETURN_MINUTES,
-      items: convs.map((c) => ({ ...conversationView(c, now, escalated.has(c.id)), request: requestView(c.handoffs[0]), lastMessages: c.messages.reverse().map(messageView) })),
+      items: convs.map((c) => ({ ...conversationView(c, now, escalated.has(c.id)), request: requestView(c.handoffs[0]), lastMessages: c.messages.reverse().map(messageView(maySeePersonal(currentUser(res).role))) })),
     });
   });
 
@@ -193,7 +195,7 @@ export function createServicesRouter(deps: AppDeps): express.Router {
     const conv = await conversationOr404(prisma, idParam(req.params.id) ?? 0);
     const messages = await prisma.message.findMany({ where: { conversationId: conv.id }, orderBy: { id: 'desc' }, take: 200 });
     const escalated = await escalatedIds(prisma, [conv]);
-    res.json({ conversation: conversationView(conv, deps.now(), escalated.has(conv.id)), items: messages.reverse().map(messageView) });
+    res.json({ conversation: conversationView(conv, deps.now(), escalated.has(conv.id)), items: messages.reverse().map(messageView(maySeePersonal(currentUser(res).role))) });
   }));
 
   router.post('/api/conversations/:id/reply', WRITERS, guard(async (req, res) => {

@@ -118,6 +118,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await call(app, 'POST', `/api/inbox/${first}/status`, { session: s.agent, body: { status: 'waiting' } })).status).toBe(409);
       const list = await call(app, 'GET', '/api/inbox?view=solved', { session: s.agent });
       expect(list.body.items.map((c: { id: number; status: string }) => [c.id, c.status])).toEqual([[first, 'solved']]);
+      expect((await call(app, 'POST', `/api/inbox/${first}/assign`, { session: s.agent, body: { from: null, to: 'agent' } })).status).toBe(409);
       // Reopening gives it back to the official who reopened it.
       expect((await call(app, 'POST', `/api/inbox/${first}/status`, { session: s.agent2, body: { status: 'open' } })).status).toBe(200);
       expect(await app.deps.db.prisma.conversation.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ handoffStatus: 'active', assignedTo: 'agent2' });
@@ -141,6 +142,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
         expect(t.contact.tickets[0].content).toBe(HIDDEN);
         expect(t.contact.ratings[0]).toMatchObject({ score: 2, comment: HIDDEN });
       }
+      // The hand-off list's API masks the same answers.
+      expect((await call(app, 'GET', `/api/conversations/${second}/messages`, { session: s.viewer })).text).not.toContain('0912');
+      expect((await call(app, 'GET', `/api/conversations/${second}/messages`, { session: s.agent })).text).toContain('0912 345 678');
       // Search does not find a conversation through a masked answer.
       expect((await call(app, 'GET', '/api/inbox?view=all&q=0912', { session: s.viewer })).body.total).toBe(0);
       expect((await call(app, 'GET', '/api/inbox?view=all&q=0912', { session: s.admin })).body.total).toBe(2);

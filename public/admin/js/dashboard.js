@@ -171,7 +171,7 @@ function shareLine(width, { points, label }) {
   points.forEach((p, i) => {
     if (!p.inbound) return;
     s.append(svg('circle', { class: 'dot', cx: xOf(i).toFixed(1), cy: yOf(p.share).toFixed(1), r: 3.5, 'data-day': p.day, 'data-share': p.share },
-      title(`${longDay(p.day)}: ${number.format(p.notUnderstood)}/${number.format(p.inbound)} tin chưa hiểu (${percent(p.share)})`)));
+      title(`${longDay(p.day)}: ${number.format(p.notUnderstood)}/${number.format(p.inbound)} câu hỏi bot chưa hiểu (${percent(p.share)})`)));
   });
   return s;
 }
@@ -212,7 +212,7 @@ run(async () => {
   };
   const charts = {
     messages: figure('chart-messages', 'Tin nhắn mỗi ngày theo kênh', null, true),
-    share: figure('chart-not-understood', 'Tỉ lệ tin nhắn bot chưa hiểu mỗi ngày', 'Tin người dân gửi mà bot không hiểu hoặc hiểu chưa chắc chắn (xem ở trang "Câu hỏi bot chưa hiểu").', true),
+    share: figure('chart-not-understood', 'Tỉ lệ câu hỏi bot chưa hiểu mỗi ngày', 'Câu hỏi người dân gửi (không tính câu trả lời khi điền biểu mẫu) mà bot không hiểu hoặc hiểu chưa chắc chắn (xem ở trang "Câu hỏi bot chưa hiểu").', true),
     intents: figure('chart-intents', 'Người dân hỏi gì nhiều nhất'),
     procedures: figure('chart-procedures', 'Thủ tục được hỏi nhiều nhất'),
     models: figure('chart-models', 'Mô hình cải cách được hỏi nhiều nhất'),
@@ -241,7 +241,7 @@ run(async () => {
       card('card-handoffs', 'Đang chờ cán bộ trả lời', number.format(waiting),
         waiting ? sinceText(stats.handoffs.oldestWaitingSince) : 'Không có ai đang chờ', { href: 'inbox.html', alert: waiting > 0 }),
       card('card-inbound', 'Tin nhắn của người dân', number.format(inbound), `Bot đã gửi ${number.format(sent)} tin trả lời`),
-      card('card-missed', 'Tin bot chưa hiểu', number.format(missed), inbound ? `${percent(missed / inbound)} số tin nhắn` : '', { href: 'review.html' }));
+      card('card-missed', 'Câu hỏi bot chưa hiểu', number.format(missed), inbound ? `${percent(missed / inbound)} số câu hỏi` : '', { href: 'review.html' }));
 
     // Messages per day by channel.
     const perDay = new Map();
@@ -254,7 +254,7 @@ run(async () => {
     clear(charts.messages.legend).append(...series.map((s, k) => el('li', {}, el('span', { className: `swatch series-${k % 5}` }), s.label)));
     charts.messages.legend.hidden = series.length === 0;
 
-    clear(charts.share.body).append(shareLine(widthOf(charts.share), { points: stats.notUnderstood, label: 'Tỉ lệ tin nhắn bot chưa hiểu mỗi ngày' }));
+    clear(charts.share.body).append(shareLine(widthOf(charts.share), { points: stats.notUnderstood, label: 'Tỉ lệ câu hỏi bot chưa hiểu mỗi ngày' }));
 
     clear(charts.intents.body).append(horizontalBars(widthOf(charts.intents), {
       rows: stats.topIntents.map((r) => ({ label: INTENTS[r.intent] || r.intent, value: r.count, key: r.intent })),

@@ -273,5 +273,10 @@ run(async () => {
   drawTabs(lastCounts);
   await Promise.all([loadList(), writer ? loadCanned() : null]);
   if (state.openId) await open(state.openId);
+  // A notification's click (and a pasted link) sets #id=: open that conversation.
+  window.addEventListener('hashchange', () => {
+    const id = Number(new URLSearchParams(location.hash.slice(1)).get('id'));
+    if (id && id !== state.openId) open(id);
+  });
   setInterval(refresh, REFRESH_MS);
 });
