@@ -107,11 +107,10 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
   const channels = new Set([...messages.map((m) => m.channel), ...ratings.map((r) => r.channel), ...tickets.map((t) => t.channel),
     ...homes.map((h) => h.channel), ...handoffs.map((h) => h.channel)]);
   const count = <T extends { channel: string }>(rows: T[], c: string) => rows.filter((r) => r.channel === c).length;
-  const byChannel: Cell[][] = [...channels].map(channel).sort(byVi((x) => x)).map((name) => {
-    const c = [...channels].find((k) => channel(k) === name)!;
+  const byChannel: Cell[][] = [...channels].sort(byVi(channel)).map((c) => {
     const m = messages.find((r) => r.channel === c);
     const rs = ratings.filter((r) => r.channel === c);
-    return [name, Number(m?.inbound ?? 0), Number(m?.people ?? 0), pct(Number(m?.missed ?? 0), Number(m?.inbound ?? 0)),
+    return [channel(c), Number(m?.inbound ?? 0), Number(m?.people ?? 0), pct(Number(m?.missed ?? 0), Number(m?.inbound ?? 0)),
       count(tickets, c), count(homes, c), count(handoffs, c), rs.length, avg(rs.reduce((s, r) => s + r.score, 0), rs.length)];
   });
 
