@@ -97,6 +97,7 @@ for (const p of APIS) {
     status = res.status;
     if (i > 0) times.push(performance.now() - t0);
   }
+  console.error(`${p}: ${times.map(Math.round).join(', ')} ms`);
   apis[p] = { status, medianMs: Math.round(median(times)), maxMs: Math.round(Math.max(...times)) };
 }
 
@@ -110,10 +111,11 @@ if (hasChromium) {
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/admin\/$/);
-  let inFlight = 0;
+  // data: URLs (the favicon) report no end: only the server's requests count.
+  const inFlight = new Set<object>();
   let lastDone = 0;
-  page.on('request', () => { inFlight++; });
-  const done = () => { inFlight--; lastDone = performance.now(); };
+  page.on('request', (r) => { if (r.url().startsWith('http')) inFlight.add(r); });
+  const done = (r: object) => { if (inFlight.delete(r)) lastDone = performance.now(); };
   page.on('requestfinished', done);
   page.on('requestfailed', done);
   const hrefs = await page.$$eval('#nav a', (links) => links.map((a) => a.getAttribute('href')!));
@@ -125,10 +127,12 @@ if (hasChromium) {
       // Loaded: nothing in flight for 150 ms; the time is that of the last request to finish.
       for (;;) {
         await new Promise((r) => setTimeout(r, 25));
-        if (inFlight === 0 && performance.now() - lastDone > 150) break;
+        if (inFlight.size === 0 && performance.now() - lastDone > 150) break;
+        if (performance.now() - t0 > 30_000) throw new Error(`${href} still loading after 30 s`);
       }
       if (i > 0) times.push(lastDone - t0);
     }
+    console.error(`${href}: ${times.map(Math.round).join(', ')} ms`);
     pages[href] = { medianMs: Math.round(median(times)), maxMs: Math.round(Math.max(...times)) };
   }
   await browser.close();

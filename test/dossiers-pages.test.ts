@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('dossiers page in Chromium', () => {
     const last = history.last();
     expect(await last.locator('td').first().textContent()).toBe('Đã trả kết quả');
     expect(await last.textContent()).toContain('Đã trả lại hồ sơ và văn bản trả lời');
-    expect(await last.textContent()).toContain('19/1/2024');
+    expect(await last.textContent()).toContain('19/01/2024');
     expect(await page.locator('#dossier-status').textContent()).toBe('Đã trả kết quả');
     expect(await page.locator('#dossier-subscribers').textContent()).toContain('1 người đang nhận');
     expect(await sent.first().locator('.delivery').textContent()).toBe('Đã gửi');
@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('dossiers page in Chromium', () => {
     expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
     await page.locator(`#dossier-table tr[data-code="${CODE}"] button.open-dossier`).click();
     await page.locator('#dossier-history tbody tr', { hasText: 'Bổ sung bản sao hợp đồng' }).waitFor();
-    expect(await page.locator('#dossier-history tbody tr').last().textContent()).toContain('22/1/2024 (hẹn mới)');
+    expect(await page.locator('#dossier-history tbody tr').last().textContent()).toContain('22/01/2024 (hẹn mới)');
     expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(0);
 
     await page.click('#tab-undelivered');

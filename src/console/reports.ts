@@ -63,7 +63,7 @@ function tallyTable(title: string, first: string, tallies: Map<string, Tally>): 
 export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { threshold: number }): Promise<Table[]> {
   const inPeriod = { gte: p.start, lt: p.end };
   const office = p.office ? { office: p.office } : {};
-  const [dossiers, ratings, tickets, homes, handoffs, messages] = await Promise.all([
+  const [dossiers, ratings, tickets, homes, handoffs, messages, people] = await Promise.all([
     // A dossier resolved in the period changed status then, so its row was updated then: no EXISTS over events.
     prisma.dossier.findMany({
       where: { ...office, receivedAt: { lt: p.end }, OR: [{ receivedAt: { gte: p.start } }, { status: { notIn: FINAL } }, { updatedAt: { gte: p.start } }] },
@@ -74,13 +74,17 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
     prisma.ticket.findMany({ where: { createdAt: inPeriod }, orderBy: { createdAt: 'asc' } }),
     prisma.homeServiceRequest.findMany({ where: { createdAt: inPeriod }, orderBy: { createdAt: 'asc' } }),
     prisma.handoff.findMany({ where: { requestedAt: inPeriod }, orderBy: { requestedAt: 'asc' } }),
-    prisma.$queryRawUnsafe<Array<{ channel: string; inbound: number; outbound: number; people: number; missed: number }>>(
+    prisma.$queryRawUnsafe<Array<{ channel: string; inbound: number; outbound: number; missed: number }>>(
       `SELECT "channel", count(*) FILTER (WHERE "direction" = 'in')::int AS inbound,
          count(*) FILTER (WHERE "direction" = 'out')::int AS outbound,
-         count(DISTINCT "conversationId") FILTER (WHERE "direction" = 'in')::int AS people,
          count(*) FILTER (WHERE ${realQuestionSql('')} AND ${notUnderstoodSql('', '$2')})::int AS missed
        FROM "Message" WHERE "createdAt" >= $1::timestamp(3) AND "createdAt" < $3::timestamp(3) GROUP BY 1`,
       p.start.toISOString(), opts.threshold, p.end.toISOString()),
+    // DISTINCT in a subquery is hashed: count(DISTINCT ...) beside the other counts sorted and took 5 times longer.
+    prisma.$queryRawUnsafe<Array<{ channel: string; people: number }>>(
+      `SELECT "channel", count(*)::int AS people FROM (SELECT DISTINCT "channel", "conversationId" FROM "Message"
+       WHERE "direction" = 'in' AND "createdAt" >= $1::timestamp(3) AND "createdAt" < $2::timestamp(3)) x GROUP BY 1`,
+      p.start.toISOString(), p.end.toISOString()),
   ]);
 
   const byProcedure = new Map<string, Tally>();
@@ -107,11 +111,10 @@ export async function monthlyReport(prisma: PrismaClient, p: Period, opts: { thr
   const channels = new Set([...messages.map((m) => m.channel), ...ratings.map((r) => r.channel), ...tickets.map((t) => t.channel),
     ...homes.map((h) => h.channel), ...handoffs.map((h) => h.channel)]);
   const count = <T extends { channel: string }>(rows: T[], c: string) => rows.filter((r) => r.channel === c).length;
-  const byChannel: Cell[][] = [...channels].map(channel).sort(byVi((x) => x)).map((name) => {
-    const c = [...channels].find((k) => channel(k) === name)!;
+  const byChannel: Cell[][] = [...channels].sort(byVi(channel)).map((c) => {
     const m = messages.find((r) => r.channel === c);
     const rs = ratings.filter((r) => r.channel === c);
-    return [name, Number(m?.inbound ?? 0), Number(m?.people ?? 0), pct(Number(m?.missed ?? 0), Number(m?.inbound ?? 0)),
+    return [channel(c), Number(m?.inbound ?? 0), Number(people.find((r) => r.channel === c)?.people ?? 0), pct(Number(m?.missed ?? 0), Number(m?.inbound ?? 0)),
       count(tickets, c), count(homes, c), count(handoffs, c), rs.length, avg(rs.reduce((s, r) => s + r.score, 0), rs.length)];
   });
 
