@@ -51,8 +51,8 @@ describe.skipIf(!hasChromium)('sign-in pages in Chromium', () => {
     await admin.waitForURL(`${app.url}/admin/`);
     await admin.goto(`${app.url}/admin/users.html`);
     const row = admin.locator('tr', { hasText: 'locked.one' });
-    expect(await row.textContent()).toContain('Tạm khoá đăng nhập');
-    await row.locator('button', { hasText: 'Mở khoá đăng nhập' }).click();
+    expect(await row.textContent()).toContain('Tạm khóa đăng nhập');
+    await row.locator('button', { hasText: 'Mở khóa đăng nhập' }).click();
     await admin.locator('tr', { hasText: 'locked.one' }).filter({ hasText: 'Đang hoạt động' }).waitFor();
     await submit(page, 'locked.one', PASSWORD);
     await page.waitForURL(`${app.url}/admin/`);
