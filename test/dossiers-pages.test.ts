@@ -31,7 +31,10 @@ describe.skipIf(!hasChromium)('dossiers page in Chromium', () => {
   });
 
   const sentTo = (user: string) => s.zalo.sent.filter((m) => m.userId === user);
-  const textOf = (m: { message: Record<string, unknown> }) => String(m.message.text ?? '');
+  // A consultation message's text, or a transaction message's (a status notice) element contents.
+  const textOf = (m: { message: Record<string, unknown> }) => String(m.message.text ?? '')
+    + ((m.message.attachment as { payload?: { elements?: Array<{ content?: string }> } } | undefined)?.payload?.elements ?? [])
+      .map((e) => e.content ?? '').join('\n');
   const waitForText = (user: string, part: string) => waitFor(() => sentTo(user).find((m) => textOf(m).includes(part)));
 
   async function signIn(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
