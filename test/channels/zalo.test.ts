@@ -471,6 +471,21 @@ describe('token refresh across processes on PostgreSQL', () => {
     }
   });
 
+  it('40 first sends after a start (no tokens stored yet) on a pool of 10 all go out', async () => {
+    const t = await openTestDb('postgres', { seed: false });
+    const fake = await startFakeZalo({ appId: APP_ID });
+    try {
+      const zalo = createZaloChannel({ config: zaloConfig({ ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url }), db: t.db, log })!;
+      // Each waiting on the seeding lock with its own connection once left the holder none: every send hung.
+      await Promise.all(Array.from({ length: 40 }, (_, i) => zalo.send(USER, { text: `tin ${i}` })));
+      expect(fake.sent).toHaveLength(40);
+      expect(await t.db.sql.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await fake.close();
+      await t.close();
+    }
+  });
+
   it('two processes with their own connections and a stale token make one OAuth call', async () => {
     const t = await openTestDb('postgres', { seed: false });
     const otherProcess = await openDatabase(t.url);

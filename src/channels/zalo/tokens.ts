@@ -57,6 +57,7 @@ export interface TokenStoreDeps { config: Config; db: Database; log: Logger; fet
 export class ZaloTokenStore {
   private cached: StoredZaloTokens | undefined;
   private refreshing: Promise<string> | undefined;
+  private loading: Promise<StoredZaloTokens> | undefined;
 
   constructor(private readonly deps: TokenStoreDeps) {}
 
@@ -131,7 +132,11 @@ export class ZaloTokenStore {
   private async load(): Promise<StoredZaloTokens> {
     const row = await this.readRow();
     if (row && !this.envPairIsNew(row)) return (this.cached = row);
-    return this.deps.db.sql.withLock(ZALO_REFRESH_LOCK, () => this.loadLocked());
+    // One seeding at a time per process, like refresh(): the first sends after a start all get here, and each
+    // waiting on the lock with its own pooled connection left none for the holder (all sends stuck for good).
+    this.loading ??= this.deps.db.sql.withLock(ZALO_REFRESH_LOCK, () => this.loadLocked())
+      .finally(() => { this.loading = undefined; });
+    return this.loading;
   }
 
   /** Call only while holding the lock: seeds the row from the environment when it is absent or the env pair is new. */
