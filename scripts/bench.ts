@@ -32,8 +32,10 @@ const MAX_S = QUICK ? 3 : 6;
 const RATE = 200;
 const RATE_S = QUICK ? 4 : 10;
 const BURST = 1300;
-const REPLY_WAIT_MS = QUICK ? 30_000 : 60_000;
+// Each phase waits for its replies (up to this long) before the next starts: a backlog never leaks into the next figure.
+const REPLY_WAIT_MS = QUICK ? 90_000 : 180_000;
 const WORKERS = process.env.WORKER_CONCURRENCY ?? '64';
+const SENDS = process.env.SEND_CONCURRENCY ?? '64';
 
 const QUESTIONS = [
   'Thủ tục đăng ký khai sinh cần những giấy tờ gì?', 'Lệ phí cấp căn cước công dân là bao nhiêu?',
@@ -146,12 +148,14 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
       const port = await freePort();
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1',
-        DATABASE_URL: db.url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: WORKERS,
+        DATABASE_URL: db.url, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: WORKERS, SEND_CONCURRENCY: SENDS,
         ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
         ZALO_ACCESS_TOKEN: 'bench-access-0', ZALO_REFRESH_TOKEN: 'bench-refresh-0',
         ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
       };
-      const child = spawnNode(['--import', 'tsx', 'src/main.ts'], env, `${label}#${i}`);
+      // BENCH_NODE_ARGS: extra node flags for the bots, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where time goes.
+      const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawnNode([...extra, '--import', 'tsx', 'src/main.ts'], env, `${label}#${i}`);
       servers.push(child);
       urls.push(`http://127.0.0.1:${port}`);
       await waitReady(`${urls[i]}/readyz`, child, 300_000); // one after the other: the first migrates the database
@@ -216,7 +220,7 @@ async function main() {
     if ((!ONLY || ONLY === 'postgres') && !QUICK) bots.push(await runBot('PostgreSQL ×2', fake, await createPgDatabase(), 2));
     const history = args.has('--history') ? await historyTimings(log) : undefined;
     process.stdout.write(`${table(refs, bots, history)}\n`);
-    process.stdout.write(`${JSON.stringify({ quick: QUICK, cpus: availableParallelism(), workers: Number(WORKERS), sendDelayMs: SEND_DELAY_MS, refs, bots, history })}\n`);
+    process.stdout.write(`${JSON.stringify({ quick: QUICK, cpus: availableParallelism(), workers: Number(WORKERS), sends: Number(SENDS), sendDelayMs: SEND_DELAY_MS, refs, bots, history })}\n`);
   } finally {
     await fake.close().catch(() => undefined);
   }

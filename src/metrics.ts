@@ -25,6 +25,9 @@ export const metrics = {
     name: 'cchc_sends_total', help: 'Platform sends by outcome (sent, retry, failed, undelivered) and error kind', labelNames: ['channel', 'outcome', 'error_kind'] as const,
     registers: [registry],
   }),
+  decisionBatch: new Histogram({
+    name: 'cchc_decision_batch_events', help: 'Events decided in one transaction', buckets: [1, 2, 4, 8, 16, 32], registers: [registry],
+  }),
   nlu: new Histogram({ name: 'cchc_nlu_seconds', help: 'Time to understand one message', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers: [registry] }),
   clarifications: new Counter({
     name: 'cchc_clarifications_total', help: '"Which procedure?" questions: asked, picked, abandoned', labelNames: ['event'] as const, registers: [registry],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metrics } from '../src/metrics.js';
 import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
 
 // Signed, real-shaped events posted over HTTP; the replies are read at the fake platform APIs.
@@ -184,6 +185,35 @@ describe('conversations over Zalo', () => {
     await waitFor(() => s.zalo.sent.find((m) => m.userId === 'zu-dup'));
     await new Promise((r) => setTimeout(r, 500));
     expect(s.zalo.sent.filter((m) => m.userId === 'zu-dup')).toHaveLength(1);
+  });
+
+  it('decides events arriving together in shared transactions; a turn that needs the database keeps its place', async () => {
+    const batches = async () => (await metrics.decisionBatch.get()).values;
+    const tally = async () => { const v = await batches(); return { count: v.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0, sum: v.find((x) => x.metricName?.endsWith('_sum'))?.value ?? 0 }; };
+    const before = await tally();
+    const asks = ['lệ phí kết hôn', 'làm căn cước ở đâu', 'khai tử nộp online được không', 'hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi'];
+    const users = Array.from({ length: 24 }, (_, i) => ({ user: `zbatch${i}`, ask: asks[i % 8 === 3 ? 3 : i % 3] }));
+    await Promise.all(users.map(({ user, ask }) => s.postZalo(zaloText(user, ask))));
+    const texts = await waitFor(() => {
+      const t = users.map(({ user }) => s.zalo.sent.filter((m) => m.userId === user).map((m) => String((m.message as { text?: string }).text ?? '')).join('\n'));
+      return t.every(Boolean) && t;
+    });
+    const expected = [/phí, lệ phí thủ tục "Đăng ký kết hôn"/, /"Cấp thẻ căn cước" tại/, /"Đăng ký khai tử"/, /Thủ tục: Đăng ký khai sinh/];
+    users.forEach(({ ask }, i) => expect(texts[i]).toMatch(expected[asks.indexOf(ask)]));
+    const after = await tally();
+    // The lookups are decided alone (they read the database); the others share transactions.
+    expect(after.sum - before.sum).toBe(users.filter((u) => u.ask !== asks[3]).length);
+    expect(after.count - before.count).toBeLessThan(after.sum - before.sum);
+  });
+
+  it("answers one person's messages in the order they came, the second following the first", async () => {
+    const user = 'zbatch-order';
+    await s.postZalo(zaloText(user, 'đăng ký kết hôn cần giấy tờ gì'));
+    await s.postZalo(zaloText(user, 'mất bao lâu'));
+    const got = await waitFor(() => { const m = s.zalo.sent.filter((x) => x.userId === user); return m.length >= 2 && m; });
+    const texts = got.map((m) => String((m.message as { text?: string }).text ?? ''));
+    expect(texts[0]).toContain('hồ sơ thủ tục "Đăng ký kết hôn"');
+    expect(texts.at(-1)).toContain('thời hạn giải quyết thủ tục "Đăng ký kết hôn"');
   });
 
   it('logs every message in and out with its intent and confidence', async () => {

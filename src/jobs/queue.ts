@@ -108,29 +108,30 @@ export class JobQueue {
     const pollMs = this.opts.pollMs ?? 250;
     while (this.running) {
       this.poked = false;
-      for (const lane of this.lanes) {
-        let claimed: ClaimedJob[] = [];
-        const free = lane.concurrency - lane.inFlight;
-        if (free <= 0) continue;
+      // One statement claims for every lane with room (a statement per lane cost a round trip each, mostly for
+      // lanes with nothing to do).
+      const wants = this.lanes.map((lane) => ({ lane, n: lane.concurrency - lane.inFlight })).filter((w) => w.n > 0);
+      let claimed: Array<{ job: ClaimedJob; lane: LaneState }> = [];
+      if (wants.length) {
         try {
           if (this.db.kind === 'postgres' && Date.now() - this.lastSweep > LEASE_MS / 4) {
             this.lastSweep = Date.now();
             await this.recover(false);
           }
-          claimed = await this.claim(free, lane);
+          claimed = await this.claim(wants);
         } catch (err) {
           if (!this.running) break;
           this.log.error({ err }, 'claiming jobs failed');
         }
-        for (const job of claimed) {
-          lane.inFlight++;
-          const p = this.execute(job, lane).finally(() => {
-            lane.inFlight--;
-            this.inFlight.delete(p);
-            this.poke();
-          });
-          this.inFlight.add(p);
-        }
+      }
+      for (const { job, lane } of claimed) {
+        lane.inFlight++;
+        const p = this.execute(job, lane).finally(() => {
+          lane.inFlight--;
+          this.inFlight.delete(p);
+          this.poke();
+        });
+        this.inFlight.add(p);
       }
       // A lane either took what it had room for or emptied the queue of its kinds: wait for a job to end, a poke or the poll.
       if (!this.poked) {
@@ -158,13 +159,25 @@ export class JobQueue {
     return this.doneFlush;
   }
 
-  private async claim(limit: number, lane: LaneState): Promise<ClaimedJob[]> {
-    return this.db.sql.query<ClaimedJob>(
-      `UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
-       WHERE id IN (SELECT id FROM "Job" WHERE status = 'pending' AND "runAt" <= now()
-                    AND ($3::text[] IS NULL OR kind = ANY($3::text[])) AND kind <> ALL($4::text[])
-                    ORDER BY "runAt", id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, key, payload, attempts, "lastError"`, [this.instanceId, limit, lane.kinds, lane.exclude]);
+  /**
+   * Claims up to `n` due jobs for each lane, oldest first. Each lane reads its own kinds through the
+   * (status, kind, runAt) index, so a lane with nothing to do costs nothing however long another lane's backlog.
+   */
+  private async claim(wants: Array<{ lane: LaneState; n: number }>): Promise<Array<{ job: ClaimedJob; lane: LaneState }>> {
+    const params: unknown[] = [this.instanceId];
+    const arg = (v: unknown) => `$${params.push(v)}`;
+    const picks = wants.map(({ lane, n }, i) => {
+      const kinds = lane.kinds === null ? `kind <> ALL(${arg(lane.exclude)}::text[])`
+        : lane.kinds.length === 1 ? `kind = ${arg(lane.kinds[0])}` : `kind = ANY(${arg(lane.kinds)}::text[])`;
+      return `l${i} AS (SELECT id FROM "Job" WHERE status = 'pending' AND ${kinds} AND "runAt" <= now()
+        ORDER BY "runAt", id LIMIT ${arg(n)} FOR UPDATE SKIP LOCKED)`;
+    });
+    const rows = await this.db.sql.query<ClaimedJob>(`WITH ${picks.join(', ')}
+      UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
+      WHERE id IN (${wants.map((_, i) => `SELECT id FROM l${i}`).join(' UNION ALL ')})
+      RETURNING id, kind, key, payload, attempts, "lastError"`, params);
+    const laneOf = (kind: string) => wants.find(({ lane }) => (lane.kinds === null ? !lane.exclude.includes(kind) : lane.kinds.includes(kind)))!.lane;
+    return rows.sort((a, b) => a.id - b.id).map((job) => ({ job, lane: laneOf(job.kind) }));
   }
 
   private async execute(job: ClaimedJob, lane: LaneState): Promise<void> {

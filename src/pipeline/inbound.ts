@@ -4,7 +4,6 @@ import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
-import { serialiser } from '../db/serialise.js';
 import { outboundRows, sendJob } from './outbound.js';
 import { metrics } from '../metrics.js';
 
@@ -77,45 +76,113 @@ export class InboundRecorder {
 }
 
 
+/**
+ * Decisions in batches: the 'process' jobs claimed together are decided one after the other in ONE transaction
+ * (one BEGIN/COMMIT for up to MAX_DECISIONS events, or as many as fit its time budget, instead of one each), one
+ * batch at a time. Each batch starts on a new turn of the event loop, so webhook requests already received are
+ * read and recorded between two batches.
+ * Events of one person keep their order: a batch decides them in the order they were claimed.
+ */
+const MAX_DECISIONS = 32;
+
+interface Pending { key: { channel: string; eventId: string }; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void }
+type Decided = Awaited<ReturnType<typeof decideIn>>;
+
 export function processHandler(deps: AppDeps) {
-  // One decision transaction at a time: webhooks' inserts then wait for at most one of them. Each decision starts
-  // on a new turn of the event loop, so webhook requests already received are read and recorded between two
-  // decisions; chained directly, a backlog of decisions ran back to back and acks waited for all of them.
-  const gate = serialiser();
+  const waiting: Pending[] = [];
+  let running = false;
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const pump = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while (waiting.length) {
+        await nextTurn();
+        const rest = await decideBatch(deps, waiting.splice(0, MAX_DECISIONS));
+        waiting.unshift(...rest);
+      }
+    } finally {
+      running = false;
+    }
+  };
   return async (payload: { channel: string; eventId: string }, ctx: JobContext) => {
     const cause = `${payload.channel}:${payload.eventId}`;
-    const decided = await gate(() => nextTurn().then(() => decide(deps, payload, cause, ctx)));
-    // Sending is the channel's own job, in its own lane of the queue: a slow platform never holds this worker.
-    // Already decided (a redelivery, or a crash before this line): the job is enqueued again, harmlessly.
-    if (decided && decided.outbound.length === 0) return;
-    await deps.queue.enqueue([sendJob(payload.channel, cause)]);
+    const decided = await new Promise<Decided>((resolve, reject) => {
+      waiting.push({ key: payload, cause, ctx, resolve, reject });
+      void pump();
+    });
+    // The send job was queued in the decision's transaction. Already decided (a redelivery, or an event decided by
+    // a version that queued it after the commit): queue it again, harmlessly (its key is taken once).
+    if (decided === null) await deps.queue.enqueue([sendJob(payload.channel, cause)]);
     deps.queue.poke();
   };
 }
-
-interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
-type OutboundRow = Pick<Message, 'id' | 'direction' | 'channel' | 'text' | 'payload' | 'createdAt'>;
 
 /** Thrown when the bot reaches for the database during the plain-SQL attempt: decide again inside Prisma. */
 class NeedsDatabase extends Error {}
 const NO_DATABASE = new Proxy({}, { get() { throw new NeedsDatabase('this turn needs the database'); } }) as Prisma.TransactionClient;
 
 /**
- * Records the bot's decision for one event atomically with claiming it. Most turns (questions about
- * procedures, models, contacts) need nothing from the database but this bookkeeping, done in plain SQL;
- * a turn that looks something up or writes (dossiers, tickets, ratings...) runs again in a Prisma transaction.
+ * Most turns (questions about procedures, models, contacts) need nothing from the database but this bookkeeping,
+ * done in plain SQL, many events in one transaction. A turn that looks something up or writes (dossiers, tickets,
+ * ratings...) is put back and decided alone in a Prisma transaction. If the batch fails, each of its events is
+ * decided alone, so one bad event never holds the others back.
  */
-async function decide(deps: AppDeps, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
+async function decideBatch(deps: AppDeps, batch: Pending[]): Promise<Pending[]> {
+  // On the embedded database a webhook's commit waits for the whole transaction: a batch stops after a few
+  // milliseconds, so an acknowledgement never waits long. A server runs the webhooks' commits alongside.
+  const budgetMs = deps.db.kind === 'postgres' ? 200 : 15;
+  const started = performance.now();
+  let decided: Decided[] = [];
+  let alone = false; // the event at decided.length needs the database: decided alone, after this transaction
   try {
-    return await deps.db.sql.interactive((query) => decideIn(deps, query, NO_DATABASE, key, cause, ctx));
+    decided = await deps.db.sql.interactive(async (query) => {
+      const out: Decided[] = [];
+      for (const p of batch) {
+        if (out.length && performance.now() - started > budgetMs) break;
+        try {
+          out.push(await decideIn(deps, query, NO_DATABASE, p.key, p.cause, p.ctx));
+        } catch (err) {
+          if (!(err instanceof NeedsDatabase)) throw err;
+          // The claim is the only statement this turn made (the bot asks before it touches anything): undo it.
+          await query(`UPDATE "InboundEvent" SET status = 'pending' WHERE channel = $1 AND "eventId" = $2`, [p.key.channel, p.key.eventId]);
+          alone = true;
+          break;
+        }
+      }
+      return out;
+    });
+    metrics.decisionBatch.observe(decided.length);
+  } catch (err) {
+    if (batch.length === 1) batch[0].reject(err);
+    // Each event alone, in order: the one that failed fails alone.
+    else for (const p of batch) await decideAlone(deps, p).then(p.resolve, p.reject);
+    return [];
+  }
+  decided.forEach((d, i) => batch[i].resolve(d));
+  let next = decided.length;
+  if (alone) {
+    const p = batch[next++];
+    await decideAlone(deps, p).then(p.resolve, p.reject);
+  }
+  // The rest go back to the front of the line, in order (one may be the same person's next message).
+  return batch.slice(next);
+}
+
+/** One event in its own transaction: plain SQL first, Prisma when the turn needs the database. */
+async function decideAlone(deps: AppDeps, p: Pending): Promise<Decided> {
+  try {
+    return await deps.db.sql.interactive((query) => decideIn(deps, query, NO_DATABASE, p.key, p.cause, p.ctx));
   } catch (err) {
     if (!(err instanceof NeedsDatabase)) throw err;
   }
   return deps.db.prisma.$transaction(
-    (tx) => decideIn(deps, (text, params = []) => tx.$queryRawUnsafe(text, ...params), tx, key, cause, ctx),
+    (tx) => decideIn(deps, (text, params = []) => tx.$queryRawUnsafe(text, ...params), tx, p.key, p.cause, p.ctx),
     { timeout: 30_000, maxWait: 60_000 });
 }
+
+interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
+type OutboundRow = Pick<Message, 'id' | 'direction' | 'channel' | 'text' | 'payload' | 'createdAt'>;
 
 /** How sure the answered procedure was, for the review list's close calls: its probability and its lead over the second. */
 function closeness(u: NonNullable<Awaited<ReturnType<AppDeps['bot']['handle']>>['understanding']>) {
@@ -150,6 +217,8 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
       : result.form ? { form: result.form } as unknown as Prisma.InputJsonValue : undefined,
   };
   const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: u?.intent });
+  // The replies' send job is queued in the same statement: decided and queued together, or neither.
+  const send = sendJob(msg.channel, cause);
   const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
   // The messages in order (the outbound ids are the order the replies are sent in) and the conversation's new state.
   const rows = await query<OutboundRow>(`WITH m AS (
@@ -166,8 +235,10 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
         "handoffStatus" = CASE WHEN $6::boolean THEN 'waiting' ELSE "handoffStatus" END,
         "handoffAt" = CASE WHEN $6::boolean THEN now() ELSE "handoffAt" END
       WHERE id = $2
+    ), j AS (
+      INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT $7, $8, $9::jsonb, now() WHERE $10::boolean ON CONFLICT (key) DO NOTHING
     ) SELECT * FROM m`, [JSON.stringify([inbound, ...outbound]), conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply',
-    pausedUntil?.toISOString() ?? null, Boolean(result.handoff)]);
+    pausedUntil?.toISOString() ?? null, Boolean(result.handoff), send.kind, send.key, JSON.stringify(send.payload), outbound.length > 0]);
   if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
   if (result.clarification) await recordClarification(query, msg, result.clarification);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
