@@ -41,7 +41,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use((_req, res) => { res.status(404).json({ error: 'not found' }); });
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError && !res.headersSent) return void res.status(err.status).json(err.body);
+    if (err instanceof HttpError && !res.headersSent) {
+      if (err.retryAfterS) res.setHeader('Retry-After', String(err.retryAfterS));
+      return void res.status(err.status).json(err.body);
+    }
     const status = err.status ?? 500;
     if (status >= 500) deps.log.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;

@@ -42,7 +42,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const messenger = createMessengerChannel({ config, log, fetch: opts.fetch });
     if (messenger) channels.messenger = messenger; // when absent, the channel module logged what is missing
     const deps: AppDeps = {
-      config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue }), channels, now: opts.now ?? (() => new Date()),
+      config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue, log }), channels, now: opts.now ?? (() => new Date()),
     };
     queue.register('process', processHandler(deps));
     // 'send' is the kind jobs had before each channel got its lane: such jobs still run after an upgrade.

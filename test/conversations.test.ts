@@ -227,6 +227,27 @@ describe('conversations over Zalo', () => {
 });
 
 describe('delivery that loses nothing', () => {
+  it('answers 503 with Retry-After when the database cannot store an event, and takes it when it comes again', async () => {
+    const { sql } = s.runtime.deps.db;
+    // Every new row refused, as with a full disk: nothing may be acknowledged that was not kept.
+    await sql.query(`ALTER TABLE "InboundEvent" ADD CONSTRAINT test_full CHECK (false) NOT VALID`);
+    const ev = zaloText('zu-full', 'lệ phí kết hôn', 'full-1');
+    let refused: Response;
+    try {
+      refused = await s.postZalo(ev);
+    } finally {
+      await sql.query(`ALTER TABLE "InboundEvent" DROP CONSTRAINT test_full`);
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toEqual({ error: 'cannot store the event now; send it again later' });
+    expect((await s.postZalo(ev)).status).toBe(200);
+    await waitFor(() => s.zalo.sent.find((m) => m.userId === 'zu-full'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.zalo.sent.filter((m) => m.userId === 'zu-full').map((m) => (m.message as { text?: string }).text))
+      .toEqual([expect.stringContaining('"Đăng ký kết hôn"')]);
+  });
+
   it('retries on 5xx and rate limits until the reply gets through', async () => {
     let failures = 0;
     s.zalo.setFailure(() => (failures++ < 2 ? (failures === 1 ? 'http500' : 'rate_limit') : undefined));

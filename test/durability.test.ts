@@ -23,7 +23,7 @@ describe('inbound events on the embedded database', () => {
   beforeAll(async () => {
     db = await openDatabase(`file:${dir}`);
     await migrate(db.sql);
-    recorder = new InboundRecorder({ db, queue: new JobQueue(db, createLogger('silent'), { concurrency: 1 }) });
+    recorder = new InboundRecorder({ db, log: createLogger('silent'), queue: new JobQueue(db, createLogger('silent'), { concurrency: 1 }) });
   }, 120_000);
   afterAll(async () => {
     await db?.close();

@@ -7,6 +7,8 @@ export interface Issue { path: string; message: string }
  */
 export class HttpError extends Error {
   readonly body: Record<string, unknown>;
+  /** Seconds for a Retry-After header (503: try again later, nothing was kept). */
+  retryAfterS?: number;
   constructor(readonly status: number, body: string | Record<string, unknown>, issues?: Issue[]) {
     super(typeof body === 'string' ? body : String(body.error ?? `HTTP ${status}`));
     this.body = typeof body !== 'string' ? body : issues ? { error: 'invalid', issues } : { error: body };

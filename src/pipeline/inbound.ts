@@ -6,6 +6,7 @@ import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
 import { outboundRows, sendJob } from './outbound.js';
 import { metrics } from '../metrics.js';
+import { HttpError } from '../http/errors.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
 // understood and answered by a durable 'process' job: one short transaction records what the bot decided
@@ -22,7 +23,7 @@ export class InboundRecorder {
   batches = 0;
   events = 0;
 
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue'>) {}
+  constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue' | 'log'>) {}
 
   /** Resolves once the messages are stored (or were already): only then may the platform get its 200. */
   record(messages: InboundMessage[]): Promise<void> {
@@ -47,7 +48,11 @@ export class InboundRecorder {
           await this.write(batch.flatMap((b) => b.messages));
           batch.forEach((b) => b.resolve());
         } catch (err) {
-          batch.forEach((b) => b.reject(err));
+          // Nothing was kept (disk full, database down...): the platform is told to send it again later.
+          this.deps.log.error({ err, events: batch.length }, 'storing inbound events failed; answering 503');
+          const unavailable = new HttpError(503, { error: 'cannot store the event now; send it again later' });
+          unavailable.retryAfterS = 5;
+          batch.forEach((b) => b.reject(unavailable));
         }
         this.batches++;
         this.events += batch.length;
