@@ -6,7 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockEmbeddedDir } from './embedded-lock.js';
-import { keyedSerialiser } from './serialise.js';
+import { keyedSerialiser, serialiser } from './serialise.js';
 
 export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
@@ -107,18 +107,20 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
   const disk = kind === 'embedded' ? syncToDisk(pglite) : undefined;
   await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // The database runs one statement at a time. Plain-SQL work (the job worker's claims, decisions and sends) waits
+  // its turn in this line, not in PGlite's own: a durable commit (the webhooks' group commit) goes straight to
+  // PGlite and so waits for the statement running, never behind a line of them.
+  const inLine = serialiser();
   const sql: SqlRunner = {
     async transaction(script, statements, opts) {
       const run = () => pglite.transaction(async (tx) => {
         if (script) await tx.exec(script);
         for (const [text, params] of statements) await tx.query(text, params);
       });
-      await (opts?.durable && disk ? disk.durably(run) : run());
+      await (opts?.durable && disk ? disk.durably(run) : inLine(run));
     },
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await pglite.query<T>(text, params)).rows;
-    },
-    interactive: (fn) => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never)),
+    query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await pglite.query<T>(text, params)).rows),
+    interactive: (fn) => inLine(() => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
     // One process owns an embedded database, so an in-process queue is the lock.
     withLock: keyedSerialiser(),
   };

@@ -143,6 +143,8 @@ async function decideBatch(deps: AppDeps, batch: Pending[]): Promise<Pending[]> 
   try {
     decided = await deps.db.sql.interactive(async (query) => {
       const out: Decided[] = [];
+      // The dashboard's counters are added once, at the end, in key order (see message_daily_add_ids).
+      await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
       for (const p of batch) {
         if (out.length && performance.now() - started > budgetMs) break;
         try {
@@ -155,6 +157,8 @@ async function decideBatch(deps: AppDeps, batch: Pending[]): Promise<Pending[]> 
           break;
         }
       }
+      const ids = out.flatMap((d) => d?.messageIds ?? []);
+      if (ids.length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids]);
       return out;
     });
     metrics.decisionBatch.observe(decided.length);
@@ -247,7 +251,7 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
   if (result.clarification) await recordClarification(query, msg, result.clarification);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
-  return { userId: msg.userId, outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
+  return { userId: msg.userId, messageIds: rows.map((r) => r.id), outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
 }
 
 /**
