@@ -1,4 +1,4 @@
-import { fsyncSync } from 'node:fs';
+import { existsSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -89,6 +89,9 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
     try {
+      // A new database is created by a PGlite of its own, closed at once: the instance that ran initdb keeps about
+      // 430 MB of WebAssembly memory for its lifetime, one that opens an existing database about 140 MB.
+      if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir, pgliteOptions(true))).close();
       const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
