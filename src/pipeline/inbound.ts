@@ -161,7 +161,7 @@ async function decideBatch(deps: AppDeps, batch: Pending[]): Promise<Pending[]> 
       if (ids.length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids]);
       return out;
     });
-    metrics.decisionBatch.observe(decided.length);
+    if (decided.length) metrics.decisionBatch.observe(decided.length);
   } catch (err) {
     if (batch.length === 1) batch[0].reject(err);
     // Each event alone, in order: the one that failed fails alone.
