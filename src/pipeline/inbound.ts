@@ -1,4 +1,4 @@
-import type { Message, Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
@@ -172,7 +172,7 @@ async function decideBatch(deps: AppDeps, batch: Pending[]): Promise<Pending[]> 
   let next = decided.length;
   if (alone) {
     const p = batch[next++];
-    await decideAlone(deps, p).then(p.resolve, p.reject);
+    await decideWithPrisma(deps, p).then(p.resolve, p.reject);
   }
   // The rest go back to the front of the line, in order (one may be the same person's next message).
   return batch.slice(next);
@@ -185,13 +185,17 @@ async function decideAlone(deps: AppDeps, p: Pending): Promise<Decided> {
   } catch (err) {
     if (!(err instanceof NeedsDatabase)) throw err;
   }
+  return decideWithPrisma(deps, p);
+}
+
+/** A turn that reads or writes through the bot's data access (dossiers, tickets, ratings...). */
+function decideWithPrisma(deps: AppDeps, p: Pending): Promise<Decided> {
   return deps.db.prisma.$transaction(
     (tx) => decideIn(deps, (text, params = []) => tx.$queryRawUnsafe(text, ...params), tx, p.key, p.cause, p.ctx),
     { timeout: 30_000, maxWait: 60_000 });
 }
 
 interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
-type OutboundRow = Pick<Message, 'id' | 'direction' | 'channel' | 'text' | 'payload' | 'createdAt'>;
 
 /** How sure the answered procedure was, for the review list's close calls: its probability and its lead over the second. */
 function closeness(u: NonNullable<Awaited<ReturnType<AppDeps['bot']['handle']>>['understanding']>) {
@@ -200,6 +204,10 @@ function closeness(u: NonNullable<Awaited<ReturnType<AppDeps['bot']['handle']>>[
     margin: u.procedureRunnerUp > 0 ? Math.round((u.procedureScore / u.procedureRunnerUp) * 100) / 100 : null };
 }
 
+/**
+ * Claims one event and records what the bot decided (messages, conversation state, the send job) in the caller's
+ * transaction; null when the event was already decided (a redelivery never gets a second reply).
+ */
 async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, key: { channel: string; eventId: string }, cause: string, ctx: JobContext) {
   const now = deps.now();
   // One statement claims the event and upserts (and so locks) its conversation: two events of one user are
@@ -230,13 +238,13 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   const send = sendJob(msg.channel, cause);
   const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
   // The messages in order (the outbound ids are the order the replies are sent in) and the conversation's new state.
-  const rows = await query<OutboundRow>(`WITH m AS (
+  const rows = await query<{ id: number }>(`WITH m AS (
       INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
         entities, "sentBy", "deliveryStatus", cause)
       SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence,
         r.entities, r."sentBy", r."deliveryStatus", r.cause
       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
-      ORDER BY t.n RETURNING id, direction, channel, text, payload, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"
+      ORDER BY t.n RETURNING id
     ), c AS (
       UPDATE "Conversation" SET state = $3::jsonb, "updatedAt" = now(),
         "lastInboundAt" = CASE WHEN $4::boolean THEN now() ELSE "lastInboundAt" END,
@@ -251,7 +259,7 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
   if (result.clarification) await recordClarification(query, msg, result.clarification);
   ctx.log.debug({ intent: u?.intent, replies: result.replies.length }, 'event decided');
-  return { userId: msg.userId, messageIds: rows.map((r) => r.id), outbound: rows.filter((r) => r.direction === 'out').sort((a, b) => a.id - b.id) };
+  return { messageIds: rows.map((r) => r.id) }; // for the batch's dashboard counters
 }
 
 /**
