@@ -42,7 +42,8 @@ export interface Lane { kinds: string[]; concurrency: number; maxAttempts?: numb
 
 export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number; lanes?: Lane[] }
 
-interface LaneState { kinds: string[] | null; exclude: string[]; concurrency: number; maxAttempts?: number; inFlight: number }
+/** A lane's budget and its kinds as a claim condition (`arg` turns a value into a placeholder). */
+interface LaneState { concurrency: number; maxAttempts?: number; inFlight: number; kindIs: (arg: (v: unknown) => string) => string }
 
 export class JobQueue {
   readonly instanceId = randomUUID();
@@ -56,12 +57,20 @@ export class JobQueue {
   private doneFlush: Promise<void> | undefined;
   /** The default lane (every kind no other lane names, `concurrency`) first, then the configured lanes. */
   private readonly lanes: LaneState[];
+  /** The lane of each kind a configured lane names; every other kind runs in the default lane, `lanes[0]`. */
+  private readonly laneOfKind = new Map<string, LaneState>();
   private poked = false;
 
   constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {
     const named = (opts.lanes ?? []).flatMap((l) => l.kinds);
-    this.lanes = [{ kinds: null, exclude: named, concurrency: opts.concurrency, inFlight: 0 },
-      ...(opts.lanes ?? []).map((l) => ({ ...l, exclude: [], inFlight: 0 }))];
+    this.lanes = [{ concurrency: opts.concurrency, inFlight: 0, kindIs: (arg) => `kind <> ALL(${arg(named)}::text[])` }];
+    for (const { kinds, concurrency, maxAttempts } of opts.lanes ?? []) {
+      // One kind (a channel's sends): an equality the (status, kind, runAt) index returns in order.
+      const lane: LaneState = { concurrency, maxAttempts, inFlight: 0,
+        kindIs: kinds.length === 1 ? (arg) => `kind = ${arg(kinds[0])}` : (arg) => `kind = ANY(${arg(kinds)}::text[])` };
+      this.lanes.push(lane);
+      for (const kind of kinds) this.laneOfKind.set(kind, lane);
+    }
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -166,18 +175,13 @@ export class JobQueue {
   private async claim(wants: Array<{ lane: LaneState; n: number }>): Promise<Array<{ job: ClaimedJob; lane: LaneState }>> {
     const params: unknown[] = [this.instanceId];
     const arg = (v: unknown) => `$${params.push(v)}`;
-    const picks = wants.map(({ lane, n }, i) => {
-      const kinds = lane.kinds === null ? `kind <> ALL(${arg(lane.exclude)}::text[])`
-        : lane.kinds.length === 1 ? `kind = ${arg(lane.kinds[0])}` : `kind = ANY(${arg(lane.kinds)}::text[])`;
-      return `l${i} AS (SELECT id FROM "Job" WHERE status = 'pending' AND ${kinds} AND "runAt" <= now()
-        ORDER BY "runAt", id LIMIT ${arg(n)} FOR UPDATE SKIP LOCKED)`;
-    });
+    const picks = wants.map(({ lane, n }, i) => `l${i} AS (SELECT id FROM "Job" WHERE status = 'pending' AND ${lane.kindIs(arg)}
+        AND "runAt" <= now() ORDER BY "runAt", id LIMIT ${arg(n)} FOR UPDATE SKIP LOCKED)`);
     const rows = await this.db.sql.query<ClaimedJob>(`WITH ${picks.join(', ')}
       UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
       WHERE id IN (${wants.map((_, i) => `SELECT id FROM l${i}`).join(' UNION ALL ')})
       RETURNING id, kind, key, payload, attempts, "lastError"`, params);
-    const laneOf = (kind: string) => wants.find(({ lane }) => (lane.kinds === null ? !lane.exclude.includes(kind) : lane.kinds.includes(kind)))!.lane;
-    return rows.sort((a, b) => a.id - b.id).map((job) => ({ job, lane: laneOf(job.kind) }));
+    return rows.sort((a, b) => a.id - b.id).map((job) => ({ job, lane: this.laneOfKind.get(job.kind) ?? this.lanes[0] }));
   }
 
   private async execute(job: ClaimedJob, lane: LaneState): Promise<void> {
