@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
-import { buildNlu, nluFingerprint } from '../nlu/build.js';
+import { buildingNlu, nluFingerprint } from '../nlu/build.js';
+import { runNow, runSliced, type Work } from '../nlu/work.js';
 import type { NluData } from '../nlu/data-files.js';
 import type { Nlu } from '../nlu/nlu.js';
 import type { PlaceIndex } from '../places/place-index.js';
@@ -17,6 +18,7 @@ export class KbStore {
   private nluKey: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> | undefined;
+  private checkAgain = false;
 
   constructor(
     private readonly db: Database,
@@ -31,25 +33,42 @@ export class KbStore {
     return this.snapshot !== undefined;
   }
 
+  /**
+   * Reads what changed and rebuilds the NLU when what it reads changed. After the first load the work runs in
+   * slices (work.ts) while the bot goes on answering with the previous pair: an official's edit with the national
+   * catalogue loaded does not hold up replies for the seconds a rebuild takes.
+   */
   async load(): Promise<void> {
     const started = performance.now();
-    const snapshot = await loadKbSnapshot(this.db.prisma);
-    const key = nluFingerprint(snapshot);
+    const previous = this.snapshot;
+    const run = <T>(work: Work<T>) => (previous ? runSliced(work) : Promise.resolve(runNow(work)));
+    const snapshot = await loadKbSnapshot(this.db.prisma, previous);
+    const key = await run(nluFingerprint(snapshot));
     const rebuilt = key !== this.nluKey;
+    const nlu = rebuilt ? await run(buildingNlu(this.data, snapshot, this.options, this.places)) : this.nlu;
     // Swapped together, in one synchronous step: a turn sees the old pair or the new one, never a mix.
-    const nlu = rebuilt ? buildNlu(this.data, snapshot, this.options, this.places) : this.nlu;
     this.nlu = nlu;
     this.nluKey = key;
     this.snapshot = snapshot;
-    this.log?.info({ version: snapshot.version, procedures: snapshot.procedures.length, models: snapshot.models.length,
+    this.log?.info({ version: snapshot.version, procedures: snapshot.procedures.length, proceduresRead: snapshot.proceduresRead, models: snapshot.models.length,
       faqs: snapshot.faqs.length, nluRebuilt: rebuilt, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');
   }
 
-  /** Reloads when the stored version moved; concurrent callers share one reload. */
+  /**
+   * Reloads when the stored version moved. Callers during a reload share it, and it checks the version once more
+   * when it ends: a change committed after it started is loaded before they return.
+   */
   async refresh(): Promise<void> {
-    this.reloading ??= (async () => {
+    if (this.reloading) {
+      this.checkAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
       try {
-        if ((await readKbVersion(this.db.prisma)) !== this.snapshot?.version) await this.load();
+        do {
+          this.checkAgain = false;
+          if ((await readKbVersion(this.db.prisma)) !== this.snapshot?.version) await this.load();
+        } while (this.checkAgain);
       } finally {
         this.reloading = undefined;
       }

@@ -1,3 +1,5 @@
+import { eachOf, runNow, type Work } from './work.js';
+
 // BM25 over everything a record says besides its name: the documents to submit, conditions, who it is for,
 // the result, the steps. A citizen who tells a situation ("sổ lưu ở xã cũng không còn", "chưa đăng ký kết hôn
 // mà có con") often uses the words of these texts rather than of the name.
@@ -9,15 +11,26 @@ export const BODY_CHARS = 2500;
 
 export class BodyIndex {
   private readonly postings = new Map<string, { docs: Int32Array; tfs: Uint16Array }>();
-  private readonly lengths: Float64Array;
-  private readonly avgLength: number;
+  private lengths = new Float64Array(0);
+  private avgLength = 1;
   private readonly idf = new Map<string, number>();
 
   /** `docs[i]`: the folded content words of record i's texts. */
   constructor(docs: string[][]) {
+    runNow(this.fill(docs));
+  }
+
+  /** The index of `docs`, built with pause points (see work.ts). */
+  static *build(docs: string[][]): Work<BodyIndex> {
+    const index = new BodyIndex([]);
+    yield* index.fill(docs);
+    return index;
+  }
+
+  private *fill(docs: string[][]): Work<void> {
     this.lengths = new Float64Array(docs.length);
     const lists = new Map<string, Array<[number, number]>>();
-    docs.forEach((words, id) => {
+    yield* eachOf(docs, (words, id) => {
       this.lengths[id] = words.length;
       const tf = new Map<string, number>();
       for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
@@ -26,14 +39,14 @@ export class BodyIndex {
         list.push([id, Math.min(n, 65_535)]);
         lists.set(w, list);
       }
-    });
+    }, 8);
     const total = this.lengths.reduce((a, b) => a + b, 0);
     this.avgLength = docs.length ? total / docs.length || 1 : 1;
     const n = docs.length;
-    for (const [w, list] of lists) {
+    yield* eachOf(lists, ([w, list]) => {
       this.postings.set(w, { docs: Int32Array.from(list.map(([d]) => d)), tfs: Uint16Array.from(list.map(([, t]) => t)) });
       this.idf.set(w, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
-    }
+    }, 128);
   }
 
   /**

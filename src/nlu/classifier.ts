@@ -1,4 +1,5 @@
 import { bigrams } from './text.js';
+import { runNow, type Work } from './work.js';
 
 // Multinomial logistic regression over sparse word features (unigrams and bigrams of folded tokens).
 // Trained in milliseconds at start-up and on every knowledge-base change; gives calibrated probabilities,
@@ -6,6 +7,7 @@ import { bigrams } from './text.js';
 
 export interface Example { tokens: string[]; accented?: string[]; label: string }
 export interface Scored { label: string; p: number }
+export interface TrainOptions { epochs?: number; rate?: number; l2?: number; seed?: number }
 
 export function features(tokens: string[], accented: string[] = []): string[] {
   const set = new Set<string>();
@@ -24,11 +26,17 @@ export class IntentClassifier {
     this.bias = new Float64Array(labels.length);
   }
 
-  train(examples: Example[], { epochs = 30, rate = 0.5, l2 = 1e-4, seed = 7 } = {}): this {
+  train(examples: Example[], opts: TrainOptions = {}): this {
+    return runNow(this.training(examples, opts));
+  }
+
+  /** `train`, with a pause point after each epoch (a few milliseconds each). */
+  *training(examples: Example[], { epochs = 30, rate = 0.5, l2 = 1e-4, seed = 7 }: TrainOptions = {}): Work<this> {
     const rows = examples.map((e) => ({
       feats: features(e.tokens, e.accented).map((f) => this.featureId(f)),
       y: this.labels.indexOf(e.label),
     })).filter((r) => r.y >= 0 && r.feats.length > 0);
+    yield;
     const k = this.labels.length;
     this.weights = new Float64Array(this.index.size * k);
     this.bias = new Float64Array(k);
@@ -42,8 +50,9 @@ export class IntentClassifier {
         [order[i], order[j]] = [order[j], order[i]];
       }
       const lr = rate / (1 + epoch * 0.2);
-      for (const idx of order) {
-        const { feats, y } = rows[idx];
+      for (let n = 0; n < order.length; n++) {
+        if (n % 256 === 255) yield;
+        const { feats, y } = rows[order[n]];
         this.scores(feats, p);
         const scale = 1 / Math.sqrt(feats.length);
         for (let c = 0; c < k; c++) {
@@ -55,6 +64,7 @@ export class IntentClassifier {
           }
         }
       }
+      yield;
     }
     return this;
   }

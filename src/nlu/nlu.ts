@@ -13,6 +13,7 @@ import { featuresOf, messageMentionsOrg, Ranker, type GateInput } from './ranker
 import { SimilarityIndex } from './similarity-index.js';
 import type { PlaceResolution } from '../places/types.js';
 import { clean, fold, tokenize } from './text.js';
+import { mapOf, runNow, type Work } from './work.js';
 
 // Understanding one message, as a pipeline of named stages:
 //   normalise (case, diacritics, teencode, typos) -> lexicon (citizens' words -> official terms)
@@ -98,6 +99,40 @@ const QUALIFIERS = [
 /** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
 const BRACKETS = /\([^)]*\)/gu;
 
+/** The texts of a record as the index reads them: content words only, the level suffix out of the name. */
+function procedureTexts(p: KbProcedure, taught: string[], normalizer: Normalizer, functionWords: PhraseMatcher<true>, notEvidence: PhraseMatcher<true>): ProcedureTexts {
+  const words = (s: string | undefined) => (s ? functionWords.remove(toksOf(s)) : []);
+  const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), p.name);
+  const details = unqualified.match(BRACKETS) ?? [];
+  const name = words(unqualified.replace(BRACKETS, ' '));
+  return {
+    name,
+    phrases: [...p.aliases, ...taught].map((a) => notEvidence.remove(normalizer.normalize(a).toks)).filter((t) => t.length > 0),
+    // Who may use a record is a fixed list of categories on the portal ("Công dân Việt Nam, Người nước ngoài..."):
+    // it tells nothing apart, so it is not read.
+    side: [...details, p.result, p.field, p.competentBody].flatMap((s) => words(s?.slice(0, 400))),
+    familyKey: name.map((t) => t.f).join(' '),
+    body: words([p.eligibility, p.body].filter(Boolean).join('\n').slice(0, BODY_CHARS)).map((t) => t.f),
+  };
+}
+
+/** What an Nlu is made of (built by Nlu.prepare). */
+interface NluParts {
+  normalizer: Normalizer;
+  lexicon: Lexicon;
+  classifier: IntentClassifier;
+  notEvidence: PhraseMatcher<true>;
+  functionWords: PhraseMatcher<true>;
+  aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
+  mayOrMust: PhraseMatcher<true>;
+  whereMay: PhraseMatcher<true>;
+  procedures: ProcedureIndex<KbProcedure>;
+  ranker: Ranker;
+  models: PhraseIndex<KbModel>;
+  faqs: SimilarityIndex<KbFaq>;
+  localities: Array<{ name: string; tokens: string[] }>;
+}
+
 export class Nlu {
   private readonly normalizer: Normalizer;
   private readonly lexicon: Lexicon;
@@ -114,7 +149,33 @@ export class Nlu {
   private readonly faqs: SimilarityIndex<KbFaq>;
   private readonly localities: Array<{ name: string; tokens: string[] }>;
 
-  constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions, private readonly places?: PlaceResolver) {
+  /**
+   * Builds everything at once. `prepared` (from `Nlu.prepare`, run in slices) skips the building: a rebuild after
+   * an official's edit does not stop the bot for the second or two the national catalogue takes.
+   */
+  constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions, private readonly places?: PlaceResolver, prepared?: NluParts) {
+    const parts = prepared ?? runNow(Nlu.prepare(data, kb, options));
+    this.normalizer = parts.normalizer;
+    this.lexicon = parts.lexicon;
+    this.classifier = parts.classifier;
+    this.notEvidence = parts.notEvidence;
+    this.functionWords = parts.functionWords;
+    this.aspectWords = parts.aspectWords;
+    this.mayOrMust = parts.mayOrMust;
+    this.whereMay = parts.whereMay;
+    this.procedures = parts.procedures;
+    this.ranker = parts.ranker;
+    this.models = parts.models;
+    this.faqs = parts.faqs;
+    this.localities = parts.localities;
+  }
+
+  /** The NLU of `kb`, built with pause points (see work.ts). */
+  static *build(data: NluData, kb: KbForNlu, options: NluOptions, places?: PlaceResolver): Work<Nlu> {
+    return new Nlu(data, kb, options, places, yield* Nlu.prepare(data, kb, options));
+  }
+
+  private static *prepare(data: NluData, kb: KbForNlu, options: NluOptions): Work<NluParts> {
     const lexicon = { ...data.lexicon, ...(kb.lexicon ?? {}) };
     const aspectEntries = Object.entries(data.aspects).flatMap(([aspect, keys]) => keys.map((k) => [k, aspect] as [string, Exclude<Aspect, 'general'>]));
     const kbTexts = [
@@ -124,40 +185,47 @@ export class Nlu {
       ...kb.phrases.map((p) => p.text),
     ];
     const examples = Object.values(data.examples).flat();
-    this.normalizer = new Normalizer(data.abbreviations, [...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
+    yield;
+    const normalizer = new Normalizer(data.abbreviations);
+    yield;
+    yield* normalizer.addVocabulary([...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
       ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords]);
-    this.lexicon = new Lexicon(lexicon);
-    this.functionWords = new PhraseMatcher(data.functionWords.map((w) => [w, true]));
-    this.notEvidence = new PhraseMatcher([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)].map((w) => [w, true]));
-    this.aspectWords = new PhraseMatcher(aspectEntries);
-    this.mayOrMust = new PhraseMatcher(data.mayOrMust.map((w) => [w, true]));
-    this.whereMay = new PhraseMatcher(data.whereMay.map((w) => [w, true]));
+    const functionWords = new PhraseMatcher<true>(data.functionWords.map((w) => [w, true]));
+    const notEvidence = new PhraseMatcher<true>([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)].map((w) => [w, true]));
 
-    const example = (s: string, label: string) => ({ ...this.normalizer.normalize(s), label });
-    const training = INTENTS.flatMap((intent) => data.examples[intent].map((text) => example(text, intent)));
+    const example = (s: string, label: string) => ({ ...normalizer.normalize(s), label });
+    const training = (yield* mapOf(INTENTS.flatMap((intent) => data.examples[intent].map((text) => [text, intent] as const)), ([text, intent]) => example(text, intent), 4));
     for (const m of kb.models) {
       for (const k of [m.name, ...m.keywords]) training.push(example(`mô hình ${k}`, 'model_info'));
       training.push(example(`${m.locality} có mô hình gì`, 'model_info'));
     }
+    yield;
     for (const p of kb.phrases) if ((INTENTS as readonly string[]).includes(p.intent)) training.push(example(p.text, p.intent));
-    this.classifier = new IntentClassifier(INTENTS).train(training);
+    const classifier = yield* new IntentClassifier(INTENTS).training(training);
 
-    const taught = (type: string, id: number) => kb.phrases.filter((p) => p.targetType === type && p.targetId === id).map((p) => p.text);
+    const taughtBy = new Map<string, string[]>();
+    for (const p of kb.phrases) {
+      const key = `${p.targetType}:${p.targetId}`;
+      taughtBy.set(key, [...(taughtBy.get(key) ?? []), p.text]);
+    }
+    const taught = (type: string, id: number) => taughtBy.get(`${type}:${id}`) ?? [];
     const weakWords = new Set(data.weakWords.flatMap((w) => toksOf(w).map((t) => t.f)));
-    this.procedures = new ProcedureIndex(kb.procedures.map((p) => ({ item: p, texts: this.procedureTexts(p, taught('procedure', p.id)) })),
-      { ...options.rank, weakWords });
-    this.ranker = new Ranker(data.ranker);
+    const texts = (yield* mapOf(kb.procedures, (p) => ({ item: p, texts: procedureTexts(p, taught('procedure', p.id), normalizer, functionWords, notEvidence) }), 1));
+    const procedures = yield* ProcedureIndex.build(texts, { ...options.rank, weakWords });
 
-    const toks = (s: string) => this.normalizer.normalize(s).tokens;
-    this.models = new PhraseIndex(kb.models.map((m) => ({
+    const toks = (s: string) => normalizer.normalize(s).tokens;
+    yield;
+    const models = new PhraseIndex(kb.models.map((m) => ({
       item: m,
       phrases: [
         { tokens: toks(m.name), weight: 1 },
         ...[...m.keywords, ...taught('model', m.id)].map((k) => ({ tokens: toks(k), weight: 0.95 })),
       ],
     })));
-    this.faqs = new SimilarityIndex(kb.faqs.filter((f) => f.enabled).flatMap((f) =>
+    yield;
+    const faqs = new SimilarityIndex(kb.faqs.filter((f) => f.enabled).flatMap((f) =>
       [...f.questions, ...taught('faq', f.id)].map((q) => ({ item: f, tokens: toks(q) }))));
+    yield;
     const modelPlaces = new Map<string, string>();
     for (const m of kb.models) {
       for (const name of [m.locality, m.province]) {
@@ -165,9 +233,17 @@ export class Nlu {
         if (key) modelPlaces.set(key, name);
       }
     }
-    this.localities = [...modelPlaces.entries()]
+    const localities = [...modelPlaces.entries()]
       .map(([key, name]) => ({ name, tokens: tokenize(key) }))
       .sort((a, b) => b.tokens.length - a.tokens.length);
+    yield;
+    const lexiconIndex = new Lexicon(lexicon);
+    yield;
+    return {
+      normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
+      aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: new PhraseMatcher(data.mayOrMust.map((w) => [w, true])),
+      whereMay: new PhraseMatcher(data.whereMay.map((w) => [w, true])), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
+    };
   }
 
   understand(raw: string, context: UnderstandContext = {}): Understanding {
@@ -220,23 +296,6 @@ export class Nlu {
       faq: faqHit && decision.kind === 'faq' ? { faq: faqHit.item, score: faqHit.score } : null,
       ranking: intents.slice(0, 3),
       ...(place && (intent === 'locality' || place.mentions.length > 0) ? { place } : {}),
-    };
-  }
-
-  /** The texts of a record as the index reads them: content words only, the level suffix out of the name. */
-  private procedureTexts(p: KbProcedure, taught: string[]): ProcedureTexts {
-    const words = (s: string | undefined) => (s ? this.functionWords.remove(toksOf(s)) : []);
-    const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), p.name);
-    const details = unqualified.match(BRACKETS) ?? [];
-    const name = words(unqualified.replace(BRACKETS, ' '));
-    return {
-      name,
-      phrases: [...p.aliases, ...taught].map((a) => this.notEvidence.remove(this.normalizer.normalize(a).toks)).filter((t) => t.length > 0),
-      // Who may use a record is a fixed list of categories on the portal ("Công dân Việt Nam, Người nước ngoài..."):
-      // it tells nothing apart, so it is not read.
-      side: [...details, p.result, p.field, p.competentBody].flatMap((s) => words(s?.slice(0, 400))),
-      familyKey: name.map((t) => t.f).join(' '),
-      body: words([p.eligibility, p.body].filter(Boolean).join('\n').slice(0, BODY_CHARS)).map((t) => t.f),
     };
   }
 

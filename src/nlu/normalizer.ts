@@ -1,5 +1,6 @@
 import { damerauLevenshtein } from './natural.js';
 import { accentKey, clean, fold, tokenize } from './text.js';
+import { eachOf, runNow, type Work } from './work.js';
 
 /** One word of a message: folded ("dang"), and how it was typed when the citizen typed diacritics. */
 export interface Tok {
@@ -54,20 +55,30 @@ export class Normalizer {
   private readonly byLength = new Map<number, string[]>();
   private readonly repairCache = new Map<string, string[]>();
 
-  constructor(abbreviations: Record<string, string>, vocabularyText: Iterable<string>) {
+  constructor(abbreviations: Record<string, string>, vocabularyText: Iterable<string> = []) {
     for (const [key, value] of Object.entries(abbreviations)) {
       const expansion = toksOf(value);
       this.abbreviations.set(clean(key), expansion);
       this.foldedAbbreviations.set(fold(clean(key)), expansion);
-      expansion.forEach((t) => this.vocabulary.add(t.f));
+      expansion.forEach((t) => this.addWord(t.f));
     }
-    for (const text of vocabularyText) for (const t of tokenize(clean(text))) this.vocabulary.add(fold(t));
-    for (const word of this.vocabulary) {
-      if (!/^\p{L}+$/u.test(word)) continue;
-      const list = this.byLength.get(word.length) ?? [];
-      list.push(word);
-      this.byLength.set(word.length, list);
-    }
+    runNow(this.addVocabulary(vocabularyText));
+  }
+
+  /** Adds the words of `texts` to the vocabulary (typo repair and glued-word splitting read it), pausing as it goes. */
+  *addVocabulary(texts: Iterable<string>): Work<void> {
+    yield* eachOf(texts, (text) => {
+      for (const t of tokenize(clean(text))) this.addWord(fold(t));
+    }, 16);
+  }
+
+  private addWord(word: string): void {
+    if (this.vocabulary.has(word)) return;
+    this.vocabulary.add(word);
+    if (!/^\p{L}+$/u.test(word)) return;
+    const list = this.byLength.get(word.length) ?? [];
+    list.push(word);
+    this.byLength.set(word.length, list);
   }
 
   /** The expansion of an abbreviation as typed; a word typed with diacritics ("cá") is never read as another ("ca"). */

@@ -1,4 +1,5 @@
 import { BodyIndex } from './body-index.js';
+import { eachOf, mapOf, runNow, type Work } from './work.js';
 import type { Tok } from './normalizer.js';
 
 // Candidates and their ranking for one message over the whole catalogue. Every text of a record counts:
@@ -109,18 +110,33 @@ interface Query {
 }
 
 export class ProcedureIndex<T> {
-  private readonly docs: Doc<T>[] = [];
-  private readonly keyIds = new Map<string, number>();
+  private docs: Doc<T>[] = [];
+  private keyIds = new Map<string, number>();
   /** The two words of each pair key (-1 for a word key). */
   private pairOf: Int32Array = new Int32Array(0);
   private secondOf: Int32Array = new Int32Array(0);
   private idf: Float64Array = new Float64Array(0);
-  private readonly postings: Int32Array[] = [];
-  private readonly body: BodyIndex;
+  private postings: Int32Array[] = [];
+  private body = new BodyIndex([]);
   /** Scratch: the local weight of each key for the current message (0 = not computed). */
   private local: Float64Array = new Float64Array(0);
 
   constructor(entries: Array<{ item: T; texts: ProcedureTexts }>, private readonly options: RankOptions) {
+    runNow(this.fill(entries));
+  }
+
+  /** The index of `entries`, built with pause points (see work.ts). */
+  static *build<T>(entries: Array<{ item: T; texts: ProcedureTexts }>, options: RankOptions): Work<ProcedureIndex<T>> {
+    const index = new ProcedureIndex<T>([], options);
+    yield* index.fill(entries);
+    return index;
+  }
+
+  private *fill(entries: Array<{ item: T; texts: ProcedureTexts }>): Work<void> {
+    const options = this.options;
+    this.docs = [];
+    this.keyIds = new Map();
+    this.postings = [];
     const firsts: number[] = [];
     const seconds: number[] = [];
     const intern = (k: string, first = -1, second = -1): number => {
@@ -133,7 +149,7 @@ export class ProcedureIndex<T> {
       }
       return id;
     };
-    const parts = entries.map(({ texts }) => ({
+    const parts = yield* mapOf(entries, ({ texts }) => ({
       name: this.part(texts.name, intern, options.nameDecay),
       phrases: texts.phrases.map((p) => this.part(p, intern)),
       side: this.part(texts.side, intern),
@@ -141,32 +157,35 @@ export class ProcedureIndex<T> {
     this.pairOf = Int32Array.from(firsts);
     this.secondOf = Int32Array.from(seconds);
     // How rare each word and pair is among records (any of their texts), weak words weighed down.
+    yield;
     const df = new Float64Array(this.keyIds.size);
-    parts.forEach((p) => {
+    yield* eachOf(parts, (p) => {
       const seen = new Set<number>();
       for (const part of [p.name, ...p.phrases, p.side]) for (const k of part.keys) seen.add(k);
       for (const k of seen) df[k]++;
-    });
+    }, 64);
     const weak = options.weakWords ?? new Set<string>();
     const weakWeight = options.weakWeight ?? 1;
     const n = Math.max(entries.length, 1);
     this.idf = new Float64Array(this.keyIds.size);
-    for (const [k, id] of this.keyIds) {
+    yield* eachOf(this.keyIds, ([k, id]) => {
       const isWeak = k.split(' ').some((w) => weak.has(w));
       this.idf[id] = df[id] > 0 ? Math.log(1 + n / df[id]) * (isWeak ? weakWeight : 1) : 0;
-    }
+    }, 2048);
     // Postings: the name's and phrasings' words and pairs, and the side texts' words.
+    yield;
     const lists: number[][] = Array.from({ length: this.keyIds.size }, () => []);
-    entries.forEach(({ item, texts }, id) => {
+    yield;
+    yield* eachOf(entries, ({ item, texts }, id) => {
       const doc: Doc<T> = { item, ...parts[id], phrases: parts[id].phrases.filter((p) => p.keys.length > 0), familyKey: texts.familyKey };
       this.docs.push(doc);
       const keys = new Set<number>();
       for (const part of [doc.name, ...doc.phrases]) for (const k of part.keys) keys.add(k);
       for (let i = 0; i < doc.side.words; i++) keys.add(doc.side.keys[i]);
       for (const k of keys) lists[k].push(id);
-    });
-    for (const list of lists) this.postings.push(Int32Array.from(list));
-    this.body = new BodyIndex(entries.map((e) => e.texts.body));
+    }, 64);
+    yield* eachOf(lists, (list) => this.postings.push(Int32Array.from(list)), 2048);
+    this.body = yield* BodyIndex.build(entries.map((e) => e.texts.body));
     this.local = new Float64Array(this.keyIds.size);
     this.accumulator = new Float64Array(this.docs.length);
     this.bodyScratch = new Float64Array(this.docs.length);
