@@ -9,7 +9,7 @@ import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
 import { freePort, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
 import { historyTimings } from './bench-history.js';
 
-// `npm run bench [-- --quick] [--history] [--only embedded|postgres]`: in one run, on this machine, side by side:
+// `npm run bench [-- --quick] [--history] [--only embedded|postgres|history]`: in one run, on this machine, side by side:
 // - references: a bare node:http server and a bare express 5 server with the raw body and Zalo's signature check;
 // - the bot (real server processes) on the embedded database, on PostgreSQL, and on PostgreSQL with two processes,
 //   behind a fake Zalo API that answers every send after 100 ms: accepted and replied events/s (as ratios of bare
@@ -19,9 +19,9 @@ import { historyTimings } from './bench-history.js';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
-/** `--only embedded` or `--only postgres`: one database (comparing a change). */
+/** `--only embedded` or `--only postgres`: one database (comparing a change); `--only history`: the 1 M-message timings. */
 const ONLY = args.has('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (ONLY !== undefined && ONLY !== 'embedded' && ONLY !== 'postgres') throw new Error('--only takes embedded or postgres');
+if (ONLY !== undefined && ONLY !== 'embedded' && ONLY !== 'postgres' && ONLY !== 'history') throw new Error('--only takes embedded, postgres or history');
 const APP_ID = '1234567890123456789';
 const APP_SECRET = 'bench-app-secret';
 const OA_SECRET = 'bench-oa-secret';
@@ -218,7 +218,7 @@ async function main() {
     if (!ONLY || ONLY === 'embedded') bots.push(await runBot('embedded', fake, { url: `file:${dir}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }, 1));
     if (!ONLY || ONLY === 'postgres') bots.push(await runBot('PostgreSQL', fake, await createPgDatabase(), 1));
     if ((!ONLY || ONLY === 'postgres') && !QUICK) bots.push(await runBot('PostgreSQL ×2', fake, await createPgDatabase(), 2));
-    const history = args.has('--history') ? await historyTimings(log) : undefined;
+    const history = args.has('--history') || ONLY === 'history' ? await historyTimings(log) : undefined;
     process.stdout.write(`${table(refs, bots, history)}\n`);
     process.stdout.write(`${JSON.stringify({ quick: QUICK, cpus: availableParallelism(), workers: Number(WORKERS), sends: Number(SENDS), sendDelayMs: SEND_DELAY_MS, refs, bots, history })}\n`);
   } finally {

@@ -13,6 +13,8 @@ import { LOW_RATING, REJECT_MINUTES, REJECTION_START, lowMarginSql, notUnderstoo
 // so officials can teach the bot a phrasing once for every citizen who wrote it.
 
 const MAX_MESSAGES = 5000;
+/** How far back the review list reads, in steps, until it has MAX_MESSAGES (then the whole period asked). */
+const RECENT_WINDOWS_DAYS = [7, 30, 90];
 const MERGE_JACCARD = 0.8;
 const MAX_FAQ_QUESTIONS = 30;
 /** Intents whose answer an FAQ overrides when it matches (the NLU's decide stage). */
@@ -68,8 +70,23 @@ export type ReviewReason = (typeof REVIEW_REASONS)[number];
  * rejected by the citizen's next message ("sai rồi", "không phải") or by a low rating within minutes and before
  * their next question (asking to rate does not count), or answered on a close call. Form answers and bare rejections are not questions (see not-understood.ts).
  */
-export async function reviewMessages(prisma: PrismaClient, opts: { threshold: number; since?: Date }) {
-  const since = (opts.since ?? new Date(0)).toISOString();
+export async function reviewMessages(prisma: PrismaClient, opts: { threshold: number; since?: Date; now?: Date; max?: number }) {
+  const since = opts.since ?? new Date(0);
+  const now = (opts.now ?? new Date()).getTime();
+  const max = opts.max ?? MAX_MESSAGES;
+  // The newest `max` are all a year of history could give: read the last week first, and further back only while
+  // fewer were found (each message's flags read only the messages after it, all inside the window).
+  for (const days of RECENT_WINDOWS_DAYS) {
+    const from = new Date(now - days * 86_400_000);
+    if (from <= since) break;
+    const flagged = await flaggedSince(prisma, opts.threshold, from, max);
+    if (flagged.length >= max) return flagged;
+  }
+  return flaggedSince(prisma, opts.threshold, since, max);
+}
+
+async function flaggedSince(prisma: PrismaClient, threshold: number, from: Date, max: number) {
+  const since = from.toISOString();
   const flagged = await prisma.$queryRawUnsafe<Array<{ id: number; text: string; intent: string | null; confidence: number | null; at: number; missed: boolean; close: boolean; rejected: boolean }>>(
     `WITH b AS (
        SELECT m.id, m."conversationId", m."createdAt", m.text, m.intent, m.confidence, m."reviewStatus",
@@ -91,8 +108,8 @@ export async function reviewMessages(prisma: PrismaClient, opts: { threshold: nu
             AND (nq.next_question_at IS NULL OR r."createdAt" < nq.next_question_at))) AS rejected
        FROM q LEFT JOIN nq ON nq.id = q.id WHERE q.real AND q."reviewStatus" IS NULL
      )
-     SELECT id, text, intent, confidence, (extract(epoch FROM "createdAt") * 1000)::float8 AS at, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${MAX_MESSAGES}`,
-    opts.threshold, since, REJECTION_START);
+     SELECT id, text, intent, confidence, (extract(epoch FROM "createdAt") * 1000)::float8 AS at, missed, close, rejected FROM f WHERE missed OR close OR rejected ORDER BY "createdAt" DESC, id DESC LIMIT ${Math.trunc(max)}`,
+    threshold, since, REJECTION_START);
   return flagged.map((f) => ({ id: f.id, text: f.text, intent: f.intent, confidence: f.confidence === null ? null : Number(f.confidence),
     createdAt: new Date(Number(f.at)), // epoch ms from SQL: no driver reads the zone-less timestamp in local time
     reasons: REVIEW_REASONS.filter((r) => (r === 'not_understood' ? f.missed : r === 'rejected' ? f.rejected : f.close)) }));

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createUser } from '../../src/console/auth.js';
 import { authRouter } from '../../src/console/login.js';
 import { createDataRouter } from '../../src/console/data-routes.js';
-import { attachGroup, createFaqFromGroup, dismissGroup, reviewGroups, ReviewError, wordingTokens } from '../../src/console/review.js';
+import { attachGroup, createFaqFromGroup, dismissGroup, reviewGroups, ReviewError, reviewMessages, wordingTokens } from '../../src/console/review.js';
 import type { AppDeps } from '../../src/deps.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { readKbVersion } from '../../src/kb/snapshot.js';
@@ -182,4 +182,33 @@ describe('review routes', () => {
     expect(ok).toMatchObject({ status: 200, body: { intent: 'contact_info', messages: 2 } });
     expect(kb.nlu.understand('cây ATM gần nhất ở đâu').intent).toBe('contact_info');
   });
+});
+
+describe('the review list over a long history', () => {
+  it('reads back only as far as it needs: the newest N when the last week has them, older questions otherwise', async () => {
+    const h = await openTestDb('pglite', { seed: false });
+    try {
+      const conv = (await h.db.prisma.conversation.create({ data: { channel: 'zalo', userId: 'citizen-history' } })).id;
+      const add = (text: string, daysAgo: number) => h.db.prisma.message.create({
+        data: { conversationId: conv, direction: 'in', channel: 'zalo', text, intent: 'out_of_scope', confidence: 0.3, createdAt: new Date(NOW - daysAgo * 86_400_000) },
+      });
+      const old = await add('câu hỏi từ hai tháng trước', 60);
+      const recent = await add('câu hỏi hôm qua', 1);
+      const few = await reviewMessages(h.db.prisma, { threshold: THRESHOLD, max: 50 });
+      expect(few.map((m) => m.id)).toEqual([recent.id, old.id]);
+
+      const before = await add('câu hỏi mười ngày trước', 10);
+      await h.db.sql.query(`INSERT INTO "Message" ("conversationId", direction, channel, text, intent, confidence, "createdAt")
+        SELECT $1, 'in', 'zalo', 'câu hỏi số ' || g, 'out_of_scope', 0.3, $2::timestamp(3) + g * interval '1 second'
+        FROM generate_series(1, 50) g`, [conv, new Date(NOW - 2 * 86_400_000).toISOString()]);
+      const many = await reviewMessages(h.db.prisma, { threshold: THRESHOLD, max: 50 });
+      expect(many).toHaveLength(50);
+      const ids = new Set(many.map((m) => m.id));
+      expect(ids.has(recent.id)).toBe(true);
+      expect(ids.has(before.id) || ids.has(old.id)).toBe(false);
+      expect(many[0].id).toBe(recent.id);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
