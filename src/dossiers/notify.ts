@@ -5,7 +5,8 @@ import { SendError, type ReplyButton } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { JobError, type JobContext } from '../jobs/queue.js';
-import { enqueueOutbound } from '../pipeline/outbound.js';
+import type { Query } from '../db/open.js';
+import { outboundRows, sendJob } from '../pipeline/outbound.js';
 
 // Status-change notices: the text (written once, when the change is recorded, so it describes that change even if
 // the dossier moves on before the job runs), and the 'notify' job that picks the way to reach the citizen.
@@ -29,6 +30,9 @@ interface NoticeRow {
   subscribed: boolean | null; code: string | null; applicantPhone: string | null; dossierDueAt: Date | null;
   eventStatus: string | null; eventDueAt: Date | null; conversationId: number | null; lastInboundAt: Date | null;
 }
+/** The same as read by plain SQL: its timestamps come as Date or as text, depending on the driver. */
+type NoticeSqlRow = Omit<NoticeRow, 'dossierDueAt' | 'eventDueAt' | 'lastInboundAt'>
+  & { dossierDueAt: Date | string | null; eventDueAt: Date | string | null; lastInboundAt: Date | string | null };
 type TemplateRow = NoticeRow & { code: string; applicantPhone: string; eventStatus: string };
 type Plan = { kind: 'done' } | { kind: 'template'; notice: TemplateRow };
 
@@ -38,24 +42,31 @@ export function notifyHandler(deps: AppDeps) {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) throw new JobError(`notify job ${ctx.key}: bad payload ${JSON.stringify(payload)}`, 'permanent');
     const id = parsed.data.notificationId;
-    const plan = await deps.db.prisma.$transaction((tx) => planNotice(deps, tx, id, ctx), { timeout: 30_000, maxWait: 30_000 });
+    const plan = await deps.db.sql.interactive((query) => planNotice(deps, query, id, ctx));
     if (plan.kind === 'template') await sendTemplate(deps, plan.notice, ctx);
   };
 }
 
-async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: number, ctx: JobContext): Promise<Plan> {
-  const [n] = await tx.$queryRaw<NoticeRow[]>`
+/**
+ * Reads the notice with everything needed to route it and records where it goes, in plain SQL (a burst of 1,000
+ * dossier changes runs this once per notice): for a message, the message, its send job and the notice's new status
+ * are one statement.
+ */
+async function planNotice(deps: AppDeps, query: Query, id: number, ctx: JobContext): Promise<Plan> {
+  // Zone-less timestamps are read as UTC instants (AT TIME ZONE 'UTC'), whatever the driver's own reading would be.
+  const [n] = await query<NoticeSqlRow>(`
     SELECT n.id, n.status, n.text, n.channel, n."userId", s.active AS subscribed, d.code, d."applicantPhone",
-           d."dueAt" AS "dossierDueAt", e.status AS "eventStatus", e."dueAt" AS "eventDueAt",
-           c.id AS "conversationId", c."lastInboundAt"
+           d."dueAt" AT TIME ZONE 'UTC' AS "dossierDueAt", e.status AS "eventStatus", e."dueAt" AT TIME ZONE 'UTC' AS "eventDueAt",
+           c.id AS "conversationId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt"
     FROM "Notification" n
     LEFT JOIN "Subscription" s ON s."dossierId" = n."dossierId" AND s.channel = n.channel AND s."userId" = n."userId"
     LEFT JOIN "Dossier" d ON d.id = n."dossierId"
     LEFT JOIN "DossierEvent" e ON e.id = n."eventId"
     LEFT JOIN "Conversation" c ON c.channel = n.channel AND c."userId" = n."userId"
-    WHERE n.id = ${id}
-    FOR UPDATE OF n`;
-  const mark = (status: string, detail: string | null) => tx.notification.update({ where: { id }, data: { status, detail } });
+    WHERE n.id = $1
+    FOR UPDATE OF n`, [id]);
+  const mark = (status: string, detail: string | null) =>
+    query(`UPDATE "Notification" SET status = $2, detail = $3, "updatedAt" = now() WHERE id = $1`, [id, status, detail]);
   if (n?.status === 'sending') {
     // A template send was under way when the process stopped: resending could bill and notify twice, so record it.
     await mark('failed', `template notice interrupted${ctx.inDoubt ? ' by a restart' : ''}; delivery unknown (tracking_id notify-${id} in the platform's dashboard)`);
@@ -70,19 +81,30 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
     await mark('cancelled', 'the dossier or its event was deleted');
     return { kind: 'done' };
   }
+  const asDate = (v: Date | string | null) => (v === null ? null : new Date(v));
   // The channel knows its platform's windows: a message, a pre-approved template notice, or nothing.
   const channel = deps.channels[n.channel as keyof AppDeps['channels']];
-  const route = channel?.noticeRoute?.(n.lastInboundAt, deps.now()) ?? { kind: 'message' as const };
+  const route = channel?.noticeRoute?.(asDate(n.lastInboundAt), deps.now()) ?? { kind: 'message' as const };
   if (route.kind === 'message') {
-    const conversationId = n.conversationId ?? (await tx.conversation.upsert({
-      where: { channel_userId: { channel: n.channel, userId: n.userId } }, create: { channel: n.channel, userId: n.userId }, update: {},
-    })).id;
-    const [messageId] = await enqueueOutbound(tx, {
+    const conversationId = n.conversationId ?? (await query<{ id: number }>(`INSERT INTO "Conversation" (channel, "userId", "updatedAt")
+      VALUES ($1, $2, now()) ON CONFLICT (channel, "userId") DO UPDATE SET channel = EXCLUDED.channel RETURNING id`, [n.channel, n.userId]))[0].id;
+    const key = `notify:${id}`;
+    const rows = outboundRows({
       conversationId, channel: n.channel, replies: [{ text: n.text, buttons: noticeButtons(n.code, n.eventStatus) }],
-      sentBy: 'notification', key: `notify:${id}`, purpose: 'notice',
+      sentBy: 'notification', key, purpose: 'notice',
     });
-    await mark('queued', `message:${messageId}`);
-    ctx.log.debug({ notification: id, message: messageId }, 'notice queued');
+    const send = sendJob(n.channel, key);
+    const [queued] = await query<{ id: number }>(`WITH m AS (
+        INSERT INTO "Message" ("conversationId", direction, channel, kind, text, payload, intent, "sentBy", "deliveryStatus", cause, purpose)
+        SELECT r."conversationId", r.direction, r.channel, r.kind, r.text, r.payload, r.intent, r."sentBy", r."deliveryStatus", r.cause, r.purpose
+        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
+        ORDER BY t.n RETURNING id
+      ), j AS (
+        INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT $2, $3, $4::jsonb, now() ON CONFLICT (key) DO NOTHING
+      ), u AS (
+        UPDATE "Notification" SET status = 'queued', detail = 'message:' || (SELECT min(id) FROM m), "updatedAt" = now() WHERE id = $5
+      ) SELECT min(id) AS id FROM m`, [JSON.stringify(rows), send.kind, send.key, JSON.stringify(send.payload), id]);
+    ctx.log.debug({ notification: id, message: queued.id }, 'notice queued');
     deps.queue.poke();
     return { kind: 'done' };
   }
@@ -91,7 +113,7 @@ async function planNotice(deps: AppDeps, tx: Prisma.TransactionClient, id: numbe
     return { kind: 'done' };
   }
   await mark('sending', null);
-  return { kind: 'template', notice: n as TemplateRow };
+  return { kind: 'template', notice: { ...n, dossierDueAt: asDate(n.dossierDueAt), eventDueAt: asDate(n.eventDueAt) } as TemplateRow };
 }
 
 // ---------- template notices (a channel's pre-approved templates to a phone number) ----------

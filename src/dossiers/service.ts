@@ -155,18 +155,44 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
     return { dossier, created: false, changed: false, notified: 0 };
   }
 
-  const event = await tx.dossierEvent.create({ data: { dossierId: dossier.id, status: input.status, note: input.note, notePublic: input.notePublic, dueAt: input.dueAt, at: now } });
-  await audit(dossier, action, detail);
   // A new due date on a finished dossier tells the citizen nothing.
-  if (!statusChanged && FINISHED_STATUSES.has(input.status)) return { dossier, created: false, changed: true, eventId: event.id, notified: 0 };
-
+  const notify = statusChanged || !FINISHED_STATUSES.has(input.status);
   const text = noticeText({
     code, procedureName: dossier.procedureName, status: input.status, statusChanged, dueAt: input.dueAt,
     previousDueAt: dueChanged ? before.dueAt : null, note: input.note, notePublic: input.notePublic, now,
   });
-  const notified = await queueNotices(tx, [{ dossierId: dossier.id, eventId: event.id, text }]);
-  return { dossier, created: false, changed: true, eventId: event.id, notified };
+  const [row] = await tx.$queryRawUnsafe<Array<{ eventId: number; notified: number }>>(RECORD_CHANGE_SQL,
+    dossier.id, input.status, input.note, input.notePublic, input.dueAt.toISOString(), now.toISOString(),
+    actor ?? null, action, JSON.stringify(detail), notify, dossier.isSample, text, coarseNoticeText(code, input.status));
+  return { dossier, created: false, changed: true, eventId: row.eventId, notified: Number(row.notified) };
 }
+
+/**
+ * A status change recorded in one statement (a burst of 1,000 from the one-stop system ran nine ORM calls per
+ * change): the history event, the audit entry, one notice per active subscriber (the details for those who proved
+ * they are the applicant, or on sample dossiers; the coarse status for anyone else) and one 'notify' job per notice.
+ * The same rules as queueNotices, which bulk imports use.
+ */
+const RECORD_CHANGE_SQL = `
+WITH ev AS (
+  INSERT INTO "DossierEvent" ("dossierId", status, note, "notePublic", "dueAt", at)
+  VALUES ($1, $2, $3, $4, $5::timestamp(3), $6::timestamp(3)) RETURNING id
+), au AS (
+  INSERT INTO "AuditLog" (actor, action, "entityType", "entityId", detail) VALUES ($7, $8, 'dossier', $1::text, $9::jsonb)
+), n AS (
+  INSERT INTO "Notification" ("dossierId", channel, "userId", "eventId", text, "updatedAt")
+  SELECT $1, s.channel, s."userId", ev.id,
+    CASE WHEN $11::boolean OR EXISTS (SELECT 1 FROM "DossierOwner" o WHERE o."dossierId" = $1 AND o.channel = s.channel AND o."userId" = s."userId")
+      THEN $12 ELSE $13 END,
+    $6::timestamp(3)
+  FROM "Subscription" s CROSS JOIN ev WHERE s."dossierId" = $1 AND s.active AND $10::boolean ORDER BY s.id
+  ON CONFLICT ("eventId", channel, "userId") DO NOTHING RETURNING id
+), j AS (
+  INSERT INTO "Job" (kind, key, payload, "updatedAt")
+  SELECT 'notify', 'notify:' || n.id, jsonb_build_object('notificationId', n.id), $6::timestamp(3) FROM n ORDER BY n.id
+  ON CONFLICT (key) DO NOTHING
+)
+SELECT (SELECT id FROM ev) AS "eventId", (SELECT count(*)::int FROM n) AS notified`;
 
 export interface NoticeSpec { dossierId: number; eventId: number; text: string }
 
