@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createUser } from '../src/console/auth.js';
 import { prepareDatabase } from '../src/db/prepare.js';
-import { TEST_PG_URL } from '../test/helpers/db.js';
+import { createPgDatabase, TEST_PG_URL } from '../test/helpers/db.js';
 import { freePort, spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 
 // `npm run bench -- --history`: a PostgreSQL database with a year of history (1 M messages, 120 k conversations,
@@ -67,8 +67,51 @@ async function p50(fn: () => Promise<Response>): Promise<number> {
   return Math.round(times[Math.floor(times.length / 2)] * 10) / 10;
 }
 
+/** Web chat, message to the bot's reply seen by the page's poll (every 5 ms): the median of 15 questions. */
+async function chatReplyP50(url: string, sessionId: string): Promise<number> {
+  const poll = async (after: number) => (await (await fetch(`${url}/api/chat/messages?sessionId=${sessionId}&after=${after}`)).json()) as { messages: Array<{ id: number }> };
+  let last = (await poll(0)).messages.at(-1)?.id ?? 0;
+  const times: number[] = [];
+  const questions = ['làm giấy khai sinh cần gì', 'đăng ký kết hôn ở đâu', 'cấp lại căn cước mất bao lâu'];
+  for (let i = 0; i < 15; i++) {
+    const t = performance.now();
+    const res = await fetch(`${url}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId, text: questions[i % 3] }) });
+    if (!res.ok) throw new Error(`web chat: HTTP ${res.status}`);
+    for (;;) {
+      const got = (await poll(last)).messages;
+      if (got.length) { last = got.at(-1)!.id; break; }
+      if (performance.now() - t > 30_000) throw new Error('web chat: no reply in 30 s');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[7] * 10) / 10;
+}
+
+/** The same on a new database with the sample data only (the reference for "unchanged with history"). */
+async function emptyChatReplyP50(): Promise<number> {
+  const pg = await createPgDatabase();
+  try {
+    await (await prepareDatabase(pg.url, { seed: true })).close();
+    const port = await freePort();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: pg.url, LOG_LEVEL: 'warn' };
+    const server = spawnNode(['--import', 'tsx', 'src/main.ts'], env, () => undefined);
+    try {
+      await waitReady(`http://127.0.0.1:${port}/readyz`, server, 300_000);
+      return await chatReplyP50(`http://127.0.0.1:${port}`, 'bench-empty-session-1');
+    } finally {
+      await stop(server);
+    }
+  } finally {
+    await pg.drop().catch(() => undefined);
+  }
+}
+
 export async function historyTimings(log: (...a: unknown[]) => void): Promise<Record<string, number>> {
   const dbUrl = await ensureDatabase(log);
+  log('web-chat message to reply on a new database (reference)');
+  const emptyReply = await emptyChatReplyP50();
   const port = await freePort();
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' };
   const server = spawnNode(['--import', 'tsx', 'src/main.ts'], env, () => undefined);
@@ -90,6 +133,8 @@ export async function historyTimings(log: (...a: unknown[]) => void): Promise<Re
       'hand-off inbox GET /api/handoffs': await p50(get('/api/handoffs')),
       'conversation view GET /api/conversations/:id/messages': await p50(get(`/api/conversations/${webConv}/messages`)),
       'web-chat poll GET /api/chat/messages': await p50(() => fetch(`${url}/api/chat/messages?sessionId=${WEB_SESSION}&after=${lastId}`)),
+      'web-chat message to reply, new database (reference)': emptyReply,
+      'web-chat message to reply': await chatReplyP50(url, WEB_SESSION),
     };
   } finally {
     await stop(server);
