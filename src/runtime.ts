@@ -44,6 +44,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const deps: AppDeps = {
       config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue, log }), channels, now: opts.now ?? (() => new Date()),
     };
+    queue.giveWayTo(() => deps.inbound.idle());
     queue.register('process', processHandler(deps));
     // 'send' is the kind jobs had before each channel got its lane: such jobs still run after an upgrade.
     for (const kind of ['send', ...CHANNELS.map(sendJobKind)]) queue.register(kind, sendHandler(deps));

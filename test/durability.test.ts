@@ -58,3 +58,51 @@ describe('inbound events on the embedded database', () => {
     expect(n).toBe(51);
   }, 60_000);
 });
+
+describe('webhooks first', () => {
+  const log = createLogger('silent');
+
+  it('a webhook waiting for its commit is seen by the worker, which goes on once it is stored', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      await migrate(db.sql);
+      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
+      expect(recorder.idle()).toBeUndefined();
+      const order: string[] = [];
+      const stored = recorder.record([event(900)]).then(() => order.push('stored'));
+      const idle = recorder.idle();
+      expect(idle).toBeInstanceOf(Promise);
+      await idle!.then(() => order.push('worker goes on'));
+      await stored;
+      expect(order).toEqual(['stored', 'worker goes on']);
+      expect(recorder.idle()).toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('the job worker claims nothing until the work that goes first is done', async () => {
+    const db = await openDatabase('memory:');
+    const queue = new JobQueue(db, log, { concurrency: 1, pollMs: 20 });
+    try {
+      await migrate(db.sql);
+      let release!: () => void;
+      const webhooks = new Promise<void>((resolve) => { release = resolve; });
+      let busy = true;
+      queue.giveWayTo(() => (busy ? webhooks : undefined));
+      const ran: string[] = [];
+      queue.register('note', async () => { ran.push('job'); });
+      await queue.enqueue([{ kind: 'note', key: 'note-1', payload: {} }]);
+      await queue.start();
+      await new Promise((r) => setTimeout(r, 300)); // fifteen polls
+      expect(ran).toEqual([]);
+      busy = false;
+      release();
+      for (let i = 0; i < 200 && !ran.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(ran).toEqual(['job']);
+    } finally {
+      await queue.stop();
+      await db.close();
+    }
+  }, 60_000);
+});

@@ -60,6 +60,7 @@ export class JobQueue {
   /** The lane of each kind a configured lane names; every other kind runs in the default lane, `lanes[0]`. */
   private readonly laneOfKind = new Map<string, LaneState>();
   private poked = false;
+  private first: () => Promise<void> | undefined = () => undefined;
 
   constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {
     const named = (opts.lanes ?? []).flatMap((l) => l.kinds);
@@ -80,6 +81,11 @@ export class JobQueue {
   /** Adds jobs (inside the caller's transaction when given); a key already present is skipped. */
   enqueue(specs: JobSpec[], tx: Tx = this.db.prisma): Promise<void> {
     return enqueueJobs(tx, specs);
+  }
+
+  /** Work that goes first: before each claim the worker waits for what this returns (the webhooks' commits). */
+  giveWayTo(first: () => Promise<void> | undefined): void {
+    this.first = first;
   }
 
   /** Wakes the worker now instead of at its next poll (or right after the pass it is making). */
@@ -122,6 +128,7 @@ export class JobQueue {
       const wants = this.lanes.map((lane) => ({ lane, n: lane.concurrency - lane.inFlight })).filter((w) => w.n > 0);
       let claimed: Array<{ job: ClaimedJob; lane: LaneState }> = [];
       if (wants.length) {
+        await this.first();
         try {
           if (this.db.kind === 'postgres' && Date.now() - this.lastSweep > LEASE_MS / 4) {
             this.lastSweep = Date.now();

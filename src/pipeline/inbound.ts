@@ -15,6 +15,12 @@ import { HttpError } from '../http/errors.js';
 interface Waiting { messages: InboundMessage[]; resolve: () => void; reject: (err: unknown) => void }
 const MAX_BATCH = 256;
 
+/**
+ * The longest the worker gives way to webhooks before its next batch or claim: a flood that keeps the commits
+ * going still lets a batch of decisions through four times a second.
+ */
+const IDLE_MAX_WAIT_MS = 250;
+
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
 export class InboundRecorder {
   private waiting: Waiting[] = [];
@@ -23,7 +29,22 @@ export class InboundRecorder {
   batches = 0;
   events = 0;
 
+  private idleWaiters: Array<() => void> = [];
+
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue' | 'log'>) {}
+
+  /**
+   * Undefined when no webhook is waiting for its commit; otherwise resolves once none is, or after `maxWaitMs` (a
+   * steady flood keeps the commits going: the worker still gets a turn that often). The worker waits on it before
+   * each batch of decisions and each claim: under overload processing slows down, acceptance does not.
+   */
+  idle(maxWaitMs = IDLE_MAX_WAIT_MS): Promise<void> | undefined {
+    if (!this.flushing && this.waiting.length === 0) return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.idleWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
 
   /** Resolves once the messages are stored (or were already): only then may the platform get its 200. */
   record(messages: InboundMessage[]): Promise<void> {
@@ -59,6 +80,9 @@ export class InboundRecorder {
       }
     } finally {
       this.flushing = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
     }
     this.deps.queue.poke();
   }
@@ -103,6 +127,7 @@ export function processHandler(deps: AppDeps) {
     try {
       while (waiting.length) {
         await nextTurn();
+        await deps.inbound.idle(); // webhooks first
         const rest = await decideBatch(deps, waiting.splice(0, MAX_DECISIONS));
         waiting.unshift(...rest);
       }
