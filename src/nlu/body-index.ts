@@ -1,4 +1,4 @@
-import { eachOf, runNow, type Work } from './work.js';
+import { eachOf, type Work } from './work.js';
 
 // BM25 over everything a record says besides its name: the documents to submit, conditions, who it is for,
 // the result, the steps. A citizen who tells a situation ("sổ lưu ở xã cũng không còn", "chưa đăng ký kết hôn
@@ -15,14 +15,11 @@ export class BodyIndex {
   private avgLength = 1;
   private readonly idf = new Map<string, number>();
 
-  /** `docs[i]`: the folded content words of record i's texts. */
-  constructor(docs: string[][]) {
-    runNow(this.fill(docs));
-  }
+  private constructor() {}
 
-  /** The index of `docs`, built with pause points (see work.ts). */
+  /** The index of `docs` (`docs[i]`: the folded content words of record i's texts), with pause points (see work.ts). */
   static *build(docs: string[][]): Work<BodyIndex> {
-    const index = new BodyIndex([]);
+    const index = new BodyIndex();
     yield* index.fill(docs);
     return index;
   }

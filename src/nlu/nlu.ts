@@ -121,6 +121,7 @@ interface NluParts {
   normalizer: Normalizer;
   lexicon: Lexicon;
   classifier: IntentClassifier;
+  /** Function words, question words and aspect words: never evidence for a procedure. */
   notEvidence: PhraseMatcher<true>;
   functionWords: PhraseMatcher<true>;
   aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
@@ -134,40 +135,14 @@ interface NluParts {
 }
 
 export class Nlu {
-  private readonly normalizer: Normalizer;
-  private readonly lexicon: Lexicon;
-  private readonly classifier: IntentClassifier;
-  /** Function words, question words and aspect words: never evidence for a procedure. */
-  private readonly notEvidence: PhraseMatcher<true>;
-  private readonly functionWords: PhraseMatcher<true>;
-  private readonly aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
-  private readonly mayOrMust: PhraseMatcher<true>;
-  private readonly whereMay: PhraseMatcher<true>;
-  private readonly procedures: ProcedureIndex<KbProcedure>;
-  private readonly ranker: Ranker;
-  private readonly models: PhraseIndex<KbModel>;
-  private readonly faqs: SimilarityIndex<KbFaq>;
-  private readonly localities: Array<{ name: string; tokens: string[] }>;
+  private readonly parts: NluParts;
 
   /**
    * Builds everything at once. `prepared` (from `Nlu.prepare`, run in slices) skips the building: a rebuild after
    * an official's edit does not stop the bot for the second or two the national catalogue takes.
    */
   constructor(data: NluData, kb: KbForNlu, private readonly options: NluOptions, private readonly places?: PlaceResolver, prepared?: NluParts) {
-    const parts = prepared ?? runNow(Nlu.prepare(data, kb, options));
-    this.normalizer = parts.normalizer;
-    this.lexicon = parts.lexicon;
-    this.classifier = parts.classifier;
-    this.notEvidence = parts.notEvidence;
-    this.functionWords = parts.functionWords;
-    this.aspectWords = parts.aspectWords;
-    this.mayOrMust = parts.mayOrMust;
-    this.whereMay = parts.whereMay;
-    this.procedures = parts.procedures;
-    this.ranker = parts.ranker;
-    this.models = parts.models;
-    this.faqs = parts.faqs;
-    this.localities = parts.localities;
+    this.parts = prepared ?? runNow(Nlu.prepare(data, kb, options));
   }
 
   /** The NLU of `kb`, built with pause points (see work.ts). */
@@ -206,7 +181,8 @@ export class Nlu {
     const taughtBy = new Map<string, string[]>();
     for (const p of kb.phrases) {
       const key = `${p.targetType}:${p.targetId}`;
-      taughtBy.set(key, [...(taughtBy.get(key) ?? []), p.text]);
+      if (!taughtBy.has(key)) taughtBy.set(key, []);
+      taughtBy.get(key)!.push(p.text);
     }
     const taught = (type: string, id: number) => taughtBy.get(`${type}:${id}`) ?? [];
     const weakWords = new Set(data.weakWords.flatMap((w) => toksOf(w).map((t) => t.f)));
@@ -249,7 +225,7 @@ export class Nlu {
   understand(raw: string, context: UnderstandContext = {}): Understanding {
     const text = typeof raw === 'string' ? raw : '';
     // Stage 1: normalise.
-    const normalized = this.normalizer.normalize(text);
+    const normalized = this.parts.normalizer.normalize(text);
     const { tokens, accented, toks } = normalized;
     const dossierCode = extractDossierCode(text);
     // Stage 2: lexicon -> the readings of the message, each without the words that are never evidence.
@@ -257,11 +233,11 @@ export class Nlu {
     // Stage 3: candidates and their ranking over every text of every record.
     const ranked = this.rank(text, readings);
     // Entities and the other indexes.
-    const intents = this.classifier.predict(tokens, accented);
-    const modelHits = this.models.search(tokens, 2);
-    const faqHit = this.faqs.search(tokens, 1)[0];
-    const locality = this.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
-    const known = this.classifier.coverage(tokens);
+    const intents = this.parts.classifier.predict(tokens, accented);
+    const modelHits = this.parts.models.search(tokens, 2);
+    const faqHit = this.parts.faqs.search(tokens, 1)[0];
+    const locality = this.parts.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
+    const known = this.parts.classifier.coverage(tokens);
     const hasContent = tokens.length > 0 && (known > 0 || ranked.length > 0);
     const topName = ranked[0]?.item.name;
     const aspect = this.aspectOf(toks, topName);
@@ -270,7 +246,7 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
-      procedureProbability: this.ranker.procedureProbability(gate),
+      procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false,
       modelScore: modelHits[0]?.score ?? 0, mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level,
@@ -301,12 +277,12 @@ export class Nlu {
 
   /** The message as written and as the lexicon reads it, each without the words that are never evidence. */
   readings(toks: Tok[]): Tok[][] {
-    return this.lexicon.readings(toks).map((r) => this.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+    return this.parts.lexicon.readings(toks).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
   }
 
   /** Ranked candidates for a message (evaluation and probes). */
   rankProcedures(text: string): Array<Ranked<KbProcedure>> {
-    return this.rank(text, this.readings(this.normalizer.normalize(text).toks));
+    return this.rank(text, this.readings(this.parts.normalizer.normalize(text).toks));
   }
 
   /**
@@ -314,8 +290,8 @@ export class Nlu {
    * ranker's probability that each is the one meant; `score` is that probability, `indexScore` the index's.
    */
   private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
-    const families = collapseFamilies(this.procedures.rank(readings, CANDIDATES), (p) => p.level);
-    const probabilities = this.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
+    const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
+    const probabilities = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -327,14 +303,14 @@ export class Nlu {
 
   /** The gate's input for a message (training the gate). */
   gateInputOf(text: string): GateInput {
-    const { tokens, accented, toks } = this.normalizer.normalize(text);
+    const { tokens, accented, toks } = this.parts.normalizer.normalize(text);
     const ranked = this.rank(text, this.readings(toks));
-    return this.gateInput(this.classifier.predict(tokens, accented), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.classifier.coverage(tokens));
+    return this.gateInput(this.parts.classifier.predict(tokens, accented), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.parts.classifier.coverage(tokens));
   }
 
   /** The features the ranker reads for each candidate (training the ranker). */
   rankerInput(text: string): { ranked: Array<Ranked<KbProcedure>>; features: number[][] } {
-    const families = collapseFamilies(this.procedures.rank(this.readings(this.normalizer.normalize(text).toks), CANDIDATES), (p) => p.level);
+    const families = collapseFamilies(this.parts.procedures.rank(this.readings(this.parts.normalizer.normalize(text).toks), CANDIDATES), (p) => p.level);
     return { ranked: families, features: featuresOf(families, messageMentionsOrg(text)) };
   }
 
@@ -345,16 +321,16 @@ export class Nlu {
   private mayBeContent(toks: Tok[], hit: { start: number; end: number }): boolean {
     if (hit.end - hit.start !== 1) return false;
     const t = toks[hit.start];
-    return t.a === undefined && this.procedures.weightOf(t.f) > 0;
+    return t.a === undefined && this.parts.procedures.weightOf(t.f) > 0;
   }
 
   private aspectOf(toks: Tok[], procedureName?: string): Aspect | undefined {
     // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked.
     const nameWords = new Set(procedureName ? toksOf(procedureName).map((t) => t.f) : []);
-    const hits = this.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every((t) => nameWords.has(t.f)));
+    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every((t) => nameWords.has(t.f)));
     if (hits.length === 0) {
-      if (this.mayOrMust.all(toks).length === 0) return undefined;
-      return this.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
+      if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
+      return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
     }
     // "mẫu đơn / căn cứ pháp lý cho trường hợp nào": the paper asked for is the question, not who may ask.
     const named = hits.filter((h) => h.value === 'legal' || h.value === 'forms');

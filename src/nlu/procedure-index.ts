@@ -1,5 +1,5 @@
 import { BodyIndex } from './body-index.js';
-import { eachOf, mapOf, runNow, type Work } from './work.js';
+import { eachOf, mapOf, type Work } from './work.js';
 import type { Tok } from './normalizer.js';
 
 // Candidates and their ranking for one message over the whole catalogue. Every text of a record counts:
@@ -110,33 +110,28 @@ interface Query {
 }
 
 export class ProcedureIndex<T> {
-  private docs: Doc<T>[] = [];
-  private keyIds = new Map<string, number>();
+  private readonly docs: Doc<T>[] = [];
+  private readonly keyIds = new Map<string, number>();
   /** The two words of each pair key (-1 for a word key). */
   private pairOf: Int32Array = new Int32Array(0);
   private secondOf: Int32Array = new Int32Array(0);
   private idf: Float64Array = new Float64Array(0);
-  private postings: Int32Array[] = [];
-  private body = new BodyIndex([]);
+  private readonly postings: Int32Array[] = [];
+  private body!: BodyIndex;
   /** Scratch: the local weight of each key for the current message (0 = not computed). */
   private local: Float64Array = new Float64Array(0);
 
-  constructor(entries: Array<{ item: T; texts: ProcedureTexts }>, private readonly options: RankOptions) {
-    runNow(this.fill(entries));
-  }
+  private constructor(private readonly options: RankOptions) {}
 
-  /** The index of `entries`, built with pause points (see work.ts). */
+  /** The index of `entries`, built with pause points (see work.ts; `runNow` builds it at once). */
   static *build<T>(entries: Array<{ item: T; texts: ProcedureTexts }>, options: RankOptions): Work<ProcedureIndex<T>> {
-    const index = new ProcedureIndex<T>([], options);
+    const index = new ProcedureIndex<T>(options);
     yield* index.fill(entries);
     return index;
   }
 
   private *fill(entries: Array<{ item: T; texts: ProcedureTexts }>): Work<void> {
     const options = this.options;
-    this.docs = [];
-    this.keyIds = new Map();
-    this.postings = [];
     const firsts: number[] = [];
     const seconds: number[] = [];
     const intern = (k: string, first = -1, second = -1): number => {
