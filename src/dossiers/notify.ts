@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { JobError, type JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
-import { outboundRows, sendJob } from '../pipeline/outbound.js';
+import { outboundRows, recordOutboundSql, sendJob } from '../pipeline/outbound.js';
 
 // Status-change notices: the text (written once, when the change is recorded, so it describes that change even if
 // the dossier moves on before the job runs), and the 'notify' job that picks the way to reach the citizen.
@@ -94,14 +94,7 @@ async function planNotice(deps: AppDeps, query: Query, id: number, ctx: JobConte
       sentBy: 'notification', key, purpose: 'notice',
     });
     const send = sendJob(n.channel, key);
-    const [queued] = await query<{ id: number }>(`WITH m AS (
-        INSERT INTO "Message" ("conversationId", direction, channel, kind, text, payload, intent, "sentBy", "deliveryStatus", cause, purpose)
-        SELECT r."conversationId", r.direction, r.channel, r.kind, r.text, r.payload, r.intent, r."sentBy", r."deliveryStatus", r.cause, r.purpose
-        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
-        ORDER BY t.n RETURNING id
-      ), j AS (
-        INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT $2, $3, $4::jsonb, now() ON CONFLICT (key) DO NOTHING
-      ), u AS (
+    const [queued] = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', kind: '$2', key: '$3', payload: '$4' })}, u AS (
         UPDATE "Notification" SET status = 'queued', detail = 'message:' || (SELECT min(id) FROM m), "updatedAt" = now() WHERE id = $5
       ) SELECT min(id) AS id FROM m`, [JSON.stringify(rows), send.kind, send.key, JSON.stringify(send.payload), id]);
     ctx.log.debug({ notification: id, message: queued.id }, 'notice queued');

@@ -4,7 +4,7 @@ import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
 import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
-import { outboundRows, sendJob } from './outbound.js';
+import { outboundRows, recordOutboundSql, sendJob } from './outbound.js';
 import { metrics } from '../metrics.js';
 import { HttpError } from '../http/errors.js';
 
@@ -263,22 +263,13 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   const send = sendJob(msg.channel, cause);
   const pausedUntil = result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000) : null;
   // The messages in order (the outbound ids are the order the replies are sent in) and the conversation's new state.
-  const rows = await query<{ id: number }>(`WITH m AS (
-      INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
-        entities, "sentBy", "deliveryStatus", cause)
-      SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence,
-        r.entities, r."sentBy", r."deliveryStatus", r.cause
-      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
-      ORDER BY t.n RETURNING id
-    ), c AS (
+  const rows = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', kind: '$7', key: '$8', payload: '$9', when: '$10' })}, c AS (
       UPDATE "Conversation" SET state = $3::jsonb, "updatedAt" = now(),
         "lastInboundAt" = CASE WHEN $4::boolean THEN now() ELSE "lastInboundAt" END,
         "pausedUntil" = COALESCE($5::timestamptz AT TIME ZONE 'UTC', "pausedUntil"),
         "handoffStatus" = CASE WHEN $6::boolean THEN 'waiting' ELSE "handoffStatus" END,
         "handoffAt" = CASE WHEN $6::boolean THEN now() ELSE "handoffAt" END
       WHERE id = $2
-    ), j AS (
-      INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT $7, $8, $9::jsonb, now() WHERE $10::boolean ON CONFLICT (key) DO NOTHING
     ) SELECT * FROM m`, [JSON.stringify([inbound, ...outbound]), conv.id, JSON.stringify(result.state), msg.kind !== 'admin_reply',
     pausedUntil?.toISOString() ?? null, Boolean(result.handoff), send.kind, send.key, JSON.stringify(send.payload), outbound.length > 0]);
   if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });

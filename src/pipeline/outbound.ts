@@ -42,6 +42,25 @@ export function outboundRows(spec: OutboundSpec): Prisma.MessageCreateManyInput[
   }));
 }
 
+/**
+ * Two members of a WITH clause for plain-SQL callers: `m` inserts the Message rows of the JSON array in `rows`
+ * (`outboundRows`, or any Message fields), in order, returning their ids; `j` queues the send job (`kind`, `key`,
+ * `payload`), skipped when its key is taken or `when` is false. The arguments are the caller's placeholders.
+ */
+export function recordOutboundSql(p: { rows: string; kind: string; key: string; payload: string; when?: string }): string {
+  return `m AS (
+      INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
+        entities, "sentBy", "deliveryStatus", cause, purpose)
+      SELECT r."conversationId", r.direction, r.channel, r."platformMsgId", r.kind, r.text, r.payload, r.intent, r.confidence,
+        r.entities, r."sentBy", r."deliveryStatus", r.cause, r.purpose
+      FROM jsonb_array_elements(${p.rows}::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
+      ORDER BY t.n RETURNING id
+    ), j AS (
+      INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT ${p.kind}, ${p.key}, ${p.payload}::jsonb, now()
+      ${p.when ? `WHERE ${p.when}::boolean` : ''} ON CONFLICT (key) DO NOTHING
+    )`;
+}
+
 /** Records the replies and a durable send job for them (agent replies, notifications). */
 export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: OutboundSpec): Promise<number[]> {
   const rows = await tx.message.createManyAndReturn({ data: outboundRows(spec), select: { id: true } });
