@@ -6,7 +6,6 @@ import { canonicalDossierCode } from '../nlu/entities.js';
 import { coarseNoticeText } from '../bot/dossier-text.js';
 import { readPhone } from '../bot/forms/fields.js';
 import { FINISHED_STATUSES, noticeText } from './notify.js';
-import { enqueueJobs } from '../jobs/queue.js';
 
 // The status feed from the one-stop system: an idempotent upsert by dossier code. A change of status or due date is
 // appended to the history and, in the same transaction, turned into one notice per active subscriber and one
@@ -155,23 +154,47 @@ async function apply(deps: AppDeps, tx: Prisma.TransactionClient, code: string, 
     return { dossier, created: false, changed: false, notified: 0 };
   }
 
-  // A new due date on a finished dossier tells the citizen nothing.
-  const notify = statusChanged || !FINISHED_STATUSES.has(input.status);
-  const text = noticeText({
+  const tell = tellsTheCitizen({ statusChanged, status: input.status });
+  const text = tell ? noticeText({
     code, procedureName: dossier.procedureName, status: input.status, statusChanged, dueAt: input.dueAt,
     previousDueAt: dueChanged ? before.dueAt : null, note: input.note, notePublic: input.notePublic, now,
-  });
+  }) : '';
   const [row] = await tx.$queryRawUnsafe<Array<{ eventId: number; notified: number }>>(RECORD_CHANGE_SQL,
-    dossier.id, input.status, input.note, input.notePublic, input.dueAt.toISOString(), now.toISOString(),
-    actor ?? null, action, JSON.stringify(detail), notify, dossier.isSample, text, coarseNoticeText(code, input.status));
+    dossier.id, input.status, input.note, input.notePublic, input.dueAt.toISOString(), now.toISOString(), actor ?? null, action, JSON.stringify(detail),
+    tell, text, coarseNoticeText(code, input.status));
   return { dossier, created: false, changed: true, eventId: row.eventId, notified: Number(row.notified) };
 }
 
+/** Whether a change is worth a notice: a new due date on a finished dossier tells the citizen nothing. */
+export const tellsTheCitizen = (c: { statusChanged: boolean; status: string }) => c.statusChanged || !FINISHED_STATUSES.has(c.status);
+
 /**
- * A status change recorded in one statement (a burst of 1,000 from the one-stop system ran nine ORM calls per
- * change): the history event, the audit entry, one notice per active subscriber (the details for those who proved
- * they are the applicant, or on sample dossiers; the coarse status for anyone else) and one 'notify' job per notice.
- * The same rules as queueNotices, which bulk imports use.
+ * WITH members that queue the notices of the changes in `x` ("dossierId", "eventId", text, coarse, n: the order):
+ * `n`, one Notification per active subscriber, and `j`, one 'notify' job per Notification. Details go only to
+ * accounts that proved they are the applicant (or on sample dossiers); anyone else who subscribed before proofs
+ * were required gets the coarse status and how to prove it. (eventId, channel, userId) is unique: a repeated call
+ * for the same event notifies nobody twice.
+ */
+const NOTICES_CTE = `n AS (
+  INSERT INTO "Notification" ("dossierId", channel, "userId", "eventId", text, "updatedAt")
+  SELECT x."dossierId", s.channel, s."userId", x."eventId",
+    CASE WHEN COALESCE((SELECT d."isSample" FROM "Dossier" d WHERE d.id = x."dossierId"), true)
+      OR EXISTS (SELECT 1 FROM "DossierOwner" o WHERE o."dossierId" = x."dossierId" AND o.channel = s.channel AND o."userId" = s."userId")
+      THEN x.text ELSE x.coarse END,
+    now()
+  -- LATERAL: each dossier's subscribers through its index (a join planned for a guessed 100 changes scanned them all)
+  FROM x CROSS JOIN LATERAL (SELECT * FROM "Subscription" s WHERE s."dossierId" = x."dossierId" AND s.active) s
+  ORDER BY x.n, s.id
+  ON CONFLICT ("eventId", channel, "userId") DO NOTHING RETURNING id
+), j AS (
+  INSERT INTO "Job" (kind, key, payload, "updatedAt")
+  SELECT 'notify', 'notify:' || n.id, jsonb_build_object('notificationId', n.id), now() FROM n ORDER BY n.id
+  ON CONFLICT (key) DO NOTHING
+)`;
+
+/**
+ * A status change in one statement (a burst of 1,000 from the one-stop system ran nine ORM calls per change): the
+ * history event, the audit entry and, when `$10`, the notices ($11 the full text, $12 the coarse one).
  */
 const RECORD_CHANGE_SQL = `
 WITH ev AS (
@@ -179,52 +202,25 @@ WITH ev AS (
   VALUES ($1, $2, $3, $4, $5::timestamp(3), $6::timestamp(3)) RETURNING id
 ), au AS (
   INSERT INTO "AuditLog" (actor, action, "entityType", "entityId", detail) VALUES ($7, $8, 'dossier', $1::text, $9::jsonb)
-), n AS (
-  INSERT INTO "Notification" ("dossierId", channel, "userId", "eventId", text, "updatedAt")
-  SELECT $1, s.channel, s."userId", ev.id,
-    CASE WHEN $11::boolean OR EXISTS (SELECT 1 FROM "DossierOwner" o WHERE o."dossierId" = $1 AND o.channel = s.channel AND o."userId" = s."userId")
-      THEN $12 ELSE $13 END,
-    $6::timestamp(3)
-  FROM "Subscription" s CROSS JOIN ev WHERE s."dossierId" = $1 AND s.active AND $10::boolean ORDER BY s.id
-  ON CONFLICT ("eventId", channel, "userId") DO NOTHING RETURNING id
-), j AS (
-  INSERT INTO "Job" (kind, key, payload, "updatedAt")
-  SELECT 'notify', 'notify:' || n.id, jsonb_build_object('notificationId', n.id), $6::timestamp(3) FROM n ORDER BY n.id
-  ON CONFLICT (key) DO NOTHING
-)
+), x AS (
+  SELECT $1::int AS "dossierId", ev.id AS "eventId", $11::text AS text, $12::text AS coarse, 1 AS n FROM ev WHERE $10::boolean
+), ${NOTICES_CTE}
 SELECT (SELECT id FROM ev) AS "eventId", (SELECT count(*)::int FROM n) AS notified`;
 
-export interface NoticeSpec { dossierId: number; eventId: number; text: string }
+/** A notice of one change to one dossier: its full text, and the dossier's code and new status for the coarse one. */
+export interface NoticeSpec { dossierId: number; eventId: number; text: string; code: string; status: string }
 
-/** One Notification per active subscriber of each dossier, and one 'notify' job per Notification; returns how many. */
+/** The notices of changes written in the caller's transaction (bulk imports), in one statement; returns how many. */
 export async function queueNotices(tx: Prisma.TransactionClient, specs: NoticeSpec[]): Promise<number> {
   if (specs.length === 0) return 0;
-  const subs = await tx.subscription.findMany({
-    where: { dossierId: { in: [...new Set(specs.map((s) => s.dossierId))] }, active: true }, orderBy: { id: 'asc' },
-  });
-  // Details go only to accounts that proved they are the applicant (or for sample dossiers); anyone else who
-  // subscribed before proofs were required gets the coarse status and how to prove it.
-  const dossierIds = [...new Set(specs.map((s) => s.dossierId))];
-  const [owners, dossiers, events] = await Promise.all([
-    tx.dossierOwner.findMany({ where: { dossierId: { in: dossierIds } }, select: { dossierId: true, channel: true, userId: true } }),
-    tx.dossier.findMany({ where: { id: { in: dossierIds } }, select: { id: true, code: true, isSample: true } }),
-    tx.dossierEvent.findMany({ where: { id: { in: specs.map((s) => s.eventId) } }, select: { id: true, status: true } }),
-  ]);
-  const owned = new Set(owners.map((o) => `${o.dossierId}|${o.channel}|${o.userId}`));
-  const dossierOf = new Map(dossiers.map((d) => [d.id, d]));
-  const statusOf = new Map(events.map((e) => [e.id, e.status]));
-  const textFor = (spec: NoticeSpec, s: { channel: string; userId: string }) => {
-    const d = dossierOf.get(spec.dossierId);
-    if (!d || d.isSample || owned.has(`${spec.dossierId}|${s.channel}|${s.userId}`)) return spec.text;
-    return coarseNoticeText(d.code, statusOf.get(spec.eventId) ?? '');
-  };
-  const data = specs.flatMap((spec) => subs.filter((s) => s.dossierId === spec.dossierId)
-    .map((s) => ({ dossierId: spec.dossierId, channel: s.channel, userId: s.userId, eventId: spec.eventId, text: textFor(spec, s) })));
-  if (data.length === 0) return 0;
-  // (eventId, channel, userId) is unique: a repeated call for the same event notifies nobody twice.
-  const notes = await tx.notification.createManyAndReturn({ data, skipDuplicates: true, select: { id: true } });
-  await enqueueJobs(tx, notes.map((n) => ({ kind: 'notify', key: `notify:${n.id}`, payload: { notificationId: n.id } })));
-  return notes.length;
+  const rows = specs.map((s) => ({ dossierId: s.dossierId, eventId: s.eventId, text: s.text, coarse: coarseNoticeText(s.code, s.status) }));
+  const [{ notified }] = await tx.$queryRawUnsafe<Array<{ notified: number }>>(`
+    WITH x AS (
+      SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS ("dossierId" int, "eventId" int, text text, coarse text))
+        WITH ORDINALITY AS x("dossierId", "eventId", text, coarse, n)
+    ), ${NOTICES_CTE}
+    SELECT count(*)::int AS notified FROM n`, JSON.stringify(rows));
+  return Number(notified);
 }
 
 /**
@@ -244,7 +240,7 @@ export function noticesForEvents(deps: AppDeps) {
         code: d.code, procedureName: d.procedureName, status: e.status, statusChanged: true, dueAt: e.dueAt ?? d.dueAt,
         previousDueAt: null, note: e.note, notePublic: e.notePublic, now,
       });
-      return [{ dossierId: d.id, eventId: e.id, text }];
+      return [{ dossierId: d.id, eventId: e.id, text, code: d.code, status: e.status }];
     }));
   };
 }

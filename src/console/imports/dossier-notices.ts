@@ -1,5 +1,5 @@
-import { FINISHED_STATUSES, noticeText, type NoticeFacts } from '../../dossiers/notify.js';
-import { queueNotices as queueSubscriberNotices } from '../../dossiers/service.js';
+import { noticeText, type NoticeFacts } from '../../dossiers/notify.js';
+import { queueNotices as queueSubscriberNotices, tellsTheCitizen } from '../../dossiers/service.js';
 import type { Db } from './bulk.js';
 
 // Notices for the subscribers of dossiers an import changed: the same rule and text as the status feed
@@ -13,7 +13,6 @@ export interface DossierChange extends Omit<NoticeFacts, 'now'> {
 
 /** Returns the number of notices queued (the status feed's own queueNotices does the fan-out). */
 export async function queueNotices(tx: Db, changes: DossierChange[], now: Date): Promise<number> {
-  // A new due date on a finished dossier tells the citizen nothing.
-  const worth = changes.filter((c) => c.statusChanged || !FINISHED_STATUSES.has(c.status));
-  return queueSubscriberNotices(tx, worth.map((c) => ({ dossierId: c.dossierId, eventId: c.eventId, text: noticeText({ ...c, now }) })));
+  const worth = changes.filter(tellsTheCitizen);
+  return queueSubscriberNotices(tx, worth.map((c) => ({ dossierId: c.dossierId, eventId: c.eventId, text: noticeText({ ...c, now }), code: c.code, status: c.status })));
 }
