@@ -42,7 +42,9 @@ async function shutdown(server: Server, runtime: Runtime, signal: string, timeou
 
 function listen(config: Config, runtime: Runtime): Server {
   const app = createApp(runtime.deps);
-  const server: Server = app.listen(config.PORT, config.HOST, () => {
+  // A burst of webhooks opens a connection each: past Node's default accept queue (511) the kernel drops the
+  // connections, and the platforms retry them 1, 3, 7 s later. The kernel caps this at net.core.somaxconn.
+  const server: Server = app.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
     log.info({ port: config.PORT, db: runtime.deps.db.describe, channels: Object.keys(runtime.deps.channels), startupMs: Math.round(performance.now() - started) },
       `bot ready: open http://localhost:${config.PORT}/chat`);
   });
