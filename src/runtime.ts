@@ -47,7 +47,8 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     queue.giveWayTo(() => deps.inbound.idle());
     queue.register('process', processHandler(deps));
     // 'send' is the kind jobs had before each channel got its lane: such jobs still run after an upgrade.
-    for (const kind of ['send', ...CHANNELS.map(sendJobKind)]) queue.register(kind, sendHandler(deps));
+    const send = sendHandler(deps);
+    for (const kind of ['send', ...CHANNELS.map(sendJobKind)]) queue.register(kind, send);
     queue.register('notify', notifyHandler(deps));
     queue.register(HANDOFF_ALERT_JOB, handoffAlertHandler({ config, log, fetch: opts.fetch }));
     queue.register(OTP_SMS_JOB, otpSmsHandler({ config, fetch: opts.fetch }));

@@ -81,6 +81,46 @@ describe('webhooks first', () => {
     }
   }, 60_000);
 
+  it('the worker waits for the webhooks received before it asked, not for those that keep coming', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      await migrate(db.sql);
+      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
+      const order: string[] = [];
+      // A flood: each webhook stored brings the next one, so the recorder is never idle for 30 commits.
+      const flood = (async () => {
+        for (let i = 0; i < 30; i++) await recorder.record([event(1000 + i)]).then(() => order.push(`stored ${i}`));
+      })();
+      const idle = recorder.idle(60_000);
+      expect(idle).toBeInstanceOf(Promise);
+      await idle!.then(() => order.push('worker goes on'));
+      await flood;
+      expect(order.indexOf('worker goes on')).toBeLessThan(order.indexOf('stored 3'));
+      expect(order.indexOf('worker goes on')).toBeGreaterThan(order.indexOf('stored 0'));
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('under a flood of webhooks the worker also waits for those that keep coming, until the recorder is idle', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      await migrate(db.sql);
+      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
+      let stored = 0;
+      const later: Array<Promise<void>> = [];
+      // 300 at once (two commits); when the second commit is done, 10 more come (a third one).
+      const flood = Array.from({ length: 300 }, (_, i) => recorder.record([event(2000 + i)]).then(() => {
+        if (++stored === 257) for (let k = 0; k < 10; k++) later.push(recorder.record([event(3000 + k)]).then(() => { stored++; }));
+      }));
+      await recorder.idle(60_000);
+      expect(stored).toBe(310);
+      await Promise.all([...flood, ...later]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
   it('the job worker claims nothing until the work that goes first is done', async () => {
     const db = await openDatabase('memory:');
     const queue = new JobQueue(db, log, { concurrency: 1, pollMs: 20 });

@@ -93,10 +93,9 @@ async function planNotice(deps: AppDeps, query: Query, id: number, ctx: JobConte
       conversationId, channel: n.channel, replies: [{ text: n.text, buttons: noticeButtons(n.code, n.eventStatus) }],
       sentBy: 'notification', key, purpose: 'notice',
     });
-    const send = sendJob(n.channel, key);
-    const [queued] = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', kind: '$2', key: '$3', payload: '$4' })}, u AS (
-        UPDATE "Notification" SET status = 'queued', detail = 'message:' || (SELECT min(id) FROM m), "updatedAt" = now() WHERE id = $5
-      ) SELECT min(id) AS id FROM m`, [JSON.stringify(rows), send.kind, send.key, JSON.stringify(send.payload), id]);
+    const [queued] = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, u AS (
+        UPDATE "Notification" SET status = 'queued', detail = 'message:' || (SELECT min(id) FROM m), "updatedAt" = now() WHERE id = $3
+      ) SELECT min(id) AS id FROM m`, [JSON.stringify(rows), JSON.stringify([sendJob(n.channel, key)]), id]);
     ctx.log.debug({ notification: id, message: queued.id }, 'notice queued');
     deps.queue.poke();
     return { kind: 'done' };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../db/open.js';
+import { coalesced } from '../db/coalesce.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 // Durable jobs in the database: processing inbound events, sending replies, notifications.
@@ -53,8 +54,6 @@ export class JobQueue {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private lastSweep = 0;
-  private doneIds: number[] = [];
-  private doneFlush: Promise<void> | undefined;
   /** The default lane (every kind no other lane names, `concurrency`) first, then the configured lanes. */
   private readonly lanes: LaneState[];
   /** The lane of each kind a configured lane names; every other kind runs in the default lane, `lanes[0]`. */
@@ -161,19 +160,13 @@ export class JobQueue {
   }
 
   /**
-   * Finished jobs are marked done in batches: one statement for many. Handlers are idempotent, so a job
-   * whose mark was lost in a crash merely runs again and finds nothing left to do.
+   * Finished jobs are marked done in batches: one statement for the jobs that end in one turn. Handlers are
+   * idempotent, so a job whose mark was lost in a crash merely runs again and finds nothing left to do.
    */
-  private markDone(id: number): Promise<void> {
-    this.doneIds.push(id);
-    this.doneFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const ids = this.doneIds;
-      this.doneIds = [];
-      this.doneFlush = undefined;
-      await this.db.sql.query(`UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($1::int[])`, [ids]);
-    });
-    return this.doneFlush;
-  }
+  private readonly markDone = coalesced(async (ids: number[]) => {
+    await this.db.sql.query(`UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($1::int[])`, [ids]);
+    return ids.map(() => undefined);
+  });
 
   /**
    * Claims up to `n` due jobs for each lane, oldest first. Each lane reads its own kinds through the

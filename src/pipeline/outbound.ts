@@ -3,6 +3,8 @@ import { SendError, type Reply, type SendPurpose } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import { JobError, enqueueJobs, type JobContext, type JobSpec } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
+import { coalesced } from '../db/coalesce.js';
+import type { SqlRunner } from '../db/open.js';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
 // in the transaction that decided them, then sent by a 'send:<channel>' job in the channel's own lane of the
@@ -44,10 +46,10 @@ export function outboundRows(spec: OutboundSpec): Prisma.MessageCreateManyInput[
 
 /**
  * Two members of a WITH clause for plain-SQL callers: `m` inserts the Message rows of the JSON array in `rows`
- * (`outboundRows`, or any Message fields), in order, returning their ids; `j` queues the send job (`kind`, `key`,
- * `payload`), skipped when its key is taken or `when` is false. The arguments are the caller's placeholders.
+ * (`outboundRows`, or any Message fields), in order, returning their ids; `j` queues the send jobs of the JSON array
+ * in `jobs` (`sendJob`s), each skipped when its key is taken. The arguments are the caller's placeholders.
  */
-export function recordOutboundSql(p: { rows: string; kind: string; key: string; payload: string; when?: string }): string {
+export function recordOutboundSql(p: { rows: string; jobs: string }): string {
   return `m AS (
       INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
         entities, "sentBy", "deliveryStatus", cause, purpose)
@@ -56,8 +58,9 @@ export function recordOutboundSql(p: { rows: string; kind: string; key: string; 
       FROM jsonb_array_elements(${p.rows}::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
       ORDER BY t.n RETURNING id
     ), j AS (
-      INSERT INTO "Job" (kind, key, payload, "updatedAt") SELECT ${p.kind}, ${p.key}, ${p.payload}::jsonb, now()
-      ${p.when ? `WHERE ${p.when}::boolean` : ''} ON CONFLICT (key) DO NOTHING
+      INSERT INTO "Job" (kind, key, payload, "updatedAt")
+      SELECT kind, key, payload, now() FROM jsonb_to_recordset(${p.jobs}::jsonb) AS x(kind text, key text, payload jsonb)
+      ON CONFLICT (key) DO NOTHING
     )`;
 }
 
@@ -71,27 +74,49 @@ export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: Outbou
 }
 
 type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log' | 'attempts'>;
-type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | 'payload' | 'createdAt' | 'purpose' | 'partsSent' | 'checkFrom' | 'deliveryError'>
-  & { userId: string; lastInboundAt: Date | null };
+type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | 'payload' | 'createdAt' | 'purpose' | 'partsSent' | 'checkFrom' | 'deliveryError' | 'cause'>
+  & { userId: string; lastInboundAt: Date | null; earlier: number | null };
+interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null }
+
+/**
+ * The two statements every send makes, each shared by the sends of one turn of the event loop (`coalesced`): reading
+ * what a cause has still to send, and recording how a message went.
+ */
+function deliveryStatements(sql: SqlRunner) {
+  return {
+    // One person's messages go out in the order they were written: `earlier` names a message of another cause
+    // still pending before this one (read in the same statement).
+    pending: coalesced(async (causes: string[]) => {
+      const rows = await sql.query<PendingRow>(`SELECT m.id, m."conversationId", m.channel, m.cause,
+          m.text, m.payload, m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m.purpose, m."partsSent",
+          m."checkFrom" AT TIME ZONE 'UTC' AS "checkFrom", m."deliveryError", c."userId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
+          (SELECT min(e.id) FROM "Message" e WHERE e."conversationId" = m."conversationId" AND e.direction = 'out'
+            AND e."deliveryStatus" = 'pending' AND e.id < m.id AND e.cause IS DISTINCT FROM m.cause) AS earlier
+        FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
+        WHERE m.cause = ANY($1::text[]) AND m.direction = 'out' AND m."deliveryStatus" = 'pending' ORDER BY m.id`, [causes]);
+      return causes.map((cause) => rows.filter((r) => r.cause === cause));
+    }),
+    finish: coalesced(async (outcomes: Outcome[]) => {
+      await sql.query(`UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
+          "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
+        FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text) WHERE m.id = x.id`,
+      [JSON.stringify(outcomes)]);
+      return outcomes.map(() => undefined);
+    }),
+  };
+}
+type DeliveryStatements = ReturnType<typeof deliveryStatements>;
 
 /** Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. */
-export async function deliverPending(deps: AppDeps, cause: string, ctx: DeliveryContext): Promise<void> {
-  // One person's messages go out in the order they were written: `earlier` names a message of another cause
-  // still pending before this one (read in the same statement: one round trip per job).
-  const pending = await deps.db.sql.query<PendingRow & { earlier: number | null }>(`SELECT m.id, m."conversationId", m.channel,
-      m.text, m.payload, m."createdAt" AT TIME ZONE 'UTC' AS "createdAt", m.purpose, m."partsSent",
-      m."checkFrom" AT TIME ZONE 'UTC' AS "checkFrom", m."deliveryError", c."userId", c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
-      (SELECT min(e.id) FROM "Message" e WHERE e."conversationId" = m."conversationId" AND e.direction = 'out'
-        AND e."deliveryStatus" = 'pending' AND e.id < m.id AND e.cause IS DISTINCT FROM m.cause) AS earlier
-    FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
-    WHERE m.cause = $1 AND m.direction = 'out' AND m."deliveryStatus" = 'pending' ORDER BY m.id`, [cause]);
+async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext): Promise<void> {
+  const pending = await st.pending(cause);
   if (!pending.length) return;
   const { earlier } = pending[0];
   if (earlier && !pastDeadline(deps, pending[0])) {
     throw new JobError(`waiting for message ${earlier} of the same conversation`, 'retry', retryDelay(deps, ctx.attempts));
   }
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
-  for (const [i, m] of pending.entries()) await deliverOne(deps, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 });
+  for (const [i, m] of pending.entries()) await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 });
 }
 
 const retryDelay = (deps: AppDeps, attempts: number) =>
@@ -101,13 +126,11 @@ const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
   deps.now().getTime() - new Date(m.createdAt).getTime() > deps.config.SEND_DEADLINE_MINUTES * 60_000;
 
 /** Sends one recorded outbound message from its first unsent part and records each part and the outcome. */
-async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): Promise<void> {
+async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext): Promise<void> {
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
-  const finish = (status: string, error: string | null, parts?: number, platformId?: string) => sql.query(`UPDATE "Message"
-      SET "deliveryStatus" = $2, "deliveryError" = $3, "checkFrom" = NULL, "partsSent" = COALESCE($4, "partsSent"),
-      "platformMsgId" = COALESCE("platformMsgId", $5) WHERE id = $1`,
-  [m.id, status, error?.slice(0, 1000) ?? null, parts ?? null, platformId ?? null]);
+  const finish = (status: string, error: string | null, parts?: number, platformId?: string) =>
+    st.finish({ id: m.id, status, error: error?.slice(0, 1000) ?? null, parts: parts ?? null, platformId: platformId ?? null });
   if (!channel) return void (await finish('failed', `channel ${m.channel} is not enabled`));
   if (pastDeadline(deps, m)) {
     await finish('undelivered', `not delivered within ${deps.config.SEND_DEADLINE_MINUTES} min; last error: ${m.deliveryError ?? 'none'}`);
@@ -171,6 +194,8 @@ async function deliverOne(deps: AppDeps, m: PendingRow, ctx: DeliveryContext): P
   }
 }
 
+/** The handler of every channel's send jobs (one, so the sends of all channels share their statements). */
 export function sendHandler(deps: AppDeps) {
-  return async (payload: { cause: string }, ctx: JobContext) => deliverPending(deps, payload.cause, ctx);
+  const st = deliveryStatements(deps.db.sql);
+  return async (payload: { cause: string }, ctx: JobContext) => deliverPending(deps, st, payload.cause, ctx);
 }
