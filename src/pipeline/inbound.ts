@@ -21,7 +21,7 @@ const MAX_BATCH = 256;
  */
 const IDLE_MAX_WAIT_MS = 250;
 /** Webhooks waiting for their commit from which on the worker waits for the recorder to be idle (see idle()). */
-const FLOOD = 64;
+const FLOOD = 16;
 
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
 export class InboundRecorder {
@@ -125,6 +125,8 @@ export class InboundRecorder {
  * A batch holds one event per person; a person's later events wait for the next batch, in order.
  */
 const MAX_DECISIONS = 32;
+/** The embedded database's batches stop after 15 ms (see decideBatch): claiming more than fit would be undone. */
+const MAX_DECISIONS_EMBEDDED = 8;
 
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending { key: EventKey; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void }
@@ -134,6 +136,7 @@ type Decided = { messageIds: number[] } | null;
 export function processHandler(deps: AppDeps) {
   let waiting: Pending[] = [];
   let running = false;
+  const most = deps.db.kind === 'postgres' ? MAX_DECISIONS : MAX_DECISIONS_EMBEDDED;
   const pump = async () => {
     if (running) return;
     running = true;
@@ -141,7 +144,7 @@ export function processHandler(deps: AppDeps) {
       while (waiting.length) {
         await nextTurn();
         await deps.inbound.idle(); // webhooks first
-        const head = waiting.splice(0, MAX_DECISIONS);
+        const head = waiting.splice(0, most);
         const rest = await decideBatch(deps, head);
         waiting = [...rest, ...waiting];
       }
