@@ -55,7 +55,12 @@ let fsyncCalls = 0;
 /** How many times the embedded database wrote a file through to the disk (benchmarks, tests). */
 export const embeddedFsyncs = () => fsyncCalls;
 
-interface DiskSync { durably<T>(fn: () => Promise<T>): Promise<T> }
+/**
+ * `durably(fn)`: the WAL syncs from the moment `fn` calls `start` (first thing inside its transaction) until `fn`
+ * resolves (its commit) reach the disk. Not from when `fn` is called: while the transaction waits for the one
+ * running, that one's commit would pay for an fsync it does not need.
+ */
+interface DiskSync { durably<T>(fn: (start: () => void) => Promise<T>): Promise<T> }
 
 function syncToDisk(pglite: PGlite): DiskSync {
   const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number; path?: string }) => number } } }).NODEFS;
@@ -73,11 +78,14 @@ function syncToDisk(pglite: PGlite): DiskSync {
   };
   return {
     async durably(fn) {
-      durable++;
+      let started = false;
       try {
-        return await fn();
+        return await fn(() => {
+          if (!started) durable++;
+          started = true;
+        });
       } finally {
-        durable--;
+        if (started) durable--;
       }
     },
   };
@@ -116,11 +124,12 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
   const inLine = serialiser();
   const sql: SqlRunner = {
     async transaction(script, statements, opts) {
-      const run = () => pglite.transaction(async (tx) => {
+      const run = (start: () => void) => pglite.transaction(async (tx) => {
+        start();
         if (script) await tx.exec(script);
         for (const [text, params] of statements) await tx.query(text, params);
       });
-      await (opts?.durable && disk ? disk.durably(run) : inLine(run));
+      await (opts?.durable && disk ? disk.durably(run) : inLine(() => run(() => undefined)));
     },
     query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await pglite.query<T>(text, params)).rows),
     interactive: (fn) => inLine(() => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
