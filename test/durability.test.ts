@@ -121,6 +121,28 @@ describe('webhooks first', () => {
     }
   }, 60_000);
 
+  it('while connections are opened one after the other (a burst being accepted) the worker waits until they stop', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      await migrate(db.sql);
+      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
+      recorder.noteConnection();
+      expect(recorder.idle()).toBeUndefined(); // one connection is no burst
+      let last = performance.now();
+      const open = () => { recorder.noteConnection(); last = performance.now(); };
+      for (let i = 0; i < 8; i++) open();
+      const burst = setInterval(open, 2);
+      const idle = recorder.idle(60_000);
+      expect(idle).toBeInstanceOf(Promise);
+      setTimeout(() => clearInterval(burst), 100);
+      await idle;
+      expect(performance.now() - last).toBeGreaterThanOrEqual(20); // held until they stopped coming
+      expect(recorder.idle()).toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
   it('the job worker claims nothing until the work that goes first is done', async () => {
     const db = await openDatabase('memory:');
     const queue = new JobQueue(db, log, { concurrency: 1, pollMs: 20 });
