@@ -48,7 +48,6 @@ function listen(config: Config, runtime: Runtime): Server {
     log.info({ port: config.PORT, db: runtime.deps.db.describe, channels: Object.keys(runtime.deps.channels), startupMs: Math.round(performance.now() - started) },
       `bot ready: open http://localhost:${config.PORT}/chat`);
   });
-  server.on('connection', () => runtime.deps.inbound.noteConnection());
   server.on('error', (err) => {
     log.fatal({ err }, `cannot listen on port ${config.PORT}`);
     void runtime.close().finally(() => process.exit(1));

@@ -11,8 +11,15 @@ function rawJson(limit: number) {
   return express.raw({ type: () => true, limit });
 }
 
+/** Connections that have brought a webhook: the first one on each tells the recorder a connection was opened. */
+const webhookSockets = new WeakSet<object>();
+
 function receive(deps: AppDeps, channel: Channel) {
   return async (req: RawRequest, res: Response) => {
+    if (!webhookSockets.has(req.socket)) {
+      webhookSockets.add(req.socket);
+      deps.inbound.noteConnection();
+    }
     const ack = metrics.webhookAck.startTimer({ channel: channel.name });
     res.once('finish', () => ack());
     const log = deps.log.child({ channel: channel.name });

@@ -44,10 +44,11 @@ export class InboundRecorder {
   constructor(private readonly deps: Pick<AppDeps, 'db' | 'queue' | 'log'>) {}
 
   /**
-   * The server calls this for each connection it accepts. Node accepts one connection per turn of the event loop:
-   * a burst of new connections waits in the kernel's queue for as many turns, so while they keep coming the
-   * worker's turns are what delays them (measured: a server busy 5 ms per turn answered a burst of 1,300 new
-   * connections with p99 7.6 s, an idle one 0.5 s).
+   * The webhook routes call this for the first webhook of each connection. Node accepts one connection per turn of
+   * the event loop: a burst of new connections waits in the kernel's queue for as many turns, so while they keep
+   * coming the worker's turns are what delays them (measured: a server busy 5 ms per turn answered a burst of 1,300
+   * new connections with p99 7.6 s, an idle one 0.5 s). Other clients (the console, the status feed) do not count:
+   * their requests are not held up by the worker's turns in the same way and their work must not be held back.
    */
   noteConnection(): void {
     this.opened.push(performance.now());
