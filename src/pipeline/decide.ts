@@ -1,0 +1,277 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import type { InboundMessage } from '../channels/types.js';
+import type { ClarificationEvent } from '../bot/context.js';
+import type { AppDeps } from '../deps.js';
+import type { JobContext, JobSpec } from '../jobs/queue.js';
+import type { Query } from '../db/open.js';
+import { outboundRows, recordOutboundSql, sendJob } from './outbound.js';
+import { metrics } from '../metrics.js';
+
+// The 'process' job of an inbound event (queued with it by ./inbound.ts): the bot understands it and decides the
+// replies, which are recorded with their send job in the same transaction.
+
+/**
+ * Decisions in batches: the 'process' jobs claimed together are decided in ONE transaction (one BEGIN/COMMIT for up
+ * to MAX_DECISIONS events, or as many as fit its time budget, instead of one each), one batch at a time, with one
+ * statement that claims every event of the batch and one that records every decision. Each batch starts on a new
+ * turn of the event loop, so webhook requests already received are read and recorded between two batches.
+ * A batch holds one event per person; a person's later events wait for the next batch, in order.
+ */
+const MAX_DECISIONS = 32;
+/** The embedded database's batches stop after 15 ms (see decideBatch): claiming more than fit would be undone. */
+const MAX_DECISIONS_EMBEDDED = 8;
+
+interface EventKey { channel: string; eventId: string; userId?: string }
+interface Pending { key: EventKey; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void }
+/** The ids of the messages a decision recorded (for the dashboard's counters); null when the event was already decided. */
+type Decided = { messageIds: number[] } | null;
+
+export function processHandler(deps: AppDeps) {
+  let waiting: Pending[] = [];
+  let running = false;
+  const most = deps.db.kind === 'postgres' ? MAX_DECISIONS : MAX_DECISIONS_EMBEDDED;
+  const pump = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while (waiting.length) {
+        await nextTurn();
+        await deps.inbound.idle(); // webhooks first
+        const head = waiting.splice(0, most);
+        const rest = await decideBatch(deps, head);
+        waiting = [...rest, ...waiting];
+      }
+    } finally {
+      running = false;
+    }
+  };
+  return async (payload: EventKey, ctx: JobContext) => {
+    const cause = `${payload.channel}:${payload.eventId}`;
+    const decided = await new Promise<Decided>((resolve, reject) => {
+      waiting.push({ key: payload, cause, ctx, resolve, reject });
+      void pump();
+    });
+    // The send job was queued in the decision's transaction. Already decided (a redelivery, or an event decided by
+    // a version that queued it after the commit): queue it again, harmlessly (its key is taken once).
+    if (decided === null) await deps.queue.enqueue([sendJob(payload.channel, cause)]);
+    deps.queue.poke();
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Thrown when the bot reaches for the database during the plain-SQL attempt: decide again inside Prisma. */
+class NeedsDatabase extends Error {}
+const NO_DATABASE = new Proxy({}, { get() { throw new NeedsDatabase('this turn needs the database'); } }) as Prisma.TransactionClient;
+
+/** The first event of each person, in order (a job queued by an older version names no person: it is its own). */
+function onePerPerson(head: Pending[]): Pending[] {
+  const seen = new Set<string>();
+  return head.filter((p) => {
+    const who = p.key.userId === undefined ? `event:${p.cause}` : `${p.key.channel}:${p.key.userId}`;
+    if (seen.has(who)) return false;
+    seen.add(who);
+    return true;
+  });
+}
+
+/**
+ * Most turns (questions about procedures, models, contacts) need nothing from the database but this bookkeeping,
+ * done in plain SQL, many events in one transaction. A turn that looks something up or writes (dossiers, tickets,
+ * ratings...) is put back and decided alone in a Prisma transaction. If the batch fails, each of its events is
+ * decided alone, so one bad event never holds the others back. Returns the events of `head` not decided, in order.
+ */
+async function decideBatch(deps: AppDeps, head: Pending[]): Promise<Pending[]> {
+  const batch = onePerPerson(head);
+  // On the embedded database a webhook's commit waits for the whole transaction: a batch stops after a few
+  // milliseconds, so an acknowledgement never waits long. A server runs the webhooks' commits alongside.
+  const budgetMs = deps.db.kind === 'postgres' ? 200 : 15;
+  const started = performance.now();
+  const now = deps.now();
+  let decided: Decided[] = [];
+  let alone: Pending | undefined; // needs the database: decided alone, after this transaction
+  try {
+    decided = await deps.db.sql.interactive(async (query) => {
+      // The dashboard's counters are added once, at the end, in key order (see message_daily_add_ids).
+      await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
+      const claimed = await claimEvents(query, batch.map((p) => p.key));
+      const decisions: Decision[] = [];
+      let reached = 0; // the events of the batch dealt with: decided here, or decided before (a redelivery)
+      for (; reached < batch.length; reached++) {
+        if (reached && performance.now() - started > budgetMs) break;
+        const c = claimed[reached];
+        if (!c) continue; // already answered: a redelivery never gets a second reply
+        // Webhooks received meanwhile are read and stored between two turns, not after the whole batch.
+        if (decisions.length) await nextTurn();
+        try {
+          decisions.push({ ...c, cause: batch[reached].cause, result: await deps.bot.handle(c.msg, c.conv, NO_DATABASE, now) });
+        } catch (err) {
+          if (!(err instanceof NeedsDatabase)) throw err;
+          alone = batch[reached];
+          break;
+        }
+      }
+      // The events claimed here but not decided (out of time, or one needing the database and those after it) are
+      // given back: the claims are the only thing their turns wrote (the bot asks before it touches anything).
+      const back = batch.filter((_, i) => i >= reached && claimed[i]).map((p) => p.key);
+      if (back.length) {
+        await query(`UPDATE "InboundEvent" e SET status = 'pending' FROM unnest($1::text[], $2::text[]) AS k(channel, "eventId")
+          WHERE e.channel = k.channel AND e."eventId" = k."eventId"`, [back.map((k) => k.channel), back.map((k) => k.eventId)]);
+      }
+      const ids = await recordDecisions(query, decisions, now);
+      if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
+      let next = 0;
+      return batch.slice(0, reached).map((p, i) => {
+        if (!claimed[i]) return null;
+        p.ctx.log.debug({ intent: decisions[next].result.understanding?.intent, replies: decisions[next].result.replies.length }, 'event decided');
+        return { messageIds: ids[next++] };
+      });
+    });
+    if (decided.length) metrics.decisionBatch.observe(decided.length);
+  } catch (err) {
+    if (batch.length === 1) batch[0].reject(err);
+    // Each event alone, in order: the one that failed fails alone.
+    else for (const p of batch) await decideAlone(deps, p).then(p.resolve, p.reject);
+    return head.filter((p) => !batch.includes(p));
+  }
+  decided.forEach((d, i) => batch[i].resolve(d));
+  const done = new Set(batch.slice(0, decided.length));
+  if (alone) {
+    const p = alone;
+    done.add(p);
+    await decideWithPrisma(deps, p).then(p.resolve, p.reject);
+  }
+  // The rest go back to the front of the line, in order (one may be the same person's next message).
+  return head.filter((p) => !done.has(p));
+}
+
+/** One event in its own transaction: plain SQL first, Prisma when the turn needs the database. */
+async function decideAlone(deps: AppDeps, p: Pending): Promise<Decided> {
+  try {
+    return await deps.db.sql.interactive((query) => decideIn(deps, query, NO_DATABASE, p));
+  } catch (err) {
+    if (!(err instanceof NeedsDatabase)) throw err;
+  }
+  return decideWithPrisma(deps, p);
+}
+
+/** A turn that reads or writes through the bot's data access (dossiers, tickets, ratings...). */
+function decideWithPrisma(deps: AppDeps, p: Pending): Promise<Decided> {
+  return deps.db.prisma.$transaction(
+    (tx) => decideIn(deps, (text, params = []) => tx.$queryRawUnsafe(text, ...params), tx, p),
+    { timeout: 30_000, maxWait: 60_000 });
+}
+
+/** Claims one event and records what the bot decided in the caller's transaction; null when it was already decided. */
+async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, p: Pending): Promise<Decided> {
+  const [claimed] = await claimEvents(query, [p.key]);
+  if (!claimed) return null; // already answered: a redelivery never gets a second reply
+  const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, deps.now());
+  const [messageIds] = await recordDecisions(query, [{ ...claimed, cause: p.cause, result }], deps.now());
+  p.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
+  return { messageIds };
+}
+
+interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
+interface Claim { msg: InboundMessage; conv: ConversationRow }
+interface Decision extends Claim { cause: string; result: Awaited<ReturnType<AppDeps['bot']['handle']>> }
+
+/**
+ * One statement claims the events still pending (in `keys`' order; undefined for one already decided) and upserts,
+ * and so locks, their conversations, in a fixed order (two instances never wait on each other in a circle): two
+ * events of one person are decided one after the other. Timestamps leave the database with their zone, so no
+ * driver reads them in the server's local time.
+ */
+async function claimEvents(query: Query, keys: EventKey[]): Promise<Array<Claim | undefined>> {
+  const rows = await query<ConversationRow & { n: number; body: InboundMessage }>(`WITH ev AS (
+      UPDATE "InboundEvent" e SET status = 'processed'
+      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(channel, "eventId", n)
+      WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.n, e.body
+    ), conv AS (
+      INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
+      SELECT body->>'channel', body->>'userId', '{}'::jsonb, now(), now() FROM ev ORDER BY 1, 2
+      ON CONFLICT (channel, "userId") DO UPDATE SET "updatedAt" = now()
+      RETURNING id, channel, "userId", state, "pausedUntil" AT TIME ZONE 'UTC' AS "pausedUntil", "handoffStatus"
+    ) SELECT ev.n::int AS n, ev.body, conv.id, conv.state, conv."pausedUntil", conv."handoffStatus"
+      FROM ev JOIN conv ON conv.channel = ev.body->>'channel' AND conv."userId" = ev.body->>'userId'`,
+  [keys.map((k) => k.channel), keys.map((k) => k.eventId)]);
+  const out: Array<Claim | undefined> = keys.map(() => undefined);
+  for (const { n, body, ...conv } of rows) out[n - 1] = { msg: body, conv };
+  return out;
+}
+
+/** How sure the answered procedure was, for the review list's close calls: its probability and its lead over the second. */
+function closeness(u: NonNullable<Decision['result']['understanding']>) {
+  if (!u.procedure || u.clarify) return {};
+  return { procedureScore: Math.round(u.procedureScore * 1000) / 1000,
+    margin: u.procedureRunnerUp > 0 ? Math.round((u.procedureScore / u.procedureRunnerUp) * 100) / 100 : null };
+}
+
+/** The inbound message as stored, with what the bot understood of it. */
+function inboundRow({ msg, conv, result }: Decision): Prisma.MessageCreateManyInput {
+  const u = result.understanding;
+  return {
+    conversationId: conv.id, direction: 'in', channel: msg.channel, platformMsgId: msg.eventId, kind: msg.kind,
+    text: (msg.text ?? msg.payload ?? `[${msg.kind}]`).slice(0, 10_000), sentBy: msg.kind === 'admin_reply' ? 'official' : 'citizen',
+    payload: msg as unknown as Prisma.InputJsonValue, intent: u?.intent ?? null, confidence: u?.confidence ?? null,
+    entities: u ? { ...u.entities, procedure: u.procedure?.name ?? null, model: u.model?.name ?? null, matched: result.matched ?? null, ...(result.form ? { form: result.form } : {}),
+      ...closeness(u) } as unknown as Prisma.InputJsonValue
+      : result.form ? { form: result.form } as unknown as Prisma.InputJsonValue : undefined,
+  };
+}
+
+/**
+ * Records the decisions in one statement: each event's messages in order (the outbound ids are the order the replies
+ * are sent in), its conversation's new state and the send job of its replies (decided and queued together, or
+ * neither). Returns each decision's message ids.
+ */
+async function recordDecisions(query: Query, decisions: Decision[], now: Date): Promise<number[][]> {
+  if (!decisions.length) return [];
+  const messages: Prisma.MessageCreateManyInput[] = [];
+  const jobs: JobSpec[] = [];
+  const counts: number[] = [];
+  const conversations = decisions.map((d) => {
+    const { msg, conv, result, cause } = d;
+    const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: result.understanding?.intent });
+    messages.push(inboundRow(d), ...outbound);
+    counts.push(1 + outbound.length);
+    if (outbound.length) jobs.push(sendJob(msg.channel, cause));
+    return { id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply', handoff: Boolean(result.handoff),
+      pausedUntil: result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000).toISOString() : null };
+  });
+  const rows = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, c AS (
+      UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
+        "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
+        "pausedUntil" = COALESCE(x."pausedUntil" AT TIME ZONE 'UTC', c."pausedUntil"),
+        "handoffStatus" = CASE WHEN x.handoff THEN 'waiting' ELSE c."handoffStatus" END,
+        "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
+      FROM jsonb_to_recordset($3::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
+      WHERE c.id = x.id
+    ) SELECT * FROM m`, [JSON.stringify(messages), JSON.stringify(jobs), JSON.stringify(conversations)]);
+  for (const { msg, result } of decisions) {
+    if (!result.clarification) continue;
+    metrics.clarifications.inc({ event: result.clarification.event });
+    await recordClarification(query, msg, result.clarification);
+  }
+  let at = 0;
+  return counts.map((n) => rows.slice(at, (at += n)).map((r) => r.id));
+}
+
+/**
+ * "Which procedure?" questions and what citizens did with them, for the review list: a new question closes
+ * any earlier one left open (abandoned); a choice or a message about something else closes the open one.
+ */
+async function recordClarification(query: Query, msg: InboundMessage, c: ClarificationEvent): Promise<void> {
+  const latestOpen = `SELECT id FROM "Clarification" WHERE channel = $1 AND "userId" = $2 AND status = 'open' ORDER BY id DESC LIMIT 1`;
+  if (c.event === 'asked') {
+    await query(`WITH closed AS (
+        UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE channel = $1 AND "userId" = $2 AND status = 'open'
+      ) INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
+      VALUES ($1, $2, $3, $4, $5::jsonb, 'open', now())`, [msg.channel, msg.userId, c.text, c.aspect, JSON.stringify(c.options)]);
+  } else if (c.event === 'picked') {
+    await query(`UPDATE "Clarification" SET status = 'picked', "pickedProcedureId" = $3, "pickedBy" = $4, "resolvedAt" = now()
+      WHERE id = (${latestOpen})`, [msg.channel, msg.userId, c.procedureId, c.by]);
+  } else {
+    await query(`UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE id = (${latestOpen})`, [msg.channel, msg.userId]);
+  }
+}
