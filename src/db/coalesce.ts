@@ -1,11 +1,11 @@
 /**
  * One statement for many callers: a call made while none is running runs at once, alone; the calls made while one
- * runs are passed together to `run` once it is done, which answers each of them in order. Under load this turns one
- * round trip per message into one per round trip; a lone call waits for nothing (waiting for the next turn of the
- * event loop instead cost each call a turn, and under load a turn is long).
- * If `run` fails for several calls, each is run again alone, so one bad call fails alone.
+ * runs are passed together to `run` once it is done, which answers each of them in order (or nothing, for a
+ * statement that returns nothing). Under load this turns one round trip per message into one per round trip; a
+ * lone call waits for nothing (waiting for the next turn of the event loop instead cost each call a turn, and under
+ * load a turn is long). If `run` fails for several calls, each is run again alone, so one bad call fails alone.
  */
-export function coalesced<A, R>(run: (args: A[]) => Promise<R[]>): (arg: A) => Promise<R> {
+export function coalesced<A, R = void>(run: (args: A[]) => Promise<R[] | void>): (arg: A) => Promise<R> {
   let calls: Array<{ arg: A; resolve: (r: R) => void; reject: (err: unknown) => void }> = [];
   let running = false;
   const flush = async () => {
@@ -15,10 +15,10 @@ export function coalesced<A, R>(run: (args: A[]) => Promise<R[]>): (arg: A) => P
       calls = [];
       try {
         const results = await run(these.map((c) => c.arg));
-        these.forEach((c, i) => c.resolve(results[i]));
+        these.forEach((c, i) => c.resolve(results?.[i] as R));
       } catch (err) {
         if (these.length === 1) these[0].reject(err);
-        else for (const c of these) await run([c.arg]).then(([r]) => c.resolve(r), c.reject);
+        else for (const c of these) await run([c.arg]).then((r) => c.resolve(r?.[0] as R), c.reject);
       }
     }
     running = false;

@@ -160,12 +160,11 @@ export class JobQueue {
   }
 
   /**
-   * Finished jobs are marked done in batches: one statement for the jobs that end in one turn. Handlers are
-   * idempotent, so a job whose mark was lost in a crash merely runs again and finds nothing left to do.
+   * Finished jobs are marked done in batches: the jobs that end while a mark is being written share the next one.
+   * Handlers are idempotent, so a job whose mark was lost in a crash merely runs again and finds nothing left to do.
    */
   private readonly markDone = coalesced(async (ids: number[]) => {
     await this.db.sql.query(`UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($1::int[])`, [ids]);
-    return ids.map(() => undefined);
   });
 
   /**

@@ -79,8 +79,8 @@ type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | '
 interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null }
 
 /**
- * The two statements every send makes, each shared by the sends of one turn of the event loop (`coalesced`): reading
- * what a cause has still to send, and recording how a message went.
+ * The two statements every send makes, each shared by the sends that reach it while the previous one runs
+ * (`coalesced`): reading what a cause has still to send, and recording how a message went.
  */
 function deliveryStatements(sql: SqlRunner) {
   return {
@@ -94,14 +94,15 @@ function deliveryStatements(sql: SqlRunner) {
             AND e."deliveryStatus" = 'pending' AND e.id < m.id AND e.cause IS DISTINCT FROM m.cause) AS earlier
         FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
         WHERE m.cause = ANY($1::text[]) AND m.direction = 'out' AND m."deliveryStatus" = 'pending' ORDER BY m.id`, [causes]);
-      return causes.map((cause) => rows.filter((r) => r.cause === cause));
+      const byCause = new Map(causes.map((cause) => [cause, [] as PendingRow[]]));
+      for (const r of rows) byCause.get(r.cause!)?.push(r);
+      return causes.map((cause) => byCause.get(cause)!);
     }),
     finish: coalesced(async (outcomes: Outcome[]) => {
       await sql.query(`UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
           "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
         FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text) WHERE m.id = x.id`,
       [JSON.stringify(outcomes)]);
-      return outcomes.map(() => undefined);
     }),
   };
 }
