@@ -2,7 +2,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
-import type { JobContext, JobSpec } from '../jobs/queue.js';
+import type { JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
 import { outboundRows, recordOutboundSql, sendJob } from './outbound.js';
 import { metrics } from '../metrics.js';
@@ -12,14 +12,18 @@ import { metrics } from '../metrics.js';
 
 /**
  * Decisions in batches: the 'process' jobs claimed together are decided in ONE transaction (one BEGIN/COMMIT for up
- * to MAX_DECISIONS events, or as many as fit its time budget, instead of one each), one batch at a time, with one
+ * to LIMITS' events, or as many as fit its time budget, instead of one each), one batch at a time, with one
  * statement that claims every event of the batch and one that records every decision. Each batch starts on a new
  * turn of the event loop, so webhook requests already received are read and recorded between two batches.
  * A batch holds one event per person; a person's later events wait for the next batch, in order.
  */
-const MAX_DECISIONS = 32;
-/** The embedded database's batches stop after 15 ms (see decideBatch): claiming more than fit would be undone. */
-const MAX_DECISIONS_EMBEDDED = 8;
+interface BatchLimits { events: number; budgetMs: number }
+/**
+ * On the embedded database a webhook's commit waits for the whole transaction: a batch stops after a few
+ * milliseconds, so an acknowledgement never waits long, and claims only about as many events as fit (the claims of
+ * those left over are undone). A server runs the webhooks' commits alongside.
+ */
+const LIMITS: Record<'postgres' | 'embedded', BatchLimits> = { postgres: { events: 32, budgetMs: 200 }, embedded: { events: 8, budgetMs: 15 } };
 
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending { key: EventKey; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void }
@@ -29,7 +33,7 @@ type Decided = { messageIds: number[] } | null;
 export function processHandler(deps: AppDeps) {
   let waiting: Pending[] = [];
   let running = false;
-  const most = deps.db.kind === 'postgres' ? MAX_DECISIONS : MAX_DECISIONS_EMBEDDED;
+  const limits = LIMITS[deps.db.kind === 'postgres' ? 'postgres' : 'embedded'];
   const pump = async () => {
     if (running) return;
     running = true;
@@ -37,8 +41,8 @@ export function processHandler(deps: AppDeps) {
       while (waiting.length) {
         await nextTurn();
         await deps.inbound.idle(); // webhooks first
-        const head = waiting.splice(0, most);
-        const rest = await decideBatch(deps, head);
+        const head = waiting.splice(0, limits.events);
+        const rest = await decideBatch(deps, head, limits.budgetMs);
         waiting = [...rest, ...waiting];
       }
     } finally {
@@ -81,11 +85,8 @@ function onePerPerson(head: Pending[]): Pending[] {
  * ratings...) is put back and decided alone in a Prisma transaction. If the batch fails, each of its events is
  * decided alone, so one bad event never holds the others back. Returns the events of `head` not decided, in order.
  */
-async function decideBatch(deps: AppDeps, head: Pending[]): Promise<Pending[]> {
+async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Promise<Pending[]> {
   const batch = onePerPerson(head);
-  // On the embedded database a webhook's commit waits for the whole transaction: a batch stops after a few
-  // milliseconds, so an acknowledgement never waits long. A server runs the webhooks' commits alongside.
-  const budgetMs = deps.db.kind === 'postgres' ? 200 : 15;
   const started = performance.now();
   const now = deps.now();
   let decided: Decided[] = [];
@@ -104,7 +105,7 @@ async function decideBatch(deps: AppDeps, head: Pending[]): Promise<Pending[]> {
         // Webhooks received meanwhile are read and stored between two turns, not after the whole batch.
         if (decisions.length) await nextTurn();
         try {
-          decisions.push({ ...c, cause: batch[reached].cause, result: await deps.bot.handle(c.msg, c.conv, NO_DATABASE, now) });
+          decisions.push({ ...c, at: reached, pending: batch[reached], result: await deps.bot.handle(c.msg, c.conv, NO_DATABASE, now) });
         } catch (err) {
           if (!(err instanceof NeedsDatabase)) throw err;
           alone = batch[reached];
@@ -120,12 +121,9 @@ async function decideBatch(deps: AppDeps, head: Pending[]): Promise<Pending[]> {
       }
       const ids = await recordDecisions(query, decisions, now);
       if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
-      let next = 0;
-      return batch.slice(0, reached).map((p, i) => {
-        if (!claimed[i]) return null;
-        p.ctx.log.debug({ intent: decisions[next].result.understanding?.intent, replies: decisions[next].result.replies.length }, 'event decided');
-        return { messageIds: ids[next++] };
-      });
+      const out: Decided[] = batch.slice(0, reached).map(() => null); // null: decided before
+      decisions.forEach((d, k) => { out[d.at] = { messageIds: ids[k] }; });
+      return out;
     });
     if (decided.length) metrics.decisionBatch.observe(decided.length);
   } catch (err) {
@@ -166,15 +164,16 @@ function decideWithPrisma(deps: AppDeps, p: Pending): Promise<Decided> {
 async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClient, p: Pending): Promise<Decided> {
   const [claimed] = await claimEvents(query, [p.key]);
   if (!claimed) return null; // already answered: a redelivery never gets a second reply
-  const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, deps.now());
-  const [messageIds] = await recordDecisions(query, [{ ...claimed, cause: p.cause, result }], deps.now());
-  p.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
+  const now = deps.now();
+  const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, now);
+  const [messageIds] = await recordDecisions(query, [{ ...claimed, at: 0, pending: p, result }], now);
   return { messageIds };
 }
 
 interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
 interface Claim { msg: InboundMessage; conv: ConversationRow }
-interface Decision extends Claim { cause: string; result: Awaited<ReturnType<AppDeps['bot']['handle']>> }
+/** What the bot decided for the claimed event of `pending`, the `at`-th of its batch. */
+interface Decision extends Claim { at: number; pending: Pending; result: Awaited<ReturnType<AppDeps['bot']['handle']>> }
 
 /**
  * One statement claims the events still pending (in `keys`' order; undefined for one already decided) and upserts,
@@ -227,18 +226,12 @@ function inboundRow({ msg, conv, result }: Decision): Prisma.MessageCreateManyIn
  */
 async function recordDecisions(query: Query, decisions: Decision[], now: Date): Promise<number[][]> {
   if (!decisions.length) return [];
-  const messages: Prisma.MessageCreateManyInput[] = [];
-  const jobs: JobSpec[] = [];
-  const counts: number[] = [];
-  const conversations = decisions.map((d) => {
-    const { msg, conv, result, cause } = d;
-    const outbound = outboundRows({ conversationId: conv.id, channel: msg.channel, replies: result.replies, sentBy: 'bot', key: cause, intent: result.understanding?.intent });
-    messages.push(inboundRow(d), ...outbound);
-    counts.push(1 + outbound.length);
-    if (outbound.length) jobs.push(sendJob(msg.channel, cause));
-    return { id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply', handoff: Boolean(result.handoff),
-      pausedUntil: result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000).toISOString() : null };
-  });
+  const outbound = decisions.map(({ msg, conv, result, pending }) => outboundRows({ conversationId: conv.id, channel: msg.channel,
+    replies: result.replies, sentBy: 'bot', key: pending.cause, intent: result.understanding?.intent }));
+  const messages = decisions.map((d, k) => [inboundRow(d), ...outbound[k]]);
+  const jobs = decisions.filter((_, k) => outbound[k].length).map((d) => sendJob(d.msg.channel, d.pending.cause));
+  const conversations = decisions.map(({ msg, conv, result }) => ({ id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply',
+    handoff: Boolean(result.handoff), pausedUntil: result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000).toISOString() : null }));
   const rows = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, c AS (
       UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
         "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
@@ -247,14 +240,15 @@ async function recordDecisions(query: Query, decisions: Decision[], now: Date): 
         "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
       FROM jsonb_to_recordset($3::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
       WHERE c.id = x.id
-    ) SELECT * FROM m`, [JSON.stringify(messages), JSON.stringify(jobs), JSON.stringify(conversations)]);
-  for (const { msg, result } of decisions) {
+    ) SELECT * FROM m`, [JSON.stringify(messages.flat()), JSON.stringify(jobs), JSON.stringify(conversations)]);
+  for (const { msg, result, pending } of decisions) {
+    pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
     if (!result.clarification) continue;
     metrics.clarifications.inc({ event: result.clarification.event });
     await recordClarification(query, msg, result.clarification);
   }
-  let at = 0;
-  return counts.map((n) => rows.slice(at, (at += n)).map((r) => r.id));
+  let from = 0;
+  return messages.map((m) => rows.slice(from, (from += m.length)).map((r) => r.id));
 }
 
 /**
