@@ -61,87 +61,68 @@ describe('inbound events on the embedded database', () => {
 
 describe('webhooks first', () => {
   const log = createLogger('silent');
-
-  it('a webhook waiting for its commit is seen by the worker, which goes on once it is stored', async () => {
+  const withRecorder = async (fn: (recorder: InboundRecorder) => Promise<void>) => {
     const db = await openDatabase('memory:');
     try {
       await migrate(db.sql);
-      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
-      expect(recorder.idle()).toBeUndefined();
-      const order: string[] = [];
-      const stored = recorder.record([event(900)]).then(() => order.push('stored'));
-      const idle = recorder.idle();
-      expect(idle).toBeInstanceOf(Promise);
-      await idle!.then(() => order.push('worker goes on'));
-      await stored;
-      expect(order).toEqual(['stored', 'worker goes on']);
-      expect(recorder.idle()).toBeUndefined();
+      await fn(new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) }));
     } finally {
       await db.close();
     }
-  }, 60_000);
+  };
 
-  it('the worker waits for the webhooks received before it asked, not for those that keep coming', async () => {
-    const db = await openDatabase('memory:');
-    try {
-      await migrate(db.sql);
-      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
-      const order: string[] = [];
-      // A flood: each webhook stored brings the next one, so the recorder is never idle for 30 commits.
-      const flood = (async () => {
-        for (let i = 0; i < 30; i++) await recorder.record([event(1000 + i)]).then(() => order.push(`stored ${i}`));
-      })();
-      const idle = recorder.idle(60_000);
-      expect(idle).toBeInstanceOf(Promise);
-      await idle!.then(() => order.push('worker goes on'));
-      await flood;
-      expect(order.indexOf('worker goes on')).toBeLessThan(order.indexOf('stored 3'));
-      expect(order.indexOf('worker goes on')).toBeGreaterThan(order.indexOf('stored 0'));
-    } finally {
-      await db.close();
-    }
-  }, 60_000);
+  it('a webhook waiting for its commit is seen by the worker, which goes on once it is stored', () => withRecorder(async (recorder) => {
+    expect(recorder.idle()).toBeUndefined();
+    const order: string[] = [];
+    const stored = recorder.record([event(900)]).then(() => order.push('stored'));
+    const idle = recorder.idle();
+    expect(idle).toBeInstanceOf(Promise);
+    await idle!.then(() => order.push('worker goes on'));
+    await stored;
+    expect(order).toEqual(['stored', 'worker goes on']);
+    expect(recorder.idle()).toBeUndefined();
+  }), 60_000);
 
-  it('under a flood of webhooks the worker also waits for those that keep coming, until the recorder is idle', async () => {
-    const db = await openDatabase('memory:');
-    try {
-      await migrate(db.sql);
-      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
-      let stored = 0;
-      const later: Array<Promise<void>> = [];
-      // 300 at once (two commits); when the second commit is done, 10 more come (a third one).
-      const flood = Array.from({ length: 300 }, (_, i) => recorder.record([event(2000 + i)]).then(() => {
-        if (++stored === 257) for (let k = 0; k < 10; k++) later.push(recorder.record([event(3000 + k)]).then(() => { stored++; }));
-      }));
-      await recorder.idle(60_000);
-      expect(stored).toBe(310);
-      await Promise.all([...flood, ...later]);
-    } finally {
-      await db.close();
-    }
-  }, 60_000);
+  it('the worker waits for the webhooks received before it asked, not for those that keep coming', () => withRecorder(async (recorder) => {
+    const order: string[] = [];
+    // A flood: each webhook stored brings the next one, so the recorder is never idle for 30 commits.
+    const flood = (async () => {
+      for (let i = 0; i < 30; i++) await recorder.record([event(1000 + i)]).then(() => order.push(`stored ${i}`));
+    })();
+    const idle = recorder.idle(60_000);
+    expect(idle).toBeInstanceOf(Promise);
+    await idle!.then(() => order.push('worker goes on'));
+    await flood;
+    expect(order.indexOf('worker goes on')).toBeLessThan(order.indexOf('stored 3'));
+    expect(order.indexOf('worker goes on')).toBeGreaterThan(order.indexOf('stored 0'));
+  }), 60_000);
 
-  it('while connections are opened one after the other (a burst being accepted) the worker waits until they stop', async () => {
-    const db = await openDatabase('memory:');
-    try {
-      await migrate(db.sql);
-      const recorder = new InboundRecorder({ db, log, queue: new JobQueue(db, log, { concurrency: 1 }) });
-      recorder.noteConnection();
-      expect(recorder.idle()).toBeUndefined(); // one connection is no burst
-      let last = performance.now();
-      const open = () => { recorder.noteConnection(); last = performance.now(); };
-      for (let i = 0; i < 8; i++) open();
-      const burst = setInterval(open, 2);
-      const idle = recorder.idle(60_000);
-      expect(idle).toBeInstanceOf(Promise);
-      setTimeout(() => clearInterval(burst), 100);
-      await idle;
-      expect(performance.now() - last).toBeGreaterThanOrEqual(20); // held until they stopped coming
-      expect(recorder.idle()).toBeUndefined();
-    } finally {
-      await db.close();
-    }
-  }, 60_000);
+  it('under a flood of webhooks the worker also waits for those that keep coming, until the recorder is idle', () => withRecorder(async (recorder) => {
+    let stored = 0;
+    const later: Array<Promise<void>> = [];
+    // 300 at once (two commits); when the second commit is done, 10 more come (a third one).
+    const flood = Array.from({ length: 300 }, (_, i) => recorder.record([event(2000 + i)]).then(() => {
+      if (++stored === 257) for (let k = 0; k < 10; k++) later.push(recorder.record([event(3000 + k)]).then(() => { stored++; }));
+    }));
+    await recorder.idle(60_000);
+    expect(stored).toBe(310);
+    await Promise.all([...flood, ...later]);
+  }), 60_000);
+
+  it('while connections are opened one after the other (a burst being accepted) the worker waits until they stop', () => withRecorder(async (recorder) => {
+    recorder.noteConnection();
+    expect(recorder.idle()).toBeUndefined(); // one connection is no burst
+    let last = performance.now();
+    const open = () => { recorder.noteConnection(); last = performance.now(); };
+    for (let i = 0; i < 8; i++) open();
+    const burst = setInterval(open, 2);
+    const idle = recorder.idle(60_000);
+    expect(idle).toBeInstanceOf(Promise);
+    setTimeout(() => clearInterval(burst), 100);
+    await idle;
+    expect(performance.now() - last).toBeGreaterThanOrEqual(20); // held until they stopped coming
+    expect(recorder.idle()).toBeUndefined();
+  }), 60_000);
 
   it('the job worker claims nothing until the work that goes first is done', async () => {
     const db = await openDatabase('memory:');
