@@ -21,6 +21,8 @@ const ACCEPTING = 8;
 /** The longest a group commit waits for more requests while a burst of connections is accepted. */
 const BURST_GATHER_MS = 20;
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
 export class InboundRecorder {
   private waiting: Waiting[] = [];
@@ -77,7 +79,7 @@ export class InboundRecorder {
   /** Gives the turns to the server while it accepts a burst: looks again every few milliseconds. */
   private async whileAccepting(maxWaitMs: number): Promise<void> {
     const until = performance.now() + maxWaitMs;
-    while (performance.now() < until && (this.accepting() || this.flushing)) await new Promise((r) => setTimeout(r, 5));
+    while (performance.now() < until && (this.accepting() || this.flushing)) await sleep(5);
   }
 
   /** Resolves once the messages are stored (or were already): only then may the platform get its 200. */
@@ -100,7 +102,8 @@ export class InboundRecorder {
         await new Promise<void>((resolve) => setImmediate(resolve));
         // While a burst of connections is accepted one per turn, a commit per turn would cost each turn its fsync:
         // the requests of a few milliseconds go in one.
-        for (let waited = 0; waited < BURST_GATHER_MS && this.accepting(); waited += 2) await new Promise((r) => setTimeout(r, 2));
+        const until = performance.now() + BURST_GATHER_MS;
+        while (this.accepting() && performance.now() < until) await sleep(2);
         if (!this.waiting.length) break;
         const batch = this.waiting.splice(0, MAX_BATCH);
         try {
