@@ -21,12 +21,16 @@ import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
 // How fast a burst of status changes reaches subscribers: the app with the fake Zalo API on 127.0.0.1, N dossiers
 // each with one subscribed Zalo user (last message an hour ago), all N statuses changed through the integration API,
 // `concurrency` PUTs at a time. Latency per dossier: from its first PUT attempt to the notice recorded by the fake
-// Zalo API. Scenarios: `burst`; `restart` (after half the PUTs the runtime is closed and a new one started on the
-// same database); `kill` (the server runs as a child process, SIGKILLed after half the PUTs and started again).
-// PUTs cut off by a restart are retried, as an integration client would (the API is idempotent). Prints JSON.
+// Zalo API. The server under test runs in a process of its own, as in production: the PUT client and the fake Zalo
+// API share this one (`--in-process` runs the server here too, sharing their event loop, as before 3 December).
+// Scenarios: `burst`; `restart` (after half the PUTs the server is stopped with SIGTERM and started again on the
+// same database); `kill` (SIGKILLed after half the PUTs and started again). PUTs cut off by a restart are retried,
+// as an integration client would (the API is idempotent). Prints JSON.
 //
 //   npm run bench:notify -- [--dossiers 1000] [--concurrency 20] [--scenario burst|restart|kill|all]
 //                           [--database embedded|postgres]   (postgres: a fresh database on TEST_PG_URL's server)
+//                           [--in-process]
+//   env: WORKER_CONCURRENCY, SEND_CONCURRENCY (the server's; its defaults otherwise), BENCH_NODE_ARGS (e.g. --cpu-prof)
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     database: { type: 'string', default: 'embedded' },
     'timeout-s': { type: 'string', default: '180' },
+    'in-process': { type: 'boolean', default: false },
     // Child-process mode, used by the `kill` scenario.
     serve: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
@@ -59,6 +64,7 @@ async function startInProcess(databaseUrl: string, zalo: ZaloEnv): Promise<InPro
     ZALO_APP_ID: 'fake-app', ZALO_APP_SECRET: 'fake-app-secret', ZALO_OA_SECRET_KEY: 'oa-secret',
     ZALO_ACCESS_TOKEN: zalo.accessToken, ZALO_REFRESH_TOKEN: zalo.refreshToken, ZALO_API_BASE_URL: zalo.url, ZALO_OAUTH_BASE_URL: zalo.url,
     ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+    ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.SEND_CONCURRENCY } : {}),
   });
   const runtime = await startRuntime(config, log);
   runtime.deps.queue.register('notify', notifyHandler(runtime.deps));
@@ -80,7 +86,8 @@ async function startInProcess(databaseUrl: string, zalo: ZaloEnv): Promise<InPro
 }
 
 async function startChild(databaseUrl: string, zalo: ZaloEnv): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--serve', '--database-url', databaseUrl,
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SCRIPT, '--serve', '--database-url', databaseUrl,
     '--zalo-url', zalo.url, '--zalo-token', `${zalo.accessToken} ${zalo.refreshToken}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -120,7 +127,9 @@ async function scenario(kind: 'burst' | 'restart' | 'kill') {
   const databaseUrl = pg?.url ?? `file:${dir}`;
   const fake: FakeZalo = await startFakeZalo();
   const zalo = { url: fake.url, ...fake.tokens };
-  const start = () => (kind === 'kill' ? startChild(databaseUrl, zalo) : startInProcess(databaseUrl, zalo));
+  const inProcess = args['in-process'];
+  if (inProcess && kind === 'kill') throw new Error('--in-process: the kill scenario needs a server of its own to kill');
+  const start = () => (inProcess ? startInProcess(databaseUrl, zalo) : startChild(databaseUrl, zalo));
   let server: Server | undefined;
   try {
     // Setup (not measured): the dossiers through the API, then one Zalo follower subscribed to each.
@@ -138,8 +147,8 @@ async function scenario(kind: 'burst' | 'restart' | 'kill') {
     const recent = new Date(Date.now() - 3600_000);
     await db.prisma.conversation.createMany({ data: Array.from({ length: N }, (_, i) => ({ channel: 'zalo', userId: userOf(i), lastInboundAt: recent })) });
     await db.prisma.subscription.createMany({ data: Array.from({ length: N }, (_, i) => ({ dossierId: ids.get(code(i))!, channel: 'zalo', userId: userOf(i) })) });
-    if (kind === 'kill') await setup.stop();
-    server = kind === 'kill' ? await start() : setup;
+    if (!inProcess) await setup.stop();
+    server = inProcess ? setup : await start();
 
     // The burst.
     const startedAt = new Map<number, number>();
@@ -202,7 +211,8 @@ async function scenario(kind: 'burst' | 'restart' | 'kill') {
     ]);
     await after.close();
     return {
-      scenario: kind, database: pg ? 'PostgreSQL server' : 'embedded PGlite (file:)', dossiers: N, concurrency: CONCURRENCY,
+      scenario: kind, database: pg ? 'PostgreSQL server' : 'embedded PGlite (file:)', server: inProcess ? 'in this process' : 'own process',
+      dossiers: N, concurrency: CONCURRENCY,
       expected: N, received: got.size, lost: N - got.size, duplicates, putRetries: retries,
       statusEvents: events, notificationRows: Object.fromEntries(notifications.map((g) => [g.status, g._count])), failedJobs,
       burstMs, restartMs,

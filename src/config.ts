@@ -80,9 +80,20 @@ export const configSchema = z.object({
   WEB_FORMS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).default(10),
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   KB_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-  /** Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). */
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Jobs in flight per instance outside the send lanes (decision batches, dossier notices, imports). A notice job
+   * waits for the database most of its time: with 8, 1,000 dossier changes in a burst queued their notices (p99
+   * 2.6-3.1 s PostgreSQL, 7.0 s embedded) against 0.8-1.0 s and 1.3-1.6 s with 32 (scripts/bench-notify.ts).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(32),
+  /**
+   * Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). A send
+   * holds its place for the platform's whole round trip, so this bounds a channel at SEND_CONCURRENCY / round trip
+   * (64 at 100 ms: 640 sends/s). 16 made 1,000 dossier notices in a burst wait for their turn (p99 5.5-6.6 s
+   * embedded against 2.2-3.6 s with 64, scripts/bench-notify.ts); the platforms' own limits answer -32 / 429 and
+   * are backed off.
+   */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /** One platform call longer than this counts as a timeout (its delivery is then checked, not assumed). */
   SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** First retry delay of a failed send; doubles up to 10 minutes. */

@@ -52,6 +52,27 @@ describe('embedded database', () => {
     await again.close();
   });
 
+  it('lets the event loop take a turn while statements run back to back (sockets are polled, timers fire)', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      let done = 0;
+      const seenAt: number[] = [];
+      const tick = () => setImmediate(() => { seenAt.push(done); if (seenAt.length < 3) tick(); });
+      tick();
+      // One caller awaiting statement after statement, as a job does, for 100 ms: without the turns PGlite resolves
+      // each at once and the chain runs as microtasks, so the event loop would see none of it until the end.
+      const until = performance.now() + 100;
+      while (performance.now() < until) {
+        await db.sql.query('SELECT 1');
+        done++;
+      }
+      expect(seenAt).toHaveLength(3);
+      expect(seenAt[2]).toBeLessThan(done);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('rejects an unsupported DATABASE_URL with a clear message', async () => {
     await expect(openDatabase('mysql://x')).rejects.toThrow(/DATABASE_URL .* is not supported/);
     await expect(openDatabase('postgres://nobody@127.0.0.1:1/none')).rejects.toThrow(/Cannot connect to the PostgreSQL server/);

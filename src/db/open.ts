@@ -113,8 +113,35 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
     `DATABASE_URL "${databaseUrl}" is not supported: use file:<directory>, memory: or postgres://user@host:port/db`);
 }
 
+/** The longest the embedded database's statements run back to back before the event loop gets a turn. */
+const TURN_BUDGET_MS = 5;
+
+/**
+ * PGlite runs each statement synchronously on this thread and resolves it at once, so a chain of statements (one
+ * awaiting the next, several callers in line) runs as one long microtask chain: the event loop polls no socket
+ * until the whole line is done. Measured: turns of 0.3-0.5 s under a burst of dossier changes; a new connection
+ * (Node accepts one per turn) waited 2-7 s, and a webhook's answer as long. So a statement that starts more than
+ * TURN_BUDGET_MS after the last turn first lets the event loop take one (setImmediate: after the sockets' I/O).
+ * Statements inside a transaction are not delayed (they hold the database).
+ */
+function givingTurns(pglite: PGlite): void {
+  let since = performance.now();
+  const turn = async () => {
+    if (performance.now() - since < TURN_BUDGET_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+  const { query, exec, transaction } = pglite;
+  Object.assign(pglite, {
+    query: async (...a: Parameters<PGlite['query']>) => { await turn(); return query.apply(pglite, a); },
+    exec: async (...a: Parameters<PGlite['exec']>) => { await turn(); return exec.apply(pglite, a); },
+    transaction: async (...a: Parameters<PGlite['transaction']>) => { await turn(); return transaction.apply(pglite, a); },
+  });
+}
+
 async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
   await pglite.waitReady;
+  givingTurns(pglite);
   const disk = kind === 'embedded' ? syncToDisk(pglite) : undefined;
   await pglite.exec("SET TIME ZONE 'UTC'");
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
