@@ -30,7 +30,8 @@ import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
 //   npm run bench:notify -- [--dossiers 1000] [--concurrency 20] [--scenario burst|restart|kill|all]
 //                           [--database embedded|postgres]   (postgres: a fresh database on TEST_PG_URL's server)
 //                           [--in-process]
-//   env: WORKER_CONCURRENCY, SEND_CONCURRENCY (the server's; its defaults otherwise), BENCH_NODE_ARGS (e.g. --cpu-prof)
+//   env: WORKER_CONCURRENCY, SEND_CONCURRENCY, ZALO_CALLS_PER_MINUTE (the server's; its defaults otherwise, so the
+//   notices go at Zalo's pace), BENCH_NODE_ARGS (e.g. --cpu-prof)
 
 const { values: args } = parseArgs({
   options: {
@@ -65,6 +66,7 @@ async function startInProcess(databaseUrl: string, zalo: ZaloEnv): Promise<InPro
     ZALO_ACCESS_TOKEN: zalo.accessToken, ZALO_REFRESH_TOKEN: zalo.refreshToken, ZALO_API_BASE_URL: zalo.url, ZALO_OAUTH_BASE_URL: zalo.url,
     ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
     ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.SEND_CONCURRENCY } : {}),
+    ...(process.env.ZALO_CALLS_PER_MINUTE ? { ZALO_CALLS_PER_MINUTE: process.env.ZALO_CALLS_PER_MINUTE } : {}),
   });
   const runtime = await startRuntime(config, log);
   runtime.deps.queue.register('notify', notifyHandler(runtime.deps));

@@ -23,7 +23,7 @@ const config = loadConfig({
   DATABASE_URL: 'memory:', LOG_LEVEL: 'silent', SEND_CONCURRENCY: String(CONCURRENCY), SEND_TIMEOUT_MS: '5000',
   ZALO_APP_ID: 'fake-app', ZALO_APP_SECRET: 'fake-app-secret', ZALO_OA_SECRET_KEY: 'oa-secret',
   ZALO_ACCESS_TOKEN: zalo.tokens.accessToken, ZALO_REFRESH_TOKEN: zalo.tokens.refreshToken,
-  ZALO_API_BASE_URL: zalo.url, ZALO_OAUTH_BASE_URL: zalo.url,
+  ZALO_API_BASE_URL: zalo.url, ZALO_OAUTH_BASE_URL: zalo.url, ZALO_CALLS_PER_MINUTE: process.env.ZALO_CALLS_PER_MINUTE ?? '0',
   MESSENGER_APP_SECRET: 'app-secret', MESSENGER_PAGE_ACCESS_TOKEN: graph.token, MESSENGER_VERIFY_TOKEN: 'verify', MESSENGER_GRAPH_BASE_URL: graph.url,
 });
 const runtime = await startRuntime(config, createLogger('silent'));

@@ -156,6 +156,8 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
         ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: APP_SECRET, ZALO_OA_SECRET_KEY: OA_SECRET,
         ZALO_ACCESS_TOKEN: 'bench-access-0', ZALO_REFRESH_TOKEN: 'bench-refresh-0',
         ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
+        // The bot's own capacity: the fake API has no rate limit (Zalo's ~4,000 calls a minute would cap replies at ~67/s).
+        ZALO_CALLS_PER_MINUTE: '0',
       };
       // BENCH_NODE_ARGS: extra node flags for the bots, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where time goes.
       const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

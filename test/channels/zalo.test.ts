@@ -402,6 +402,24 @@ describe('sending through the Zalo API', () => {
     if (typeof code === 'number' && code < 0) expect(err.message).toContain(`error ${code}`);
   });
 
+  it('paces its calls at ZALO_CALLS_PER_MINUTE, and holds every call for a second after a -32 rate limit', async () => {
+    const zalo = channel({ ZALO_CALLS_PER_MINUTE: '600' }); // 10 a second: 10 at once, then one per 100 ms
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 14 }, (_, i) => zalo.send(USER, { text: `Tin ${i}` })));
+    const at = fake.sent.map((s) => s.at - fake.sent[0].at);
+    expect(at[9]).toBeLessThan(250);
+    expect(at[13]).toBeGreaterThanOrEqual(350);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+
+    let refusals = 1;
+    fake.setFailure((req) => (req.path === '/v3.0/oa/message/cs' && refusals-- > 0 ? 'rate_limit' : undefined));
+    const fresh = channel(); // 4,000 a minute: nothing waits but for the hold
+    expect((await sendError(fresh.send(USER, { text: 'bị từ chối' }))).kind).toBe('retry');
+    const refusedAt = performance.now();
+    await fresh.send(USER, { text: 'sau một giây' });
+    expect(performance.now() - refusedAt).toBeGreaterThanOrEqual(950);
+  });
+
   it('reports each delivered part, and resumes after them', async () => {
     let n = 0;
     const parts: string[] = [];

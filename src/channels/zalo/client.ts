@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/open.js';
 import type { Logger } from '../../logger.js';
 import { refused, retryAfter } from '../http.js';
+import { pacer, type Pacer } from '../pacer.js';
 import { TOKEN_ERRORS, zaloApiError, zaloProtocolError, zaloTransportError } from './errors.js';
 import type { ZaloMessage } from './render.js';
 import { ZaloTokenStore } from './tokens.js';
@@ -47,6 +48,10 @@ export interface ZaloClientDeps { config: Config; db: Database; log: Logger; fet
 
 interface Call { method: 'GET' | 'POST'; path: string; body?: () => BodyInit; json?: boolean; base?: string }
 
+/** Zalo's "rate limit exceeded": every call of this process waits RATE_LIMIT_HOLD_MS (no Retry-After is given). */
+const RATE_LIMITED = -32;
+const RATE_LIMIT_HOLD_MS = 1000;
+
 /** A ZNS answer: `msg_id` on success. */
 const znsData = z.looseObject({ msg_id: zaloId });
 
@@ -56,9 +61,11 @@ export class ZaloClient {
   private readonly log: Logger;
   private readonly base: string;
   private readonly timeoutMs: number;
+  private readonly pace: Pacer;
 
   constructor(private readonly deps: ZaloClientDeps) {
     this.fetch = deps.fetch ?? globalThis.fetch;
+    this.pace = pacer(deps.config.ZALO_CALLS_PER_MINUTE);
     this.log = deps.log;
     this.base = deps.config.ZALO_API_BASE_URL;
     this.timeoutMs = deps.config.SEND_TIMEOUT_MS;
@@ -127,6 +134,7 @@ export class ZaloClient {
       token = await this.tokens.refresh(token);
       answer = await this.request(what, call, token);
     }
+    if (answer.error === RATE_LIMITED) this.pace.holdFor(RATE_LIMIT_HOLD_MS);
     if (answer.error !== 0) throw zaloApiError(what, answer.error, answer.message);
     const data = schema.safeParse(answer.data);
     if (!data.success) {
@@ -141,6 +149,7 @@ export class ZaloClient {
     const base = call.base ?? this.base;
     let res: Response;
     let text: string;
+    await this.pace.take();
     try {
       res = await this.fetch(`${base}${call.path}`, {
         method: call.method, headers, body: call.body?.(), signal: AbortSignal.timeout(this.timeoutMs),
@@ -150,7 +159,11 @@ export class ZaloClient {
       // A timeout or a reset may come after Zalo took the message: only a refused connection proves it did not.
       throw zaloTransportError(what, `no answer from ${base} (${describe(err)})`, undefined, { ambiguous: !refused(err), unanswered: true });
     }
-    if (res.status === 429) throw zaloTransportError(what, 'HTTP 429', 429, { retryAfterMs: retryAfter(res.headers.get('retry-after')) });
+    if (res.status === 429) {
+      const wait = retryAfter(res.headers.get('retry-after'));
+      this.pace.holdFor(wait ?? RATE_LIMIT_HOLD_MS);
+      throw zaloTransportError(what, 'HTTP 429', 429, { retryAfterMs: wait });
+    }
     if (res.status >= 500 || res.status === 408) throw zaloTransportError(what, `HTTP ${res.status}`, res.status, { ambiguous: true });
     const answer = answerSchema.safeParse(parseJson(text));
     if (!answer.success && res.ok) {
