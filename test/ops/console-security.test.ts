@@ -137,8 +137,9 @@ describe('console sign-in on PGlite', () => {
     // The code used at enrolment cannot sign in; the next step's code can, once.
     expect((await post({ username: 'admin2', password: PASSWORD, totp: enrolment })).status).toBe(401);
     app.advance(30_000);
-    expect((await post({ username: 'admin2', password: PASSWORD, totp: code() })).status).toBe(200);
-    expect((await post({ username: 'admin2', password: PASSWORD, totp: code() })).status).toBe(401);
+    const next = code();
+    expect((await post({ username: 'admin2', password: PASSWORD, totp: next })).status).toBe(200);
+    expect((await post({ username: 'admin2', password: PASSWORD, totp: next })).status).toBe(401);
 
     // The phone is lost: another admin removes the second factor.
     const removed = await call(app, 'PATCH', `/api/users/${row.id}`, { session: await login(app, 'admin'), body: { totp: false } });
