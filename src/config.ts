@@ -85,15 +85,15 @@ export const configSchema = z.object({
   /**
    * Jobs in flight per instance outside the send lanes (decision batches, dossier notices, imports). A notice job
    * waits for the database most of its time: with 8, 1,000 dossier changes in a burst queued their notices (p99
-   * 2.6-3.1 s PostgreSQL, 7.0 s embedded) against 0.8-1.0 s and 1.3-1.6 s with 32 (scripts/bench-notify.ts).
+   * 2.6-3.1 s PostgreSQL, 7.0 s embedded) against 0.65-1.0 s and 1.3-1.6 s with 32 (scripts/bench-notify.ts).
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(32),
   /**
    * Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). A send
    * holds its place for the platform's whole round trip, so this bounds a channel at SEND_CONCURRENCY / round trip
    * (64 at 100 ms: 640 sends/s). 16 made 1,000 dossier notices in a burst wait for their turn (p99 5.5-6.6 s
-   * embedded against 2.2-3.6 s with 64, scripts/bench-notify.ts); the platforms' own limits answer -32 / 429 and
-   * are backed off.
+   * embedded against 2.2-3.6 s with 64, scripts/bench-notify.ts). The platform's rate is kept apart: Zalo's calls
+   * are paced at ZALO_CALLS_PER_MINUTE, and a rate-limit answer is backed off.
    */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /** One platform call longer than this counts as a timeout (its delivery is then checked, not assumed). */

