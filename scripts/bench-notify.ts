@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'embedded' },
     'timeout-s': { type: 'string', default: '180' },
     'in-process': { type: 'boolean', default: false },
-    // Child-process mode, used by the `kill` scenario.
+    // The server under test, in its own process (every scenario unless --in-process).
     serve: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
     'zalo-url': { type: 'string' },
@@ -55,6 +55,9 @@ const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SCRIPT), '..');
 const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
 
+/** The server's settings a run may set from the environment (its defaults otherwise). */
+const SERVER_SETTINGS = ['WORKER_CONCURRENCY', 'SEND_CONCURRENCY', 'ZALO_CALLS_PER_MINUTE'];
+
 interface Server { url: string; stop(): Promise<void>; kill(): Promise<void> }
 type InProcessServer = Server & { db: Database };
 interface ZaloEnv { url: string; accessToken: string; refreshToken: string }
@@ -64,9 +67,7 @@ async function startInProcess(databaseUrl: string, zalo: ZaloEnv): Promise<InPro
     NODE_ENV: 'production', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', SEED_SAMPLE_DATA: 'false',
     ZALO_APP_ID: 'fake-app', ZALO_APP_SECRET: 'fake-app-secret', ZALO_OA_SECRET_KEY: 'oa-secret',
     ZALO_ACCESS_TOKEN: zalo.accessToken, ZALO_REFRESH_TOKEN: zalo.refreshToken, ZALO_API_BASE_URL: zalo.url, ZALO_OAUTH_BASE_URL: zalo.url,
-    ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
-    ...(process.env.SEND_CONCURRENCY ? { SEND_CONCURRENCY: process.env.SEND_CONCURRENCY } : {}),
-    ...(process.env.ZALO_CALLS_PER_MINUTE ? { ZALO_CALLS_PER_MINUTE: process.env.ZALO_CALLS_PER_MINUTE } : {}),
+    ...Object.fromEntries(SERVER_SETTINGS.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
   });
   const runtime = await startRuntime(config, log);
   runtime.deps.queue.register('notify', notifyHandler(runtime.deps));

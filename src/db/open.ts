@@ -1,5 +1,6 @@
 import { existsSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -129,7 +130,7 @@ function givingTurns(pglite: PGlite): void {
   let since = performance.now();
   const turn = async () => {
     if (performance.now() - since < TURN_BUDGET_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     since = performance.now();
   };
   const { query, exec, transaction } = pglite;

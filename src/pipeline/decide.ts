@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { ClarificationEvent } from '../bot/context.js';
@@ -61,8 +62,6 @@ export function processHandler(deps: AppDeps) {
     deps.queue.poke();
   };
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Thrown when the bot reaches for the database during the plain-SQL attempt: decide again inside Prisma. */
 class NeedsDatabase extends Error {}

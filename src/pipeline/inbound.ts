@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import { HttpError } from '../http/errors.js';
@@ -20,8 +21,6 @@ const FLOOD = 16;
 const ACCEPTING = 8;
 /** The longest a group commit waits for more requests while a burst of connections is accepted. */
 const BURST_GATHER_MS = 20;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Group commit: events arriving while a write is in flight are stored together in the next one. */
 export class InboundRecorder {
@@ -99,7 +98,7 @@ export class InboundRecorder {
         // Let the requests the server has already received reach record() first: one commit (and one fsync)
         // for all of them. Without this turn the first event of a burst was written alone, and the next ones
         // were parsed only after its commit: every batch had one event.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         // While a burst of connections is accepted one per turn, a commit per turn would cost each turn its fsync:
         // the requests of a few milliseconds go in one.
         const until = performance.now() + BURST_GATHER_MS;

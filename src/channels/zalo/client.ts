@@ -4,7 +4,7 @@ import type { Database } from '../../db/open.js';
 import type { Logger } from '../../logger.js';
 import { refused, retryAfter } from '../http.js';
 import { pacer, type Pacer } from '../pacer.js';
-import { TOKEN_ERRORS, zaloApiError, zaloProtocolError, zaloTransportError } from './errors.js';
+import { RATE_LIMITED, TOKEN_ERRORS, zaloApiError, zaloProtocolError, zaloTransportError } from './errors.js';
 import type { ZaloMessage } from './render.js';
 import { ZaloTokenStore } from './tokens.js';
 import { zaloId } from './webhook-schema.js';
@@ -48,8 +48,7 @@ export interface ZaloClientDeps { config: Config; db: Database; log: Logger; fet
 
 interface Call { method: 'GET' | 'POST'; path: string; body?: () => BodyInit; json?: boolean; base?: string }
 
-/** Zalo's "rate limit exceeded": every call of this process waits RATE_LIMIT_HOLD_MS (no Retry-After is given). */
-const RATE_LIMITED = -32;
+/** After a rate-limit answer (-32, or HTTP 429 without Retry-After) every Zalo call of this process waits this long. */
 const RATE_LIMIT_HOLD_MS = 1000;
 
 /** A ZNS answer: `msg_id` on success. */

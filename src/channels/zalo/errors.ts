@@ -5,8 +5,10 @@ import { SendError } from '../types.js';
 
 /** -216 invalid token, -220 expired token (-124 on ZNS): refresh once and repeat the call. */
 export const TOKEN_ERRORS: ReadonlySet<number> = new Set([-124, -216, -220]);
-/** -32 rate limit; on ZNS -100 unknown error, -115 / -144 the OA's quota, -133 not sent at night: all pass. */
-const RETRY_ERRORS: ReadonlySet<number> = new Set([-32, -100, -115, -133, -144]);
+/** Zalo's "rate limit exceeded" (no Retry-After comes with it). */
+export const RATE_LIMITED = -32;
+/** The rate limit; on ZNS -100 unknown error, -115 / -144 the OA's quota, -133 not sent at night: all pass. */
+const RETRY_ERRORS: ReadonlySet<number> = new Set([RATE_LIMITED, -100, -115, -133, -144]);
 /** -211 out of the consultation quota; -230/-232 no interaction in the last 7 days: the citizen must write first. */
 const WINDOW_ERRORS: ReadonlySet<number> = new Set([-211, -230, -232]);
 /**
