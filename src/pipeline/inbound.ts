@@ -132,19 +132,22 @@ export class InboundRecorder {
     }
   }
 
-  // Plain SQL on the hot path: two statements per batch, whatever its size (an ORM call costs several times more).
+  // Plain SQL on the hot path: one statement per batch, whatever its size (an ORM call costs several times more),
+  // so on PostgreSQL one round trip (measured at a steady 200 events/s: ack p50 / p99 19 / 89 ms with BEGIN, two
+  // INSERTs and COMMIT; see README).
   private async write(messages: InboundMessage[]): Promise<void> {
     const events = messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m, status: m.kind === 'ignored' ? 'ignored' : 'pending' }));
     const jobs = messages.filter((m) => m.kind !== 'ignored')
       .map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId, userId: m.userId } }));
     await this.deps.db.sql.transaction('', [
-      [`INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
-        SELECT channel, "eventId", "eventName", body, status
-        FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
-        ON CONFLICT (channel, "eventId") DO NOTHING`, [JSON.stringify(events)]],
-      [`INSERT INTO "Job" (kind, key, payload, "updatedAt")
-        SELECT kind, key, payload, now() FROM jsonb_to_recordset($1::jsonb) AS x(kind text, key text, payload jsonb)
-        ON CONFLICT (key) DO NOTHING`, [JSON.stringify(jobs)]],
+      [`WITH stored AS (
+          INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
+          SELECT channel, "eventId", "eventName", body, status
+          FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
+          ON CONFLICT (channel, "eventId") DO NOTHING
+        ) INSERT INTO "Job" (kind, key, payload, "updatedAt")
+        SELECT kind, key, payload, now() FROM jsonb_to_recordset($2::jsonb) AS x(kind text, key text, payload jsonb)
+        ON CONFLICT (key) DO NOTHING`, [JSON.stringify(events), JSON.stringify(jobs)]],
     ], { durable: true }); // the platform's 200 promises the event is kept: this commit waits for the disk
   }
 }
