@@ -149,3 +149,73 @@ describe('webhooks first', () => {
     }
   }, 60_000);
 });
+
+describe('process jobs claimed as they are stored', () => {
+  const log = createLogger('silent');
+  const jobs = (db: Database) => db.sql.query<{ key: string; status: string; attempts: number; lockedBy: string | null }>(
+    `SELECT key, status, attempts, "lockedBy" FROM "Job" WHERE kind = 'process' ORDER BY id`);
+
+  it('go to the worker at once when it has room, or wait pending when it has none; a redelivery runs nothing', async () => {
+    const db = await openDatabase('memory:');
+    // No polls during the test: a job runs only if it is handed over, or claimed after a poke.
+    const queue = new JobQueue(db, log, { concurrency: 1, pollMs: 60_000 });
+    let release = () => {};
+    let letClaim = () => {};
+    try {
+      await migrate(db.sql);
+      const recorder = new InboundRecorder({ db, log, queue });
+      const ran: string[] = [];
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      let seenLockedBy: string | null = null;
+      queue.register('process', async (payload: { eventId: string }) => {
+        ran.push(payload.eventId);
+        if (payload.eventId === 'adopt-1') {
+          seenLockedBy = (await jobs(db)).find((j) => j.key === 'process:zalo:adopt-1')?.lockedBy ?? null;
+          await held;
+        }
+      });
+      // The worker's claims wait while `claimsHeld`: a job that runs meanwhile was handed over, not claimed.
+      let claimsHeld = true;
+      const claims = new Promise<void>((resolve) => { letClaim = resolve; });
+      queue.giveWayTo(() => (claimsHeld ? claims : undefined));
+      await queue.start();
+      const event = (id: string): InboundMessage => ({ channel: 'zalo', eventId: id, eventName: 'user_send_text', userId: id, kind: 'text', text: 'xin chào', timestamp: Date.now() });
+
+      await recorder.record([event('adopt-1')]); // the one slot is free: inserted claimed, run at once
+      await expect.poll(() => ran).toEqual(['adopt-1']);
+      await expect.poll(() => seenLockedBy).toBe(queue.instanceId);
+      expect((await jobs(db))[0]).toMatchObject({ status: 'running', attempts: 1 });
+      claimsHeld = false;
+      letClaim();
+
+      await recorder.record([event('adopt-2')]); // the slot is taken: pending, claimed once it is free
+      expect((await jobs(db))[1]).toMatchObject({ status: 'pending', attempts: 0, lockedBy: null });
+      await recorder.record([event('adopt-1')]); // a redelivery while it runs: nothing new, no slot kept
+      release();
+      await expect.poll(() => ran, { timeout: 10_000 }).toEqual(['adopt-1', 'adopt-2']);
+      await expect.poll(async () => (await jobs(db)).map((j) => j.status), { timeout: 10_000 }).toEqual(['done', 'done']);
+
+      await recorder.record([event('adopt-1')]); // redelivered after it was done: nothing runs, the slot is free again
+      await recorder.record([event('adopt-3')]);
+      await expect.poll(() => ran, { timeout: 10_000 }).toEqual(['adopt-1', 'adopt-2', 'adopt-3']);
+      expect((await jobs(db)).find((j) => j.key === 'process:zalo:adopt-3')).toMatchObject({ attempts: 1 });
+    } finally {
+      release();
+      letClaim();
+      await queue.stop();
+      await db.close();
+    }
+  }, 60_000);
+
+  it('a stopped worker gets them pending', async () => {
+    const db = await openDatabase('memory:');
+    try {
+      await migrate(db.sql);
+      const queue = new JobQueue(db, log, { concurrency: 8 });
+      await new InboundRecorder({ db, log, queue }).record([{ channel: 'zalo', eventId: 'idle-1', eventName: 'user_send_text', userId: 'u', kind: 'text', text: 'a', timestamp: Date.now() }]);
+      expect(await jobs(db)).toMatchObject([{ status: 'pending', attempts: 0, lockedBy: null }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});

@@ -18,10 +18,11 @@ export interface SqlRunner {
   /** Runs `fn` in one transaction; committed when it resolves, rolled back when it throws. */
   interactive<T>(fn: (query: Query) => Promise<T>): Promise<T>;
   /**
-   * Runs a multi-statement script and the given parameterised statements in one transaction. `durable`: the commit
-   * waits for the disk on the embedded database too (a server's commits always do).
+   * Runs a multi-statement script and the given parameterised statements in one transaction; resolves to the rows
+   * of the last statement. `durable`: the commit waits for the disk on the embedded database too (a server's
+   * commits always do).
    */
-  transaction(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }): Promise<void>;
+  transaction<T = Record<string, unknown>>(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }): Promise<T[]>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Serialises `fn` across every process sharing this database. */
   withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
@@ -166,13 +167,15 @@ async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe:
   // PGlite and so waits for the statement running, never behind a line of them.
   const inLine = serialiser();
   const sql: SqlRunner = {
-    async transaction(script, statements, opts) {
+    async transaction<T>(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }) {
       const run = (start: () => void) => pglite.transaction(async (tx) => {
         start();
         if (script) await tx.exec(script);
-        for (const [text, params] of statements) await tx.query(text, params);
+        let rows: T[] = [];
+        for (const [text, params] of statements) rows = (await tx.query<T>(text, params)).rows;
+        return rows;
       });
-      await (opts?.durable && disk ? disk.durably(run) : inLine(() => run(() => undefined)));
+      return opts?.durable && disk ? disk.durably(run) : inLine(() => run(() => undefined));
     },
     query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await pglite.query<T>(text, params)).rows),
     interactive: (fn) => inLine(() => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
@@ -200,16 +203,18 @@ async function openPostgres(connectionString: string): Promise<Database> {
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlRunner = {
-    async transaction(script, statements) {
+    async transaction<T>(script: string, statements: Array<[string, unknown[]]>) {
       // One statement is a transaction of its own: one round trip instead of four (BEGIN, it, COMMIT, and the
       // connection's checkout). Under load each round trip's answer waits for a turn of the bot's event loop.
-      if (!script && statements.length === 1) return void (await pool.query(statements[0][0], statements[0][1]));
+      if (!script && statements.length === 1) return (await pool.query(statements[0][0], statements[0][1])).rows as T[];
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         if (script) await client.query(script);
-        for (const [text, params] of statements) await client.query(text, params);
+        let rows: T[] = [];
+        for (const [text, params] of statements) rows = (await client.query(text, params)).rows as T[];
         await client.query('COMMIT');
+        return rows;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;

@@ -20,7 +20,7 @@ export class JobError extends Error {
 }
 
 type Tx = Pick<Prisma.TransactionClient, 'job'>;
-interface ClaimedJob { id: number; kind: string; key: string; payload: unknown; attempts: number; lastError: string | null }
+export interface ClaimedJob { id: number; kind: string; key: string; payload: unknown; attempts: number; lastError: string | null }
 
 const INTERRUPTED = 'interrupted';
 // A job outlives its lease only if its instance died: sends time out after 10 s, so 30 s is safe.
@@ -43,8 +43,11 @@ export interface Lane { kinds: string[]; concurrency: number; maxAttempts?: numb
 
 export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempts?: number; baseBackoffMs?: number; lanes?: Lane[] }
 
-/** A lane's budget and its kinds as a claim condition (`arg` turns a value into a placeholder). */
-interface LaneState { concurrency: number; maxAttempts?: number; inFlight: number; kindIs: (arg: (v: unknown) => string) => string }
+/**
+ * A lane's budget and its kinds as a claim condition (`arg` turns a value into a placeholder). `backlog`: its last
+ * claim took all the room it had (or it had none), so more of its jobs may be due: a job of it that ends claims again.
+ */
+interface LaneState { concurrency: number; maxAttempts?: number; inFlight: number; backlog: boolean; kindIs: (arg: (v: unknown) => string) => string }
 
 export class JobQueue {
   readonly instanceId = randomUUID();
@@ -63,10 +66,10 @@ export class JobQueue {
 
   constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {
     const named = (opts.lanes ?? []).flatMap((l) => l.kinds);
-    this.lanes = [{ concurrency: opts.concurrency, inFlight: 0, kindIs: (arg) => `kind <> ALL(${arg(named)}::text[])` }];
+    this.lanes = [{ concurrency: opts.concurrency, inFlight: 0, backlog: true, kindIs: (arg) => `kind <> ALL(${arg(named)}::text[])` }];
     for (const { kinds, concurrency, maxAttempts } of opts.lanes ?? []) {
       // One kind (a channel's sends): an equality the (status, kind, runAt) index returns in order.
-      const lane: LaneState = { concurrency, maxAttempts, inFlight: 0,
+      const lane: LaneState = { concurrency, maxAttempts, inFlight: 0, backlog: true,
         kindIs: kinds.length === 1 ? (arg) => `kind = ${arg(kinds[0])}` : (arg) => `kind = ANY(${arg(kinds)}::text[])` };
       this.lanes.push(lane);
       for (const kind of kinds) this.laneOfKind.set(kind, lane);
@@ -85,6 +88,26 @@ export class JobQueue {
   /** Work that goes first: before each claim the worker waits for what this returns (the webhooks' commits). */
   giveWayTo(first: () => Promise<void> | undefined): void {
     this.first = first;
+  }
+
+  /**
+   * Room for `n` jobs of `kind` taken now, for jobs their writer inserts already claimed by this instance (status
+   * 'running', `lockedBy` = instanceId, attempts 1) and hands to `adopt`: no claim statement, and no wait for the
+   * next pass. False (nothing taken) when the lane has less room or the worker is not running: insert them pending.
+   */
+  reserve(kind: string, n: number): boolean {
+    const lane = this.laneOfKind.get(kind) ?? this.lanes[0];
+    if (!this.running || n === 0 || lane.concurrency - lane.inFlight < n) return false;
+    lane.inFlight += n;
+    return true;
+  }
+
+  /** Runs the jobs inserted under `reserve(kind, n)` (fewer when some were there already) and gives back the rest. */
+  adopt(kind: string, n: number, jobs: ClaimedJob[]): void {
+    const lane = this.laneOfKind.get(kind) ?? this.lanes[0];
+    lane.inFlight -= n;
+    for (const job of jobs) this.launch(job, lane);
+    if (jobs.length < n) this.poke();
   }
 
   /** Wakes the worker now instead of at its next poll (or right after the pass it is making). */
@@ -139,15 +162,13 @@ export class JobQueue {
           this.log.error({ err }, 'claiming jobs failed');
         }
       }
-      for (const { job, lane } of claimed) {
-        lane.inFlight++;
-        const p = this.execute(job, lane).finally(() => {
-          lane.inFlight--;
-          this.inFlight.delete(p);
-          this.poke();
-        });
-        this.inFlight.add(p);
+      // A lane that got less than its room has nothing more due: its jobs that end need not claim again (measured at
+      // a steady 200 events/s on PostgreSQL: half of all claims found nothing, one statement in five).
+      for (const lane of this.lanes) {
+        const want = wants.find((w) => w.lane === lane);
+        lane.backlog = !want || claimed.filter((c) => c.lane === lane).length >= want.n;
       }
+      for (const { job, lane } of claimed) this.launch(job, lane);
       // A lane either took what it had room for or emptied the queue of its kinds: wait for a job to end, a poke or the poll.
       if (!this.poked) {
         await new Promise<void>((resolve) => {
@@ -157,6 +178,16 @@ export class JobQueue {
         this.wake = undefined;
       }
     }
+  }
+
+  private launch(job: ClaimedJob, lane: LaneState): void {
+    lane.inFlight++;
+    const p = this.execute(job, lane).finally(() => {
+      lane.inFlight--;
+      this.inFlight.delete(p);
+      if (lane.backlog) this.poke();
+    });
+    this.inFlight.add(p);
   }
 
   /**
