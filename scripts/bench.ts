@@ -331,6 +331,10 @@ function table(refs: { node: number; nodeBurstP99: number | null; express: numbe
     : (k.includes('to reply') ? reference !== null && v <= Math.max(reference * 1.5, reference + 50) : v < (k.startsWith('web-chat') ? 10 : 200))
       ? 'met' : '**gap**');
   for (const [k, v] of Object.entries(history ?? {})) lines.push(`| 1 M messages: ${k} | ${v} ms | ${target(k)} | ${met(k, v)} |`);
+  // The targets measured by scripts of their own (each takes minutes): named here so the table lists every target.
+  if (!history) lines.push('| 1 M messages: console APIs, web-chat poll, event → reply | not in this run: `npm run bench -- --history` | < 200 ms p50; < 10 ms; unchanged | |');
+  lines.push('| knowledge-base edit with 2,647 procedures loaded: longest delay of a reply | not in this run: `npm run bench:edit-stall` | ≤ 50 ms | |',
+    '| 1,000 dossier changes in a burst: notice p99 | not in this run: `npm run bench:notify -- --database embedded\|postgres` | < 5 s | |');
   return lines.join('\n');
 }
 
