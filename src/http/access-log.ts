@@ -15,13 +15,14 @@ const UNLOGGED = new Set(['/healthz', '/metrics']);
 
 export function accessLog(deps: Pick<AppDeps, 'log' | 'config'>): RequestHandler {
   const log = deps.log.child({ component: 'http' });
+  const enabled = deps.config.ACCESS_LOG;
   return (req, res, next) => {
     // A request id from the proxy in front is kept (it ties the two logs together), else a new one.
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
     const path = pathOf(req.originalUrl);
-    if (!deps.config.ACCESS_LOG || UNLOGGED.has(path)) return next();
+    if (!enabled || UNLOGGED.has(path)) return next();
     const started = performance.now();
     const done = () => {
       res.off('finish', done);

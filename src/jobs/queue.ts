@@ -38,6 +38,22 @@ export async function enqueueJobs(tx: Tx, specs: JobSpec[]): Promise<void> {
   });
 }
 
+/**
+ * The jobs of a jsonb array of `{ kind, key, payload }` (placeholder `rows`) as an INSERT a caller's statement can
+ * end with (after its own data-modifying CTEs, so both commit together). With `claim` (a boolean placeholder) true
+ * they are inserted claimed by `by` (a text placeholder), as claim() would leave them. A key already present is
+ * skipped. It returns what `JobQueue.insertClaimed` hands to the worker.
+ */
+export function insertJobsSql(p: { rows: string; claim: string; by: string }): string {
+  const claimed = `${p.claim}::boolean`;
+  return `INSERT INTO "Job" (kind, key, payload, "updatedAt", status, attempts, "lockedAt", "lockedBy")
+    SELECT kind, key, payload, now(), CASE WHEN ${claimed} THEN 'running' ELSE 'pending' END, CASE WHEN ${claimed} THEN 1 ELSE 0 END,
+      CASE WHEN ${claimed} THEN now() END, CASE WHEN ${claimed} THEN ${p.by}::text END
+    FROM jsonb_to_recordset(${p.rows}::jsonb) AS x(kind text, key text, payload jsonb)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id, kind, key, payload, attempts, "lastError"`;
+}
+
 /** Jobs of these kinds run in their own budget (e.g. one per channel's sending), never taking the others' slots. */
 export interface Lane { kinds: string[]; concurrency: number; maxAttempts?: number }
 
@@ -91,23 +107,27 @@ export class JobQueue {
   }
 
   /**
-   * Room for `n` jobs of `kind` taken now, for jobs their writer inserts already claimed by this instance (status
-   * 'running', `lockedBy` = instanceId, attempts 1) and hands to `adopt`: no claim statement, and no wait for the
-   * next pass. False (nothing taken) when the lane has less room or the worker is not running: insert them pending.
+   * Inserts `n` jobs of `kind` with `write`, whose statement ends with `insertJobsSql` (`claim` its value). When the
+   * worker runs and their lane has room for all of them, they are inserted claimed by this instance and run at
+   * once: no claim statement, no wait for the next pass (the room is held while `write` runs). Otherwise they are
+   * inserted pending and the worker is told. A crash leaves claimed ones 'running', like any claimed job: taken
+   * back at the next start, or by another instance once their lease expires.
    */
-  reserve(kind: string, n: number): boolean {
-    const lane = this.laneOfKind.get(kind) ?? this.lanes[0];
-    if (!this.running || n === 0 || lane.concurrency - lane.inFlight < n) return false;
-    lane.inFlight += n;
-    return true;
-  }
-
-  /** Runs the jobs inserted under `reserve(kind, n)` (fewer when some were there already) and gives back the rest. */
-  adopt(kind: string, n: number, jobs: ClaimedJob[]): void {
-    const lane = this.laneOfKind.get(kind) ?? this.lanes[0];
-    lane.inFlight -= n;
-    for (const job of jobs) this.launch(job, lane);
-    if (jobs.length < n) this.poke();
+  async insertClaimed(kind: string, n: number, write: (claim: boolean) => Promise<ClaimedJob[]>): Promise<void> {
+    const lane = this.laneOf(kind);
+    const claim = this.running && n > 0 && lane.concurrency - lane.inFlight >= n;
+    if (claim) lane.inFlight += n;
+    let jobs: ClaimedJob[] = [];
+    try {
+      jobs = await write(claim);
+    } finally {
+      if (claim) {
+        lane.inFlight -= n;
+        for (const job of jobs) this.launch(job, lane);
+      }
+      // Pending ones, or keys already there (a redelivery: its job may still be pending), are the worker's to claim.
+      if (claim ? jobs.length < n : n > 0) this.poke();
+    }
   }
 
   /** Wakes the worker now instead of at its next poll (or right after the pass it is making). */
@@ -180,6 +200,7 @@ export class JobQueue {
     }
   }
 
+  /** Runs a job in its lane; when it ends, the worker claims again if the lane may have more due. */
   private launch(job: ClaimedJob, lane: LaneState): void {
     lane.inFlight++;
     const p = this.execute(job, lane).finally(() => {
@@ -211,7 +232,11 @@ export class JobQueue {
       UPDATE "Job" SET status = 'running', "lockedAt" = now(), "lockedBy" = $1, attempts = attempts + 1, "updatedAt" = now()
       WHERE id IN (${wants.map((_, i) => `SELECT id FROM l${i}`).join(' UNION ALL ')})
       RETURNING id, kind, key, payload, attempts, "lastError"`, params);
-    return rows.sort((a, b) => a.id - b.id).map((job) => ({ job, lane: this.laneOfKind.get(job.kind) ?? this.lanes[0] }));
+    return rows.sort((a, b) => a.id - b.id).map((job) => ({ job, lane: this.laneOf(job.kind) }));
+  }
+
+  private laneOf(kind: string): LaneState {
+    return this.laneOfKind.get(kind) ?? this.lanes[0];
   }
 
   private async execute(job: ClaimedJob, lane: LaneState): Promise<void> {

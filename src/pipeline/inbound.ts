@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import type { ClaimedJob } from '../jobs/queue.js';
+import { insertJobsSql, type ClaimedJob } from '../jobs/queue.js';
 import { HttpError } from '../http/errors.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
@@ -133,37 +133,22 @@ export class InboundRecorder {
   /**
    * Plain SQL on the hot path: one statement per batch, whatever its size (an ORM call costs several times more),
    * so on PostgreSQL one round trip (measured at a steady 200 events/s: ack p50 / p99 19 / 89 ms with BEGIN, two
-   * INSERTs and COMMIT; see README). When the worker has room for them, the 'process' jobs are inserted already
-   * claimed by this instance and handed to it: no claim statement (one in three of all statements at a steady
-   * rate) and no wait for its next pass. A crash leaves them 'running', as it would a claimed job: taken back at
-   * the next start, or by another instance once their lease expires.
+   * INSERTs and COMMIT; see README). The 'process' jobs go in claimed when the worker has room for them
+   * (`JobQueue.insertClaimed`): no claim statement, one in three of all statements at a steady rate. Pending
+   * ones are due at once: the worker is told at each commit, not once a steady stream of webhooks stops.
    */
   private async write(messages: InboundMessage[]): Promise<void> {
     const { queue, db } = this.deps;
     const events = messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m, status: m.kind === 'ignored' ? 'ignored' : 'pending' }));
     const jobs = messages.filter((m) => m.kind !== 'ignored')
       .map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId, userId: m.userId } }));
-    const claimed = queue.reserve('process', jobs.length);
-    let rows: ClaimedJob[] = [];
-    try {
-      rows = await db.sql.transaction<ClaimedJob>('', [
-        [`WITH stored AS (
-            INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
-            SELECT channel, "eventId", "eventName", body, status
-            FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
-            ON CONFLICT (channel, "eventId") DO NOTHING
-          ) INSERT INTO "Job" (kind, key, payload, "updatedAt", status, attempts, "lockedAt", "lockedBy")
-          SELECT kind, key, payload, now(), CASE WHEN $3::boolean THEN 'running' ELSE 'pending' END, CASE WHEN $3::boolean THEN 1 ELSE 0 END,
-            CASE WHEN $3::boolean THEN now() END, CASE WHEN $3::boolean THEN $4::text END
-          FROM jsonb_to_recordset($2::jsonb) AS x(kind text, key text, payload jsonb)
-          ON CONFLICT (key) DO NOTHING
-          RETURNING id, kind, key, payload, attempts, "lastError"`, [JSON.stringify(events), JSON.stringify(jobs), claimed, queue.instanceId]],
-      ], { durable: true }); // the platform's 200 promises the event is kept: this commit waits for the disk
-    } finally {
-      if (claimed) queue.adopt('process', jobs.length, rows);
-    }
-    // Jobs left pending are due now: a steady stream of webhooks keeps the flush loop going, so the worker is told
-    // at each commit, not once the stream stops (it would wait for its next poll).
-    if (!claimed && jobs.length) queue.poke();
+    await queue.insertClaimed('process', jobs.length, (claim) => db.sql.transaction<ClaimedJob>('', [
+      [`WITH stored AS (
+          INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
+          SELECT channel, "eventId", "eventName", body, status
+          FROM jsonb_to_recordset($1::jsonb) AS x(channel text, "eventId" text, "eventName" text, body jsonb, status text)
+          ON CONFLICT (channel, "eventId") DO NOTHING
+        ) ${insertJobsSql({ rows: '$2', claim: '$3', by: '$4' })}`, [JSON.stringify(events), JSON.stringify(jobs), claim, queue.instanceId]],
+    ], { durable: true })); // the platform's 200 promises the event is kept: this commit waits for the disk
   }
 }

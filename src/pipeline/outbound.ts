@@ -1,7 +1,7 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
 import { SendError, type Reply, type SendPurpose } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { JobError, enqueueJobs, type JobContext, type JobSpec } from '../jobs/queue.js';
+import { JobError, enqueueJobs, insertJobsSql, type JobContext, type JobSpec } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
 import { coalesced } from '../db/coalesce.js';
 import type { SqlRunner } from '../db/open.js';
@@ -57,11 +57,7 @@ export function recordOutboundSql(p: { rows: string; jobs: string }): string {
         r.entities, r."sentBy", r."deliveryStatus", r.cause, r.purpose
       FROM jsonb_array_elements(${p.rows}::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
       ORDER BY t.n RETURNING id
-    ), j AS (
-      INSERT INTO "Job" (kind, key, payload, "updatedAt")
-      SELECT kind, key, payload, now() FROM jsonb_to_recordset(${p.jobs}::jsonb) AS x(kind text, key text, payload jsonb)
-      ON CONFLICT (key) DO NOTHING
-    )`;
+    ), j AS (${insertJobsSql({ rows: p.jobs, claim: 'false', by: 'NULL' })})`;
 }
 
 /** Records the replies and a durable send job for them (agent replies, notifications). */
