@@ -222,6 +222,30 @@ describe('conversations over Zalo', () => {
     expect(await daily() - inBefore).toBe(users.length);
   });
 
+  it("a batch's time budget counts its deciding, not its wait for the database", async () => {
+    const tally = async () => (await metrics.decisionBatch.get()).values.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0;
+    const before = await tally();
+    const users = Array.from({ length: 8 }, (_, i) => `zbudget${i}`);
+    const { queue, db } = s.runtime.deps;
+    await queue.stop();
+    try {
+      await Promise.all(users.map((user) => s.postZalo(zaloText(user, 'lệ phí kết hôn'))));
+    } finally {
+      await queue.start();
+    }
+    // Other work holds the database's line for longer than the embedded budget (15 ms) before every batch.
+    let holding = true;
+    const hold = (async () => { while (holding) await db.sql.interactive(() => new Promise((r) => setTimeout(r, 40))); })();
+    try {
+      await waitFor(() => users.every((user) => s.zalo.sent.some((m) => m.userId === user)));
+    } finally {
+      holding = false;
+      await hold;
+    }
+    // Counted from before the wait, every batch was out of time after its first event: one batch per event.
+    expect(await tally() - before).toBeLessThan(users.length);
+  });
+
   it("answers one person's messages in the order they came, the second following the first", async () => {
     const user = 'zbatch-order';
     await s.postZalo(zaloText(user, 'đăng ký kết hôn cần giấy tờ gì'));
