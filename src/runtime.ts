@@ -21,6 +21,7 @@ import { handoffAlertHandler } from './services/handoff-alert.js';
 import { otpSmsHandler } from './services/otp-sms.js';
 import { OTP_SMS_JOB } from './bot/forms/prove.js';
 import { startRetention } from './retention/job.js';
+import { startEmbeddedVacuum } from './db/vacuum.js';
 
 export interface Runtime { deps: AppDeps; close(): Promise<void> }
 
@@ -57,11 +58,13 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};
     const stopRetention = opts.worker !== false ? startRetention(deps) : async () => {};
+    const stopVacuum = opts.worker !== false ? startEmbeddedVacuum(deps) : async () => {};
     return {
       deps,
       async close() {
         stopEscalation();
         await stopRetention();
+        await stopVacuum();
         kb.stop();
         await queue.stop();
         await db.close();
