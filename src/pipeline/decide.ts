@@ -24,7 +24,7 @@ interface BatchLimits { events: number; budgetMs: number }
  * milliseconds, so an acknowledgement never waits long, and claims only about as many events as fit (the claims of
  * those left over are undone). A server runs the webhooks' commits alongside.
  */
-const LIMITS: Record<'postgres' | 'embedded', BatchLimits> = { postgres: { events: 32, budgetMs: 200 }, embedded: { events: 16, budgetMs: 30 } };
+const LIMITS: Record<'postgres' | 'embedded', BatchLimits> = { postgres: { events: 32, budgetMs: 100 }, embedded: { events: 16, budgetMs: 30 } };
 
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending { key: EventKey; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void }
