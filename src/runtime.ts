@@ -58,7 +58,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     if (opts.worker !== false) await queue.start();
     const stopEscalation = opts.worker !== false ? startEscalation(deps) : () => {};
     const stopRetention = opts.worker !== false ? startRetention(deps) : async () => {};
-    const stopVacuum = opts.worker !== false ? startEmbeddedVacuum(deps) : async () => {};
+    const stopVacuum = opts.worker !== false ? startEmbeddedVacuum({ ...deps, busy: () => queue.busy || deps.inbound.busy }) : async () => {};
     return {
       deps,
       async close() {

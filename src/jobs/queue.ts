@@ -130,6 +130,11 @@ export class JobQueue {
     }
   }
 
+  /** Some job is running on this instance. */
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   /** Wakes the worker now instead of at its next poll (or right after the pass it is making). */
   poke(): void {
     if (this.wake) this.wake();

@@ -57,6 +57,11 @@ export class InboundRecorder {
     return this.opened.length === ACCEPTING && now - this.opened[0] < 100 && now - this.opened[ACCEPTING - 1] < 20;
   }
 
+  /** Some webhook is waiting for its commit. */
+  get busy(): boolean {
+    return this.received > this.events;
+  }
+
   /**
    * Undefined when no webhook is waiting for its commit and no burst of connections is being accepted; otherwise
    * resolves once the webhooks received until now are stored (the ones that come later do not hold it back), or
