@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase, type Database } from '../src/db/open.js';
-import { vacuumEmbedded } from '../src/db/vacuum.js';
+import { startEmbeddedVacuum, vacuumEmbedded } from '../src/db/vacuum.js';
+import { createLogger } from '../src/logger.js';
+import { metrics } from '../src/metrics.js';
+import { waitFor } from './helpers/server.js';
 
 // PGlite has no autovacuum: the bot vacuums the tables that churn, or they only ever grow.
 describe('the embedded database is vacuumed', () => {
@@ -40,4 +43,26 @@ describe('the embedded database is vacuumed', () => {
     expect(stats.n).toBeGreaterThan(0);
   });
 
+  it('waits for a moment when the bot is quiet, or runs anyway once it waited long enough', async () => {
+    const passes = async () => (await metrics.embeddedVacuum.get()).values.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let busy = true;
+    const before = await passes();
+    const stop = startEmbeddedVacuum({ db, log: createLogger('silent'), busy: () => busy }, { everyMs: 50, lookMs: 10, waitForQuietMs: 60_000 });
+    try {
+      await sleep(400);
+      expect(await passes()).toBe(before); // due, but webhooks or jobs keep the bot busy
+      busy = false;
+      await waitFor(async () => (await passes()) > before);
+    } finally {
+      await stop();
+    }
+    const impatient = startEmbeddedVacuum({ db, log: createLogger('silent'), busy: () => true }, { everyMs: 50, lookMs: 10, waitForQuietMs: 100 });
+    const then = await passes();
+    try {
+      await waitFor(async () => (await passes()) > then);
+    } finally {
+      await impatient();
+    }
+  });
 });

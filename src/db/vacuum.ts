@@ -40,7 +40,8 @@ const WAIT_FOR_QUIET_MS = 10 * 60_000;
  * run in the middle of a flood, the first pass held the bot's thread for 0.5 s (a full bench's ack p99 at 200/s
  * embedded 841 ms, event-loop delay max 493 ms).
  */
-export function startEmbeddedVacuum(deps: { db: Database; log: Logger; busy: () => boolean }): () => Promise<void> {
+export function startEmbeddedVacuum(deps: { db: Database; log: Logger; busy: () => boolean },
+  { everyMs = VACUUM_EVERY_MS, lookMs = LOOK_EVERY_MS, waitForQuietMs = WAIT_FOR_QUIET_MS } = {}): () => Promise<void> {
   if (deps.db.kind === 'postgres') return async () => {};
   let running: Promise<unknown> | undefined;
   let passes = 0;
@@ -48,15 +49,15 @@ export function startEmbeddedVacuum(deps: { db: Database; log: Logger; busy: () 
   let dueSince: number | undefined;
   const timer = setInterval(() => {
     const now = performance.now();
-    if (running || now - last < VACUUM_EVERY_MS) return;
+    if (running || now - last < everyMs) return;
     dueSince ??= now;
-    if (deps.busy() && now - dueSince < WAIT_FOR_QUIET_MS) return;
+    if (deps.busy() && now - dueSince < waitForQuietMs) return;
     const full = passes++ % FULL_EVERY === 0;
     running = vacuumEmbedded(deps.db, full ? {} : { tables: QUEUE_TABLES, analyse: false })
       .then((ms) => deps.log.debug({ ms: Math.round(ms), full }, 'embedded database vacuumed'))
       .catch((err: unknown) => deps.log.warn({ err }, 'vacuuming the embedded database failed; it runs again in a minute'))
       .finally(() => { running = undefined; last = performance.now(); dueSince = undefined; });
-  }, LOOK_EVERY_MS);
+  }, lookMs);
   timer.unref();
   return async () => { clearInterval(timer); await running; };
 }
