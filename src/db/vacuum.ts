@@ -18,12 +18,21 @@ export const CHURNING_TABLES = [...QUEUE_TABLES, 'Message', 'Conversation', 'Cla
 const VACUUM_EVERY_MS = 60_000;
 /** Every this many passes, all of CHURNING_TABLES with ANALYZE (the first pass included). */
 const FULL_EVERY = 60;
+/**
+ * A table is analysed once it holds this many rows. Statistics of an empty or nearly empty table are worse than none:
+ * with the tables analysed empty at start, recording a batch of decisions took 19 ms instead of 5-9 (the planner
+ * expects no conversations and scans them all).
+ */
+const ANALYSE_FROM_ROWS = 1000;
 
 /** One pass: each table in its own statement, so webhooks are stored between two of them. */
 export async function vacuumEmbedded(db: Pick<Database, 'kind' | 'sql'>, { tables = CHURNING_TABLES, analyse = true } = {}): Promise<number> {
   if (db.kind === 'postgres') return 0;
   const started = performance.now();
-  for (const table of tables) await db.sql.query(`VACUUM ${analyse ? '(ANALYZE) ' : ''}"${table}"`);
+  for (const table of tables) {
+    const analyseIt = analyse && (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "${table}" LIMIT ${ANALYSE_FROM_ROWS}) x`))[0].n >= ANALYSE_FROM_ROWS;
+    await db.sql.query(`VACUUM ${analyseIt ? '(ANALYZE) ' : ''}"${table}"`);
+  }
   const ms = performance.now() - started;
   metrics.embeddedVacuum.observe(ms / 1000);
   return ms;
