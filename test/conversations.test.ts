@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../src/metrics.js';
+import { histogramTotals } from './helpers/metrics.js';
 import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
 
 // Signed, real-shaped events posted over HTTP; the replies are read at the fake platform APIs.
@@ -192,8 +193,7 @@ describe('conversations over Zalo', () => {
   });
 
   it('decides events arriving together in shared transactions; a turn that needs the database keeps its place', async () => {
-    const batches = async () => (await metrics.decisionBatch.get()).values;
-    const tally = async () => { const v = await batches(); return { count: v.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0, sum: v.find((x) => x.metricName?.endsWith('_sum'))?.value ?? 0 }; };
+    const tally = () => histogramTotals(metrics.decisionBatch);
     const before = await tally();
     const daily = async () => (await s.runtime.deps.db.sql.query<{ n: number }>(
       `SELECT coalesce(sum(count), 0)::int AS n FROM "MessageDaily" WHERE metric = 'messages' AND key = 'zalo:in'`))[0].n;
@@ -223,7 +223,7 @@ describe('conversations over Zalo', () => {
   });
 
   it("a batch's time budget counts its deciding, not its wait for the database", async () => {
-    const tally = async () => (await metrics.decisionBatch.get()).values.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0;
+    const tally = async () => (await histogramTotals(metrics.decisionBatch)).count;
     const before = await tally();
     const users = Array.from({ length: 8 }, (_, i) => `zbudget${i}`);
     const { queue, db } = s.runtime.deps;

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../src/db/open.js';
 import { startEmbeddedVacuum, vacuumEmbedded } from '../src/db/vacuum.js';
 import { createLogger } from '../src/logger.js';
 import { metrics } from '../src/metrics.js';
+import { histogramTotals } from './helpers/metrics.js';
 import { waitFor } from './helpers/server.js';
 
 // PGlite has no autovacuum: the bot vacuums the tables that churn, or they only ever grow.
@@ -45,7 +46,7 @@ describe('the embedded database is vacuumed', () => {
   });
 
   it('waits for a moment when the bot is quiet, or runs anyway once it waited long enough', async () => {
-    const passes = async () => (await metrics.embeddedVacuum.get()).values.find((x) => x.metricName?.endsWith('_count'))?.value ?? 0;
+    const passes = async () => (await histogramTotals(metrics.embeddedVacuum)).count;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     let busy = true;
     const before = await passes();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from './open.js';
 import { metrics } from '../metrics.js';
+import { RETAINED_TABLES } from '../retention/job.js';
 
 /**
  * The embedded database (PGlite) has no autovacuum: without this, every updated or deleted row stays on disk and in
@@ -13,8 +14,8 @@ import { metrics } from '../metrics.js';
  * 0.85 s and ANALYZE 0.5-0.6 s, a stall of the webhooks' answers once an hour. A server's autovacuum does all this on
  * its own processes, so on PostgreSQL nothing runs here.
  */
-export const QUEUE_TABLES = ['Job', 'InboundEvent', 'Notification', 'RateCounter', 'RateHit', 'Session'];
-export const CHURNING_TABLES = [...QUEUE_TABLES, 'Message', 'Conversation', 'Clarification', 'Handoff'];
+/** The queue tables are those the retention job trims (jobs, webhook events, notices, rate rows, sessions). */
+const CHURNING_TABLES = [...RETAINED_TABLES, 'Message', 'Conversation', 'Clarification', 'Handoff'];
 const VACUUM_EVERY_MS = 60_000;
 /** Every this many passes, all of CHURNING_TABLES with ANALYZE (the first pass included). */
 const FULL_EVERY = 60;
@@ -62,7 +63,7 @@ export function startEmbeddedVacuum(deps: { db: Database; log: Logger; busy: () 
     dueSince ??= now;
     if (deps.busy() && now - dueSince < waitForQuietMs) return;
     const full = passes++ % FULL_EVERY === 0;
-    running = vacuumEmbedded(deps.db, full ? {} : { tables: QUEUE_TABLES, analyse: false })
+    running = vacuumEmbedded(deps.db, full ? {} : { tables: RETAINED_TABLES, analyse: false })
       .then((ms) => deps.log.debug({ ms: Math.round(ms), full }, 'embedded database vacuumed'))
       .catch((err: unknown) => deps.log.warn({ err }, 'vacuuming the embedded database failed; it runs again in a minute'))
       .finally(() => { running = undefined; last = performance.now(); dueSince = undefined; });

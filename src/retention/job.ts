@@ -25,6 +25,9 @@ const TABLES: Array<{ table: string; where: string; cutoff: (deps: RetentionDeps
   { table: 'Notification', where: `status = 'sent' AND "updatedAt" < $1`, cutoff: (d) => daysAgo(d, d.config.RETENTION_DAYS) },
 ];
 
+/** The tables the job trims: the queue-like ones, whose rows come and go (the embedded vacuum reclaims their space). */
+export const RETAINED_TABLES = TABLES.map((t) => t.table);
+
 const daysAgo = (d: RetentionDeps, days: number) => new Date(d.now().getTime() - days * DAY);
 const keyOf = (table: string) => (table === 'RateCounter' ? 'ctid' : 'id');
 
