@@ -22,7 +22,10 @@ if (!entryPoints.some((f) => f.endsWith(path.join('generated', 'prisma', 'client
 const inputs = [...entryPoints, import.meta.filename];
 const stamp = JSON.stringify({ files: inputs.length, newest: Math.max(...inputs.map((f) => statSync(f).mtimeMs)) });
 const previous = (() => { try { return readFileSync(stampFile, 'utf8'); } catch { return ''; } })();
-if (process.argv.includes('--if-stale') && previous === stamp) process.exit(0);
+if (process.argv.includes('--if-stale') && previous === stamp) {
+  await template();
+  process.exit(0);
+}
 
 const started = performance.now();
 rmSync(out, { recursive: true, force: true });
@@ -30,3 +33,17 @@ const { build } = await import('esbuild'); // only when there is something to bu
 await build({ entryPoints, outdir: out, outbase: src, platform: 'node', format: 'esm', target: 'node20.19', logLevel: 'warning' });
 writeFileSync(stampFile, stamp);
 if (process.argv.includes('--verbose')) console.error(`built ${entryPoints.length} files into dist/ in ${Math.round(performance.now() - started)} ms`);
+await template();
+
+// The database a new embedded one starts from (src/db/template.ts): made when missing, named by what it holds, so
+// a change of migrations or map makes a new one. Optional: without it a first start runs initdb, a few seconds more.
+async function template() {
+  const t = performance.now();
+  try {
+    const { ensureTemplate } = await import(path.join(out, 'db', 'template.js'));
+    const { made } = await ensureTemplate();
+    if (made) console.error(`prepared the template of a new embedded database in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    console.error(`warning: no template for a new embedded database (a first start takes a few seconds more): ${err.message}`);
+  }
+}

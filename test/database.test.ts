@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../src/db/embedded-lock.js';
 import { migrate } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
+import { prepareDatabase } from '../src/db/prepare.js';
 import { pendingMigrationSql } from '../src/db/schema-diff.js';
+import { ensureTemplate } from '../src/db/template.js';
+import { syncAdminUnits } from '../src/places/dataset/load-db.js';
 import { loadKbSnapshot } from '../src/kb/snapshot.js';
 import { DB_KINDS, openTestDb } from './helpers/db.js';
 
@@ -71,6 +75,36 @@ describe('embedded database', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('starts a new database from the build\'s template: a copy, migrated, holding the map, nothing left to load', async () => {
+    const root = path.join(dir, 'templates');
+    mkdirSync(path.join(root, 'older-template'), { recursive: true });
+    const { dir: template, made } = await ensureTemplate(root);
+    expect(made).toBe(true);
+    expect(readdirSync(root)).toEqual([path.basename(template)]); // the older one is gone
+    expect(existsSync(path.join(template, LOCK_FILE))).toBe(false);
+    expect((await ensureTemplate(root)).made).toBe(false);
+
+    const url = `file:${path.join(dir, 'from-template')}`;
+    const db = await prepareDatabase(url, { seed: true, template });
+    try {
+      expect(await migrate(db.sql)).toEqual([]);
+      expect((await syncAdminUnits(db.sql)).loaded).toBe(false);
+      const [{ n }] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM "AdminCommune"');
+      expect(n).toBe(3321);
+      expect(await db.prisma.procedure.count()).toBeGreaterThan(0); // the sample, seeded after the copy
+      await db.prisma.faq.create({ data: { questions: ['Hỏi thử?'], answer: 'Dạ, trả lời thử.' } });
+    } finally {
+      await db.close();
+    }
+    // The copy is a database of its own: it reopens with what was written, and the template is unchanged.
+    const again = await openDatabase(url);
+    expect(await again.prisma.faq.count({ where: { questions: { has: 'Hỏi thử?' } } })).toBe(1);
+    await again.close();
+    const original = await openDatabase(`file:${template}`);
+    expect(await original.prisma.procedure.count()).toBe(0);
+    await original.close();
   });
 
   it('rejects an unsupported DATABASE_URL with a clear message', async () => {

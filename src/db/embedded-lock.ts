@@ -3,6 +3,9 @@ import path from 'node:path';
 
 export class DatabaseInUseError extends Error {}
 
+/** The file in an embedded database's directory that names the process holding it. */
+export const LOCK_FILE = '.app.lock';
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -15,7 +18,7 @@ function alive(pid: number): boolean {
 /** One process at a time may open an embedded database directory; returns the release function. */
 export function lockEmbeddedDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, '.app.lock');
+  const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');

@@ -21,6 +21,14 @@ export const MIGRATION_LOCK_KEY = 72707369;
 
 export class MigrationError extends Error {}
 
+/** Each migration's name, script and checksum, in the order they apply. */
+export function migrationScripts(dir = MIGRATIONS_DIR): Array<{ name: string; script: string; checksum: string }> {
+  return migrationDirectories(dir).map((name) => {
+    const script = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
+    return { name, script, checksum: createHash('sha256').update(script).digest('hex') };
+  });
+}
+
 export async function migrate(sql: SqlRunner, dir = MIGRATIONS_DIR): Promise<string[]> {
   return sql.withLock(MIGRATION_LOCK_KEY, async () => {
     await sql.query(CREATE_TABLE);
@@ -28,9 +36,7 @@ export async function migrate(sql: SqlRunner, dir = MIGRATIONS_DIR): Promise<str
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL');
     const done = new Map(rows.map((r) => [r.migration_name, r]));
     const applied: string[] = [];
-    for (const name of migrationDirectories(dir)) {
-      const script = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-      const checksum = createHash('sha256').update(script).digest('hex');
+    for (const { name, script, checksum } of migrationScripts(dir)) {
       const row = done.get(name);
       if (row) {
         if (!row.finished_at) throw new MigrationError(`Migration ${name} failed earlier; fix the database, then mark it rolled back.`);

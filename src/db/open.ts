@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, fsyncSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { lockEmbeddedDir } from './embedded-lock.js';
+import { LOCK_FILE, lockEmbeddedDir } from './embedded-lock.js';
 import { keyedSerialiser, serialiser } from './serialise.js';
 
 export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -109,13 +109,45 @@ async function createInChild(dir: string): Promise<void> {
     .catch((err: Error & { stderr?: string }) => { throw new Error(`creating it failed: ${err.stderr?.trim() || err.message}`); });
 }
 
-export async function openDatabase(databaseUrl: string): Promise<Database> {
+const VERSION_FILE = 'PG_VERSION'; // what marks a directory as a database: copied last
+
+/**
+ * A new database as a copy of `template` (a database closed cleanly: db/template.ts), written through to the disk
+ * as initdb does: about 0.3 s instead of 3.5-5 s, and no PGlite in this process but the one that will open it.
+ */
+function copyTemplate(template: string, dir: string): void {
+  cpSync(template, dir, { recursive: true, filter: (from) => ![LOCK_FILE, VERSION_FILE].includes(path.relative(template, from)) });
+  cpSync(path.join(template, VERSION_FILE), path.join(dir, VERSION_FILE));
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() || entry.isDirectory()) syncPath(path.join(entry.parentPath, entry.name));
+  }
+  syncPath(dir);
+}
+
+function syncPath(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface OpenOptions {
+  /** A new embedded database is a copy of this one (db/template.ts) when it exists, instead of a new initdb. */
+  template?: string;
+}
+
+export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}): Promise<Database> {
   if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions(false)), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
     try {
-      if (!existsSync(path.join(dir, 'PG_VERSION'))) await createInChild(dir);
+      if (!existsSync(path.join(dir, VERSION_FILE))) {
+        if (opts.template && existsSync(path.join(opts.template, VERSION_FILE))) copyTemplate(opts.template, dir);
+        else await createInChild(dir);
+      }
       const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };

@@ -3,12 +3,15 @@ import { seedIfEmpty } from '../kb/seed.js';
 import { syncAdminUnits } from '../places/dataset/load-db.js';
 import { migrate } from './migrate.js';
 import { openDatabase, type Database } from './open.js';
+import { templateDir } from './template.js';
 
 export interface PrepareOptions {
   seed: boolean;
   log?: Logger;
   /** The administrative-map files to load (default: datasets/admin-units-2025); tests pass a broken copy. */
   adminUnitsDir?: string;
+  /** A new embedded database's template (db/template.ts); default: the one `npm run build` made, if it did. */
+  template?: string;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface PrepareOptions {
  * missing or the shipped files changed, and loads sample data if empty.
  */
 export async function prepareDatabase(url: string, opts: PrepareOptions): Promise<Database> {
-  const db = await openDatabase(url);
+  const db = await openDatabase(url, { template: opts.template ?? (url.startsWith('file:') ? templateDir() : undefined) });
   try {
     const applied = await migrate(db.sql);
     if (applied.length) opts.log?.info({ applied }, 'applied database migrations');
