@@ -233,9 +233,9 @@ describe('conversations over Zalo', () => {
     } finally {
       await queue.start();
     }
-    // Other work holds the database's line for longer than the embedded budget (15 ms) before every batch.
+    // Other work holds the database's line for longer than the embedded budget (50 ms) before every batch.
     let holding = true;
-    const hold = (async () => { while (holding) await db.sql.interactive(() => new Promise((r) => setTimeout(r, 40))); })();
+    const hold = (async () => { while (holding) await db.sql.interactive(() => new Promise((r) => setTimeout(r, 80))); })();
     try {
       await waitFor(() => users.every((user) => s.zalo.sent.some((m) => m.userId === user)));
     } finally {
@@ -244,6 +244,33 @@ describe('conversations over Zalo', () => {
     }
     // Counted from before the wait, every batch was out of time after its first event: one batch per event.
     expect(await tally() - before).toBeLessThan(users.length);
+  });
+
+  it('decides an event again when an official paused its conversation while the batch was being decided', async () => {
+    const user = 'zbatch-paused';
+    const { bot, db } = s.runtime.deps;
+    const handle = bot.handle;
+    let calls = 0;
+    // The official's action lands between the batch's read and its record (embedded: deciding is outside a transaction).
+    bot.handle = async (msg, conv, tx, now) => {
+      if (msg.userId === user && ++calls === 1) {
+        await db.sql.query(`UPDATE "Conversation" SET "pausedUntil" = now() + interval '1 hour' WHERE channel = 'zalo' AND "userId" = $1`, [user]);
+      }
+      return handle.call(bot, msg, conv, tx, now);
+    };
+    try {
+      await s.postZalo(zaloText(user, 'xin chào', 'paused-1'));
+      await waitFor(async () => (await db.sql.query<{ status: string }>(
+        `SELECT status FROM "InboundEvent" WHERE channel = 'zalo' AND "eventId" = 'paused-1'`))[0]?.status === 'processed');
+    } finally {
+      bot.handle = handle;
+    }
+    expect(calls).toBe(2); // the first decision was not recorded: the bot, paused, says nothing
+    const conv = await db.prisma.conversation.findFirst({ where: { channel: 'zalo', userId: user }, include: { messages: true } });
+    expect(conv!.messages.map((m) => m.direction)).toEqual(['in']);
+    await s.postZalo(zaloText('zbatch-unpaused', 'xin chào', 'paused-2'));
+    await waitFor(() => s.zalo.sent.some((m) => m.userId === 'zbatch-unpaused'));
+    expect(s.zalo.sent.some((m) => m.userId === user)).toBe(false);
   });
 
   it("answers one person's messages in the order they came, the second following the first", async () => {
