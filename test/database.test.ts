@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +41,10 @@ describe.each(DB_KINDS)('database on %s', (kind) => {
     }
   });
 });
+
+/** The permission bits of every file and directory under `root`. */
+const modes = (root: string) => readdirSync(root, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() || e.isDirectory()).map((e) => statSync(path.join(e.parentPath, e.name)).mode & 0o777);
 
 describe('embedded database', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cchc-db-'));
@@ -84,6 +90,7 @@ describe('embedded database', () => {
     expect(made).toBe(true);
     expect(readdirSync(root)).toEqual([path.basename(template)]); // the older one is gone
     expect(existsSync(path.join(template, LOCK_FILE))).toBe(false);
+    expect(modes(template).every((m) => (m & 0o444) === 0o444)).toBe(true); // a bot running as another user can copy it
     expect((await ensureTemplate(root)).made).toBe(false);
 
     const url = `file:${path.join(dir, 'from-template')}`;
@@ -98,6 +105,7 @@ describe('embedded database', () => {
     } finally {
       await db.close();
     }
+    expect(statSync(path.join(dir, 'from-template')).mode & 0o077).toBe(0); // the copy is the bot's alone
     // The copy is a database of its own: it reopens with what was written, and the template is unchanged.
     const again = await openDatabase(url);
     expect(await again.prisma.faq.count({ where: { questions: { has: 'Hỏi thử?' } } })).toBe(1);
@@ -105,6 +113,26 @@ describe('embedded database', () => {
     const original = await openDatabase(`file:${template}`);
     expect(await original.prisma.procedure.count()).toBe(0);
     await original.close();
+  });
+
+  it('creates the database the long way, saying why, when the template cannot be copied', async () => {
+    const broken = path.join(dir, 'broken-template');
+    cpSync((await ensureTemplate(path.join(dir, 'templates'))).dir, broken, { recursive: true });
+    const socket = createServer().listen(path.join(broken, 'base', 'not-a-file.sock')); // cp refuses sockets
+    await once(socket, 'listening');
+    const warnings: unknown[] = [];
+    try {
+      const db = await openDatabase(`file:${path.join(dir, 'long-way')}`, { template: broken, log: { warn: (o: unknown) => warnings.push(o) } as never });
+      try {
+        expect((await migrate(db.sql)).length).toBeGreaterThan(0); // a new initdb: nothing of the template
+      } finally {
+        await db.close();
+      }
+    } finally {
+      socket.close();
+    }
+    expect(warnings).toHaveLength(1);
+    expect(readdirSync(path.join(dir, 'long-way'))).not.toContain('not-a-file.sock');
   });
 
   it('rejects an unsupported DATABASE_URL with a clear message', async () => {

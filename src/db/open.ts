@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { closeSync, cpSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, fsyncSync, openSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import type { Logger } from 'pino';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -112,16 +113,33 @@ async function createInChild(dir: string): Promise<void> {
 const VERSION_FILE = 'PG_VERSION'; // what marks a directory as a database: copied last
 
 /**
- * A new database as a copy of `template` (a database closed cleanly: db/template.ts), written through to the disk
- * as initdb does: about 0.3 s instead of 3.5-5 s, and no PGlite in this process but the one that will open it.
+ * A new database as a copy of `template` (a database closed cleanly: db/template.ts): about 0.3 s instead of 3.5-5 s,
+ * and no PGlite in this process but the one that will open it. The copy is this user's alone (directories 0700,
+ * files 0600, the database's directory too when the bot owns it: it will hold citizens' messages; the template is
+ * readable by all, as a build run by another user leaves it) and written through to the disk as initdb does, PG_VERSION (what marks a database) last. Returns the
+ * error, with the directory emptied again, when the copy failed: the caller creates the database the long way.
  */
-function copyTemplate(template: string, dir: string): void {
-  cpSync(template, dir, { recursive: true, filter: (from) => ![LOCK_FILE, VERSION_FILE].includes(path.relative(template, from)) });
-  cpSync(path.join(template, VERSION_FILE), path.join(dir, VERSION_FILE));
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() || entry.isDirectory()) syncPath(path.join(entry.parentPath, entry.name));
+function copyTemplate(template: string, dir: string): Error | undefined {
+  try {
+    cpSync(template, dir, { recursive: true, filter: (from) => ![LOCK_FILE, VERSION_FILE].includes(path.relative(template, from)) });
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.name === LOCK_FILE || !(entry.isFile() || entry.isDirectory())) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      chmodSync(file, entry.isDirectory() ? 0o700 : 0o600);
+      syncPath(file);
+    }
+    cpSync(path.join(template, VERSION_FILE), path.join(dir, VERSION_FILE));
+    chmodSync(path.join(dir, VERSION_FILE), 0o600);
+    syncPath(path.join(dir, VERSION_FILE));
+    try {
+      chmodSync(dir, 0o700); // what PGlite writes later is created with the default mode: none may enter but the bot
+    } catch { /* a directory someone else owns and gave the bot: left as they set it */ }
+    syncPath(dir);
+    return undefined;
+  } catch (err) {
+    for (const name of readdirSync(dir)) if (name !== LOCK_FILE) rmSync(path.join(dir, name), { recursive: true, force: true });
+    return err as Error;
   }
-  syncPath(dir);
 }
 
 function syncPath(file: string): void {
@@ -136,6 +154,7 @@ function syncPath(file: string): void {
 export interface OpenOptions {
   /** A new embedded database is a copy of this one (db/template.ts) when it exists, instead of a new initdb. */
   template?: string;
+  log?: Pick<Logger, 'warn'>;
 }
 
 export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}): Promise<Database> {
@@ -145,8 +164,9 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
     const release = lockEmbeddedDir(dir);
     try {
       if (!existsSync(path.join(dir, VERSION_FILE))) {
-        if (opts.template && existsSync(path.join(opts.template, VERSION_FILE))) copyTemplate(opts.template, dir);
-        else await createInChild(dir);
+        const failed = opts.template && existsSync(path.join(opts.template, VERSION_FILE)) ? copyTemplate(opts.template, dir) : true;
+        if (failed instanceof Error) opts.log?.warn({ err: failed, template: opts.template }, 'could not copy the template of a new database: creating it instead (a few seconds more)');
+        if (failed) await createInChild(dir);
       }
       const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { syncAdminUnits } from '../places/dataset/load-db.js';
 import { adminDatasetHash } from '../places/dataset/read-files.js';
@@ -28,6 +28,13 @@ export function templateDir(root = TEMPLATE_ROOT): string {
   return path.join(root, hash.digest('hex').slice(0, 24));
 }
 
+function readableByAll(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() || entry.isDirectory()) chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+}
+
 /** Makes the template unless it exists, and removes any other in `root`. */
 export async function ensureTemplate(root = TEMPLATE_ROOT): Promise<{ dir: string; made: boolean }> {
   const dir = templateDir(root);
@@ -43,6 +50,7 @@ export async function ensureTemplate(root = TEMPLATE_ROOT): Promise<{ dir: strin
     } finally {
       await db.close();
     }
+    readableByAll(partial); // the build may run as another user than the bot (a container's root)
     try {
       renameSync(partial, dir);
     } catch (err) {
