@@ -116,8 +116,9 @@ const VERSION_FILE = 'PG_VERSION'; // what marks a directory as a database: copi
  * A new database as a copy of `template` (a database closed cleanly: db/template.ts): about 0.3 s instead of 3.5-5 s,
  * and no PGlite in this process but the one that will open it. The copy is this user's alone (directories 0700,
  * files 0600, the database's directory too when the bot owns it: it will hold citizens' messages; the template is
- * readable by all, as a build run by another user leaves it) and written through to the disk as initdb does, PG_VERSION (what marks a database) last. Returns the
- * error, with the directory emptied again, when the copy failed: the caller creates the database the long way.
+ * readable by all, as a build run by another user leaves it) and written through to the disk as initdb does,
+ * PG_VERSION (what marks a database) last. Returns the error, with the directory emptied again, when the copy
+ * failed: the caller creates the database the long way.
  */
 function copyTemplate(template: string, dir: string): Error | undefined {
   try {
@@ -164,9 +165,13 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
     const release = lockEmbeddedDir(dir);
     try {
       if (!existsSync(path.join(dir, VERSION_FILE))) {
-        const failed = opts.template && existsSync(path.join(opts.template, VERSION_FILE)) ? copyTemplate(opts.template, dir) : true;
-        if (failed instanceof Error) opts.log?.warn({ err: failed, template: opts.template }, 'could not copy the template of a new database: creating it instead (a few seconds more)');
-        if (failed) await createInChild(dir);
+        let copied = false;
+        if (opts.template && existsSync(path.join(opts.template, VERSION_FILE))) {
+          const err = copyTemplate(opts.template, dir);
+          if (err) opts.log?.warn({ err, template: opts.template }, 'could not copy the template of a new database: creating it instead (a few seconds more)');
+          copied = !err;
+        }
+        if (!copied) await createInChild(dir);
       }
       const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;

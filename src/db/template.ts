@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { syncAdminUnits } from '../places/dataset/load-db.js';
 import { adminDatasetHash } from '../places/dataset/read-files.js';
 import { migrate, migrationScripts } from './migrate.js';
@@ -15,8 +16,8 @@ import { openDatabase } from './open.js';
 export const TEMPLATE_ROOT = path.resolve(import.meta.dirname, '../../node_modules/.cache/cchc-embedded-template');
 
 function pgliteVersion(): string {
-  const entry = new URL(import.meta.resolve('@electric-sql/pglite'));
-  const manifest = path.join(path.dirname(entry.pathname), '..', 'package.json');
+  const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
+  const manifest = path.join(path.dirname(entry), '..', 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
