@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../src/db/embedded-lock.js';
 import { migrate } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open.js';
+import { eachEntry, openDatabase } from '../src/db/open.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 import { pendingMigrationSql } from '../src/db/schema-diff.js';
 import { ensureTemplate } from '../src/db/template.js';
@@ -43,8 +43,11 @@ describe.each(DB_KINDS)('database on %s', (kind) => {
 });
 
 /** The permission bits of every file and directory under `root`. */
-const modes = (root: string) => readdirSync(root, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile() || e.isDirectory()).map((e) => statSync(path.join(e.parentPath, e.name)).mode & 0o777);
+function modes(root: string): number[] {
+  const found: number[] = [];
+  eachEntry(root, (file) => found.push(statSync(file).mode & 0o777));
+  return found;
+}
 
 describe('embedded database', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cchc-db-'));
@@ -122,7 +125,7 @@ describe('embedded database', () => {
     await once(socket, 'listening');
     const warnings: unknown[] = [];
     try {
-      const db = await openDatabase(`file:${path.join(dir, 'long-way')}`, { template: broken, log: { warn: (o: unknown) => warnings.push(o) } as never });
+      const db = await openDatabase(`file:${path.join(dir, 'long-way')}`, { template: () => broken, log: { warn: (o: unknown) => warnings.push(o) } as never });
       try {
         expect((await migrate(db.sql)).length).toBeGreaterThan(0); // a new initdb: nothing of the template
       } finally {

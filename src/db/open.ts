@@ -123,12 +123,11 @@ const VERSION_FILE = 'PG_VERSION'; // what marks a directory as a database: copi
 function copyTemplate(template: string, dir: string): Error | undefined {
   try {
     cpSync(template, dir, { recursive: true, filter: (from) => ![LOCK_FILE, VERSION_FILE].includes(path.relative(template, from)) });
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.name === LOCK_FILE || !(entry.isFile() || entry.isDirectory())) continue;
-      const file = path.join(entry.parentPath, entry.name);
-      chmodSync(file, entry.isDirectory() ? 0o700 : 0o600);
+    eachEntry(dir, (file, isDir) => {
+      if (path.basename(file) === LOCK_FILE) return;
+      chmodSync(file, isDir ? 0o700 : 0o600);
       syncPath(file);
-    }
+    });
     cpSync(path.join(template, VERSION_FILE), path.join(dir, VERSION_FILE));
     chmodSync(path.join(dir, VERSION_FILE), 0o600);
     syncPath(path.join(dir, VERSION_FILE));
@@ -143,6 +142,13 @@ function copyTemplate(template: string, dir: string): Error | undefined {
   }
 }
 
+/** Calls `fn` on every file and directory under `dir` (not `dir` itself). */
+export function eachEntry(dir: string, fn: (file: string, isDir: boolean) => void): void {
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() || entry.isDirectory()) fn(path.join(entry.parentPath, entry.name), entry.isDirectory());
+  }
+}
+
 function syncPath(file: string): void {
   const fd = openSync(file, 'r');
   try {
@@ -153,8 +159,11 @@ function syncPath(file: string): void {
 }
 
 export interface OpenOptions {
-  /** A new embedded database is a copy of this one (db/template.ts) when it exists, instead of a new initdb. */
-  template?: string;
+  /**
+   * A new embedded database is a copy of the one this names (db/template.ts) when it exists, instead of a new
+   * initdb. Asked only when a database is created (its name is a hash of files: not worth reading at every start).
+   */
+  template?: () => string;
   log?: Pick<Logger, 'warn'>;
 }
 
@@ -166,9 +175,10 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
     try {
       if (!existsSync(path.join(dir, VERSION_FILE))) {
         let copied = false;
-        if (opts.template && existsSync(path.join(opts.template, VERSION_FILE))) {
-          const err = copyTemplate(opts.template, dir);
-          if (err) opts.log?.warn({ err, template: opts.template }, 'could not copy the template of a new database: creating it instead (a few seconds more)');
+        const template = opts.template?.();
+        if (template && existsSync(path.join(template, VERSION_FILE))) {
+          const err = copyTemplate(template, dir);
+          if (err) opts.log?.warn({ err, template }, 'could not copy the template of a new database: creating it instead (a few seconds more)');
           copied = !err;
         }
         if (!copied) await createInChild(dir);

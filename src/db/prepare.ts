@@ -19,7 +19,7 @@ export interface PrepareOptions {
  * missing or the shipped files changed, and loads sample data if empty.
  */
 export async function prepareDatabase(url: string, opts: PrepareOptions): Promise<Database> {
-  const db = await openDatabase(url, { template: opts.template ?? (url.startsWith('file:') ? templateDir() : undefined), log: opts.log });
+  const db = await openDatabase(url, { template: () => opts.template ?? templateDir(), log: opts.log });
   try {
     const applied = await migrate(db.sql);
     if (applied.length) opts.log?.info({ applied }, 'applied database migrations');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { syncAdminUnits } from '../places/dataset/load-db.js';
 import { adminDatasetHash } from '../places/dataset/read-files.js';
 import { migrate, migrationScripts } from './migrate.js';
-import { openDatabase } from './open.js';
+import { eachEntry, openDatabase } from './open.js';
 
 // A new embedded database starts as a copy of a template: a database already created, migrated and holding the
 // administrative map, made once by `npm run build` (scripts/build.mjs). Without it a first start runs initdb
@@ -31,9 +31,7 @@ export function templateDir(root = TEMPLATE_ROOT): string {
 
 function readableByAll(dir: string): void {
   chmodSync(dir, 0o755);
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() || entry.isDirectory()) chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
-  }
+  eachEntry(dir, (file, isDir) => chmodSync(file, isDir ? 0o755 : 0o644));
 }
 
 /** Makes the template unless it exists, and removes any other in `root`. */

@@ -14,7 +14,7 @@ import { RETAINED_TABLES } from '../retention/job.js';
  * 0.85 s and ANALYZE 0.5-0.6 s, a stall of the webhooks' answers once an hour. A server's autovacuum does all this on
  * its own processes, so on PostgreSQL nothing runs here.
  */
-/** The queue tables are those the retention job trims (jobs, webhook events, notices, rate rows, sessions). */
+// The queue tables are those the retention job trims (jobs, webhook events, notices, rate rows, sessions).
 const CHURNING_TABLES = [...RETAINED_TABLES, 'Message', 'Conversation', 'Clarification', 'Handoff'];
 const VACUUM_EVERY_MS = 60_000;
 /** Every this many passes, all of CHURNING_TABLES with ANALYZE (the first pass included). */

@@ -26,7 +26,8 @@ interface BatchLimits { events: number; budgetMs: number }
  * 30 ms replied 186-195/s, 32 / 60 ms 203-257/s, ack p99 at 200/s 48-109 against 94-153 ms). A server runs the
  * webhooks' commits alongside the batch's transaction.
  */
-const LIMITS: Record<'postgres' | 'embedded', BatchLimits> = { postgres: { events: 32, budgetMs: 100 }, embedded: { events: 32, budgetMs: 50 } };
+const LIMITS: Record<'postgres' | 'embedded', BatchLimits & { decide: typeof decideBatch }> = {
+  postgres: { events: 32, budgetMs: 100, decide: decideBatch }, embedded: { events: 32, budgetMs: 50, decide: decideThenRecord } };
 
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending {
@@ -49,7 +50,7 @@ export function processHandler(deps: AppDeps) {
         await nextTurn();
         await deps.inbound.idle(); // webhooks first
         const head = waiting.splice(0, limits.events);
-        const rest = deps.db.kind === 'postgres' ? await decideBatch(deps, head, limits.budgetMs) : await decideThenRecord(deps, head, limits.budgetMs);
+        const rest = await limits.decide(deps, head, limits.budgetMs);
         waiting = [...rest, ...waiting];
       }
     } finally {
@@ -92,32 +93,14 @@ function onePerPerson(head: Pending[]): Pending[] {
  */
 async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Promise<Pending[]> {
   const batch = onePerPerson(head);
-  let started = 0;
   const now = deps.now();
   let decided: Decided[] = [];
   let alone: Pending | undefined; // needs the database: decided alone, after this transaction
   try {
     decided = await deps.db.sql.interactive(async (query) => {
-      // The dashboard's counters are added once, at the end, in key order (see message_daily_add_ids).
-      await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
       const claimed = await claimEvents(query, batch.map((p) => p.key));
-      // The budget counts the deciding, not the wait for the database (its line, the statements before this one).
-      started = performance.now();
-      const decisions: Decision[] = [];
-      let reached = 0; // the events of the batch dealt with: decided here, or decided before (a redelivery)
-      for (; reached < batch.length; reached++) {
-        if (reached && performance.now() - started > budgetMs) break;
-        const c = claimed[reached];
-        if (!c) continue; // already answered: a redelivery never gets a second reply
-        // Webhooks received meanwhile are read and stored between two turns, not after the whole batch.
-        if (decisions.length) await nextTurn();
-        const d = await decideWithoutDatabase(deps, c, reached, batch[reached], now);
-        if (!d) {
-          alone = batch[reached];
-          break;
-        }
-        decisions.push(d);
-      }
+      const { decisions, reached, alone: needsDatabase } = await decideInOrder(deps, batch, claimed, budgetMs, now);
+      alone = needsDatabase;
       // The events claimed here but not decided (out of time, or one needing the database and those after it) are
       // given back: the claims are the only thing their turns wrote (the bot asks before it touches anything).
       const back = batch.filter((_, i) => i >= reached && claimed[i]).map((p) => p.key);
@@ -125,28 +108,18 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
         await query(`UPDATE "InboundEvent" e SET status = 'pending' FROM unnest($1::text[], $2::text[]) AS k(channel, "eventId")
           WHERE e.channel = k.channel AND e."eventId" = k."eventId"`, [back.map((k) => k.channel), back.map((k) => k.eventId)]);
       }
-      const ids = await recordDecisions(query, decisions, now);
-      if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
+      const ids = await recordBatch(query, decisions, now);
       const out: Decided[] = batch.slice(0, reached).map(() => null); // null: decided before
       decisions.forEach((d, k) => { out[d.at] = { messageIds: ids[k] }; });
       return out;
     });
     if (decided.length) metrics.decisionBatch.observe(decided.length);
   } catch (err) {
-    if (batch.length === 1) batch[0].reject(err);
-    // Each event alone, in order: the one that failed fails alone.
-    else for (const p of batch) await decideAlone(deps, p).then(p.resolve, p.reject);
+    await decideEachAlone(deps, batch, err);
     return head.filter((p) => !batch.includes(p));
   }
   decided.forEach((d, i) => batch[i].resolve(d));
-  const done = new Set(batch.slice(0, decided.length));
-  if (alone) {
-    const p = alone;
-    done.add(p);
-    await decideWithPrisma(deps, p).then(p.resolve, p.reject);
-  }
-  // The rest go back to the front of the line, in order (one may be the same person's next message).
-  return head.filter((p) => !done.has(p));
+  return afterBatch(deps, head, new Set(batch.slice(0, decided.length)), alone);
 }
 
 /**
@@ -161,42 +134,25 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
   const batch = onePerPerson(head);
   const now = deps.now();
   const done = new Set<Pending>();
-  const decisions: Array<Decision & { seen: string }> = [];
+  let decisions: Array<Decision & { seen: string }> = [];
   let alone: Pending | undefined; // needs the database: decided alone, after the others are recorded
   let recorded: { kept: typeof decisions; ids: number[][] };
   try {
     const read = await readEvents(deps.db.sql.query, batch.map((p) => p.key));
-    const started = performance.now();
-    for (let i = 0; i < batch.length; i++) {
-      if (i && performance.now() - started > budgetMs) break;
-      const r = read[i];
-      if (!r) { // already answered: a redelivery never gets a second reply
-        batch[i].resolve(null);
-        done.add(batch[i]);
-        continue;
-      }
-      if (decisions.length) await nextTurn(); // webhooks received meanwhile are stored between two turns
-      const d = await decideWithoutDatabase(deps, r, i, batch[i], now);
-      if (!d) {
-        alone = batch[i];
-        break;
-      }
-      decisions.push(d);
-    }
+    const { reached, ...decided } = await decideInOrder(deps, batch, read, budgetMs, now);
+    ({ decisions, alone } = decided);
+    batch.slice(0, reached).forEach((p, i) => {
+      if (read[i]) return;
+      p.resolve(null); // already answered: a redelivery never gets a second reply
+      done.add(p);
+    });
     recorded = !decisions.length ? { kept: [], ids: [] } : await deps.db.sql.interactive(async (query) => {
-      // The dashboard's counters are added once, at the end, in key order (see message_daily_add_ids).
-      await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
       const claimed = await claimAsRead(query, decisions);
       const kept = decisions.filter((d) => claimed.has(d.at));
-      const ids = await recordDecisions(query, kept, now);
-      if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
-      return { kept, ids };
+      return { kept, ids: await recordBatch(query, kept, now) };
     });
   } catch (err) {
-    // Each event alone, in order: the one that failed fails alone.
-    const left = batch.filter((p) => !done.has(p));
-    if (left.length === 1) left[0].reject(err);
-    else for (const p of left) await decideAlone(deps, p).then(p.resolve, p.reject);
+    await decideEachAlone(deps, batch.filter((p) => !done.has(p)), err);
     return head.filter((p) => !batch.includes(p));
   }
   if (recorded.kept.length) metrics.decisionBatch.observe(recorded.kept.length);
@@ -212,12 +168,55 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
       await decideAlone(deps, p).then(p.resolve, p.reject);
     }
   }
-  if (alone) {
-    const p = alone;
-    done.add(p);
-    await decideWithPrisma(deps, p).then(p.resolve, p.reject);
+  return afterBatch(deps, head, done, alone);
+}
+
+/**
+ * Decides the batch's events in order from what was claimed or read (undefined: decided before, skipped), each on
+ * a new turn of the event loop (webhooks received meanwhile are stored between two turns, not after the whole
+ * batch), until the budget is spent (counted from here: the deciding, not the wait for the database) or an event
+ * needs the database (`alone`). `reached`: how many events of the batch were dealt with.
+ */
+async function decideInOrder<C extends Claim>(deps: AppDeps, batch: Pending[], got: Array<C | undefined>, budgetMs: number, now: Date):
+  Promise<{ decisions: Array<C & Decision>; reached: number; alone?: Pending }> {
+  const started = performance.now();
+  const decisions: Array<C & Decision> = [];
+  let reached = 0;
+  for (; reached < batch.length; reached++) {
+    if (reached && performance.now() - started > budgetMs) break;
+    const c = got[reached];
+    if (!c) continue;
+    if (decisions.length) await nextTurn();
+    const d = await decideWithoutDatabase(deps, c, reached, batch[reached], now);
+    if (!d) return { decisions, reached, alone: batch[reached] };
+    decisions.push(d);
   }
-  // The rest go back to the front of the line, in order (one may be the same person's next message).
+  return { decisions, reached };
+}
+
+/** Records the batch's decisions; the dashboard's counters are added once, at the end, in key order (see message_daily_add_ids). */
+async function recordBatch(query: Query, decisions: Decision[], now: Date): Promise<number[][]> {
+  await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
+  const ids = await recordDecisions(query, decisions, now);
+  if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
+  return ids;
+}
+
+/** A batch failed: each of its events alone, in order, so the one that failed fails alone. */
+async function decideEachAlone(deps: AppDeps, events: Pending[], err: unknown): Promise<void> {
+  if (events.length === 1) events[0].reject(err);
+  else for (const p of events) await decideAlone(deps, p).then(p.resolve, p.reject);
+}
+
+/**
+ * After a batch: the event that needs the database is decided alone in a Prisma transaction; the rest of `head`
+ * not `done` go back to the front of the line, in order (one may be the same person's next message).
+ */
+async function afterBatch(deps: AppDeps, head: Pending[], done: Set<Pending>, alone: Pending | undefined): Promise<Pending[]> {
+  if (alone) {
+    done.add(alone);
+    await decideWithPrisma(deps, alone).then(alone.resolve, alone.reject);
+  }
   return head.filter((p) => !done.has(p));
 }
 
