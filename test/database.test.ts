@@ -40,6 +40,24 @@ describe.each(DB_KINDS)('database on %s', (kind) => {
       await t.close();
     }
   });
+
+  it('reads text arrays back exactly, whatever their elements hold (quotes, backslashes, braces, commas, NULL, empty)', async () => {
+    const t = await openTestDb(kind, { seed: false });
+    try {
+      const documents = ['Tờ khai theo mẫu "TK1", bản chính', 'Đường dẫn C:\\hồ sơ\\ "a\\"', '{trong ngoặc}', 'NULL', 'null', '', '  cách  ', 'Giấy tờ '.repeat(200)];
+      const p = await t.db.prisma.procedure.create({ data: { name: 'Thủ tục thử mảng', field: 'Thử', level: 'Cấp xã', office: 'UBND', processingTime: '1 ngày',
+        fee: 'Không', place: 'Bộ phận một cửa', howToSubmit: 'Trực tiếp', documents, legalBasis: [], aliases: ['một', 'hai, ba'] } });
+      const read = await t.db.prisma.procedure.findUniqueOrThrow({ where: { id: p.id } });
+      expect(read.documents).toEqual(documents);
+      expect(read.legalBasis).toEqual([]);
+      expect(read.aliases).toEqual(['một', 'hai, ba']);
+      const [raw] = await t.db.sql.query<{ documents: string[]; nothing: string[] | null; holes: Array<string | null> }>(
+        `SELECT documents, NULL::text[] AS nothing, ARRAY['a', NULL, 'b']::varchar[] AS holes FROM "Procedure" WHERE id = $1`, [p.id]);
+      expect(raw).toEqual({ documents, nothing: null, holes: ['a', null, 'b'] });
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 /** The permission bits of every file and directory under `root`. */
