@@ -173,8 +173,8 @@ export class Nlu {
     for (const m of kb.models) {
       for (const k of [m.name, ...m.keywords]) training.push(example(`mô hình ${k}`, 'model_info'));
       training.push(example(`${m.locality} có mô hình gì`, 'model_info'));
+      yield;
     }
-    yield;
     for (const p of kb.phrases) if ((INTENTS as readonly string[]).includes(p.intent)) training.push(example(p.text, p.intent));
     const classifier = yield* new IntentClassifier(INTENTS).training(training);
 
