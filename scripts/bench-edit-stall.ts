@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createUser } from '../src/console/auth.js';
@@ -13,7 +13,8 @@ import { spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 // procedure's aliases (the NLU reads them: rebuilt). Reported: the probe's latency before and during each edit
 // (the worst probe during an edit minus the median before = how much the edit delayed a reply). Target ≤ 50 ms.
 // Embedded database by default; `-- --database postgres` for the server of TEST_PG_URL. Prints one JSON object;
-// DEBUG_STALL=1 also prints each probe over 50 ms and when it came; BENCH_NODE_ARGS go to the bot's node.
+// Also the bot's start (ready) and RSS with the catalogue loaded, before and after the edits. DEBUG_STALL=1 also
+// prints each probe over 50 ms and when it came; BENCH_NODE_ARGS go to the bot's node.
 
 const PASSWORD = 'bench-password-123';
 const PORT = 3311;
@@ -73,7 +74,10 @@ try {
   child = spawnNode([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'],
     { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn', KB_POLL_MS: '1000' },
     (chunk) => process.stderr.write(chunk));
+  const startedAt = performance.now();
   await waitReady(`http://127.0.0.1:${PORT}/readyz`, child);
+  const readyMs = Math.round(performance.now() - startedAt);
+  const rssMb = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child!.pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024);
   const login = await fetch(`http://127.0.0.1:${PORT}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-editor', password: PASSWORD }) });
   const token = ((await login.json()) as { token: string }).token;
   const faq = await api(token, 'POST', '/api/faqs', { questions: ['bộ phận một cửa có làm việc ngày chủ nhật không'], answer: 'Dạ, bản đầu.' });
@@ -81,10 +85,11 @@ try {
   await probe(token, sleep(1000)); // warm-up
   const before = await probe(token, sleep(3000));
   const base = q(before, 0.5);
+  const rssBeforeEditsMb = rssMb();
   const row = (times: number[]) => ({ probes: times.length, p50Ms: q(times, 0.5), p99Ms: q(times, 0.99), maxMs: q(times, 1), delayMs: Math.round(q(times, 1) - base) });
   const faqEdit = await editWindow(token, () => api(token, 'PATCH', `/api/faqs/${faq.id}`, { answer: `Dạ, bản ${Date.now()}.` }), 3000);
   const aliasEdit = await editWindow(token, () => api(token, 'PATCH', `/api/procedures/${procedureId}`, { aliases: [`bí danh ${Date.now()}`] }), 6000);
-  console.log(JSON.stringify({ database: postgres ? 'postgres' : 'embedded', procedures: proceduresLoaded,
+  console.log(JSON.stringify({ database: postgres ? 'postgres' : 'embedded', procedures: proceduresLoaded, readyMs, rssBeforeEditsMb, rssAfterEditsMb: rssMb(),
     before: row(before), faqAnswerEdit: row(faqEdit), procedureAliasEdit: row(aliasEdit), targetDelayMs: 50 }));
 } finally {
   if (child) await stop(child);
