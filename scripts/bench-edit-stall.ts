@@ -12,8 +12,8 @@ import { spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 // back to back; meanwhile an official edits an FAQ answer (the NLU does not read it: no rebuild) and a
 // procedure's aliases (the NLU reads them: rebuilt). Reported: the probe's latency before and during each edit
 // (the worst probe during an edit minus the median before = how much the edit delayed a reply). Target ≤ 50 ms.
-// Embedded database by default; `-- --database postgres` for the server of TEST_PG_URL. Prints one JSON object;
-// Also the bot's start (ready) and RSS with the catalogue loaded, before and after the edits. DEBUG_STALL=1 also
+// Embedded database by default; `-- --database postgres` for the server of TEST_PG_URL. Prints one JSON object,
+// with the bot's start (ready) and RSS with the catalogue loaded, before and after the edits. DEBUG_STALL=1 also
 // prints each probe over 50 ms and when it came; BENCH_NODE_ARGS go to the bot's node.
 
 const PASSWORD = 'bench-password-123';
