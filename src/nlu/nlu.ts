@@ -186,7 +186,12 @@ export class Nlu {
     }
     const taught = (type: string, id: number) => taughtBy.get(`${type}:${id}`) ?? [];
     const weakWords = new Set(data.weakWords.flatMap((w) => toksOf(w).map((t) => t.f)));
-    const texts = (yield* mapOf(kb.procedures, (p) => ({ item: p, texts: procedureTexts(p, taught('procedure', p.id), normalizer, functionWords, notEvidence) }), 1));
+    // The index keeps each record without its body: the body is read here, once (with the national catalogue the
+    // bodies are ~20 MB of text the bot would otherwise hold for nothing).
+    const texts = yield* mapOf(kb.procedures, (p) => {
+      const { body: _readHere, ...item } = p;
+      return { item, texts: procedureTexts(p, taught('procedure', p.id), normalizer, functionWords, notEvidence) };
+    }, 1);
     const procedures = yield* ProcedureIndex.build(texts, { ...options.rank, weakWords });
 
     const toks = (s: string) => normalizer.normalize(s).tokens;
