@@ -19,7 +19,8 @@ import { historyTimings } from './bench-history.js';
 // - with --history: console API and web-chat poll timings on a PostgreSQL database with 1 M messages.
 // The table goes to stdout, then one JSON line with every figure; progress goes to stderr. Each target's row says
 // "met", or names the gap with what the run measured of its cause (the bot's CPU and event-loop delay, read from
-// its /metrics). BENCH_RATE changes the steady rate (200).
+// its /metrics). BENCH_RATE changes the steady rate (200). The bot gets a fixed environment, not the caller's:
+// to compare a setting, name it in BENCH_PASS_ENV (e.g. `BENCH_PASS_ENV=NLU_CONFIDENCE_THRESHOLD`).
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -239,6 +240,7 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
         ZALO_API_BASE_URL: fake.url, ZALO_OAUTH_BASE_URL: fake.url, ZALO_ZNS_BASE_URL: fake.url,
         // The bot's own capacity: the fake API has no rate limit (Zalo's ~4,000 calls a minute would cap replies at ~67/s).
         ZALO_CALLS_PER_MINUTE: '0',
+        ...Object.fromEntries((process.env.BENCH_PASS_ENV ?? '').split(',').filter(Boolean).map((name) => [name, process.env[name]])),
       };
       const child = spawnNode(serverArgs, env, `${label}#${i}`); // BENCH_NODE_ARGS included (see builtServerArgs)
       servers.push(child);
