@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createUser } from '../src/console/auth.js';
 import { importNational } from '../src/console/imports/national.js';
 import { prepareDatabase } from '../src/db/prepare.js';
-import { spawnNode, stop, waitReady } from '../test/helpers/processes.js';
+import { rssMb, spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 
 // `npm run bench:edit-stall`: with the whole national catalogue loaded (2,647 procedures), how long an official's
 // edit holds up the bot's other replies. A client asks the bot ("try it", the whole turn: NLU and answer)
@@ -77,7 +77,6 @@ try {
   const startedAt = performance.now();
   await waitReady(`http://127.0.0.1:${PORT}/readyz`, child);
   const readyMs = Math.round(performance.now() - startedAt);
-  const rssMb = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child!.pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024);
   const login = await fetch(`http://127.0.0.1:${PORT}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-editor', password: PASSWORD }) });
   const token = ((await login.json()) as { token: string }).token;
   const faq = await api(token, 'POST', '/api/faqs', { questions: ['bộ phận một cửa có làm việc ngày chủ nhật không'], answer: 'Dạ, bản đầu.' });
@@ -85,11 +84,11 @@ try {
   await probe(token, sleep(1000)); // warm-up
   const before = await probe(token, sleep(3000));
   const base = q(before, 0.5);
-  const rssBeforeEditsMb = rssMb();
+  const rssBeforeEditsMb = rssMb(child);
   const row = (times: number[]) => ({ probes: times.length, p50Ms: q(times, 0.5), p99Ms: q(times, 0.99), maxMs: q(times, 1), delayMs: Math.round(q(times, 1) - base) });
   const faqEdit = await editWindow(token, () => api(token, 'PATCH', `/api/faqs/${faq.id}`, { answer: `Dạ, bản ${Date.now()}.` }), 3000);
   const aliasEdit = await editWindow(token, () => api(token, 'PATCH', `/api/procedures/${procedureId}`, { aliases: [`bí danh ${Date.now()}`] }), 6000);
-  console.log(JSON.stringify({ database: postgres ? 'postgres' : 'embedded', procedures: proceduresLoaded, readyMs, rssBeforeEditsMb, rssAfterEditsMb: rssMb(),
+  console.log(JSON.stringify({ database: postgres ? 'postgres' : 'embedded', procedures: proceduresLoaded, readyMs, rssBeforeEditsMb, rssAfterEditsMb: rssMb(child),
     before: row(before), faqAnswerEdit: row(faqEdit), procedureAliasEdit: row(aliasEdit), targetDelayMs: 50 }));
 } finally {
   if (child) await stop(child);

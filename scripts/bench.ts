@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
 import { createPgDatabase } from '../test/helpers/db.js';
 import { startFakeZalo, type FakeZalo } from '../test/helpers/fake-zalo.js';
-import { builtServerArgs, freePort, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
+import { builtServerArgs, freePort, rssMb, spawnNode as spawnChild, stop, waitReady } from '../test/helpers/processes.js';
 import { historyTimings } from './bench-history.js';
 
 // `npm run bench [-- --quick] [--history] [--only embedded|postgres|history]`: in one run, on this machine, side by side:
@@ -58,9 +58,6 @@ const log = (...a: unknown[]) => console.error('[bench]', ...a);
 const spawnNode = (argv: string[], env: NodeJS.ProcessEnv, name: string) =>
   spawnChild(argv, env, (chunk) => { if (process.env.BENCH_VERBOSE) process.stderr.write(`[${name}] ${chunk}`); });
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
-const rssMb = (child: ChildProcess) => {
-  try { return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024); } catch { return null; }
-};
 
 /**
  * The bot's own account of a spell, from its /metrics (served to the machine itself): CPU seconds so far, and the

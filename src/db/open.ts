@@ -232,6 +232,8 @@ function givingTurns(pglite: PGlite): void {
  * postgres-array 3 cuts the elements out with `slice`: one string each.
  */
 const TEXT_ARRAYS = [1009, 1015];
+// Not `parseArray` itself: PGlite calls a parser with the type's OID as second argument, which postgres-array would
+// take for an element transform.
 const textArray = (value: string) => parseArray(value);
 for (const oid of TEXT_ARRAYS) pg.types.setTypeParser(oid, textArray);
 

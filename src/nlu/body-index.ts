@@ -77,14 +77,12 @@ export class BodyIndex {
     this.docs = new Int32Array(postings);
     this.tfs = new Uint16Array(postings);
     const next = this.starts.slice(0, words);
-    const STEP = 8192;
-    yield* eachOf(range(postings, STEP), (from) => {
-      for (let i = from, to = Math.min(from + STEP, postings); i < to; i++) {
-        const at = next[byWord[i]]++;
-        this.docs[at] = byDoc[i];
-        this.tfs[at] = counts[i];
-      }
-    }, 1);
+    for (let i = 0; i < postings; i++) {
+      const at = next[byWord[i]]++;
+      this.docs[at] = byDoc[i];
+      this.tfs[at] = counts[i];
+      if (i % 8192 === 8191) yield;
+    }
   }
 
   /**
@@ -106,9 +104,4 @@ export class BodyIndex {
     }
     return hit;
   }
-}
-
-/** 0, step, 2 step, ... below `length`. */
-function* range(length: number, step: number): Generator<number> {
-  for (let i = 0; i < length; i += step) yield i;
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -48,6 +49,11 @@ export async function waitReady(url: string, child: ChildProcess, timeoutMs = 60
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/** The process's resident memory in MB (Linux /proc), or null when it cannot be read (gone, another OS). */
+export function rssMb(child: ChildProcess): number | null {
+  try { return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024); } catch { return null; }
 }
 
 export function exited(child: ChildProcess): Promise<void> {
