@@ -292,13 +292,13 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
   const ms = (n: number) => (n >= 10 ? Math.round(n) : n.toFixed(1));
   const busy = b.rate.busy;
   const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
-  // Shares of the bot's busy time under load, from a CPU profile of a quick run (BENCH_NODE_ARGS="--cpu-prof ...",
-  // 3 December: PGlite's WebAssembly, JavaScript and file calls 47 %, NLU and places 20 %, GC 4.5 %, the rest 29 %).
-  const where = embedded ? 'PGlite (WebAssembly, on the same thread) ~45-50 % of its busy time, the NLU and place matching ~20 %'
+  // Before 4 December a CPU profile of a quick run gave PGlite 47 % of the bot's thread (BENCH_NODE_ARGS="--cpu-prof
+  // ..."); it has a thread of its own since, and the bot's thread decides.
+  const where = embedded ? 'PGlite runs in a thread of its own; the bot\'s thread decides (NLU and place matching, Prisma\'s query building and mapping, rendering) and sends'
     : 'the bot, PostgreSQL and the load generator share 2 cores';
   return {
     accepted: b.accepted >= refs.express * TARGET.acceptedShare ? 'met'
-      : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (PGlite, on the same thread)' : ''} share the thread with the decisions`,
+      : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (a message each way to the database\'s thread)' : ''} share the thread with the decisions`,
     replied: b.replied >= repliedTarget(b.label) ? 'met'
       : `the bot's thread is the limit: its process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event; ${where}`,
     ack: b.rate.ackP99 < TARGET.ackP99Ms ? 'met' : `an ack waits behind the bot's own work on its thread: ${thread}`,

@@ -90,8 +90,9 @@ describe('embedded database', () => {
       const seenAt: number[] = [];
       const tick = () => setImmediate(() => { seenAt.push(done); if (seenAt.length < 3) tick(); });
       tick();
-      // One caller awaiting statement after statement, as a job does, for 100 ms: without the turns PGlite resolves
-      // each at once and the chain runs as microtasks, so the event loop would see none of it until the end.
+      // One caller awaiting statement after statement, as a job does, for 100 ms. PGlite on this thread resolved each
+      // at once and the chain ran as microtasks: the event loop saw none of it until the end. In its own thread
+      // each answer is a message, which arrives in a turn of the event loop.
       const until = performance.now() + 100;
       while (performance.now() < until) {
         await db.sql.query('SELECT 1');

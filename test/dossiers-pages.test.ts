@@ -77,7 +77,8 @@ describe.skipIf(!hasChromium)('dossiers page in Chromium', () => {
     await page.click('#dossier-search-form button[type=submit]');
     const row = page.locator(`#dossier-table tr[data-code="${CODE}"]`);
     await row.waitFor();
-    expect(await page.locator('#dossier-table tbody tr').count()).toBe(1);
+    // The unfiltered list holds the row too: wait for the search's answer to replace it.
+    await expect.poll(() => page.locator('#dossier-table tbody tr').count()).toBe(1);
     expect(await row.locator('td.status').textContent()).toBe('Đã trả kết quả');
     expect(await row.textContent()).toContain('Trần Thị Bích');
 

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, closeSync, cpSync, existsSync, fsyncSync, openSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { parse as parseArray } from 'postgres-array';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { EmbeddedThread } from './embedded-client.js';
 import { LOCK_FILE, lockEmbeddedDir } from './embedded-lock.js';
 import { keyedSerialiser, serialiser } from './serialise.js';
+import { TEXT_ARRAYS, textArray } from './text-arrays.js';
 
 export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
@@ -45,9 +45,9 @@ export class DatabaseUrlError extends Error {}
 const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
 // On disk, PGlite runs with fsync off (-F) and its file system ignores fsync: an OS crash or power loss could lose
 // acknowledged events, or leave a checkpoint pointing at WAL that never reached the disk. So fsync is on, every
-// sync goes through fsync() (the one call that reaches syncToDisk), and syncToDisk decides:
+// sync goes through fsync() (the one call that reaches syncToDisk in embedded-thread.ts), and syncToDisk decides:
 // - data files and pg_control (checkpoints, new files): always written through;
-// - the WAL, at the commit that records inbound events (durably()), and after data files were synced (the
+// - the WAL, at the commit that records inbound events (a durable batch), and after data files were synced (the
 //   checkpoint's own record): written through;
 // - the WAL at any other commit: written to the OS (it survives the process being killed, as before) but not
 //   waited for, so a decision costs no disk round trip; it reaches the disk with the next durable commit,
@@ -57,45 +57,9 @@ const pgliteOptions = (onDisk: boolean) => ({
   startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
 });
 
-let fsyncCalls = 0;
+const fsyncCounter = new Int32Array(new SharedArrayBuffer(4));
 /** How many times the embedded database wrote a file through to the disk (benchmarks, tests). */
-export const embeddedFsyncs = () => fsyncCalls;
-
-/**
- * `durably(fn)`: the WAL syncs from the moment `fn` calls `start` (first thing inside its transaction) until `fn`
- * resolves (its commit) reach the disk. Not from when `fn` is called: while the transaction waits for the one
- * running, that one's commit would pay for an fsync it does not need.
- */
-interface DiskSync { durably<T>(fn: (start: () => void) => Promise<T>): Promise<T> }
-
-function syncToDisk(pglite: PGlite): DiskSync {
-  const nodefs = (pglite.Module as unknown as { NODEFS?: { stream_ops: { fsync?: (s: { nfd: number; path?: string }) => number } } }).NODEFS;
-  if (!nodefs) throw new Error('PGlite no longer exposes NODEFS: cannot make the embedded database durable');
-  let durable = 0;
-  let dataSynced = false;
-  nodefs.stream_ops.fsync = (stream) => {
-    const wal = stream.path?.includes('/pg_wal/') ?? false;
-    if (wal && !durable && !dataSynced) return 0;
-    if (wal) dataSynced = false;
-    else dataSynced = true;
-    fsyncCalls++;
-    fsyncSync(stream.nfd);
-    return 0;
-  };
-  return {
-    async durably(fn) {
-      let started = false;
-      try {
-        return await fn(() => {
-          if (!started) durable++;
-          started = true;
-        });
-      } finally {
-        if (started) durable--;
-      }
-    },
-  };
-}
+export const embeddedFsyncs = () => Atomics.load(fsyncCounter, 0);
 
 /**
  * A new database is created (initdb) by a PGlite in a process of its own: the instance that ran initdb keeps about
@@ -169,7 +133,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}): Promise<Database> {
-  if (databaseUrl === 'memory:') return openPglite(new PGlite(pgliteOptions(false)), 'memory', 'in-memory PGlite');
+  if (databaseUrl === 'memory:') return openThreaded(new EmbeddedThread(undefined, pgliteOptions(false), fsyncCounter), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
@@ -184,7 +148,7 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
         }
         if (!copied) await createInChild(dir);
       }
-      const db = await openPglite(new PGlite(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
+      const db = await openThreaded(new EmbeddedThread(dir, pgliteOptions(true), fsyncCounter), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
     } catch (err) {
@@ -197,77 +161,27 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
     `DATABASE_URL "${databaseUrl}" is not supported: use file:<directory>, memory: or postgres://user@host:port/db`);
 }
 
-/** The longest the embedded database's statements run back to back before the event loop gets a turn. */
-const TURN_BUDGET_MS = 5;
-
-/**
- * PGlite runs each statement synchronously on this thread and resolves it at once, so a chain of statements (one
- * awaiting the next, several callers in line) runs as one long microtask chain: the event loop polls no socket
- * until the whole line is done. Measured: turns of 0.3-0.5 s under a burst of dossier changes; a new connection
- * (Node accepts one per turn) waited 2-7 s, and a webhook's answer as long. So a statement that starts more than
- * TURN_BUDGET_MS after the last turn given here first lets the event loop take one (setImmediate: after the
- * sockets' I/O); after an idle spell that costs one hop. Statements inside a transaction are not delayed (they
- * hold the database). Measured with 1,000 dossier changes: event-loop delay p99 480 -> 40 ms.
- */
-function givingTurns(pglite: PGlite): void {
-  let since = performance.now();
-  const turn = async () => {
-    if (performance.now() - since < TURN_BUDGET_MS) return;
-    await nextTurn();
-    since = performance.now();
-  };
-  const { query, exec, transaction } = pglite;
-  Object.assign(pglite, {
-    query: async (...a: Parameters<PGlite['query']>) => { await turn(); return query.apply(pglite, a); },
-    exec: async (...a: Parameters<PGlite['exec']>) => { await turn(); return exec.apply(pglite, a); },
-    transaction: async (...a: Parameters<PGlite['transaction']>) => { await turn(); return transaction.apply(pglite, a); },
-  });
-}
-
-/**
- * text[] and varchar[] (a procedure's documents, legal bases, aliases): PGlite's and pg's own parsers build each
- * quoted element a character at a time, and V8 keeps such a string as a chain of one node per character until
- * something flattens it. The national catalogue read that way held 5.1 M string nodes (165 MB of a 330 MB heap),
- * every one of them marked at each full collection: a knowledge-base reload then paused replies 130-260 ms.
- * postgres-array 3 cuts the elements out with `slice`: one string each.
- */
-const TEXT_ARRAYS = [1009, 1015];
-// Not `parseArray` itself: PGlite calls a parser with the type's OID as second argument, which postgres-array would
-// take for an element transform.
-const textArray = (value: string) => parseArray(value);
 for (const oid of TEXT_ARRAYS) pg.types.setTypeParser(oid, textArray);
 
-async function openPglite(pglite: PGlite, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
-  await pglite.waitReady;
-  // Set after start-up: PGlite's start makes a parser for every array type, over any given in its options.
-  for (const oid of TEXT_ARRAYS) pglite.parsers[oid] = textArray;
-  givingTurns(pglite);
-  const disk = kind === 'embedded' ? syncToDisk(pglite) : undefined;
-  await pglite.exec("SET TIME ZONE 'UTC'");
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  // The database runs one statement at a time. Plain-SQL work (the job worker's claims, decisions and sends) waits
-  // its turn in this line, not in PGlite's own: a durable commit (the webhooks' group commit) goes straight to
-  // PGlite and so waits for the statement running, never behind a line of them.
+async function openThreaded(thread: EmbeddedThread, kind: 'embedded' | 'memory', describe: string): Promise<Database> {
+  try {
+    await thread.waitReady;
+  } catch (err) {
+    await thread.close();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(thread as unknown as PGlite) });
   const inLine = serialiser();
   const sql: SqlRunner = {
-    async transaction<T>(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }) {
-      const run = (start: () => void) => pglite.transaction(async (tx) => {
-        start();
-        if (script) await tx.exec(script);
-        let rows: T[] = [];
-        for (const [text, params] of statements) rows = (await tx.query<T>(text, params)).rows;
-        return rows;
-      });
-      return opts?.durable && disk ? disk.durably(run) : inLine(() => run(() => undefined));
-    },
-    query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await pglite.query<T>(text, params)).rows),
-    interactive: (fn) => inLine(() => pglite.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
-    // One process owns an embedded database, so an in-process queue is the lock.
+    transaction: <T>(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }) =>
+      (opts?.durable ? thread.batch<T>(script, statements, true) : inLine(() => thread.batch<T>(script, statements, false))),
+    query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await thread.query<T>(text, params)).rows),
+    interactive: (fn) => inLine(() => thread.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
     withLock: keyedSerialiser(),
   };
   return {
     prisma, sql, kind, describe,
-    close: async () => { await prisma.$disconnect(); await pglite.close(); },
+    close: async () => { await prisma.$disconnect(); await thread.close(); },
   };
 }
 

@@ -183,8 +183,9 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
     // call, is otherwise listed for that reason only).
     await page.selectOption('#review-reason', 'not_understood');
     await page.getByRole('button', { name: 'Xem lại' }).click();
+    // The list before the click holds PHO: wait for the new answer to replace it.
+    await expect.poll(() => page.locator('.review-group', { hasText: PHO }).count()).toBe(0);
     await page.locator('.review-group').first().waitFor();
-    expect(await page.locator('.review-group', { hasText: PHO }).count()).toBe(0);
     await page.fill('#threshold', '0.99');
     await page.getByRole('button', { name: 'Xem lại' }).click();
     await page.locator('.review-group', { hasText: PHO }).waitFor();

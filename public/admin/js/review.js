@@ -89,7 +89,10 @@ run(async () => {
 
   function fail(err) { notify(errorMessage(err), 'error'); }
 
+  // Only the latest request draws the list: an earlier one answered later must not replace it.
+  let loads = 0;
   async function load() {
+    const mine = ++loads;
     const params = new URLSearchParams();
     const value = threshold.value.trim();
     if (value !== '') params.set('threshold', value);
@@ -99,6 +102,7 @@ run(async () => {
     drawBulk();
     history.replaceState(null, '', params.toString() ? `?${params}` : location.pathname);
     const data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
+    if (mine !== loads) return;
     threshold.value = String(data.threshold);
     const total = data.groups.reduce((n, g) => n + g.count, 0);
     summary.textContent = data.groups.length

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { messages } from '@electric-sql/pglite';
+import type { Reply, Request, SerialisedError, ThreadData } from './embedded-thread.js';
+
+type Fields = Array<{ name: string; dataTypeID: number }>;
+export interface Results<T> { rows: T[]; fields: Fields; affectedRows?: number }
+type QueryOptions = { rowMode?: 'array' | 'object'; parsers?: unknown };
+type Omit2<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** What Prisma's PGlite adapter and the SQL runner call on a transaction. */
+export interface ThreadTransaction {
+  query<T>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  exec(sql: string): Promise<unknown>;
+  rollback(): Promise<void>;
+  readonly closed: boolean;
+}
+
+function revive(e: SerialisedError): Error {
+  const err = e.database ? new messages.DatabaseError(e.message, 0, 'error') : new Error(e.message);
+  for (const [k, v] of Object.entries(e.fields)) if (k !== 'message' && k !== 'length') (err as unknown as Record<string, unknown>)[k] = v;
+  return err;
+}
+
+/**
+ * PGlite in a thread of its own (embedded-thread.ts), with the part of PGlite's interface the bot uses: query,
+ * exec, transaction. Its WebAssembly used to run on the bot's thread, ~50 % of that thread's time under load;
+ * each statement now costs a message each way instead. The value parsers Prisma's adapter asks for run there
+ * too (they are functions: the thread has its own copy), and a database error comes back as PGlite's own
+ * DatabaseError, so Prisma maps it (unique violation, ...) as before.
+ */
+// The thread's young generation capped at 8 MB (the default grows to ~48 MB under load and V8 keeps it): idle RSS
+// after the bench's load 378-389 MB against 423-448 MB, replies no slower (quick benches, alternating, same hour).
+const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+
+export class EmbeddedThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly waitReady: Promise<void>;
+  private failure: Error | undefined;
+
+  constructor(dataDir: string | undefined, options: ThreadData['options'], fsyncs: Int32Array) {
+    const here = fileURLToPath(import.meta.url);
+    const file = path.join(path.dirname(here), `embedded-thread${path.extname(here)}`);
+    const workerData: ThreadData = { dataDir, options, fsyncs };
+    // From dist/ the thread is plain JavaScript. From the sources (tsx, vitest) it registers tsx first: a worker
+    // does not inherit the loader hooks, and `--import tsx` in its execArgv is not applied (Node 20).
+    this.worker = file.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`,
+        { eval: true, workerData, resourceLimits })
+      : new Worker(file, { workerData, resourceLimits });
+    this.waitReady = new Promise((resolve, reject) => this.pending.set(0, { resolve: () => resolve(), reject }));
+    this.worker.on('message', (reply: Reply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if ('error' in reply) p.reject(revive(reply.error));
+      else p.resolve(reply.value);
+    });
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the embedded database's thread stopped (exit code ${code})`)));
+  }
+
+  private call<T>(request: Omit2<Request>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  query<T>(sql: string, params: unknown[] = [], opts?: QueryOptions, tx?: number): Promise<Results<T>> {
+    return this.call({ op: 'query', sql, params, rowMode: opts?.rowMode, prisma: opts?.parsers !== undefined, tx });
+  }
+
+  exec(sql: string, tx?: number): Promise<unknown> {
+    return this.call({ op: 'exec', sql, tx });
+  }
+
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws (or called rollback()). */
+  async transaction<T>(fn: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
+    const txId = await this.call<number>({ op: 'begin' });
+    let closed = false;
+    const tx: ThreadTransaction = {
+      query: (sql, params, opts) => this.query(sql, params, opts, txId),
+      exec: (sql) => this.exec(sql, txId),
+      rollback: async () => {
+        closed = true;
+        await this.call({ op: 'rollback', tx: txId });
+      },
+      get closed() { return closed; },
+    };
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      await this.call({ op: 'end', tx: txId, commit: false }).catch(() => undefined);
+      throw err;
+    }
+    await this.call({ op: 'end', tx: txId, commit: true });
+    return result;
+  }
+
+  /** Runs a script and statements in one transaction (durable: its commit waits for the disk); the last one's rows. */
+  batch<T>(script: string, statements: Array<[string, unknown[]]>, durable: boolean): Promise<T[]> {
+    return this.call({ op: 'batch', script, statements, durable });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+}
