@@ -6,16 +6,19 @@ import type { Reply, Request, SerialisedError, ThreadData } from './embedded-thr
 
 type Fields = Array<{ name: string; dataTypeID: number }>;
 export interface Results<T> { rows: T[]; fields: Fields; affectedRows?: number }
-type QueryOptions = { rowMode?: 'array' | 'object'; parsers?: unknown };
-type Omit2<T> = T extends unknown ? Omit<T, 'id'> : never;
+type QueryOptions = { parsers?: unknown };
+/** A request before the client numbers it (over each member of the union). */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** What Prisma's PGlite adapter and the SQL runner call on a transaction. */
 export interface ThreadTransaction {
   query<T>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
-  exec(sql: string): Promise<unknown>;
   rollback(): Promise<void>;
-  readonly closed: boolean;
 }
+
+const fsyncCounter = new Int32Array(new SharedArrayBuffer(4));
+/** How many times an embedded database of this process wrote a file through to the disk (benchmarks, tests). */
+export const embeddedFsyncs = () => Atomics.load(fsyncCounter, 0);
 
 function revive(e: SerialisedError): Error {
   const err = e.database ? new messages.DatabaseError(e.message, 0, 'error') : new Error(e.message);
@@ -41,10 +44,10 @@ export class EmbeddedThread {
   readonly waitReady: Promise<void>;
   private failure: Error | undefined;
 
-  constructor(dataDir: string | undefined, options: ThreadData['options'], fsyncs: Int32Array) {
+  constructor(dataDir: string | undefined, options: ThreadData['options']) {
     const here = fileURLToPath(import.meta.url);
     const file = path.join(path.dirname(here), `embedded-thread${path.extname(here)}`);
-    const workerData: ThreadData = { dataDir, options, fsyncs };
+    const workerData: ThreadData = { dataDir, options, fsyncs: fsyncCounter };
     // From dist/ the thread is plain JavaScript. From the sources (tsx, vitest) it registers tsx first: a worker
     // does not inherit the loader hooks, and `--import tsx` in its execArgv is not applied (Node 20).
     this.worker = file.endsWith('.ts')
@@ -68,7 +71,7 @@ export class EmbeddedThread {
     this.worker.on('exit', (code) => fail(new Error(`the embedded database's thread stopped (exit code ${code})`)));
   }
 
-  private call<T>(request: Omit2<Request>): Promise<T> {
+  private call<T>(request: Unnumbered<Request>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -78,25 +81,20 @@ export class EmbeddedThread {
   }
 
   query<T>(sql: string, params: unknown[] = [], opts?: QueryOptions, tx?: number): Promise<Results<T>> {
-    return this.call({ op: 'query', sql, params, rowMode: opts?.rowMode, prisma: opts?.parsers !== undefined, tx });
+    // Only Prisma's adapter passes options (rows as arrays, its parsers): the thread holds its own copy of them.
+    return this.call({ op: 'query', sql, params, prisma: opts?.parsers !== undefined, tx });
   }
 
-  exec(sql: string, tx?: number): Promise<unknown> {
-    return this.call({ op: 'exec', sql, tx });
+  exec(sql: string): Promise<unknown> {
+    return this.call({ op: 'exec', sql });
   }
 
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws (or called rollback()). */
   async transaction<T>(fn: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
     const txId = await this.call<number>({ op: 'begin' });
-    let closed = false;
     const tx: ThreadTransaction = {
       query: (sql, params, opts) => this.query(sql, params, opts, txId),
-      exec: (sql) => this.exec(sql, txId),
-      rollback: async () => {
-        closed = true;
-        await this.call({ op: 'rollback', tx: txId });
-      },
-      get closed() { return closed; },
+      rollback: () => this.call({ op: 'rollback', tx: txId }),
     };
     let result: T;
     try {

@@ -18,8 +18,8 @@ export interface ThreadData {
 }
 
 export type Request =
-  | { id: number; op: 'query'; sql: string; params: unknown[]; rowMode?: 'array' | 'object'; prisma?: boolean; tx?: number }
-  | { id: number; op: 'exec'; sql: string; tx?: number }
+  | { id: number; op: 'query'; sql: string; params: unknown[]; prisma: boolean; tx?: number }
+  | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'begin' }
   | { id: number; op: 'rollback'; tx: number }
   | { id: number; op: 'end'; tx: number; commit: boolean }
@@ -77,7 +77,8 @@ async function main(port: NonNullable<typeof parentPort>, data: ThreadData): Pro
   for (const oid of TEXT_ARRAYS) pglite.parsers[oid] = textArray;
   const disk = data.dataDir ? syncToDisk(pglite, data.fsyncs) : { durable: 0 };
   await pglite.exec("SET TIME ZONE 'UTC'");
-  const parsers = await prismaParsers();
+  // Prisma's adapter always asks for rows as arrays, with its parsers; the SQL runner for objects, with PGlite's.
+  const prismaOptions = { rowMode: 'array', parsers: await prismaParsers() } as Parameters<PGlite['query']>[2];
 
   let nextTx = 1;
   /** Open transactions: their handle, the end their callback waits for, and their statements' line. */
@@ -93,12 +94,11 @@ async function main(port: NonNullable<typeof parentPort>, data: ThreadData): Pro
   const handle = async (m: Request): Promise<unknown> => {
     switch (m.op) {
       case 'query': {
-        const opts = { rowMode: m.rowMode, ...(m.prisma ? { parsers } : {}) } as Parameters<PGlite['query']>[2];
-        const result = m.tx ? await inTx(m.tx, (tx) => tx.query(m.sql, m.params, opts)) : await pglite.query(m.sql, m.params, opts);
-        return result;
+        const opts = m.prisma ? prismaOptions : undefined;
+        return m.tx ? inTx(m.tx, (tx) => tx.query(m.sql, m.params, opts)) : pglite.query(m.sql, m.params, opts);
       }
       case 'exec':
-        return m.tx ? inTx(m.tx, (tx) => tx.exec(m.sql)) : pglite.exec(m.sql);
+        return pglite.exec(m.sql);
       case 'begin':
         return new Promise((begun, failed) => {
           const txId = nextTx++;

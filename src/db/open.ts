@@ -57,9 +57,7 @@ const pgliteOptions = (onDisk: boolean) => ({
   startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
 });
 
-const fsyncCounter = new Int32Array(new SharedArrayBuffer(4));
-/** How many times the embedded database wrote a file through to the disk (benchmarks, tests). */
-export const embeddedFsyncs = () => Atomics.load(fsyncCounter, 0);
+export { embeddedFsyncs } from './embedded-client.js';
 
 /**
  * A new database is created (initdb) by a PGlite in a process of its own: the instance that ran initdb keeps about
@@ -133,7 +131,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}): Promise<Database> {
-  if (databaseUrl === 'memory:') return openThreaded(new EmbeddedThread(undefined, pgliteOptions(false), fsyncCounter), 'memory', 'in-memory PGlite');
+  if (databaseUrl === 'memory:') return openThreaded(new EmbeddedThread(undefined, pgliteOptions(false)), 'memory', 'in-memory PGlite');
   if (databaseUrl.startsWith('file:')) {
     const dir = path.resolve(databaseUrl.slice('file:'.length));
     const release = lockEmbeddedDir(dir);
@@ -148,7 +146,7 @@ export async function openDatabase(databaseUrl: string, opts: OpenOptions = {}):
         }
         if (!copied) await createInChild(dir);
       }
-      const db = await openThreaded(new EmbeddedThread(dir, pgliteOptions(true), fsyncCounter), 'embedded', `embedded PGlite in ${dir}`);
+      const db = await openThreaded(new EmbeddedThread(dir, pgliteOptions(true)), 'embedded', `embedded PGlite in ${dir}`);
       const close = db.close;
       return { ...db, close: async () => { await close(); release(); } };
     } catch (err) {
@@ -171,12 +169,16 @@ async function openThreaded(thread: EmbeddedThread, kind: 'embedded' | 'memory',
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(thread as unknown as PGlite) });
+  // The database runs one statement at a time. Plain-SQL work (the job worker's claims, decisions and sends) waits
+  // its turn in this line, not in PGlite's own: a durable commit (the webhooks' group commit) goes straight to the
+  // thread and so waits for the statement running, never behind a line of them.
   const inLine = serialiser();
   const sql: SqlRunner = {
     transaction: <T>(script: string, statements: Array<[string, unknown[]]>, opts?: { durable?: boolean }) =>
       (opts?.durable ? thread.batch<T>(script, statements, true) : inLine(() => thread.batch<T>(script, statements, false))),
     query: <T>(text: string, params: unknown[] = []) => inLine(async () => (await thread.query<T>(text, params)).rows),
     interactive: (fn) => inLine(() => thread.transaction((tx) => fn(async (text, params = []) => (await tx.query(text, params)).rows as never))),
+    // One process owns an embedded database, so an in-process queue is the lock.
     withLock: keyedSerialiser(),
   };
   return {

@@ -57,3 +57,16 @@ export async function logout() {
 }
 
 export const canWrite = (user) => user.role === 'admin' || user.role === 'editor';
+
+/**
+ * For a view whose loads may overlap (a search typed while the last one is on its way): make one with
+ * `const latest = latestCalls()`, call `const current = latest()` as each load starts, and draw its answer only
+ * `if (current())`: an earlier load answered later must not replace a newer one.
+ */
+export function latestCalls() {
+  let calls = 0;
+  return () => {
+    const mine = ++calls;
+    return () => mine === calls;
+  };
+}

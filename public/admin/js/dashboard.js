@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, latestCalls } from './api.js';
 import { clear, el, errorMessage, notify, run, startPage } from './dom.js';
 
 // The dashboard: numbers from the message log (GET /api/stats?days=N), drawn as inline SVG built node by node
@@ -271,13 +271,13 @@ run(async () => {
     main.dataset.ready = String(days);
   }
 
-  let seq = 0;
+  const latest = latestCalls();
   async function load(pending) {
-    const mine = ++seq;
+    const current = latest();
     main.removeAttribute('data-ready');
     try {
       const data = await (pending || api('GET', `/api/stats?days=${days}`));
-      if (mine !== seq) return; // a later choice of days is on its way
+      if (!current()) return; // a later choice of days is on its way
       stats = data;
       draw();
       performance.mark('dashboard-drawn');

@@ -1,4 +1,4 @@
-import { api, canWrite } from './api.js';
+import { api, canWrite, latestCalls } from './api.js';
 import { clear, el, errorMessage, formatDate, formatDay, notify, pager, run, startPage, vnDay } from './dom.js';
 
 // Dossiers reported by the one-stop system (read-only): search and filter them, open one to see its history, how
@@ -102,15 +102,14 @@ run(async () => {
   const detail = el('div', { className: 'card', id: 'dossier-detail', hidden: true, tabindex: '-1' });
   listPanel.append(form, count, listBody, paging, detail);
 
-  // Only the latest search draws the list: an earlier one answered later (a slow first load) must not replace it.
-  let loads = 0;
+  const latest = latestCalls(); // a slow first load must not replace a search answered before it
   async function load() {
-    const mine = ++loads;
+    const current = latest();
     const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(query.offset) });
     if (query.q) params.set('q', query.q);
     if (query.status) params.set('status', query.status);
     const data = await api('GET', `/api/dossiers?${params}`);
-    if (mine !== loads) return;
+    if (!current()) return;
     count.textContent = `${data.total} hồ sơ`;
     const rows = data.items.map((d) => el('tr', { dataset: { code: d.code }, className: d.overdue ? 'overdue' : undefined },
       el('td', { 'data-label': 'Mã' }, el('button', { type: 'button', className: 'link open-dossier', text: d.code, 'aria-label': `Xem hồ sơ ${d.code}`, on: { click: () => open(d.code).catch(fail) } })),

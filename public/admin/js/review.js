@@ -1,4 +1,4 @@
-import { api, canWrite } from './api.js';
+import { api, canWrite, latestCalls } from './api.js';
 import { clear, el, errorMessage, formatDate, notify, run, startPage } from './dom.js';
 import { REASONS, contextDetails } from './review-context.js';
 
@@ -89,10 +89,9 @@ run(async () => {
 
   function fail(err) { notify(errorMessage(err), 'error'); }
 
-  // Only the latest request draws the list: an earlier one answered later must not replace it.
-  let loads = 0;
+  const latest = latestCalls();
   async function load() {
-    const mine = ++loads;
+    const current = latest();
     const params = new URLSearchParams();
     const value = threshold.value.trim();
     if (value !== '') params.set('threshold', value);
@@ -102,7 +101,7 @@ run(async () => {
     drawBulk();
     history.replaceState(null, '', params.toString() ? `?${params}` : location.pathname);
     const data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
-    if (mine !== loads) return;
+    if (!current()) return;
     threshold.value = String(data.threshold);
     const total = data.groups.reduce((n, g) => n + g.count, 0);
     summary.textContent = data.groups.length
@@ -209,16 +208,16 @@ run(async () => {
         Object.entries(TARGETS).map(([value, t]) => el('option', { value, text: t.label })));
       const q = el('input', { type: 'search', id: qId, name: 'targetQuery', placeholder: 'Tìm theo tên, có dấu hoặc không dấu…', 'aria-label': 'Tìm mục' });
       const results = el('ul', { className: 'target-results', 'aria-live': 'polite' });
-      let seq = 0;
+      const latestSearch = latestCalls();
       async function search() {
-        const mine = ++seq;
+        const current = latestSearch();
         const kind = type.value;
         const target = TARGETS[kind];
         const params = new URLSearchParams({ pageSize: '8' });
         if (q.value.trim()) params.set('q', q.value.trim());
         try {
           const data = await api('GET', `/api/${target.path}?${params}`);
-          if (mine !== seq) return;
+          if (!current()) return;
           clear(results).append(...data.items.map((row) => el('li', {},
             el('span', {}, el('a', { href: `${target.page}#id=${row.id}`, target: '_blank', rel: 'noopener', text: target.name(row) })),
             el('button', { type: 'button', text: 'Gắn vào đây', dataset: { id: row.id }, on: { click: () => {
