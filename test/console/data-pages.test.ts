@@ -202,6 +202,8 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
     const page = await signIn('review.html');
     await page.selectOption('#review-reason', 'rejected');
     await page.getByRole('button', { name: 'Xem lại' }).click();
+    // The first load's list may still be on the page: opening its example would be undone when the new list lands.
+    await page.locator('.review-list:not([aria-busy])').waitFor({ state: 'attached' });
     const group = page.locator('.review-group', { hasText: REJECTED });
     await group.waitFor();
     expect(await group.locator('.review-reasons').textContent()).toContain('Người dân nói bot trả lời sai: 1');
@@ -214,11 +216,13 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
     await page.selectOption('#review-reason', '');
     await page.fill('#review-q', 'camera');
     await page.getByRole('button', { name: 'Xem lại' }).click();
+    await page.locator('.review-list:not([aria-busy])').waitFor({ state: 'attached' });
     await page.locator('.review-group', { hasText: CAMERA }).waitFor();
     expect(await page.locator('.review-group').count()).toBe(1);
 
     await page.fill('#review-q', '');
     await page.getByRole('button', { name: 'Xem lại' }).click();
+    await page.locator('.review-list:not([aria-busy])').waitFor({ state: 'attached' });
     for (const text of [CAMERA, PETS]) await page.locator('.review-group', { hasText: text }).locator('.review-pick').check();
     await page.locator('#bulk-count', { hasText: 'Đã chọn 2 nhóm, 2 tin nhắn' }).waitFor();
     await page.click('#bulk-dismiss');

@@ -100,7 +100,14 @@ run(async () => {
     selected.clear();
     drawBulk();
     history.replaceState(null, '', params.toString() ? `?${params}` : location.pathname);
-    const data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
+    // Busy until this load's answer is drawn (or fails): screen readers, and a test, know the list is not yet new.
+    list.setAttribute('aria-busy', 'true');
+    let data;
+    try {
+      data = await api('GET', `/api/review${params.toString() ? `?${params}` : ''}`);
+    } finally {
+      if (current()) list.removeAttribute('aria-busy');
+    }
     if (!current()) return;
     threshold.value = String(data.threshold);
     const total = data.groups.reduce((n, g) => n + g.count, 0);
