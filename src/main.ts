@@ -73,6 +73,13 @@ process.on('SIGTERM', onSignal);
 try {
   runtime = await startRuntime(config, log);
   server = listen(config, runtime);
+  // Without its database the bot can neither record an event nor answer one: stop now (exit 1) and let the
+  // supervisor start it again, rather than answer 500 to every webhook with /readyz the only sign.
+  void runtime.deps.db.lost?.then((err) => {
+    if (stopping) return;
+    log.fatal({ err: { message: err.message } }, `database lost: ${err.message}; exiting`);
+    process.exit(1);
+  });
 } catch (err) {
   log.fatal({ err: err instanceof Error ? { message: err.message } : err }, `start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { messages } from '@electric-sql/pglite';
+import { messages, PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmbeddedThread } from '../src/db/embedded-client.js';
 import { embeddedFsyncs, type Database } from '../src/db/open.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 
@@ -77,5 +78,27 @@ describe('embedded database in its own thread', () => {
     await db.sql.query('SELECT pg_sleep(0.3)');
     clearInterval(timer);
     expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
+  it('says when its thread is gone, and fails every statement with why; a close is not a loss', async () => {
+    const thread = new EmbeddedThread(undefined, { startParams: PGlite.defaultStartParams });
+    await thread.waitReady;
+    let lost: Error | undefined;
+    void thread.lost.then((err) => { lost = err; });
+    const pending = thread.query('SELECT pg_sleep(5)');
+    // As a crash or an out-of-memory end would stop it.
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(pending).rejects.toThrow(/embedded database's thread stopped/);
+    await expect(thread.query('SELECT 1')).rejects.toThrow(/embedded database's thread stopped/);
+    await new Promise((r) => setImmediate(r));
+    expect(lost?.message).toMatch(/embedded database's thread stopped/);
+
+    const closed = new EmbeddedThread(undefined, { startParams: PGlite.defaultStartParams });
+    await closed.waitReady;
+    let closedLost = false;
+    void closed.lost.then(() => { closedLost = true; });
+    await closed.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closedLost).toBe(false);
   });
 });

@@ -42,7 +42,10 @@ export class EmbeddedThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly waitReady: Promise<void>;
+  /** Settles when the thread stops or fails other than through close(): the database is gone for this process. */
+  readonly lost: Promise<Error>;
   private failure: Error | undefined;
+  private closing = false;
 
   constructor(dataDir: string | undefined, options: ThreadData['options']) {
     const here = fileURLToPath(import.meta.url);
@@ -62,12 +65,15 @@ export class EmbeddedThread {
       if ('error' in reply) p.reject(revive(reply.error));
       else p.resolve(reply.value);
     });
+    let onLost: (err: Error) => void = () => undefined;
+    this.lost = new Promise((resolve) => { onLost = resolve; });
     const fail = (err: Error) => {
-      this.failure = err;
+      if (!this.failure && !this.closing) onLost(err);
+      this.failure ??= err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
+    this.worker.on('error', (err) => fail(new Error(`the embedded database's thread failed: ${err.message}`)));
     this.worker.on('exit', (code) => fail(new Error(`the embedded database's thread stopped (exit code ${code})`)));
   }
 
@@ -113,6 +119,7 @@ export class EmbeddedThread {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
     await this.worker.terminate();
   }

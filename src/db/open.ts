@@ -35,6 +35,12 @@ export interface Database {
   sql: SqlRunner;
   kind: 'embedded' | 'memory' | 'postgres';
   describe: string;
+  /**
+   * The embedded database only: settles when its thread is gone (crashed, out of memory). Nothing more can be
+   * recorded or answered, so the process stops and its supervisor starts it again; a server's connections are
+   * replaced by the pool instead.
+   */
+  lost?: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -182,7 +188,7 @@ async function openThreaded(thread: EmbeddedThread, kind: 'embedded' | 'memory',
     withLock: keyedSerialiser(),
   };
   return {
-    prisma, sql, kind, describe,
+    prisma, sql, kind, describe, lost: thread.lost,
     close: async () => { await prisma.$disconnect(); await thread.close(); },
   };
 }
