@@ -63,12 +63,12 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
  * The bot's own account of a spell, from its /metrics (served to the machine itself): CPU seconds so far, and the
  * event-loop delay p99 and max since the previous scrape (prom-client resets that histogram at each scrape).
  */
-interface Scrape { cpuS: number; lagP99Ms: number; lagMaxMs: number }
+interface Scrape { cpuS: number; dbS: number; lagP99Ms: number; lagMaxMs: number }
 async function scrape(url: string): Promise<Scrape | null> {
   try {
     const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
     const value = (name: string) => Number(new RegExp(`^cchc_${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
-    return { cpuS: value('process_cpu_seconds_total'), lagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000),
+    return { cpuS: value('process_cpu_seconds_total'), dbS: value('embedded_thread_busy_seconds'), lagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000),
       lagMaxMs: Math.round(value('nodejs_eventloop_lag_max_seconds') * 1000) };
   } catch { return null; }
 }
@@ -76,6 +76,9 @@ async function scrape(url: string): Promise<Scrape | null> {
 /** The CPU a process used between two scrapes over `ms` of wall time, as % of one core. */
 const cpuPct = (before: Scrape | null, after: Scrape | null, ms: number) =>
   (before && after ? Math.round(((after.cpuS - before.cpuS) / (ms / 1000)) * 100) : null);
+/** The embedded database's thread's working time over the same spell, as % of one core (null on PostgreSQL). */
+const dbPct = (before: Scrape | null, after: Scrape | null, ms: number) =>
+  (before && after && after.dbS > 0 ? Math.round(((after.dbS - before.dbS) / (ms / 1000)) * 100) : null);
 
 /** One new user per event: `tag`, the server's index, the event's number. */
 const benchUser = (tag: string, server: number, n: number) => `${tag}${server}x${String(n).padStart(7, '0')}`;
@@ -217,9 +220,11 @@ app.post('/', express.raw({ type: () => true, limit: 1e6 }), (q, s) => {
 interface BotRun { label: string; coldStartMs: number; rssIdleMb: number | null; rssAfterMb: number | null; accepted: number; replied: number;
   /** The first bot process's CPU (% of one core) from the unbounded run's first event to its last reply. */
   maxCpuPct: number | null;
+  /** Of that, the embedded database's thread (null on PostgreSQL). */
+  maxDbPct: number | null;
   rate: { ackP50: number; ackP99: number; e2eP50: number | null; e2eP99: number | null; missing: number;
     /** The first bot process during the run at RATE: its CPU (% of one core) and its event-loop delay. */
-    busy: { cpuPct: number; lagP99Ms: number; lagMaxMs: number } | null }; burstAckP99: number; burstMissing: number; errors: number }
+    busy: { cpuPct: number; dbPct: number | null; lagP99Ms: number; lagMaxMs: number } | null }; burstAckP99: number; burstMissing: number; errors: number }
 
 async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: () => Promise<void> }, processes: number): Promise<BotRun> {
   const servers: ChildProcess[] = [];
@@ -259,19 +264,20 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
     const end = await scrape(urls[0]);
     // Its CPU from the first event to the last reply (% of one core): about 100 means its thread was the limit.
     const maxCpuPct = cpuPct(start, end, maxReplies.lastAt - max.startedAt);
+    const maxDbPct = dbPct(start, end, maxReplies.lastAt - max.startedAt);
     log(`${label}: ${RATE} events/s for ${RATE_S} s`);
     const before = await scrape(urls[0]);
     const rated = await paced(urls, `r${label}`, { connections: 20, rate: RATE, amount: RATE * RATE_S }, sendTimes);
     const after = await scrape(urls[0]);
     const busyPct = cpuPct(before, after, Date.now() - rated.startedAt);
-    const busy = after && busyPct !== null ? { cpuPct: busyPct, lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs } : null;
+    const busy = after && busyPct !== null ? { cpuPct: busyPct, dbPct: dbPct(before, after, Date.now() - rated.startedAt), lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs } : null;
     const rateReplies = await replies(fake, rated, sendTimes);
     log(`${label}: burst of ${BURST}`);
     const burst = await fire(urls, `b${label}`, { connections: BURST, amount: BURST }, sendTimes);
     const burstReplies = await replies(fake, burst, sendTimes);
     return {
       label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
-      accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), maxCpuPct,
+      accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), maxCpuPct, maxDbPct,
       rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing, busy },
       burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
     };
@@ -291,7 +297,8 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
   const embedded = b.label.startsWith('embedded');
   const ms = (n: number) => (n >= 10 ? Math.round(n) : n.toFixed(1));
   const busy = b.rate.busy;
-  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
+  const ofDb = (pct: number | null) => (pct === null ? '' : ` (the database's thread ${pct} %)`);
+  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core${ofDb(busy.dbPct)}; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
   // Before 4 December a CPU profile of a quick run gave PGlite 47 % of the bot's thread (BENCH_NODE_ARGS="--cpu-prof
   // ..."); it has a thread of its own since, and the bot's thread decides.
   const where = embedded ? 'PGlite runs in a thread of its own; the bot\'s thread decides (NLU and place matching, Prisma\'s query building and mapping, rendering) and sends'
@@ -300,7 +307,7 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
     accepted: b.accepted >= refs.express * TARGET.acceptedShare ? 'met'
       : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (a message each way to the database\'s thread)' : ''} share the thread with the decisions`,
     replied: b.replied >= repliedTarget(b.label) ? 'met'
-      : `the bot's thread is the limit: its process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event; ${where}`,
+      : `the bot's thread is the limit: its process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event; ${where}`,
     ack: b.rate.ackP99 < TARGET.ackP99Ms ? 'met' : `an ack waits behind the bot's own work on its thread: ${thread}`,
     e2e: b.rate.e2eP99 !== null && b.rate.e2eP99 < TARGET.e2eP99Ms ? 'met'
       : b.replied < RATE ? `the bot replies at most ${b.replied}/s, fewer than ${RATE}/s: a backlog builds`

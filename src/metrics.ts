@@ -51,6 +51,10 @@ const queueAge = new Gauge({ name: 'cchc_job_queue_oldest_seconds', help: 'Age o
 const handoffWaiting = new Gauge({ name: 'cchc_handoff_waiting', help: 'Citizens waiting for an official now', registers: [registry] });
 const handoffOldest = new Gauge({ name: 'cchc_handoff_oldest_wait_seconds', help: 'Longest current wait for an official', registers: [registry] });
 const kbVersion = new Gauge({ name: 'cchc_kb_version', help: 'Knowledge base version this instance answers from', registers: [registry] });
+new Gauge({
+  name: 'cchc_embedded_thread_busy_seconds', help: 'Embedded database only: seconds its thread has worked since start (its CPU; the rest of process_cpu_seconds_total is mostly the bot\'s thread)',
+  registers: [registry], collect() { const busy = source?.db.busySeconds; if (busy) this.set(busy()); },
+});
 
 async function collectShared(): Promise<void> {
   if (!source) return;

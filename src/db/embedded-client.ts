@@ -118,6 +118,11 @@ export class EmbeddedThread {
     return this.call({ op: 'batch', script, statements, durable });
   }
 
+  /** Seconds the thread has spent working (not waiting for a message) since it started: its share of the CPU. */
+  busySeconds(): number {
+    return this.worker.performance.eventLoopUtilization().active / 1000;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);

@@ -41,6 +41,8 @@ export interface Database {
    * replaced by the pool instead.
    */
   lost?: Promise<Error>;
+  /** The embedded database only: seconds its thread has worked since it started (/metrics). */
+  busySeconds?: () => number;
   close(): Promise<void>;
 }
 
@@ -188,7 +190,7 @@ async function openThreaded(thread: EmbeddedThread, kind: 'embedded' | 'memory',
     withLock: keyedSerialiser(),
   };
   return {
-    prisma, sql, kind, describe, lost: thread.lost,
+    prisma, sql, kind, describe, lost: thread.lost, busySeconds: () => thread.busySeconds(),
     close: async () => { await prisma.$disconnect(); await thread.close(); },
   };
 }

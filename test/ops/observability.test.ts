@@ -37,6 +37,8 @@ describe('/metrics', () => {
       'cchc_kb_version', 'cchc_process_resident_memory_bytes']) {
       expect(text, name).toContain(name);
     }
+    // The embedded database's thread reports the time it worked (the test server runs on in-memory PGlite).
+    expect(Number(/^cchc_embedded_thread_busy_seconds ([0-9.e+-]+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     // A tampered webhook counts as rejected.
     await fetch(`${s.url}/webhooks/zalo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-zevent-signature': 'nope' } });
     expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/cchc_inbound_events_total\{channel="zalo",outcome="rejected_signature"\} [1-9]/);
