@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAIM_AS_READ_SQL, RECORD_DECISIONS_SQL } from '../src/pipeline/decide.js';
+import { FINISH_SENDS_SQL } from '../src/pipeline/outbound.js';
 import { openTestDb, DB_KINDS, type TestDb } from './helpers/db.js';
 
 // Every console and chat query has an index: EXPLAIN on a small synthetic log with sequential scans
@@ -63,5 +65,39 @@ describe.each(DB_KINDS)('query plans on %s', (kind) => {
     const text = plan.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toContain(index);
     expect(text).not.toContain('Seq Scan');
+  });
+});
+
+// The pipeline's batch statements pass their rows as jsonb or arrays. The planner takes any jsonb_to_recordset for
+// 100 rows, so a batch of a few events against a few thousand conversations was joined by scanning the whole table
+// (cost-based: `enable_seqscan` stays on here). Each must read the rows it touches by their key.
+const BATCH_STATEMENTS: Array<{ what: string; sql: string; params: (ids: number[]) => unknown[] }> = [
+  { what: 'claiming decided events (InboundEvent, Conversation)', sql: CLAIM_AS_READ_SQL,
+    params: (ids) => [ids.map((_, i) => i), ids.map(() => 'zalo'), ids.map((id) => `e${id}`), ids, ids.map(() => 'x')] },
+  { what: 'recording decisions (Conversation)', sql: RECORD_DECISIONS_SQL,
+    params: (ids) => ['[]', '[]', JSON.stringify(ids.map((id) => ({ id, state: {}, inbound: true, pausedUntil: null, handoff: false }))), ids] },
+  { what: 'recording how sends went (Message)', sql: FINISH_SENDS_SQL,
+    params: (ids) => [JSON.stringify(ids.map((id) => ({ id, status: 'sent', error: null, parts: null, platformId: null }))), ids] },
+];
+
+describe.each(DB_KINDS)('batch statements on %s', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb(kind, { seed: false });
+    await t.db.sql.query(`INSERT INTO "Conversation" (channel, "userId", state, "createdAt", "updatedAt")
+      SELECT 'zalo', 'u' || c, '{}'::jsonb, now(), now() FROM generate_series(1, 5000) c`);
+    await t.db.sql.query(`INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
+      SELECT 'zalo', 'e' || c, 'user_send_text', '{}'::jsonb, CASE WHEN c > 4990 THEN 'pending' ELSE 'processed' END FROM generate_series(1, 5000) c`);
+    await t.db.sql.query(`INSERT INTO "Message" ("conversationId", channel, direction, text)
+      SELECT c.id, 'zalo', 'out', 'm' FROM "Conversation" c`);
+    await t.db.sql.query('ANALYZE');
+  }, 180_000);
+  afterAll(async () => { await t.close(); });
+
+  it.each(BATCH_STATEMENTS)('$what: a batch of 4 reads by key, never a whole table', async ({ sql, params }) => {
+    const ids = (await t.db.sql.query<{ id: number }>(`SELECT id FROM "Conversation" ORDER BY id DESC LIMIT 4`)).map((r) => r.id);
+    const plan = await t.db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params(ids));
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).not.toMatch(/Seq Scan on "(Conversation|InboundEvent|Message)"/);
   });
 });

@@ -316,14 +316,21 @@ async function readEvents(query: Query, keys: EventKey[]): Promise<Array<(Claim 
   return out;
 }
 
-/** Claims the decided events still pending whose conversations are as they were read; returns their `at`s. */
+/**
+ * Claims the decided events still pending whose conversations are as they were read ($1-$5: each one's `at`,
+ * channel, event id, conversation and fingerprint); returns their `at`s. Arrays, not a jsonb record set: the
+ * planner counts `unnest` rows right, while it takes any jsonb_to_recordset for 100 rows and, for a batch of a few
+ * events, preferred scanning the whole event table to its unique index (1.4 ms at 10,000 events, growing).
+ */
+export const CLAIM_AS_READ_SQL = `UPDATE "InboundEvent" e SET status = 'processed'
+  FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[]) AS k(at, channel, "eventId", conv, seen)
+  JOIN "Conversation" c ON c.id = k.conv AND ${FINGERPRINT} = k.seen
+  WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.at`;
+
 async function claimAsRead(query: Query, decisions: Array<Decision & { seen: string }>): Promise<Set<number>> {
   if (!decisions.length) return new Set();
-  const keys = decisions.map((d) => ({ at: d.at, channel: d.pending.key.channel, eventId: d.pending.key.eventId, conv: d.conv.id, seen: d.seen }));
-  const rows = await query<{ at: number }>(`UPDATE "InboundEvent" e SET status = 'processed'
-    FROM jsonb_to_recordset($1::jsonb) AS k(at int, channel text, "eventId" text, conv int, seen text)
-    JOIN "Conversation" c ON c.id = k.conv AND ${FINGERPRINT} = k.seen
-    WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.at`, [JSON.stringify(keys)]);
+  const rows = await query<{ at: number }>(CLAIM_AS_READ_SQL, [decisions.map((d) => d.at), decisions.map((d) => d.pending.key.channel),
+    decisions.map((d) => d.pending.key.eventId), decisions.map((d) => d.conv.id), decisions.map((d) => d.seen)]);
   return new Set(rows.map((r) => r.at));
 }
 
@@ -348,6 +355,21 @@ function inboundRow({ msg, conv, result }: Decision): Prisma.MessageCreateManyIn
 }
 
 /**
+ * The statement of recordDecisions: $1 the messages, $2 the send jobs, $3 the conversations' new states, $4 their
+ * ids again as an array. The planner takes a jsonb_to_recordset for 100 rows whatever it holds: without `= ANY($4)`
+ * a batch of 4 decisions scanned every conversation (12 ms at 10,000) instead of reading 4 by their key.
+ */
+export const RECORD_DECISIONS_SQL = `WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, c AS (
+    UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
+      "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
+      "pausedUntil" = COALESCE(x."pausedUntil" AT TIME ZONE 'UTC', c."pausedUntil"),
+      "handoffStatus" = CASE WHEN x.handoff THEN 'waiting' ELSE c."handoffStatus" END,
+      "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
+    FROM jsonb_to_recordset($3::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
+    WHERE c.id = x.id AND c.id = ANY($4::int[])
+  ) SELECT * FROM m`;
+
+/**
  * Records the decisions in one statement: each event's messages in order (the outbound ids are the order the replies
  * are sent in), its conversation's new state and the send job of its replies (decided and queued together, or
  * neither). Returns each decision's message ids.
@@ -360,15 +382,8 @@ async function recordDecisions(query: Query, decisions: Decision[], now: Date): 
   const jobs = decisions.filter((_, k) => outbound[k].length).map((d) => sendJob(d.msg.channel, d.pending.cause));
   const conversations = decisions.map(({ msg, conv, result }) => ({ id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply',
     handoff: Boolean(result.handoff), pausedUntil: result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000).toISOString() : null }));
-  const rows = await query<{ id: number }>(`WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, c AS (
-      UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
-        "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
-        "pausedUntil" = COALESCE(x."pausedUntil" AT TIME ZONE 'UTC', c."pausedUntil"),
-        "handoffStatus" = CASE WHEN x.handoff THEN 'waiting' ELSE c."handoffStatus" END,
-        "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
-      FROM jsonb_to_recordset($3::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
-      WHERE c.id = x.id
-    ) SELECT * FROM m`, [JSON.stringify(messages.flat()), JSON.stringify(jobs), JSON.stringify(conversations)]);
+  const rows = await query<{ id: number }>(RECORD_DECISIONS_SQL,
+    [JSON.stringify(messages.flat()), JSON.stringify(jobs), JSON.stringify(conversations), conversations.map((c) => c.id)]);
   for (const { msg, result, pending } of decisions) {
     pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
     if (!result.clarification) continue;

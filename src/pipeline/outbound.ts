@@ -75,6 +75,16 @@ type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | '
 interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null }
 
 /**
+ * How the sends went ($1 the outcomes, $2 their message ids again as an array): the planner takes any
+ * jsonb_to_recordset for 100 rows, so without `= ANY($2)` a few outcomes against a mid-sized message table
+ * could be joined by scanning it.
+ */
+export const FINISH_SENDS_SQL = `UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
+    "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
+  FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text)
+  WHERE m.id = x.id AND m.id = ANY($2::int[])`;
+
+/**
  * The two statements every send makes, each shared by the sends that reach it while the previous one runs
  * (`coalesced`): reading what a cause has still to send, and recording how a message went.
  */
@@ -95,10 +105,7 @@ function deliveryStatements(sql: SqlRunner) {
       return causes.map((cause) => byCause.get(cause)!);
     }),
     finish: coalesced(async (outcomes: Outcome[]) => {
-      await sql.query(`UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
-          "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
-        FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text) WHERE m.id = x.id`,
-      [JSON.stringify(outcomes)]);
+      await sql.query(FINISH_SENDS_SQL, [JSON.stringify(outcomes), outcomes.map((o) => o.id)]);
     }),
   };
 }
