@@ -86,8 +86,11 @@ export const configSchema = z.object({
    * Jobs in flight per instance outside the send lanes (decision batches, dossier notices, imports). A notice job
    * waits for the database most of its time: with 8, 1,000 dossier changes in a burst queued their notices (p99
    * 2.6-3.1 s PostgreSQL, 7.0 s embedded) against 0.65-1.0 s and 1.3-1.6 s with 32 (scripts/bench-notify.ts).
+   * Since the embedded database runs in a thread of its own, each statement is a message each way, and with 32 the
+   * embedded burst took p99 3.1-3.5 s (11 s with 8) against 1.3-1.5 s with 64; PostgreSQL 4.0 against 2.8 s (4
+   * December, one run each at Zalo's pace). `npm run bench` has run with 64 since 3 December.
    */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(32),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /**
    * Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). A send
    * holds its place for the platform's whole round trip, so this bounds a channel at SEND_CONCURRENCY / round trip
