@@ -73,12 +73,15 @@ async function scrape(url: string): Promise<Scrape | null> {
   } catch { return null; }
 }
 
-/** The CPU a process used between two scrapes over `ms` of wall time, as % of one core. */
-const cpuPct = (before: Scrape | null, after: Scrape | null, ms: number) =>
-  (before && after ? Math.round(((after.cpuS - before.cpuS) / (ms / 1000)) * 100) : null);
-/** The embedded database's thread's working time over the same spell, as % of one core (null on PostgreSQL). */
-const dbPct = (before: Scrape | null, after: Scrape | null, ms: number) =>
-  (before && after && after.dbS > 0 ? Math.round(((after.dbS - before.dbS) / (ms / 1000)) * 100) : null);
+/**
+ * The CPU a process used between two scrapes over `ms` of wall time, as % of one core: all its threads, and of
+ * that the embedded database's thread (null on PostgreSQL, where the gauge stays 0).
+ */
+function usage(before: Scrape | null, after: Scrape | null, ms: number): { cpuPct: number; dbPct: number | null } | null {
+  if (!before || !after) return null;
+  const pct = (seconds: number) => Math.round((seconds / (ms / 1000)) * 100);
+  return { cpuPct: pct(after.cpuS - before.cpuS), dbPct: after.dbS > 0 ? pct(after.dbS - before.dbS) : null };
+}
 
 /** One new user per event: `tag`, the server's index, the event's number. */
 const benchUser = (tag: string, server: number, n: number) => `${tag}${server}x${String(n).padStart(7, '0')}`;
@@ -263,21 +266,20 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
     const maxReplies = await replies(fake, max, sendTimes);
     const end = await scrape(urls[0]);
     // Its CPU from the first event to the last reply (% of one core): about 100 means its thread was the limit.
-    const maxCpuPct = cpuPct(start, end, maxReplies.lastAt - max.startedAt);
-    const maxDbPct = dbPct(start, end, maxReplies.lastAt - max.startedAt);
+    const maxUse = usage(start, end, maxReplies.lastAt - max.startedAt);
     log(`${label}: ${RATE} events/s for ${RATE_S} s`);
     const before = await scrape(urls[0]);
     const rated = await paced(urls, `r${label}`, { connections: 20, rate: RATE, amount: RATE * RATE_S }, sendTimes);
     const after = await scrape(urls[0]);
-    const busyPct = cpuPct(before, after, Date.now() - rated.startedAt);
-    const busy = after && busyPct !== null ? { cpuPct: busyPct, dbPct: dbPct(before, after, Date.now() - rated.startedAt), lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs } : null;
+    const rateUse = usage(before, after, Date.now() - rated.startedAt);
+    const busy = after && rateUse ? { ...rateUse, lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs } : null;
     const rateReplies = await replies(fake, rated, sendTimes);
     log(`${label}: burst of ${BURST}`);
     const burst = await fire(urls, `b${label}`, { connections: BURST, amount: BURST }, sendTimes);
     const burstReplies = await replies(fake, burst, sendTimes);
     return {
       label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
-      accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), maxCpuPct, maxDbPct,
+      accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), maxCpuPct: maxUse?.cpuPct ?? null, maxDbPct: maxUse?.dbPct ?? null,
       rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing, busy },
       burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
     };
