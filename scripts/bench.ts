@@ -73,6 +73,21 @@ async function scrape(url: string): Promise<Scrape | null> {
   } catch { return null; }
 }
 
+/** Statements the bot's processes have sent to their database so far (`cchc_db_statements_total`, summed). */
+async function statements(urls: string[]): Promise<number | null> {
+  try {
+    const counts = await Promise.all(urls.map(async (url) => {
+      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      return Number(/^cchc_db_statements_total ([0-9.e+-]+)$/m.exec(text)?.[1] ?? NaN);
+    }));
+    const sum = counts.reduce((a, b) => a + b, 0);
+    return Number.isFinite(sum) ? sum : null;
+  } catch { return null; }
+}
+/** Statements per replied event over a spell (one decimal), or null without the counts. */
+const perReply = (before: number | null, after: number | null, replied: number) =>
+  (before === null || after === null || !replied ? null : Math.round(((after - before) / replied) * 10) / 10);
+
 /**
  * The CPU a process used between two scrapes over `ms` of wall time, as % of one core: all its threads, and of
  * that the embedded database's thread (null on PostgreSQL, where the gauge stays 0).
@@ -225,6 +240,8 @@ interface BotRun { label: string; coldStartMs: number; rssIdleMb: number | null;
   maxCpuPct: number | null;
   /** Of that, the embedded database's thread (null on PostgreSQL). */
   maxDbPct: number | null;
+  /** Statements sent to the database per replied event, all processes, in the unbounded spell and the steady one. */
+  statementsPerReply: { max: number | null; rate: number | null };
   rate: { ackP50: number; ackP99: number; e2eP50: number | null; e2eP99: number | null; missing: number;
     /** The first bot process during the run at RATE: its CPU (% of one core) and its event-loop delay. */
     busy: { cpuPct: number; dbPct: number | null; lagP99Ms: number; lagMaxMs: number } | null }; burstAckP99: number; burstMissing: number; errors: number }
@@ -262,9 +279,11 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
     const rssIdleMb = rssMb(servers[0]);
     log(`${label}: unbounded, ${CONNECTIONS} connections for ${MAX_S} s`);
     const start = await scrape(urls[0]);
+    const startStatements = await statements(urls);
     const max = await fire(urls, `m${label}`, { connections: CONNECTIONS, duration: MAX_S }, sendTimes);
     const maxReplies = await replies(fake, max, sendTimes);
     const end = await scrape(urls[0]);
+    const endStatements = await statements(urls);
     // Its CPU from the first event to the last reply (% of one core): about 100 means its thread was the limit.
     const maxUse = usage(start, end, maxReplies.lastAt - max.startedAt);
     log(`${label}: ${RATE} events/s for ${RATE_S} s`);
@@ -274,12 +293,14 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
     const rateUse = usage(before, after, Date.now() - rated.startedAt);
     const busy = after && rateUse ? { ...rateUse, lagP99Ms: after.lagP99Ms, lagMaxMs: after.lagMaxMs } : null;
     const rateReplies = await replies(fake, rated, sendTimes);
+    const ratedStatements = await statements(urls);
     log(`${label}: burst of ${BURST}`);
     const burst = await fire(urls, `b${label}`, { connections: BURST, amount: BURST }, sendTimes);
     const burstReplies = await replies(fake, burst, sendTimes);
     return {
       label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
       accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), maxCpuPct: maxUse?.cpuPct ?? null, maxDbPct: maxUse?.dbPct ?? null,
+      statementsPerReply: { max: perReply(startStatements, endStatements, maxReplies.replied), rate: perReply(endStatements, ratedStatements, rateReplies.replied) },
       rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing, busy },
       burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
     };
@@ -337,7 +358,7 @@ function table(refs: { node: number; nodeBurstP99: number | null; express: numbe
     const g = Object.fromEntries(Object.entries(gaps(refs, b)).map(([k, v]) => [k, v === 'met' ? v : `**gap**: ${v}`])) as ReturnType<typeof gaps>;
     lines.push(
       `| ${b.label}: accepted, unbounded | ${r(b.accepted)} | ≥ ${TARGET.acceptedShare * 100} % of express | ${g.accepted} |`,
-      `| ${b.label}: replied, unbounded (sends take ${SEND_DELAY_MS} ms) | ${b.replied}/s | ≥ ${repliedTarget(b.label)}/s | ${g.replied} |`,
+      `| ${b.label}: replied, unbounded (sends take ${SEND_DELAY_MS} ms) | ${b.replied}/s; ${b.statementsPerReply.max ?? '?'} statements per replied event (${b.statementsPerReply.rate ?? '?'} at ${RATE}/s) | ≥ ${repliedTarget(b.label)}/s | ${g.replied} |`,
       `| ${b.label}: at ${RATE}/s, ack p50 / p99 | ${b.rate.ackP50} / ${b.rate.ackP99} ms | p99 < ${TARGET.ackP99Ms} ms | ${g.ack} |`,
       `| ${b.label}: at ${RATE}/s, event → reply p50 / p99 | ${b.rate.e2eP50} / ${b.rate.e2eP99} ms${b.rate.missing ? ` (${b.rate.missing} not replied in ${REPLY_WAIT_MS / 1000} s)` : ''} | p99 < ${TARGET.e2eP99Ms} ms | ${g.e2e} |`,
       `| ${b.label}: burst of ${BURST}, ack p99 | ${b.burstAckP99} ms${b.burstMissing ? ` (${b.burstMissing} not replied)` : ''} | < ${TARGET.burstP99Ms} ms | ${g.burst} |`,

@@ -32,6 +32,11 @@ export const metrics = {
     name: 'cchc_embedded_vacuum_seconds', help: 'One pass of VACUUM (ANALYZE) over the churning tables of the embedded database',
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
   }),
+  /** Counted where the statements leave for the database: the embedded database's client, the PostgreSQL pool's connections. */
+  dbStatements: new Counter({
+    name: 'cchc_db_statements_total', help: 'Statements this process sent to its database, BEGIN and COMMIT included (the bot\'s, the worker\'s and the console\'s)',
+    registers: [registry],
+  }),
   nlu: new Histogram({ name: 'cchc_nlu_seconds', help: 'Time to understand one message', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers: [registry] }),
   clarifications: new Counter({
     name: 'cchc_clarifications_total', help: '"Which procedure?" questions: asked, picked, abandoned', labelNames: ['event'] as const, registers: [registry],

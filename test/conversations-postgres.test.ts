@@ -26,7 +26,11 @@ async function ask(user: string, text: string, msgId?: string): Promise<string> 
 
 describe('conversations on the PostgreSQL server', () => {
   it('answers a procedure question (plain-SQL path) and a dossier lookup (database path)', async () => {
+    const statements = async () => Number(/^cchc_db_statements_total ([0-9.e+-]+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1]);
+    const before = await statements();
     expect(await ask('pg-1', 'lệ phí đăng ký kết hôn bao nhiêu')).toContain('phí, lệ phí thủ tục "Đăng ký kết hôn"');
+    // Every statement of the pool's connections is counted (stored, claimed and recorded, the send's read...).
+    expect(await statements() - before).toBeGreaterThanOrEqual(5);
     expect(await ask('pg-1', 'hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi')).toContain('Thủ tục: Đăng ký khai sinh');
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLAIM_AS_READ_SQL, RECORD_DECISIONS_SQL } from '../src/pipeline/decide.js';
+import { RECORD_AS_READ_SQL, RECORD_DECISIONS_SQL } from '../src/pipeline/decide.js';
 import { FINISH_SENDS_SQL } from '../src/pipeline/outbound.js';
 import { openTestDb, DB_KINDS, type TestDb } from './helpers/db.js';
 
@@ -71,11 +71,13 @@ describe.each(DB_KINDS)('query plans on %s', (kind) => {
 // The pipeline's batch statements pass their rows as jsonb or arrays. The planner takes any jsonb_to_recordset for
 // 100 rows, so a batch of a few events against a few thousand conversations was joined by scanning the whole table
 // (cost-based: `enable_seqscan` stays on here). Each must read the rows it touches by their key.
+const recorded = (ids: number[]) => ['[]', '[]', JSON.stringify(ids.map((id, at) => ({ at, id, state: {}, inbound: true, pausedUntil: null, handoff: false }))), ids,
+  false, null, ids.map((_, at) => at), ids.map(() => 'zalo'), ids.map((id) => `u${id}`), ids.map((_, i) => (i % 2 ? 'asked' : 'picked')),
+  ids.map(() => 'q'), ids.map(() => null), ids.map(() => '[]'), ids.map(() => 1), ids.map(() => 'number')];
 const BATCH_STATEMENTS: Array<{ what: string; sql: string; params: (ids: number[]) => unknown[] }> = [
-  { what: 'claiming decided events (InboundEvent, Conversation)', sql: CLAIM_AS_READ_SQL,
-    params: (ids) => [ids.map((_, i) => i), ids.map(() => 'zalo'), ids.map((id) => `e${id}`), ids, ids.map(() => 'x')] },
-  { what: 'recording decisions (Conversation)', sql: RECORD_DECISIONS_SQL,
-    params: (ids) => ['[]', '[]', JSON.stringify(ids.map((id) => ({ id, state: {}, inbound: true, pausedUntil: null, handoff: false }))), ids] },
+  { what: 'recording decisions (Conversation, Clarification)', sql: RECORD_DECISIONS_SQL, params: recorded },
+  { what: 'claiming decided events and recording them (InboundEvent, Conversation, Clarification)', sql: RECORD_AS_READ_SQL,
+    params: (ids) => [...recorded(ids), ids.map((_, i) => i), ids.map(() => 'zalo'), ids.map((id) => `e${id}`), ids, ids.map(() => 'x')] },
   { what: 'recording how sends went (Message)', sql: FINISH_SENDS_SQL,
     params: (ids) => [JSON.stringify(ids.map((id) => ({ id, status: 'sent', error: null, parts: null, platformId: null }))), ids] },
 ];
@@ -90,6 +92,8 @@ describe.each(DB_KINDS)('batch statements on %s', (kind) => {
       SELECT 'zalo', 'e' || c, 'user_send_text', '{}'::jsonb, CASE WHEN c > 4990 THEN 'pending' ELSE 'processed' END FROM generate_series(1, 5000) c`);
     await t.db.sql.query(`INSERT INTO "Message" ("conversationId", channel, direction, text)
       SELECT c.id, 'zalo', 'out', 'm' FROM "Conversation" c`);
+    await t.db.sql.query(`INSERT INTO "Clarification" (channel, "userId", text, options, status, "createdAt")
+      SELECT 'zalo', 'u' || c, 'q', '[]'::jsonb, CASE WHEN c % 50 = 0 THEN 'open' ELSE 'picked' END, now() FROM generate_series(1, 5000) c`);
     await t.db.sql.query('ANALYZE');
   }, 180_000);
   afterAll(async () => { await t.close(); });
@@ -98,6 +102,6 @@ describe.each(DB_KINDS)('batch statements on %s', (kind) => {
     const ids = (await t.db.sql.query<{ id: number }>(`SELECT id FROM "Conversation" ORDER BY id DESC LIMIT 4`)).map((r) => r.id);
     const plan = await t.db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params(ids));
     const text = plan.map((r) => r['QUERY PLAN']).join('\n');
-    expect(text).not.toMatch(/Seq Scan on "(Conversation|InboundEvent|Message)"/);
+    expect(text).not.toMatch(/Seq Scan on "(Conversation|InboundEvent|Message|Clarification)"/);
   });
 });

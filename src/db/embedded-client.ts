@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { messages } from '@electric-sql/pglite';
 import type { Reply, Request, SerialisedError, ThreadData } from './embedded-thread.js';
+import { metrics } from '../metrics.js';
 
 type Fields = Array<{ name: string; dataTypeID: number }>;
 export interface Results<T> { rows: T[]; fields: Fields; affectedRows?: number }
@@ -79,6 +80,9 @@ export class EmbeddedThread {
 
   private call<T>(request: Unnumbered<Request>): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    // A batch is BEGIN, its script, its statements and COMMIT; the rest one each (ready and close are not statements).
+    if (request.op === 'batch') metrics.dbStatements.inc(request.statements.length + (request.script ? 3 : 2));
+    else if (request.op !== 'close') metrics.dbStatements.inc();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { metrics } from '../metrics.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { EmbeddedThread } from './embedded-client.js';
 import { LOCK_FILE, lockEmbeddedDir } from './embedded-lock.js';
@@ -201,6 +202,11 @@ async function openPostgres(connectionString: string): Promise<Database> {
   // An idle connection the server drops (restart, failover, DROP DATABASE ... FORCE) is discarded by the pool and
   // replaced on the next query; without a listener that 'error' event would crash the process.
   pool.on('error', () => undefined);
+  // Every statement goes through a pooled connection's query(): the pool's own, the plain-SQL runner's and Prisma's.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: typeof query }).query = (...args) => { metrics.dbStatements.inc(); return query(...args); };
+  });
   try {
     const client = await pool.connect();
     client.release();

@@ -107,26 +107,27 @@ export class JobQueue {
   }
 
   /**
-   * Inserts `n` jobs of `kind` with `write`, whose statement ends with `insertJobsSql` (`claim` its value). When the
-   * worker runs and their lane has room for all of them, they are inserted claimed by this instance and run at
-   * once: no claim statement, no wait for the next pass (the room is held while `write` runs). Otherwise they are
-   * inserted pending and the worker is told. A crash leaves claimed ones 'running', like any claimed job: taken
-   * back at the next start, or by another instance once their lease expires.
+   * Inserts jobs of `kinds` (one entry per job) with `write`, whose statement ends with `insertJobsSql` (`claim` its
+   * value). When the worker runs and every lane they fall in has room for all of them, they are inserted claimed by
+   * this instance and run as soon as `write` returns them: no claim statement, no wait for the next pass (the room is
+   * held while `write` runs). Otherwise they are inserted pending and the worker is told. A crash leaves claimed ones
+   * 'running', like any claimed job: taken back at the next start, or by another instance once their lease expires.
    */
-  async insertClaimed(kind: string, n: number, write: (claim: boolean) => Promise<ClaimedJob[]>): Promise<void> {
-    const lane = this.laneOf(kind);
-    const claim = this.running && n > 0 && lane.concurrency - lane.inFlight >= n;
-    if (claim) lane.inFlight += n;
+  async insertClaimed(kinds: string[], write: (claim: boolean) => Promise<ClaimedJob[]>): Promise<void> {
+    const wanted = new Map<LaneState, number>();
+    for (const kind of kinds) wanted.set(this.laneOf(kind), (wanted.get(this.laneOf(kind)) ?? 0) + 1);
+    const claim = this.running && kinds.length > 0 && [...wanted].every(([lane, n]) => lane.concurrency - lane.inFlight >= n);
+    if (claim) for (const [lane, n] of wanted) lane.inFlight += n;
     let jobs: ClaimedJob[] = [];
     try {
       jobs = await write(claim);
     } finally {
       if (claim) {
-        lane.inFlight -= n;
-        for (const job of jobs) this.launch(job, lane);
+        for (const [lane, n] of wanted) lane.inFlight -= n;
+        for (const job of jobs) this.launch(job, this.laneOf(job.kind));
       }
       // Pending ones, or keys already there (a redelivery: its job may still be pending), are the worker's to claim.
-      if (claim ? jobs.length < n : n > 0) this.poke();
+      if (claim ? jobs.length < kinds.length : kinds.length > 0) this.poke();
     }
   }
 

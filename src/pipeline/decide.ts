@@ -1,11 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
-import type { ClarificationEvent } from '../bot/context.js';
 import type { AppDeps } from '../deps.js';
-import type { JobContext } from '../jobs/queue.js';
+import type { ClaimedJob, JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
-import { outboundRows, recordOutboundSql, sendJob } from './outbound.js';
+import { outboundRows, recordOutboundSql, sendJob, sendJobKind } from './outbound.js';
 import { metrics } from '../metrics.js';
 
 // The 'process' job of an inbound event (queued with it by ./inbound.ts): the bot understands it and decides the
@@ -35,8 +34,11 @@ interface Pending {
   /** Decided once already, and its conversation had changed before the decision was recorded (decideThenRecord). */
   raced?: boolean;
 }
-/** The ids of the messages a decision recorded (for the dashboard's counters); null when the event was already decided. */
-type Decided = { messageIds: number[] } | null;
+/**
+ * The ids of the messages a decision recorded (for the dashboard's counters) and whether its send job went in claimed
+ * (it runs already: nothing for the worker to claim); null when the event was already decided.
+ */
+type Decided = { messageIds: number[]; sending: boolean } | null;
 
 export function processHandler(deps: AppDeps) {
   let waiting: Pending[] = [];
@@ -66,7 +68,7 @@ export function processHandler(deps: AppDeps) {
     // The send job was queued in the decision's transaction. Already decided (a redelivery, or an event decided by
     // a version that queued it after the commit): queue it again, harmlessly (its key is taken once).
     if (decided === null) await deps.queue.enqueue([sendJob(payload.channel, cause)]);
-    deps.queue.poke();
+    if (!decided?.sending) deps.queue.poke();
   };
 }
 
@@ -97,7 +99,7 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
   let decided: Decided[] = [];
   let alone: Pending | undefined; // needs the database: decided alone, after this transaction
   try {
-    decided = await deps.db.sql.interactive(async (query) => {
+    await claimingSends(deps, batch, (claim) => deps.db.sql.interactive(async (query) => {
       const claimed = await claimEvents(query, batch.map((p) => p.key));
       const { decisions, reached, alone: needsDatabase } = await decideInOrder(deps, batch, claimed, budgetMs, now);
       alone = needsDatabase;
@@ -108,11 +110,11 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
         await query(`UPDATE "InboundEvent" e SET status = 'pending' FROM unnest($1::text[], $2::text[]) AS k(channel, "eventId")
           WHERE e.channel = k.channel AND e."eventId" = k."eventId"`, [back.map((k) => k.channel), back.map((k) => k.eventId)]);
       }
-      const ids = await recordBatch(query, decisions, now);
-      const out: Decided[] = batch.slice(0, reached).map(() => null); // null: decided before
-      decisions.forEach((d, k) => { out[d.at] = { messageIds: ids[k] }; });
-      return out;
-    });
+      const { ids, jobs } = await recordDecisions(query, decisions, now, claim);
+      decided = batch.slice(0, reached).map(() => null); // null: decided before
+      decisions.forEach((d, k) => { decided[d.at] = { messageIds: ids[k], sending: claim.on && jobs.has(d.pending.cause) }; });
+      return [...jobs.values()];
+    }));
     if (decided.length) metrics.decisionBatch.observe(decided.length);
   } catch (err) {
     await decideEachAlone(deps, batch, err);
@@ -125,10 +127,11 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
 /**
  * The embedded database's batch. PGlite runs one transaction at a time and a webhook's commit (its acknowledgement)
  * waits for the one running, so the deciding (NLU, dialogue: milliseconds of CPU per event) happens outside any
- * transaction, from what one statement read; then one short transaction claims the events and records the decisions,
- * each only if its event is still pending and its conversation still as it was read (an official's action in the
- * console meanwhile: that event is decided again, from the new state; twice in a row: alone, in a transaction).
- * Nothing is claimed that is not recorded in the same commit, so a crash in between loses nothing.
+ * transaction, from what one statement read; then one statement (RECORD_AS_READ_SQL: no BEGIN and COMMIT, the
+ * database is held for that statement only) claims the events and records the decisions, each only if its event is
+ * still pending and its conversation still as it was read (an official's action in the console meanwhile: that
+ * event is decided again, from the new state; twice in a row: alone, in a transaction). Nothing is claimed that is
+ * not recorded in the same statement, so a crash in between loses nothing.
  */
 async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number): Promise<Pending[]> {
   const batch = onePerPerson(head);
@@ -136,7 +139,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
   const done = new Set<Pending>();
   let decisions: Array<Decision & { seen: string }> = [];
   let alone: Pending | undefined; // needs the database: decided alone, after the others are recorded
-  let recorded: { kept: typeof decisions; ids: number[][] };
+  let recorded: { kept: typeof decisions; ids: number[][]; jobs: Map<string, ClaimedJob>; claimed: boolean } = { kept: [], ids: [], jobs: new Map(), claimed: false };
   try {
     const read = await readEvents(deps.db.sql.query, batch.map((p) => p.key));
     const { reached, ...decided } = await decideInOrder(deps, batch, read, budgetMs, now);
@@ -146,18 +149,19 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
       p.resolve(null); // already answered: a redelivery never gets a second reply
       done.add(p);
     });
-    recorded = !decisions.length ? { kept: [], ids: [] } : await deps.db.sql.interactive(async (query) => {
-      const claimed = await claimAsRead(query, decisions);
-      const kept = decisions.filter((d) => claimed.has(d.at));
-      return { kept, ids: await recordBatch(query, kept, now) };
-    });
+    if (decisions.length) {
+      await claimingSends(deps, decisions.map((d) => d.pending), async (claim) => {
+        recorded = { ...await recordAsRead(deps.db.sql.query, decisions, now, claim), claimed: claim.on };
+        return [...recorded.jobs.values()];
+      });
+    }
   } catch (err) {
     await decideEachAlone(deps, batch.filter((p) => !done.has(p)), err);
     return head.filter((p) => !batch.includes(p));
   }
   if (recorded.kept.length) metrics.decisionBatch.observe(recorded.kept.length);
   recorded.kept.forEach((d, k) => {
-    d.pending.resolve({ messageIds: recorded.ids[k] });
+    d.pending.resolve({ messageIds: recorded.ids[k], sending: recorded.claimed && recorded.jobs.has(d.pending.cause) });
     done.add(d.pending);
   });
   for (const { pending: p } of decisions.filter((d) => !recorded.kept.includes(d))) {
@@ -194,12 +198,19 @@ async function decideInOrder<C extends Claim>(deps: AppDeps, batch: Pending[], g
   return { decisions, reached };
 }
 
-/** Records the batch's decisions; the dashboard's counters are added once, at the end, in key order (see message_daily_add_ids). */
-async function recordBatch(query: Query, decisions: Decision[], now: Date): Promise<number[][]> {
-  await query(`SELECT set_config('cchc.rollup_deferred', 'on', true)`);
-  const ids = await recordDecisions(query, decisions, now);
-  if (ids.flat().length) await query(`SELECT message_daily_add_ids($1::int[])`, [ids.flat()]);
-  return ids;
+/**
+ * Whether the send jobs a batch's decisions queue go in claimed, and by whom (`JobQueue.insertClaimed`): `on` when
+ * the send lanes have room for one job per event of `events`.
+ */
+interface SendClaim { on: boolean; by: string }
+
+/**
+ * Runs `record` (which queues the send jobs of `events`' replies, one per event at most) so that its send jobs go in
+ * claimed when their lanes have room, and start as soon as it returns them: no claim statement for them and no wait
+ * for the worker's next pass.
+ */
+function claimingSends(deps: AppDeps, events: Pending[], record: (claim: SendClaim) => Promise<ClaimedJob[]>): Promise<void> {
+  return deps.queue.insertClaimed(events.map((p) => sendJobKind(p.key.channel)), (on) => record({ on, by: deps.queue.instanceId }));
 }
 
 /** A batch failed: each of its events alone, in order, so the one that failed fails alone. */
@@ -253,8 +264,8 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   if (!claimed) return null; // already answered: a redelivery never gets a second reply
   const now = deps.now();
   const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, now);
-  const [messageIds] = await recordDecisions(query, [{ ...claimed, at: 0, pending: p, result }], now);
-  return { messageIds };
+  const { ids: [messageIds] } = await recordDecisions(query, [{ ...claimed, at: 0, pending: p, result }], now, { on: false, by: '' });
+  return { messageIds, sending: false };
 }
 
 interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
@@ -316,24 +327,6 @@ async function readEvents(query: Query, keys: EventKey[]): Promise<Array<(Claim 
   return out;
 }
 
-/**
- * Claims the decided events still pending whose conversations are as they were read ($1-$5: each one's `at`,
- * channel, event id, conversation and fingerprint); returns their `at`s. Arrays, not a jsonb record set: the
- * planner counts `unnest` rows right, while it takes any jsonb_to_recordset for 100 rows and, for a batch of a few
- * events, preferred scanning the whole event table to its unique index (1.4 ms at 10,000 events, growing).
- */
-export const CLAIM_AS_READ_SQL = `UPDATE "InboundEvent" e SET status = 'processed'
-  FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[]) AS k(at, channel, "eventId", conv, seen)
-  JOIN "Conversation" c ON c.id = k.conv AND ${FINGERPRINT} = k.seen
-  WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.at`;
-
-async function claimAsRead(query: Query, decisions: Array<Decision & { seen: string }>): Promise<Set<number>> {
-  if (!decisions.length) return new Set();
-  const rows = await query<{ at: number }>(CLAIM_AS_READ_SQL, [decisions.map((d) => d.at), decisions.map((d) => d.pending.key.channel),
-    decisions.map((d) => d.pending.key.eventId), decisions.map((d) => d.conv.id), decisions.map((d) => d.seen)]);
-  return new Set(rows.map((r) => r.at));
-}
-
 /** How sure the answered procedure was, for the review list's close calls: its probability and its lead over the second. */
 function closeness(u: NonNullable<Decision['result']['understanding']>) {
   if (!u.procedure || u.clarify) return {};
@@ -355,60 +348,111 @@ function inboundRow({ msg, conv, result }: Decision): Prisma.MessageCreateManyIn
 }
 
 /**
- * The statement of recordDecisions: $1 the messages, $2 the send jobs, $3 the conversations' new states, $4 their
- * ids again as an array. The planner takes a jsonb_to_recordset for 100 rows whatever it holds: without `= ANY($4)`
- * a batch of 4 decisions scanned every conversation (12 ms at 10,000) instead of reading 4 by their key.
+ * The statement that records a batch's decisions: each event's messages in order (the outbound ids are the order the
+ * replies are sent in), its conversation's new state, the send job of its replies (decided and queued together, or
+ * neither) and its "which procedure?" question or choice. With `claim`, it first claims the decided events still
+ * pending whose conversations are as they were read (decideThenRecord) and records only theirs; without, the caller
+ * claimed them earlier in its transaction. Every row names its decision (`at`). Placeholders:
+ * - $1 the messages, $2 the send jobs, $3 the conversations' new states (jsonb arrays), $4 the conversations' ids
+ *   again, $5 and $6 whether the send jobs go in claimed and by whom (see JobQueue.insertClaimed);
+ * - $7-$15 the clarifications, one array per column: at, channel, user, event, and for a question its text, aspect
+ *   and options, for a choice the procedure and how it was picked;
+ * - with `claim`, $16-$20 the events to claim: at, channel, event id, conversation and its fingerprint as read.
+ * It returns the messages' ids in order, the send jobs queued (`job`) and, with `claim`, the `at` of each event claimed.
+ *
+ * The planner takes any jsonb_to_recordset for 100 rows whatever it holds: without `= ANY($4)` a batch of 4 decisions
+ * scanned every conversation (12 ms at 10,000) instead of reading 4 by their key. The claim and the clarifications
+ * take arrays (`unnest`, counted right): as a jsonb record set the claim preferred scanning the whole event table to
+ * its unique index (1.4 ms at 10,000 events, growing). A new question closes the person's open ones (abandoned); a
+ * choice, or a message about something else, closes the latest open one; a batch holds one event per person, so no
+ * two rows touch the same person's questions.
  */
-export const RECORD_DECISIONS_SQL = `WITH ${recordOutboundSql({ rows: '$1', jobs: '$2' })}, c AS (
-    UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
-      "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
-      "pausedUntil" = COALESCE(x."pausedUntil" AT TIME ZONE 'UTC', c."pausedUntil"),
-      "handoffStatus" = CASE WHEN x.handoff THEN 'waiting' ELSE c."handoffStatus" END,
-      "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
-    FROM jsonb_to_recordset($3::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
-    WHERE c.id = x.id AND c.id = ANY($4::int[])
-  ) SELECT * FROM m`;
+function recordSql(claim: boolean): string {
+  // The rows of the decisions recorded: with a claim, those of the events claimed (kept in order).
+  const only = (rows: string) => (!claim ? rows : `(SELECT coalesce(jsonb_agg(a.e ORDER BY a.n), '[]'::jsonb)
+      FROM jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS a(e, n) WHERE (a.e->>'at')::int IN (SELECT at FROM claimed))`);
+  return `WITH ${!claim ? '' : `claimed AS (
+      UPDATE "InboundEvent" e SET status = 'processed'
+      FROM unnest($16::int[], $17::text[], $18::text[], $19::int[], $20::text[]) AS k(at, channel, "eventId", conv, seen)
+      JOIN "Conversation" c ON c.id = k.conv AND ${FINGERPRINT} = k.seen
+      WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.at
+    ), `}${recordOutboundSql({ rows: only('$1'), jobs: only('$2'), claim: '$5', by: '$6' })}, c AS (
+      UPDATE "Conversation" c SET state = x.state, "updatedAt" = now(),
+        "lastInboundAt" = CASE WHEN x.inbound THEN now() ELSE c."lastInboundAt" END,
+        "pausedUntil" = COALESCE(x."pausedUntil" AT TIME ZONE 'UTC', c."pausedUntil"),
+        "handoffStatus" = CASE WHEN x.handoff THEN 'waiting' ELSE c."handoffStatus" END,
+        "handoffAt" = CASE WHEN x.handoff THEN now() ELSE c."handoffAt" END
+      FROM jsonb_to_recordset(${only('$3')}::jsonb) AS x(id int, state jsonb, inbound boolean, "pausedUntil" timestamptz, handoff boolean)
+      WHERE c.id = x.id AND c.id = ANY($4::int[])
+    ), q AS (
+      SELECT * FROM unnest($7::int[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[])
+        AS q(at, channel, "userId", event, text, aspect, options, "procedureId", "by")
+      ${claim ? 'WHERE q.at IN (SELECT at FROM claimed)' : ''}
+    ), closed AS (
+      UPDATE "Clarification" o SET status = CASE WHEN q.event = 'picked' THEN 'picked' ELSE 'abandoned' END, "resolvedAt" = now(),
+        "pickedProcedureId" = CASE WHEN q.event = 'picked' THEN q."procedureId" ELSE o."pickedProcedureId" END,
+        "pickedBy" = CASE WHEN q.event = 'picked' THEN q."by" ELSE o."pickedBy" END
+      FROM q WHERE o.channel = q.channel AND o."userId" = q."userId" AND o.status = 'open'
+        AND (q.event = 'asked' OR o.id = (SELECT max(l.id) FROM "Clarification" l
+          WHERE l.channel = q.channel AND l."userId" = q."userId" AND l.status = 'open'))
+    ), asked AS (
+      INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
+      SELECT channel, "userId", text, aspect, options::jsonb, 'open', now() FROM q WHERE event = 'asked'
+    ) SELECT id, NULL::jsonb AS job, NULL::int AS at FROM m UNION ALL SELECT NULL, to_jsonb(j.*), NULL FROM j${claim ? `
+      UNION ALL SELECT NULL, NULL, at FROM claimed` : ''}`;
+}
+export const RECORD_DECISIONS_SQL = recordSql(false);
+export const RECORD_AS_READ_SQL = recordSql(true);
 
-/**
- * Records the decisions in one statement: each event's messages in order (the outbound ids are the order the replies
- * are sent in), its conversation's new state and the send job of its replies (decided and queued together, or
- * neither). Returns each decision's message ids.
- */
-async function recordDecisions(query: Query, decisions: Decision[], now: Date): Promise<number[][]> {
-  if (!decisions.length) return [];
+/** A batch's decisions as recordSql's arguments $1-$15 (every row names its decision's `at`). */
+function recordArgs(decisions: Decision[], now: Date, claim: SendClaim): unknown[] {
   const outbound = decisions.map(({ msg, conv, result, pending }) => outboundRows({ conversationId: conv.id, channel: msg.channel,
     replies: result.replies, sentBy: 'bot', key: pending.cause, intent: result.understanding?.intent }));
-  const messages = decisions.map((d, k) => [inboundRow(d), ...outbound[k]]);
-  const jobs = decisions.filter((_, k) => outbound[k].length).map((d) => sendJob(d.msg.channel, d.pending.cause));
-  const conversations = decisions.map(({ msg, conv, result }) => ({ id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply',
+  const messages = decisions.flatMap((d, k) => [inboundRow(d), ...outbound[k]].map((m) => ({ ...m, at: d.at })));
+  const jobs = decisions.filter((_, k) => outbound[k].length).map((d) => ({ ...sendJob(d.msg.channel, d.pending.cause), at: d.at }));
+  const conversations = decisions.map(({ msg, conv, result, at }) => ({ at, id: conv.id, state: result.state, inbound: msg.kind !== 'admin_reply',
     handoff: Boolean(result.handoff), pausedUntil: result.pauseMinutes ? new Date(now.getTime() + result.pauseMinutes * 60_000).toISOString() : null }));
-  const rows = await query<{ id: number }>(RECORD_DECISIONS_SQL,
-    [JSON.stringify(messages.flat()), JSON.stringify(jobs), JSON.stringify(conversations), conversations.map((c) => c.id)]);
-  for (const { msg, result, pending } of decisions) {
-    pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
-    if (!result.clarification) continue;
-    metrics.clarifications.inc({ event: result.clarification.event });
-    await recordClarification(query, msg, result.clarification);
-  }
+  const clarifications = decisions.flatMap(({ at, msg, result: { clarification: c } }) => {
+    if (!c) return [];
+    const asked = c.event === 'asked' ? c : undefined;
+    const picked = c.event === 'picked' ? c : undefined;
+    return [[at, msg.channel, msg.userId, c.event, asked?.text ?? null, asked?.aspect ?? null, asked ? JSON.stringify(asked.options) : null,
+      picked?.procedureId ?? null, picked?.by ?? null]];
+  });
+  const columns = Array.from({ length: 9 }, (_, i) => clarifications.map((row) => row[i]));
+  return [JSON.stringify(messages), JSON.stringify(jobs), JSON.stringify(conversations), conversations.map((c) => c.id), claim.on, claim.by, ...columns];
+}
+
+type Recorded = { ids: number[][]; jobs: Map<string, ClaimedJob> };
+
+/** The record statement's rows as each recorded decision's message ids (in `recorded`'s order) and the send jobs queued, by cause. */
+function readRecorded(rows: Array<{ id: number | null; job: ClaimedJob | null }>, recorded: Decision[]): Recorded {
+  const ids = rows.filter((r) => r.id !== null).map((r) => r.id!);
+  const jobs = new Map(rows.filter((r) => r.job).map(({ job }) => [(job!.payload as { cause: string }).cause, job!]));
   let from = 0;
-  return messages.map((m) => rows.slice(from, (from += m.length)).map((r) => r.id));
+  const per = recorded.map((d) => ids.slice(from, (from += 1 + d.result.replies.length))); // the inbound message, then the replies
+  for (const { result, pending } of recorded) {
+    pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
+    if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
+  }
+  return { ids: per, jobs };
+}
+
+/** Records decisions whose events the caller's transaction claimed. */
+async function recordDecisions(query: Query, decisions: Decision[], now: Date, claim: SendClaim): Promise<Recorded> {
+  if (!decisions.length) return { ids: [], jobs: new Map() };
+  return readRecorded(await query(RECORD_DECISIONS_SQL, recordArgs(decisions, now, claim)), decisions);
 }
 
 /**
- * "Which procedure?" questions and what citizens did with them, for the review list: a new question closes
- * any earlier one left open (abandoned); a choice or a message about something else closes the open one.
+ * Claims the decided events still pending whose conversations are unchanged since they were read and records their
+ * decisions, in one statement (no transaction to begin and end: the embedded database is held for one statement).
  */
-async function recordClarification(query: Query, msg: InboundMessage, c: ClarificationEvent): Promise<void> {
-  const latestOpen = `SELECT id FROM "Clarification" WHERE channel = $1 AND "userId" = $2 AND status = 'open' ORDER BY id DESC LIMIT 1`;
-  if (c.event === 'asked') {
-    await query(`WITH closed AS (
-        UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE channel = $1 AND "userId" = $2 AND status = 'open'
-      ) INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
-      VALUES ($1, $2, $3, $4, $5::jsonb, 'open', now())`, [msg.channel, msg.userId, c.text, c.aspect, JSON.stringify(c.options)]);
-  } else if (c.event === 'picked') {
-    await query(`UPDATE "Clarification" SET status = 'picked', "pickedProcedureId" = $3, "pickedBy" = $4, "resolvedAt" = now()
-      WHERE id = (${latestOpen})`, [msg.channel, msg.userId, c.procedureId, c.by]);
-  } else {
-    await query(`UPDATE "Clarification" SET status = 'abandoned', "resolvedAt" = now() WHERE id = (${latestOpen})`, [msg.channel, msg.userId]);
-  }
+async function recordAsRead(query: Query, decisions: Array<Decision & { seen: string }>, now: Date, claim: SendClaim): Promise<Recorded & { kept: typeof decisions }> {
+  const rows = await query<{ id: number | null; job: ClaimedJob | null; at: number | null }>(RECORD_AS_READ_SQL, [...recordArgs(decisions, now, claim),
+    decisions.map((d) => d.at), decisions.map((d) => d.pending.key.channel), decisions.map((d) => d.pending.key.eventId),
+    decisions.map((d) => d.conv.id), decisions.map((d) => d.seen)]);
+  const claimed = new Set(rows.filter((r) => r.at !== null).map((r) => r.at));
+  const kept = decisions.filter((d) => claimed.has(d.at));
+  return { kept, ...readRecorded(rows, kept) };
 }

@@ -147,7 +147,7 @@ export class InboundRecorder {
     const events = messages.map((m) => ({ channel: m.channel, eventId: m.eventId, eventName: m.eventName, body: m, status: m.kind === 'ignored' ? 'ignored' : 'pending' }));
     const jobs = messages.filter((m) => m.kind !== 'ignored')
       .map((m) => ({ kind: 'process', key: `process:${m.channel}:${m.eventId}`, payload: { channel: m.channel, eventId: m.eventId, userId: m.userId } }));
-    await queue.insertClaimed('process', jobs.length, (claim) => db.sql.transaction<ClaimedJob>('', [
+    await queue.insertClaimed(jobs.map((j) => j.kind), (claim) => db.sql.transaction<ClaimedJob>('', [
       [`WITH stored AS (
           INSERT INTO "InboundEvent" (channel, "eventId", "eventName", body, status)
           SELECT channel, "eventId", "eventName", body, status

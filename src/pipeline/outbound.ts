@@ -47,9 +47,11 @@ export function outboundRows(spec: OutboundSpec): Prisma.MessageCreateManyInput[
 /**
  * Two members of a WITH clause for plain-SQL callers: `m` inserts the Message rows of the JSON array in `rows`
  * (`outboundRows`, or any Message fields), in order, returning their ids; `j` queues the send jobs of the JSON array
- * in `jobs` (`sendJob`s), each skipped when its key is taken. The arguments are the caller's placeholders.
+ * in `jobs` (`sendJob`s), each skipped when its key is taken, and returns them. With `claim` and `by` (placeholders of
+ * a boolean and an instance id) the jobs go in claimed when `claim` is true (see `JobQueue.insertClaimed`).
+ * The arguments are the caller's placeholders.
  */
-export function recordOutboundSql(p: { rows: string; jobs: string }): string {
+export function recordOutboundSql(p: { rows: string; jobs: string; claim?: string; by?: string }): string {
   return `m AS (
       INSERT INTO "Message" ("conversationId", direction, channel, "platformMsgId", kind, text, payload, intent, confidence,
         entities, "sentBy", "deliveryStatus", cause, purpose)
@@ -57,7 +59,7 @@ export function recordOutboundSql(p: { rows: string; jobs: string }): string {
         r.entities, r."sentBy", r."deliveryStatus", r.cause, r.purpose
       FROM jsonb_array_elements(${p.rows}::jsonb) WITH ORDINALITY AS t(e, n), jsonb_populate_record(NULL::"Message", t.e) AS r
       ORDER BY t.n RETURNING id
-    ), j AS (${insertJobsSql({ rows: p.jobs, claim: 'false', by: 'NULL' })})`;
+    ), j AS (${insertJobsSql({ rows: p.jobs, claim: p.claim ?? 'false', by: p.by ?? 'NULL' })})`;
 }
 
 /** Records the replies and a durable send job for them (agent replies, notifications). */

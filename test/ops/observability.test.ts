@@ -26,8 +26,12 @@ afterAll(async () => {
 
 describe('/metrics', () => {
   it('reports webhook, send, NLU, queue, hand-off and KB figures in Prometheus format', async () => {
+    const statements = async () => Number(/^cchc_db_statements_total ([0-9.e+-]+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1]);
+    const before = await statements();
     expect((await s.postZalo(zaloText('metrics-user', 'lệ phí khai sinh bao nhiêu'))).status).toBe(200);
     await waitFor(() => s.zalo.sent.some((m) => m.userId === 'metrics-user'));
+    // Stored (BEGIN, the insert, COMMIT), read, recorded, and the send's read: at least six statements for one answer.
+    expect(await statements() - before).toBeGreaterThanOrEqual(6);
     const res = await fetch(`${s.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
