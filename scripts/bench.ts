@@ -84,9 +84,9 @@ async function statements(urls: string[]): Promise<number | null> {
     return Number.isFinite(sum) ? sum : null;
   } catch { return null; }
 }
-/** Statements per replied event over a spell (one decimal), or null without the counts. */
+/** Statements per replied event over a spell (two decimals), or null without the counts. */
 const perReply = (before: number | null, after: number | null, replied: number) =>
-  (before === null || after === null || !replied ? null : Math.round(((after - before) / replied) * 10) / 10);
+  (before === null || after === null || !replied ? null : Math.round(((after - before) / replied) * 100) / 100);
 
 /**
  * The CPU a process used between two scrapes over `ms` of wall time, as % of one core: all its threads, and of

@@ -24,7 +24,7 @@ describe.each(DB_KINDS)('recording clarifications on %s', (kind) => {
     await t.db.sql.query(RECORD_DECISIONS_SQL, ['[]', '[]', '[]', [], false, null, [0, 1, 2, 3],
       ['zalo', 'zalo', 'zalo', 'zalo'], ['asker', 'picker', 'leaver', 'newcomer'], ['asked', 'picked', 'abandoned', 'asked'],
       ['new question', null, null, 'first question'], ['fee', null, null, null],
-      [JSON.stringify([{ id: 1, code: '1.000', name: 'A' }]), null, null, '[]'], [null, 42, null, null], [null, 'button', null, null]]);
+      [JSON.stringify([{ id: 1, code: '1.000', name: 'A' }]), null, null, '[]'], [null, 42, null, null], [null, 'button', null, null], [], []]);
     const rows = await t.db.sql.query<{ userId: string; text: string; status: string; aspect: string | null; options: unknown;
       pickedProcedureId: number | null; pickedBy: string | null; resolved: boolean }>(`SELECT "userId", text, status, aspect, options,
       "pickedProcedureId", "pickedBy", "resolvedAt" IS NOT NULL AS resolved FROM "Clarification" ORDER BY id`);

@@ -218,8 +218,12 @@ describe('conversations over Zalo', () => {
     // The lookups are decided alone (they read the database); the others share transactions.
     expect(after.sum - before.sum).toBe(users.filter((u) => u.ask !== asks[3]).length);
     expect(after.count - before.count).toBeLessThan(after.sum - before.sum);
-    // The dashboard counts every one of them, batched or not (the batch adds its counters at its end).
+    // The dashboard counts every one of them, batched or not (the record statement's trigger adds them once).
     expect(await daily() - inBefore).toBe(users.length);
+    // Each decision marked its own 'process' job done, batched or decided alone.
+    const jobs = async () => (await s.runtime.deps.db.sql.query<{ kind: string; status: string; n: number }>(`SELECT kind, status, count(*)::int AS n
+      FROM "Job" WHERE payload->>'userId' LIKE '%zbatch%' GROUP BY 1, 2 ORDER BY 1, 2`));
+    await expect.poll(jobs, { timeout: 10_000 }).toEqual([{ kind: 'process', status: 'done', n: users.length }]);
   });
 
   it("a batch's time budget counts its deciding, not its wait for the database", async () => {

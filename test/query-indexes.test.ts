@@ -73,7 +73,7 @@ describe.each(DB_KINDS)('query plans on %s', (kind) => {
 // (cost-based: `enable_seqscan` stays on here). Each must read the rows it touches by their key.
 const recorded = (ids: number[]) => ['[]', '[]', JSON.stringify(ids.map((id, at) => ({ at, id, state: {}, inbound: true, pausedUntil: null, handoff: false }))), ids,
   false, null, ids.map((_, at) => at), ids.map(() => 'zalo'), ids.map((id) => `u${id}`), ids.map((_, i) => (i % 2 ? 'asked' : 'picked')),
-  ids.map(() => 'q'), ids.map(() => null), ids.map(() => '[]'), ids.map(() => 1), ids.map(() => 'number')];
+  ids.map(() => 'q'), ids.map(() => null), ids.map(() => '[]'), ids.map(() => 1), ids.map(() => 'number'), ids.map((_, at) => at), ids];
 const BATCH_STATEMENTS: Array<{ what: string; sql: string; params: (ids: number[]) => unknown[] }> = [
   { what: 'recording decisions (Conversation, Clarification)', sql: RECORD_DECISIONS_SQL, params: recorded },
   { what: 'claiming decided events and recording them (InboundEvent, Conversation, Clarification)', sql: RECORD_AS_READ_SQL,

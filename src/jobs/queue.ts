@@ -10,7 +10,11 @@ import type { Prisma } from '../generated/prisma/client.js';
 
 export interface JobSpec { kind: string; key: string; payload: Prisma.InputJsonValue; runAt?: Date }
 export interface JobContext { id: number; key: string; attempts: number; inDoubt: boolean; log: Logger }
-export type JobHandler = (payload: any, ctx: JobContext) => Promise<void>;
+/**
+ * A handler may mark its job done in its own commit (the decision that recorded its work) and say so with
+ * `{ markedDone: true }`: the queue then writes no mark of its own.
+ */
+export type JobHandler = (payload: any, ctx: JobContext) => Promise<void | { markedDone: true }>;
 
 /** Thrown by a handler: `retry` backs off and tries again, `permanent` records the failure and stops. */
 export class JobError extends Error {
@@ -250,8 +254,8 @@ export class JobQueue {
     const handler = this.handlers.get(job.kind);
     try {
       if (!handler) throw new JobError(`no handler for job kind ${job.kind}`, 'permanent');
-      await handler(job.payload, { id: job.id, key: job.key, attempts: job.attempts, inDoubt: job.lastError === INTERRUPTED, log });
-      await this.markDone(job.id);
+      const outcome = await handler(job.payload, { id: job.id, key: job.key, attempts: job.attempts, inDoubt: job.lastError === INTERRUPTED, log });
+      if (!outcome?.markedDone) await this.markDone(job.id);
     } catch (err) {
       const e = err instanceof JobError ? err : new JobError((err as Error)?.message ?? String(err), 'retry');
       const max = lane.maxAttempts ?? this.opts.maxAttempts ?? 10;

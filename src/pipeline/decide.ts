@@ -35,10 +35,11 @@ interface Pending {
   raced?: boolean;
 }
 /**
- * The ids of the messages a decision recorded (for the dashboard's counters) and whether its send job went in claimed
- * (it runs already: nothing for the worker to claim); null when the event was already decided.
+ * The ids of the messages a decision recorded (for the dashboard's counters), whether its send job went in claimed
+ * (it runs already: nothing for the worker to claim) and whether its own 'process' job was marked done with it; null
+ * when the event was already decided.
  */
-type Decided = { messageIds: number[]; sending: boolean } | null;
+type Decided = { messageIds: number[]; sending: boolean; jobDone: boolean } | null;
 
 export function processHandler(deps: AppDeps) {
   let waiting: Pending[] = [];
@@ -59,7 +60,7 @@ export function processHandler(deps: AppDeps) {
       running = false;
     }
   };
-  return async (payload: EventKey, ctx: JobContext) => {
+  return async (payload: EventKey, ctx: JobContext): Promise<void | { markedDone: true }> => {
     const cause = `${payload.channel}:${payload.eventId}`;
     const decided = await new Promise<Decided>((resolve, reject) => {
       waiting.push({ key: payload, cause, ctx, resolve, reject });
@@ -69,6 +70,7 @@ export function processHandler(deps: AppDeps) {
     // a version that queued it after the commit): queue it again, harmlessly (its key is taken once).
     if (decided === null) await deps.queue.enqueue([sendJob(payload.channel, cause)]);
     if (!decided?.sending) deps.queue.poke();
+    if (decided?.jobDone) return { markedDone: true };
   };
 }
 
@@ -112,7 +114,7 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
       }
       const { ids, jobs } = await recordDecisions(query, decisions, now, claim);
       decided = batch.slice(0, reached).map(() => null); // null: decided before
-      decisions.forEach((d, k) => { decided[d.at] = { messageIds: ids[k], sending: claim.on && jobs.has(d.pending.cause) }; });
+      decisions.forEach((d, k) => { decided[d.at] = { messageIds: ids[k], sending: claim.on && jobs.has(d.pending.cause), jobDone: true }; });
       return [...jobs.values()];
     }));
     if (decided.length) metrics.decisionBatch.observe(decided.length);
@@ -161,7 +163,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
   }
   if (recorded.kept.length) metrics.decisionBatch.observe(recorded.kept.length);
   recorded.kept.forEach((d, k) => {
-    d.pending.resolve({ messageIds: recorded.ids[k], sending: recorded.claimed && recorded.jobs.has(d.pending.cause) });
+    d.pending.resolve({ messageIds: recorded.ids[k], sending: recorded.claimed && recorded.jobs.has(d.pending.cause), jobDone: true });
     done.add(d.pending);
   });
   for (const { pending: p } of decisions.filter((d) => !recorded.kept.includes(d))) {
@@ -265,7 +267,7 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   const now = deps.now();
   const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, now);
   const { ids: [messageIds] } = await recordDecisions(query, [{ ...claimed, at: 0, pending: p, result }], now, { on: false, by: '' });
-  return { messageIds, sending: false };
+  return { messageIds, sending: false, jobDone: true };
 }
 
 interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
@@ -357,7 +359,8 @@ function inboundRow({ msg, conv, result }: Decision): Prisma.MessageCreateManyIn
  *   again, $5 and $6 whether the send jobs go in claimed and by whom (see JobQueue.insertClaimed);
  * - $7-$15 the clarifications, one array per column: at, channel, user, event, and for a question its text, aspect
  *   and options, for a choice the procedure and how it was picked;
- * - with `claim`, $16-$20 the events to claim: at, channel, event id, conversation and its fingerprint as read.
+ * - $16 and $17 the decisions' own 'process' jobs (at, job id), marked done with them: no statement of their own;
+ * - with `claim`, $18-$22 the events to claim: at, channel, event id, conversation and its fingerprint as read.
  * It returns the messages' ids in order, the send jobs queued (`job`) and, with `claim`, the `at` of each event claimed.
  *
  * The planner takes any jsonb_to_recordset for 100 rows whatever it holds: without `= ANY($4)` a batch of 4 decisions
@@ -373,7 +376,7 @@ function recordSql(claim: boolean): string {
       FROM jsonb_array_elements(${rows}::jsonb) WITH ORDINALITY AS a(e, n) WHERE (a.e->>'at')::int IN (SELECT at FROM claimed))`);
   return `WITH ${!claim ? '' : `claimed AS (
       UPDATE "InboundEvent" e SET status = 'processed'
-      FROM unnest($16::int[], $17::text[], $18::text[], $19::int[], $20::text[]) AS k(at, channel, "eventId", conv, seen)
+      FROM unnest($18::int[], $19::text[], $20::text[], $21::int[], $22::text[]) AS k(at, channel, "eventId", conv, seen)
       JOIN "Conversation" c ON c.id = k.conv AND ${FINGERPRINT} = k.seen
       WHERE e.channel = k.channel AND e."eventId" = k."eventId" AND e.status = 'pending' RETURNING k.at
     ), `}${recordOutboundSql({ rows: only('$1'), jobs: only('$2'), claim: '$5', by: '$6' })}, c AS (
@@ -398,13 +401,16 @@ function recordSql(claim: boolean): string {
     ), asked AS (
       INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
       SELECT channel, "userId", text, aspect, options::jsonb, 'open', now() FROM q WHERE event = 'asked'
+    ), finished AS (
+      UPDATE "Job" f SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now()
+      FROM unnest($16::int[], $17::int[]) AS d(at, job) WHERE f.id = d.job${claim ? ' AND d.at IN (SELECT at FROM claimed)' : ''}
     ) SELECT id, NULL::jsonb AS job, NULL::int AS at FROM m UNION ALL SELECT NULL, to_jsonb(j.*), NULL FROM j${claim ? `
       UNION ALL SELECT NULL, NULL, at FROM claimed` : ''}`;
 }
 export const RECORD_DECISIONS_SQL = recordSql(false);
 export const RECORD_AS_READ_SQL = recordSql(true);
 
-/** A batch's decisions as recordSql's arguments $1-$15 (every row names its decision's `at`). */
+/** A batch's decisions as recordSql's arguments $1-$17 (every row names its decision's `at`). */
 function recordArgs(decisions: Decision[], now: Date, claim: SendClaim): unknown[] {
   const outbound = decisions.map(({ msg, conv, result, pending }) => outboundRows({ conversationId: conv.id, channel: msg.channel,
     replies: result.replies, sentBy: 'bot', key: pending.cause, intent: result.understanding?.intent }));
@@ -420,7 +426,8 @@ function recordArgs(decisions: Decision[], now: Date, claim: SendClaim): unknown
       picked?.procedureId ?? null, picked?.by ?? null]];
   });
   const columns = Array.from({ length: 9 }, (_, i) => clarifications.map((row) => row[i]));
-  return [JSON.stringify(messages), JSON.stringify(jobs), JSON.stringify(conversations), conversations.map((c) => c.id), claim.on, claim.by, ...columns];
+  return [JSON.stringify(messages), JSON.stringify(jobs), JSON.stringify(conversations), conversations.map((c) => c.id), claim.on, claim.by, ...columns,
+    decisions.map((d) => d.at), decisions.map((d) => d.pending.ctx.id)];
 }
 
 type Recorded = { ids: number[][]; jobs: Map<string, ClaimedJob> };
