@@ -220,10 +220,12 @@ describe('conversations over Zalo', () => {
     expect(after.count - before.count).toBeLessThan(after.sum - before.sum);
     // The dashboard counts every one of them, batched or not (the record statement's trigger adds them once).
     expect(await daily() - inBefore).toBe(users.length);
-    // Each decision marked its own 'process' job done, batched or decided alone.
-    const jobs = async () => (await s.runtime.deps.db.sql.query<{ kind: string; status: string; n: number }>(`SELECT kind, status, count(*)::int AS n
-      FROM "Job" WHERE payload->>'userId' LIKE '%zbatch%' GROUP BY 1, 2 ORDER BY 1, 2`));
-    await expect.poll(jobs, { timeout: 10_000 }).toEqual([{ kind: 'process', status: 'done', n: users.length }]);
+    // Each decision marked its own 'process' job done, batched or decided alone; each send job ended done with its
+    // last message's outcome.
+    const jobs = async () => (await s.runtime.deps.db.sql.query<{ kind: string; status: string; n: number }>(`SELECT j.kind, j.status, count(*)::int AS n
+      FROM "Job" p JOIN "Job" j ON j.id = p.id OR j.payload->>'cause' = (p.payload->>'channel') || ':' || (p.payload->>'eventId')
+      WHERE p.kind = 'process' AND p.payload->>'userId' LIKE '%zbatch%' GROUP BY 1, 2 ORDER BY 1, 2`));
+    await expect.poll(jobs, { timeout: 10_000 }).toEqual([{ kind: 'process', status: 'done', n: users.length }, { kind: 'send:zalo', status: 'done', n: users.length }]);
   });
 
   it("a batch's time budget counts its deciding, not its wait for the database", async () => {

@@ -79,7 +79,7 @@ const BATCH_STATEMENTS: Array<{ what: string; sql: string; params: (ids: number[
   { what: 'claiming decided events and recording them (InboundEvent, Conversation, Clarification)', sql: RECORD_AS_READ_SQL,
     params: (ids) => [...recorded(ids), ids.map((_, i) => i), ids.map(() => 'zalo'), ids.map((id) => `e${id}`), ids, ids.map(() => 'x')] },
   { what: 'recording how sends went (Message)', sql: FINISH_SENDS_SQL,
-    params: (ids) => [JSON.stringify(ids.map((id) => ({ id, status: 'sent', error: null, parts: null, platformId: null }))), ids] },
+    params: (ids) => [JSON.stringify(ids.map((id) => ({ id, status: 'sent', error: null, parts: null, platformId: null }))), ids, ids] },
 ];
 
 describe.each(DB_KINDS)('batch statements on %s', (kind) => {

@@ -67,7 +67,11 @@ export interface QueueOptions { concurrency: number; pollMs?: number; maxAttempt
  * A lane's budget and its kinds as a claim condition (`arg` turns a value into a placeholder). `backlog`: its last
  * claim took all the room it had (or it had none), so more of its jobs may be due: a job of it that ends claims again.
  */
-interface LaneState { concurrency: number; maxAttempts?: number; inFlight: number; backlog: boolean; kindIs: (arg: (v: unknown) => string) => string }
+interface LaneState {
+  concurrency: number; maxAttempts?: number; inFlight: number; backlog: boolean; kindIs: (arg: (v: unknown) => string) => string;
+  /** Counts the times jobs of the lane were inserted pending while it was full (a claim running then may miss them). */
+  inserted: number;
+}
 
 export class JobQueue {
   readonly instanceId = randomUUID();
@@ -86,10 +90,10 @@ export class JobQueue {
 
   constructor(private readonly db: Database, private readonly log: Logger, private readonly opts: QueueOptions) {
     const named = (opts.lanes ?? []).flatMap((l) => l.kinds);
-    this.lanes = [{ concurrency: opts.concurrency, inFlight: 0, backlog: true, kindIs: (arg) => `kind <> ALL(${arg(named)}::text[])` }];
+    this.lanes = [{ concurrency: opts.concurrency, inFlight: 0, backlog: true, inserted: 0, kindIs: (arg) => `kind <> ALL(${arg(named)}::text[])` }];
     for (const { kinds, concurrency, maxAttempts } of opts.lanes ?? []) {
       // One kind (a channel's sends): an equality the (status, kind, runAt) index returns in order.
-      const lane: LaneState = { concurrency, maxAttempts, inFlight: 0, backlog: true,
+      const lane: LaneState = { concurrency, maxAttempts, inFlight: 0, backlog: true, inserted: 0,
         kindIs: kinds.length === 1 ? (arg) => `kind = ${arg(kinds[0])}` : (arg) => `kind = ANY(${arg(kinds)}::text[])` };
       this.lanes.push(lane);
       for (const kind of kinds) this.laneOfKind.set(kind, lane);
@@ -130,8 +134,15 @@ export class JobQueue {
         for (const [lane, n] of wanted) lane.inFlight -= n;
         for (const job of jobs) this.launch(job, this.laneOf(job.kind));
       }
-      // Pending ones, or keys already there (a redelivery: its job may still be pending), are the worker's to claim.
-      if (claim ? jobs.length < kinds.length : kinds.length > 0) this.poke();
+      // Pending ones, or keys already there (a redelivery: its job may still be pending), are the worker's to claim:
+      // at once if their lane has room; a full lane claims them when one of its jobs ends (under a flood, a poke at
+      // every group commit made a claim statement that found room only in the other lanes, and nothing there).
+      const full = [...wanted.keys()].filter((lane) => lane.inFlight >= lane.concurrency);
+      for (const lane of full) {
+        lane.backlog = true;
+        lane.inserted++;
+      }
+      if (claim ? jobs.length < kinds.length : kinds.length > 0 && (full.length < wanted.size || !this.running)) this.poke();
     }
   }
 
@@ -179,6 +190,7 @@ export class JobQueue {
       // lanes with nothing to do).
       const wants = this.lanes.map((lane) => ({ lane, n: lane.concurrency - lane.inFlight })).filter((w) => w.n > 0);
       let claimed: Array<{ job: ClaimedJob; lane: LaneState }> = [];
+      let inserted = this.lanes.map((lane) => lane.inserted);
       if (wants.length) {
         await this.first();
         try {
@@ -186,6 +198,7 @@ export class JobQueue {
             this.lastSweep = Date.now();
             await this.recover(false);
           }
+          inserted = this.lanes.map((lane) => lane.inserted);
           claimed = await this.claim(wants);
         } catch (err) {
           if (!this.running) break;
@@ -193,14 +206,15 @@ export class JobQueue {
         }
       }
       // A lane that got less than its room has nothing more due: its jobs that end need not claim again (measured at
-      // a steady 200 events/s on PostgreSQL: half of all claims found nothing, one statement in five).
-      for (const lane of this.lanes) {
+      // a steady 200 events/s on PostgreSQL: half of all claims found nothing, one statement in five), unless jobs of
+      // it were inserted pending while it was full since the claim began (the claim may not have seen them).
+      this.lanes.forEach((lane, i) => {
         const want = wants.find((w) => w.lane === lane);
-        lane.backlog = !want || claimed.filter((c) => c.lane === lane).length >= want.n;
-      }
+        lane.backlog = !want || claimed.filter((c) => c.lane === lane).length >= want.n || lane.inserted !== inserted[i];
+      });
       for (const { job, lane } of claimed) this.launch(job, lane);
       // A lane either took what it had room for or emptied the queue of its kinds: wait for a job to end, a poke or the poll.
-      if (!this.poked) {
+      if (!this.poked && this.running) { // stop() may have come during the pass: its wake found no wait
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, pollMs);
           this.wake = () => { clearTimeout(t); resolve(); };

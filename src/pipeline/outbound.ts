@@ -71,17 +71,20 @@ export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: Outbou
   return rows.map((r) => r.id);
 }
 
-type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log' | 'attempts'>;
+/** `job`: the send job to mark done with this message's outcome (its last message), or none. */
+type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log' | 'attempts'> & { job?: number };
 type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | 'payload' | 'createdAt' | 'purpose' | 'partsSent' | 'checkFrom' | 'deliveryError' | 'cause'>
   & { userId: string; lastInboundAt: Date | null; earlier: number | null };
-interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null }
+interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null; job: number | null }
 
 /**
- * How the sends went ($1 the outcomes, $2 their message ids again as an array): the planner takes any
- * jsonb_to_recordset for 100 rows, so without `= ANY($2)` a few outcomes against a mid-sized message table
- * could be joined by scanning it.
+ * How the sends went ($1 the outcomes, $2 their message ids again as an array) and the send jobs that ended with them
+ * ($3, marked done here: no statement of their own): the planner takes any jsonb_to_recordset for 100 rows, so
+ * without `= ANY($2)` a few outcomes against a mid-sized message table could be joined by scanning it.
  */
-export const FINISH_SENDS_SQL = `UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
+export const FINISH_SENDS_SQL = `WITH done AS (
+    UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($3::int[])
+  ) UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
     "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
   FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text)
   WHERE m.id = x.id AND m.id = ANY($2::int[])`;
@@ -107,22 +110,29 @@ function deliveryStatements(sql: SqlRunner) {
       return causes.map((cause) => byCause.get(cause)!);
     }),
     finish: coalesced(async (outcomes: Outcome[]) => {
-      await sql.query(FINISH_SENDS_SQL, [JSON.stringify(outcomes), outcomes.map((o) => o.id)]);
+      await sql.query(FINISH_SENDS_SQL, [JSON.stringify(outcomes), outcomes.map((o) => o.id), outcomes.flatMap((o) => (o.job === null ? [] : [o.job]))]);
     }),
   };
 }
 type DeliveryStatements = ReturnType<typeof deliveryStatements>;
 
-/** Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. */
-async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext): Promise<void> {
+/**
+ * Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. The job (`jobId`) is
+ * marked done with the last message's outcome: true when it was.
+ */
+async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext, jobId: number): Promise<boolean> {
   const pending = await st.pending(cause);
-  if (!pending.length) return;
+  if (!pending.length) return false;
   const { earlier } = pending[0];
   if (earlier && !pastDeadline(deps, pending[0])) {
     throw new JobError(`waiting for message ${earlier} of the same conversation`, 'retry', retryDelay(deps, ctx.attempts));
   }
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
-  for (const [i, m] of pending.entries()) await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 });
+  // Every way out of deliverOne but a throw records the message's outcome, so the last one's carries the job's end.
+  for (const [i, m] of pending.entries()) {
+    await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0, job: i === pending.length - 1 ? jobId : undefined });
+  }
+  return true;
 }
 
 const retryDelay = (deps: AppDeps, attempts: number) =>
@@ -136,7 +146,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const finish = (status: string, error: string | null, parts?: number, platformId?: string) =>
-    st.finish({ id: m.id, status, error: error?.slice(0, 1000) ?? null, parts: parts ?? null, platformId: platformId ?? null });
+    st.finish({ id: m.id, status, error: error?.slice(0, 1000) ?? null, parts: parts ?? null, platformId: platformId ?? null, job: ctx.job ?? null });
   if (!channel) return void (await finish('failed', `channel ${m.channel} is not enabled`));
   if (pastDeadline(deps, m)) {
     await finish('undelivered', `not delivered within ${deps.config.SEND_DEADLINE_MINUTES} min; last error: ${m.deliveryError ?? 'none'}`);
@@ -203,5 +213,6 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
 /** The handler of every channel's send jobs (one, so the sends of all channels share their statements). */
 export function sendHandler(deps: AppDeps) {
   const st = deliveryStatements(deps.db.sql);
-  return async (payload: { cause: string }, ctx: JobContext) => deliverPending(deps, st, payload.cause, ctx);
+  return async (payload: { cause: string }, ctx: JobContext) =>
+    ((await deliverPending(deps, st, payload.cause, ctx, ctx.id)) ? { markedDone: true as const } : undefined);
 }
