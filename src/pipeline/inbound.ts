@@ -5,7 +5,7 @@ import { insertJobsSql, type ClaimedJob } from '../jobs/queue.js';
 import { HttpError } from '../http/errors.js';
 
 // Inbound events: stored (idempotently, by platform message id) before the platform gets its 200, then
-// understood and answered by a durable 'process' job (./decide.ts): one short transaction records what the bot
+// understood and answered by a durable 'process' job (./decide.ts): one statement records what the bot
 // decided (replies included), then the replies are sent; after a crash the job resumes the sending.
 
 interface Waiting { messages: InboundMessage[]; resolve: () => void; reject: (err: unknown) => void }
@@ -140,7 +140,8 @@ export class InboundRecorder {
    * so on PostgreSQL one round trip (measured at a steady 200 events/s: ack p50 / p99 19 / 89 ms with BEGIN, two
    * INSERTs and COMMIT; see README). The 'process' jobs go in claimed when the worker has room for them
    * (`JobQueue.insertClaimed`): no claim statement, one in three of all statements at a steady rate. Pending
-   * ones are due at once: the worker is told at each commit, not once a steady stream of webhooks stops.
+   * ones are due at once: the worker is told at each commit when their lane has room (a full lane takes them as its
+   * jobs end), not once a steady stream of webhooks stops.
    */
   private async write(messages: InboundMessage[]): Promise<void> {
     const { queue, db } = this.deps;
