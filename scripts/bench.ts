@@ -64,10 +64,15 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
  * event-loop delay p99 and max since the previous scrape (prom-client resets that histogram at each scrape).
  */
 interface Scrape { cpuS: number; dbS: number; lagP99Ms: number; lagMaxMs: number }
+/** A bot process's /metrics as a reader of its unlabelled `cchc_` values (NaN for one it does not print). */
+async function readMetrics(url: string): Promise<(name: string) => number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  return (name) => Number(new RegExp(`^cchc_${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
 async function scrape(url: string): Promise<Scrape | null> {
   try {
-    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-    const value = (name: string) => Number(new RegExp(`^cchc_${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const value = await readMetrics(url);
     return { cpuS: value('process_cpu_seconds_total'), dbS: value('embedded_thread_busy_seconds'), lagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000),
       lagMaxMs: Math.round(value('nodejs_eventloop_lag_max_seconds') * 1000) };
   } catch { return null; }
@@ -76,10 +81,7 @@ async function scrape(url: string): Promise<Scrape | null> {
 /** Statements the bot's processes have sent to their database so far (`cchc_db_statements_total`, summed). */
 async function statements(urls: string[]): Promise<number | null> {
   try {
-    const counts = await Promise.all(urls.map(async (url) => {
-      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
-      return Number(/^cchc_db_statements_total ([0-9.e+-]+)$/m.exec(text)?.[1] ?? NaN);
-    }));
+    const counts = await Promise.all(urls.map(async (url) => (await readMetrics(url))('db_statements_total')));
     const sum = counts.reduce((a, b) => a + b, 0);
     return Number.isFinite(sum) ? sum : null;
   } catch { return null; }

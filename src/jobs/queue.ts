@@ -58,6 +58,13 @@ export function insertJobsSql(p: { rows: string; claim: string; by: string }): s
     RETURNING id, kind, key, payload, attempts, "lastError"`;
 }
 
+/**
+ * The UPDATE that marks the jobs of `ids` (an int[] expression) done, as the queue does when a handler returns: a
+ * handler's own statement may end with it (as a WITH member) and answer `{ markedDone: true }`.
+ */
+export const markDoneSql = (ids: string) =>
+  `UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY(${ids})`;
+
 /** Jobs of these kinds run in their own budget (e.g. one per channel's sending), never taking the others' slots. */
 export interface Lane { kinds: string[]; concurrency: number; maxAttempts?: number }
 
@@ -123,7 +130,7 @@ export class JobQueue {
    */
   async insertClaimed(kinds: string[], write: (claim: boolean) => Promise<ClaimedJob[]>): Promise<void> {
     const wanted = new Map<LaneState, number>();
-    for (const kind of kinds) wanted.set(this.laneOf(kind), (wanted.get(this.laneOf(kind)) ?? 0) + 1);
+    for (const lane of kinds.map((kind) => this.laneOf(kind))) wanted.set(lane, (wanted.get(lane) ?? 0) + 1);
     const claim = this.running && kinds.length > 0 && [...wanted].every(([lane, n]) => lane.concurrency - lane.inFlight >= n);
     if (claim) for (const [lane, n] of wanted) lane.inFlight += n;
     let jobs: ClaimedJob[] = [];
@@ -240,7 +247,7 @@ export class JobQueue {
    * Handlers are idempotent, so a job whose mark was lost in a crash merely runs again and finds nothing left to do.
    */
   private readonly markDone = coalesced(async (ids: number[]) => {
-    await this.db.sql.query(`UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($1::int[])`, [ids]);
+    await this.db.sql.query(markDoneSql('$1::int[]'), [ids]);
   });
 
   /**

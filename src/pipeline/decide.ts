@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { InboundMessage } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import type { ClaimedJob, JobContext } from '../jobs/queue.js';
+import { markDoneSql, type ClaimedJob, type JobContext } from '../jobs/queue.js';
 import type { Query } from '../db/open.js';
 import { outboundRows, recordOutboundSql, sendJob, sendJobKind } from './outbound.js';
 import { metrics } from '../metrics.js';
@@ -35,11 +35,11 @@ interface Pending {
   raced?: boolean;
 }
 /**
- * The ids of the messages a decision recorded (for the dashboard's counters), whether its send job went in claimed
- * (it runs already: nothing for the worker to claim) and whether its own 'process' job was marked done with it; null
- * when the event was already decided.
+ * The ids of the messages a decision recorded (for the dashboard's counters) and whether its send job went in claimed
+ * (it runs already: nothing for the worker to claim); null when the event was already decided. A decision recorded
+ * marks its own 'process' job done in the same statement.
  */
-type Decided = { messageIds: number[]; sending: boolean; jobDone: boolean } | null;
+type Decided = { messageIds: number[]; sending: boolean } | null;
 
 export function processHandler(deps: AppDeps) {
   let waiting: Pending[] = [];
@@ -70,7 +70,7 @@ export function processHandler(deps: AppDeps) {
     // a version that queued it after the commit): queue it again, harmlessly (its key is taken once).
     if (decided === null) await deps.queue.enqueue([sendJob(payload.channel, cause)]);
     if (!decided?.sending) deps.queue.poke();
-    if (decided?.jobDone) return { markedDone: true };
+    if (decided) return { markedDone: true };
   };
 }
 
@@ -114,7 +114,7 @@ async function decideBatch(deps: AppDeps, head: Pending[], budgetMs: number): Pr
       }
       const { ids, jobs } = await recordDecisions(query, decisions, now, claim);
       decided = batch.slice(0, reached).map(() => null); // null: decided before
-      decisions.forEach((d, k) => { decided[d.at] = { messageIds: ids[k], sending: claim.on && jobs.has(d.pending.cause), jobDone: true }; });
+      decisions.forEach((d, k) => { decided[d.at] = { messageIds: ids[k], sending: jobs.has(d.pending.cause) }; });
       return [...jobs.values()];
     }));
     if (decided.length) metrics.decisionBatch.observe(decided.length);
@@ -141,7 +141,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
   const done = new Set<Pending>();
   let decisions: Array<Decision & { seen: string }> = [];
   let alone: Pending | undefined; // needs the database: decided alone, after the others are recorded
-  let recorded: { kept: typeof decisions; ids: number[][]; jobs: Map<string, ClaimedJob>; claimed: boolean } = { kept: [], ids: [], jobs: new Map(), claimed: false };
+  let recorded: Recorded & { kept: typeof decisions } = { kept: [], ids: [], jobs: new Map() };
   try {
     const read = await readEvents(deps.db.sql.query, batch.map((p) => p.key));
     const { reached, ...decided } = await decideInOrder(deps, batch, read, budgetMs, now);
@@ -153,7 +153,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
     });
     if (decisions.length) {
       await claimingSends(deps, decisions.map((d) => d.pending), async (claim) => {
-        recorded = { ...await recordAsRead(deps.db.sql.query, decisions, now, claim), claimed: claim.on };
+        recorded = await recordAsRead(deps.db.sql.query, decisions, now, claim);
         return [...recorded.jobs.values()];
       });
     }
@@ -163,7 +163,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
   }
   if (recorded.kept.length) metrics.decisionBatch.observe(recorded.kept.length);
   recorded.kept.forEach((d, k) => {
-    d.pending.resolve({ messageIds: recorded.ids[k], sending: recorded.claimed && recorded.jobs.has(d.pending.cause), jobDone: true });
+    d.pending.resolve({ messageIds: recorded.ids[k], sending: recorded.jobs.has(d.pending.cause) });
     done.add(d.pending);
   });
   for (const { pending: p } of decisions.filter((d) => !recorded.kept.includes(d))) {
@@ -267,7 +267,7 @@ async function decideIn(deps: AppDeps, query: Query, tx: Prisma.TransactionClien
   const now = deps.now();
   const result = await deps.bot.handle(claimed.msg, claimed.conv, tx, now);
   const { ids: [messageIds] } = await recordDecisions(query, [{ ...claimed, at: 0, pending: p, result }], now, { on: false, by: '' });
-  return { messageIds, sending: false, jobDone: true };
+  return { messageIds, sending: false };
 }
 
 interface ConversationRow { id: number; state: Prisma.JsonValue; pausedUntil: Date | null; handoffStatus: string | null }
@@ -401,9 +401,7 @@ function recordSql(claim: boolean): string {
     ), asked AS (
       INSERT INTO "Clarification" (channel, "userId", text, aspect, options, status, "createdAt")
       SELECT channel, "userId", text, aspect, options::jsonb, 'open', now() FROM q WHERE event = 'asked'
-    ), finished AS (
-      UPDATE "Job" f SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now()
-      FROM unnest($16::int[], $17::int[]) AS d(at, job) WHERE f.id = d.job${claim ? ' AND d.at IN (SELECT at FROM claimed)' : ''}
+    ), finished AS (${markDoneSql(`ARRAY(SELECT job FROM unnest($16::int[], $17::int[]) AS d(at, job)${claim ? ' WHERE d.at IN (SELECT at FROM claimed)' : ''})`)}
     ) SELECT id, NULL::jsonb AS job, NULL::int AS at FROM m UNION ALL SELECT NULL, to_jsonb(j.*), NULL FROM j${claim ? `
       UNION ALL SELECT NULL, NULL, at FROM claimed` : ''}`;
 }
@@ -430,12 +428,13 @@ function recordArgs(decisions: Decision[], now: Date, claim: SendClaim): unknown
     decisions.map((d) => d.at), decisions.map((d) => d.pending.ctx.id)];
 }
 
+/** Each recorded decision's message ids, and the send jobs it inserted claimed, by cause (none when they went in pending). */
 type Recorded = { ids: number[][]; jobs: Map<string, ClaimedJob> };
 
-/** The record statement's rows as each recorded decision's message ids (in `recorded`'s order) and the send jobs queued, by cause. */
-function readRecorded(rows: Array<{ id: number | null; job: ClaimedJob | null }>, recorded: Decision[]): Recorded {
+/** The record statement's rows as `Recorded`, for the decisions recorded (in their order). */
+function readRecorded(rows: Array<{ id: number | null; job: ClaimedJob | null }>, recorded: Decision[], claim: SendClaim): Recorded {
   const ids = rows.filter((r) => r.id !== null).map((r) => r.id!);
-  const jobs = new Map(rows.filter((r) => r.job).map(({ job }) => [(job!.payload as { cause: string }).cause, job!]));
+  const jobs = new Map(!claim.on ? [] : rows.filter((r) => r.job).map(({ job }) => [(job!.payload as { cause: string }).cause, job!]));
   let from = 0;
   const per = recorded.map((d) => ids.slice(from, (from += 1 + d.result.replies.length))); // the inbound message, then the replies
   for (const { result, pending } of recorded) {
@@ -448,7 +447,7 @@ function readRecorded(rows: Array<{ id: number | null; job: ClaimedJob | null }>
 /** Records decisions whose events the caller's transaction claimed. */
 async function recordDecisions(query: Query, decisions: Decision[], now: Date, claim: SendClaim): Promise<Recorded> {
   if (!decisions.length) return { ids: [], jobs: new Map() };
-  return readRecorded(await query(RECORD_DECISIONS_SQL, recordArgs(decisions, now, claim)), decisions);
+  return readRecorded(await query(RECORD_DECISIONS_SQL, recordArgs(decisions, now, claim)), decisions, claim);
 }
 
 /**
@@ -461,5 +460,5 @@ async function recordAsRead(query: Query, decisions: Array<Decision & { seen: st
     decisions.map((d) => d.conv.id), decisions.map((d) => d.seen)]);
   const claimed = new Set(rows.filter((r) => r.at !== null).map((r) => r.at));
   const kept = decisions.filter((d) => claimed.has(d.at));
-  return { kept, ...readRecorded(rows, kept) };
+  return { kept, ...readRecorded(rows, kept, claim) };
 }

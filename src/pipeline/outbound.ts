@@ -1,7 +1,7 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
 import { SendError, type Reply, type SendPurpose } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { JobError, enqueueJobs, insertJobsSql, type JobContext, type JobSpec } from '../jobs/queue.js';
+import { JobError, enqueueJobs, insertJobsSql, markDoneSql, type JobContext, type JobSpec } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
 import { coalesced } from '../db/coalesce.js';
 import type { SqlRunner } from '../db/open.js';
@@ -71,8 +71,7 @@ export async function enqueueOutbound(tx: Prisma.TransactionClient, spec: Outbou
   return rows.map((r) => r.id);
 }
 
-/** `job`: the send job to mark done with this message's outcome (its last message), or none. */
-type DeliveryContext = Pick<JobContext, 'inDoubt' | 'log' | 'attempts'> & { job?: number };
+type DeliveryContext = Pick<JobContext, 'id' | 'inDoubt' | 'log' | 'attempts'>;
 type PendingRow = Pick<Message, 'id' | 'conversationId' | 'channel' | 'text' | 'payload' | 'createdAt' | 'purpose' | 'partsSent' | 'checkFrom' | 'deliveryError' | 'cause'>
   & { userId: string; lastInboundAt: Date | null; earlier: number | null };
 interface Outcome { id: number; status: string; error: string | null; parts: number | null; platformId: string | null; job: number | null }
@@ -82,9 +81,7 @@ interface Outcome { id: number; status: string; error: string | null; parts: num
  * ($3, marked done here: no statement of their own): the planner takes any jsonb_to_recordset for 100 rows, so
  * without `= ANY($2)` a few outcomes against a mid-sized message table could be joined by scanning it.
  */
-export const FINISH_SENDS_SQL = `WITH done AS (
-    UPDATE "Job" SET status = 'done', "lockedAt" = NULL, "lastError" = NULL, "updatedAt" = now() WHERE id = ANY($3::int[])
-  ) UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
+export const FINISH_SENDS_SQL = `WITH done AS (${markDoneSql('$3::int[]')}) UPDATE "Message" m SET "deliveryStatus" = x.status, "deliveryError" = x.error, "checkFrom" = NULL,
     "partsSent" = COALESCE(x.parts, m."partsSent"), "platformMsgId" = COALESCE(m."platformMsgId", x."platformId")
   FROM jsonb_to_recordset($1::jsonb) AS x(id int, status text, error text, parts int, "platformId" text)
   WHERE m.id = x.id AND m.id = ANY($2::int[])`;
@@ -117,10 +114,10 @@ function deliveryStatements(sql: SqlRunner) {
 type DeliveryStatements = ReturnType<typeof deliveryStatements>;
 
 /**
- * Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. The job (`jobId`) is
+ * Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. The job (`ctx.id`) is
  * marked done with the last message's outcome: true when it was.
  */
-async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext, jobId: number): Promise<boolean> {
+async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext): Promise<boolean> {
   const pending = await st.pending(cause);
   if (!pending.length) return false;
   const { earlier } = pending[0];
@@ -130,7 +127,7 @@ async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: stri
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
   // Every way out of deliverOne but a throw records the message's outcome, so the last one's carries the job's end.
   for (const [i, m] of pending.entries()) {
-    await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0, job: i === pending.length - 1 ? jobId : undefined });
+    await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 }, i === pending.length - 1);
   }
   return true;
 }
@@ -141,12 +138,15 @@ const retryDelay = (deps: AppDeps, attempts: number) =>
 const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
   deps.now().getTime() - new Date(m.createdAt).getTime() > deps.config.SEND_DEADLINE_MINUTES * 60_000;
 
-/** Sends one recorded outbound message from its first unsent part and records each part and the outcome. */
-async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext): Promise<void> {
+/**
+ * Sends one recorded outbound message from its first unsent part and records each part and the outcome; the `last`
+ * message of its job marks the job (`ctx.id`) done with its outcome.
+ */
+async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext, last: boolean): Promise<void> {
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const finish = (status: string, error: string | null, parts?: number, platformId?: string) =>
-    st.finish({ id: m.id, status, error: error?.slice(0, 1000) ?? null, parts: parts ?? null, platformId: platformId ?? null, job: ctx.job ?? null });
+    st.finish({ id: m.id, status, error: error?.slice(0, 1000) ?? null, parts: parts ?? null, platformId: platformId ?? null, job: last ? ctx.id : null });
   if (!channel) return void (await finish('failed', `channel ${m.channel} is not enabled`));
   if (pastDeadline(deps, m)) {
     await finish('undelivered', `not delivered within ${deps.config.SEND_DEADLINE_MINUTES} min; last error: ${m.deliveryError ?? 'none'}`);
@@ -214,5 +214,5 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
 export function sendHandler(deps: AppDeps) {
   const st = deliveryStatements(deps.db.sql);
   return async (payload: { cause: string }, ctx: JobContext) =>
-    ((await deliverPending(deps, st, payload.cause, ctx, ctx.id)) ? { markedDone: true as const } : undefined);
+    ((await deliverPending(deps, st, payload.cause, ctx)) ? { markedDone: true as const } : undefined);
 }
