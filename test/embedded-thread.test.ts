@@ -71,45 +71,6 @@ describe('embedded database in its own thread', () => {
     expect(embeddedFsyncs()).toBe(before);
   });
 
-  it('names a statement that repeats, and answers as before: values of every kind, errors, a changed table, a deallocation', async () => {
-    const text = 'SELECT $1::int + 1 AS n, $2::timestamptz AS at, $3::jsonb AS doc, $4::text[] AS tags, $5::text AS none /* prepared probe */';
-    const at = new Date('2026-12-04T08:30:00.000Z');
-    const params = [41, at, JSON.stringify({ a: [1, 'b'] }), ['x', 'y,z'], null];
-    const want = [{ n: 42, at, doc: { a: [1, 'b'] }, tags: ['x', 'y,z'], none: null }];
-    const named = async () => (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements
-      WHERE NOT from_sql AND statement LIKE '%prepared probe%' AND statement NOT LIKE '%pg_prepared_statements%'`))[0].n;
-    expect(await db.sql.query(text, params)).toEqual(want);
-    expect(await named()).toBe(0); // seen once: not named yet
-    for (let i = 0; i < 3; i++) expect(await db.sql.query(text, params)).toEqual(want);
-    expect(await named()).toBe(1);
-    // Inside a transaction and in a batch, as outside.
-    expect(await db.sql.interactive((q) => q(text, params))).toEqual(want);
-    expect(await db.sql.transaction('', [[text, params]])).toEqual(want);
-
-    // A failing run is PGlite's own error, and the next run works.
-    const divide = 'SELECT 10 / $1::int AS q';
-    for (const d of [5, 2]) expect(await db.sql.query(divide, [d])).toEqual([{ q: 10 / d }]);
-    await expect(db.sql.query(divide, [0])).rejects.toMatchObject({ code: '22012' });
-    expect(await db.sql.query(divide, [10])).toEqual([{ q: 1 }]);
-
-    // A table that changes under a named statement: its new columns come back (outside a transaction).
-    await db.sql.query('CREATE TABLE prepared_probe (a int)');
-    await db.sql.query('INSERT INTO prepared_probe VALUES (1)');
-    const star = 'SELECT * FROM prepared_probe WHERE a = $1';
-    for (let i = 0; i < 2; i++) expect(await db.sql.query(star, [1])).toEqual([{ a: 1 }]);
-    await db.sql.query('ALTER TABLE prepared_probe ADD COLUMN b text DEFAULT \'mới\'');
-    expect(await db.sql.query(star, [1])).toEqual([{ a: 1, b: 'mới' }]);
-    expect(await db.sql.query(star, [1])).toEqual([{ a: 1, b: 'mới' }]);
-
-    // Every name dropped (as DISCARD ALL would): the statements are named again.
-    await db.sql.query('DEALLOCATE ALL');
-    expect(await db.sql.query(text, params)).toEqual(want);
-    expect(await db.sql.query(text, params)).toEqual(want);
-    expect(await named()).toBe(1);
-    // Prisma's statements go the same way (its parsers, rows as arrays).
-    for (let i = 0; i < 3; i++) expect((await db.prisma.procedure.findFirstOrThrow({ where: { name: 'Đăng ký khai sinh' } })).updatedAt).toBeInstanceOf(Date);
-  });
-
   it('leaves the bot\'s thread free while the database works', async () => {
     // A statement that keeps the database busy for 300 ms: on the bot's thread it would hold every timer that long.
     let ticks = 0;

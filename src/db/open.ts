@@ -196,16 +196,68 @@ async function openThreaded(thread: EmbeddedThread, kind: 'embedded' | 'memory',
   };
 }
 
+type ClientQuery = (...args: unknown[]) => unknown;
+
+/**
+ * On the PostgreSQL server, a text with parameters seen a second time gets a name (the bot's SQL and Prisma's): node-postgres then sends it and
+ * the server parses it once per connection, and each run is a bind and an execute (`npm run bench:prepared`: the
+ * record statement 0.74, a one-table read 0.87 of the unnamed cost). Planned for its values each run, as embedded
+ * (prepared.ts). At most `max` names (texts counted until then). A named statement whose result columns changed
+ * under it (DDL while the process runs: a rolling deploy's migration) fails once and its text gets a new name; one
+ * its connection lost is sent again.
+ */
+function namedStatements(max = 200): (client: pg.PoolClient, query: ClientQuery) => ClientQuery {
+  const names = new Map<string, string>();
+  const seen = new Set<string>();
+  let next = 1;
+  const nameOf = (text: string): string | undefined => {
+    const name = names.get(text);
+    if (name || names.size >= max) return name;
+    if (!seen.has(text)) {
+      if (seen.size >= 5_000) seen.clear();
+      seen.add(text);
+      return undefined;
+    }
+    seen.delete(text);
+    names.set(text, `cchc_${next++}`);
+    return names.get(text);
+  };
+  return (client, query) => (...args) => {
+    // query(text, values[, callback]) from the pool and the plain-SQL runner; query({ text, values, ... }) from Prisma.
+    const given = typeof args[0] === 'object' && args[0] !== null && !('name' in args[0] && (args[0] as { name?: string }).name)
+      ? args[0] as { text?: unknown; values?: unknown } : undefined;
+    const [text, values] = given ? [given.text, given.values] : args;
+    const name = typeof text === 'string' && Array.isArray(values) && values.length ? nameOf(text) : undefined;
+    if (!name) return query(...args);
+    const stale = (err: unknown) => {
+      const code = (err as { code?: string } | null)?.code;
+      if (code === '0A000' && names.get(text as string) === name) names.delete(text as string);
+      const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
+      if (code === '26000' && parsed) delete parsed[name];
+    };
+    const config = { ...given, name, text, values };
+    // pg.Pool's own query passes a callback last (query(text, values, cb), query(config, undefined, cb)); the
+    // plain-SQL runner's transactions take the promise.
+    const done = args.findLast((a) => typeof a === 'function') as ((err: unknown, res: unknown) => void) | undefined;
+    if (done) {
+      return query(config, (err: unknown, res: unknown) => { if (err) stale(err); done(err, res); });
+    }
+    return (query(config) as Promise<unknown>).catch((err: unknown) => { stale(err); throw err; });
+  };
+}
+
 async function openPostgres(connectionString: string): Promise<Database> {
   // Timestamps are stored without zone, as UTC (Prisma's convention); SQL that calls now() must agree.
-  const pool = new pg.Pool({ connectionString, max: 10, options: '-c TimeZone=UTC' });
+  // Custom plans only, as on the embedded database (namedStatements).
+  const pool = new pg.Pool({ connectionString, max: 10, options: '-c TimeZone=UTC -c plan_cache_mode=force_custom_plan' });
   // An idle connection the server drops (restart, failover, DROP DATABASE ... FORCE) is discarded by the pool and
   // replaced on the next query; without a listener that 'error' event would crash the process.
   pool.on('error', () => undefined);
   // Every statement goes through a pooled connection's query(): the pool's own, the plain-SQL runner's and Prisma's.
+  const named = namedStatements();
   pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: typeof query }).query = (...args) => { metrics.dbStatements.inc(); return query(...args); };
+    const query = named(client, client.query.bind(client) as ClientQuery);
+    (client as unknown as { query: ClientQuery }).query = (...args) => { metrics.dbStatements.inc(); return query(...args); };
   });
   try {
     const client = await pool.connect();
