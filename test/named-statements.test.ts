@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/open.js';
 import { openTestDb, DB_KINDS, type TestDb } from './helpers/db.js';
 
 // A statement seen twice runs under a name (src/db/prepared.ts embedded, namedStatements in src/db/open.ts on the
@@ -64,5 +65,20 @@ describe.each(DB_KINDS)('statements by name on %s', (kind) => {
     expect(inside).toMatchObject({ code: '26000' });
     // ... and from then on the text is named again on that connection.
     for (let i = 0; i < 10; i++) expect(await t.db.sql.query(text, params)).toEqual(want);
+  });
+
+  it.runIf(kind === 'postgres')('names nothing behind PgBouncer (?pgbouncer=true, as Prisma reads it)', async () => {
+    const url = new URL(t.url);
+    url.searchParams.set('pgbouncer', 'true');
+    const db = await openDatabase(url.toString());
+    try {
+      const named = await db.sql.interactive(async (q) => {
+        for (let i = 0; i < 3; i++) expect(await q(text, params)).toEqual(want);
+        return (await q<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements', []))[0].n;
+      });
+      expect(named).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -254,7 +254,10 @@ async function openPostgres(connectionString: string): Promise<Database> {
   // replaced on the next query; without a listener that 'error' event would crash the process.
   pool.on('error', () => undefined);
   // Every statement goes through a pooled connection's query(): the pool's own, the plain-SQL runner's and Prisma's.
-  const named = namedStatements();
+  // Behind PgBouncer in transaction mode (Prisma's convention: `?pgbouncer=true`) a name made on one server connection
+  // is unknown on the next: statements stay unnamed there.
+  const named = URL.canParse(connectionString) && new URL(connectionString).searchParams.get('pgbouncer') === 'true'
+    ? (_client: pg.PoolClient, query: ClientQuery) => query : namedStatements();
   pool.on('connect', (client) => {
     const query = named(client, client.query.bind(client) as ClientQuery);
     (client as unknown as { query: ClientQuery }).query = (...args) => { metrics.dbStatements.inc(); return query(...args); };
