@@ -214,7 +214,7 @@ function namedStatements(max = 200): (client: pg.PoolClient, query: ClientQuery)
     const name = names.get(text);
     if (name || names.size >= max) return name;
     if (!seen.has(text)) {
-      if (seen.size >= 5_000) seen.clear();
+      if (seen.size >= 1_000) seen.clear();
       seen.add(text);
       return undefined;
     }

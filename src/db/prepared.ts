@@ -11,13 +11,15 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@
  * choice of generic plans made the sends' statements three times slower in the bench), so what a name saves is the
  * parsing, the analysis and five of the six calls.
  *
- * Bounded: at most MAX_PREPARED statements (the bot's own SQL and Prisma's query shapes are a few dozen), texts
- * counted until then; anything else runs as before. A statement the server no longer has (DEALLOCATE, DISCARD) or
- * whose result columns changed under it (DDL at run time) is forgotten and, outside a transaction, prepared and run
- * again; inside one the error stands, as it would for any failed statement.
+ * Only statements with parameters (the bot's and Prisma's; a one-off text has none). Bounded: at most MAX_PREPARED
+ * statements (the bot's own SQL and Prisma's query shapes are a few dozen), texts counted until then; anything else
+ * runs as before. A statement the server no longer has (DEALLOCATE, DISCARD) or whose result columns changed under
+ * it (DDL at run time) is forgotten and, outside a transaction, prepared and run again; inside one the error stands,
+ * as it would for any failed statement.
  */
 const MAX_PREPARED = 200;
-const MAX_COUNTED = 5_000;
+/** Texts seen once that are remembered (a few kB each): then forgotten all at once. */
+const MAX_COUNTED = 1_000;
 
 interface Prepared { name: string; types: number[] }
 /** PGlite's internals this uses: the two locks its own query takes, public at run time but not in its types. */
@@ -83,7 +85,7 @@ export function preparedStatements(pglite: PGlite): { run: Run; size: () => numb
   };
 
   const run: Run = async (sql, params, options, tx) => {
-    if (!prepared.has(sql) && !worth(sql)) return tx ? tx.query(sql, params, options) : pglite.query(sql, params, options);
+    if (!prepared.has(sql) && (!params.length || !worth(sql))) return tx ? tx.query(sql, params, options) : pglite.query(sql, params, options);
     const attempt = async () => {
       const once = () => locks._runExclusiveQuery(async () => execute(prepared.get(sql) ?? await prepare(sql), params, options));
       if (tx) return once();
