@@ -74,23 +74,6 @@ function serialise(err: unknown): SerialisedError {
 async function main(port: NonNullable<typeof parentPort>, data: ThreadData): Promise<void> {
   const pglite = new PGlite(data.dataDir, data.options);
   await pglite.waitReady;
-  {
-    const TALLY: Record<string, [number, number]> = {};
-    const names = new Map<string, string>();
-    let cur = '?';
-    const dec = new TextDecoder();
-    const cstr = (b: Uint8Array, at: number) => { let e = at; while (b[e] !== 0) e++; return [dec.decode(b.subarray(at, e)), e + 1] as const; };
-    const orig = pglite.execProtocolStream.bind(pglite);
-    (pglite as any).execProtocolStream = async (m: Uint8Array, o: any) => {
-      if (m[0] === 80) { const [name, at] = cstr(m, 5); const [text] = cstr(m, at); cur = text.replace(/\s+/g, ' ').slice(0, 90); if (name) names.set(name, cur); }
-      else if (m[0] === 66) { const [, at] = cstr(m, 5); const [st] = cstr(m, at); if (st) cur = names.get(st) ?? st; }
-      else if (m[0] === 81) { cur = 'Q:' + cstr(m, 5)[0].replace(/\s+/g, ' ').slice(0, 60); }
-      const t0 = performance.now();
-      try { return await orig(m, o); } finally { const e = TALLY[cur] ?? (TALLY[cur] = [0, 0]); e[0]++; e[1] += performance.now() - t0; }
-    };
-    const fs = await import('node:fs');
-    setInterval(() => fs.writeFileSync(`/tmp/tally-${process.pid}.json`, JSON.stringify(TALLY)), 2000).unref();
-  }
   // Set after start-up: PGlite's start makes a parser for every array type, over any given in its options.
   for (const oid of TEXT_ARRAYS) pglite.parsers[oid] = textArray;
   const disk = data.dataDir ? syncToDisk(pglite, data.fsyncs) : { durable: 0 };
