@@ -2,19 +2,18 @@
 // statements on the server): the decision's record statement and a one-table read, each run N times unnamed and
 // named, in alternating rounds in one process (compare the ratio, not the times), on an empty migrated database.
 // Usage: npm run bench:prepared [-- --rounds 3]
-import { readdirSync, readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { migrationScripts } from '../src/db/migrate.js';
 import { preparedStatements } from '../src/db/prepared.js';
 import { RECORD_AS_READ_SQL } from '../src/pipeline/decide.js';
 import { createPgDatabase } from '../test/helpers/db.js';
 
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
-const migrations = readdirSync('prisma/migrations').filter((d) => /^\d/.test(d)).sort()
-  .map((dir) => readFileSync(`prisma/migrations/${dir}/migration.sql`, 'utf8'));
-const db = new PGlite();
+const migrations = migrationScripts().map((m) => m.script);
+const db = new PGlite({ startParams: [...PGlite.defaultStartParams, '-c', 'plan_cache_mode=force_custom_plan'] }); // as open.ts
 for (const m of migrations) await db.exec(m);
-await db.exec("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan"); // as embedded-thread.ts
+await db.exec("SET TIME ZONE 'UTC'"); // as embedded-thread.ts
 const { run } = preparedStatements(db);
 const server = await createPgDatabase();
 const client = new pg.Client({ connectionString: server.url, options: '-c TimeZone=UTC -c plan_cache_mode=force_custom_plan' }); // as open.ts

@@ -72,14 +72,13 @@ function serialise(err: unknown): SerialisedError {
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: ThreadData): Promise<void> {
-  const pglite = new PGlite(data.dataDir, data.options);
+  // In memory, PGlite takes its options as its only argument: given after an undefined directory they were ignored.
+  const pglite = data.dataDir ? new PGlite(data.dataDir, data.options) : new PGlite(data.options);
   await pglite.waitReady;
   // Set after start-up: PGlite's start makes a parser for every array type, over any given in its options.
   for (const oid of TEXT_ARRAYS) pglite.parsers[oid] = textArray;
   const disk = data.dataDir ? syncToDisk(pglite, data.fsyncs) : { durable: 0 };
-  // Custom plans only (prepared.ts): with PostgreSQL's choice of a generic plan after five runs, a send's read of
-  // its messages took 4.8-6.1 ms and its outcome 4.1-5.7 ms in a quick bench, against 1.4 and 1.6 ms planned each time.
-  await pglite.exec("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan");
+  await pglite.exec("SET TIME ZONE 'UTC'");
   // Prisma's adapter always asks for rows as arrays, with its parsers; the SQL runner for objects, with PGlite's.
   const prismaOptions = { rowMode: 'array', parsers: await prismaParsers() } as Parameters<PGlite['query']>[2];
   // Every statement with parameters, the bot's and Prisma's, by name once it repeats (prepared.ts).

@@ -11,6 +11,7 @@ import { metrics } from '../metrics.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { EmbeddedThread } from './embedded-client.js';
 import { LOCK_FILE, lockEmbeddedDir } from './embedded-lock.js';
+import { secondSighting, STALE } from './prepared.js';
 import { keyedSerialiser, serialiser } from './serialise.js';
 import { TEXT_ARRAYS, textArray } from './text-arrays.js';
 
@@ -52,6 +53,10 @@ export class DatabaseUrlError extends Error {}
 // PGlite's default 128 MB of shared buffers is sized for a server; the bot's working set is a few MB.
 // Measured: 836 -> 710 MB RSS for the process at start.
 const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
+// Every run of a named statement planned for its values, on both databases (prepared.ts): with PostgreSQL's own
+// choice of a generic plan after five runs, the sends' read of their messages took 4.8-6.1 ms and their outcomes
+// 4.1-5.7 ms in a quick bench, embedded, against 1.4 and 1.6 ms planned each time.
+const CUSTOM_PLANS = ['-c', 'plan_cache_mode=force_custom_plan'];
 // On disk, PGlite runs with fsync off (-F) and its file system ignores fsync: an OS crash or power loss could lose
 // acknowledged events, or leave a checkpoint pointing at WAL that never reached the disk. So fsync is on, every
 // sync goes through fsync() (the one call that reaches syncToDisk in embedded-thread.ts), and syncToDisk decides:
@@ -63,7 +68,7 @@ const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
 //   checkpoint or the kernel's write-back. An OS crash can lose the last such commits, never an acknowledged event.
 const DURABLE = ['-c', 'wal_sync_method=fsync'];
 const pgliteOptions = (onDisk: boolean) => ({
-  startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...(onDisk ? DURABLE : [])],
+  startParams: [...PGlite.defaultStartParams.filter((p) => !onDisk || p !== '-F'), ...SMALL_BUFFERS, ...CUSTOM_PLANS, ...(onDisk ? DURABLE : [])],
 });
 
 export { embeddedFsyncs } from './embedded-client.js';
@@ -202,38 +207,30 @@ type ClientQuery = (...args: unknown[]) => unknown;
  * On the PostgreSQL server, a text with parameters seen a second time gets a name (the bot's SQL and Prisma's): node-postgres then sends it and
  * the server parses it once per connection, and each run is a bind and an execute (`npm run bench:prepared`: the
  * record statement 0.74, a one-table read 0.87 of the unnamed cost). Planned for its values each run, as embedded
- * (prepared.ts). At most `max` names (texts counted until then). A named statement whose result columns changed
+ * (prepared.ts), named by the same rule (`secondSighting`). A named statement whose result columns changed
  * under it (DDL while the process runs: a rolling deploy's migration) fails once and its text gets a new name; one
  * its connection lost is sent again.
  */
-function namedStatements(max = 200): (client: pg.PoolClient, query: ClientQuery) => ClientQuery {
+function namedStatements(): (client: pg.PoolClient, query: ClientQuery) => ClientQuery {
   const names = new Map<string, string>();
-  const seen = new Set<string>();
+  const worth = secondSighting();
   let next = 1;
   const nameOf = (text: string): string | undefined => {
-    const name = names.get(text);
-    if (name || names.size >= max) return name;
-    if (!seen.has(text)) {
-      if (seen.size >= 1_000) seen.clear();
-      seen.add(text);
-      return undefined;
-    }
-    seen.delete(text);
-    names.set(text, `cchc_${next++}`);
+    if (!names.has(text) && worth(text, names.size)) names.set(text, `cchc_${next++}`);
     return names.get(text);
   };
   return (client, query) => (...args) => {
     // query(text, values[, callback]) from the pool and the plain-SQL runner; query({ text, values, ... }) from Prisma.
-    const given = typeof args[0] === 'object' && args[0] !== null && !('name' in args[0] && (args[0] as { name?: string }).name)
-      ? args[0] as { text?: unknown; values?: unknown } : undefined;
+    const first = args[0] as { name?: string; text?: unknown; values?: unknown } | string | null;
+    const given = typeof first === 'object' && first !== null && !first.name ? first : undefined;
     const [text, values] = given ? [given.text, given.values] : args;
     const name = typeof text === 'string' && Array.isArray(values) && values.length ? nameOf(text) : undefined;
     if (!name) return query(...args);
     const stale = (err: unknown) => {
       const code = (err as { code?: string } | null)?.code;
-      if (code === '0A000' && names.get(text as string) === name) names.delete(text as string);
+      if (code === STALE.changed && names.get(text as string) === name) names.delete(text as string);
       const parsed = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
-      if (code === '26000' && parsed) delete parsed[name];
+      if (code === STALE.gone && parsed) delete parsed[name];
     };
     const config = { ...given, name, text, values };
     // pg.Pool's own query passes a callback last (query(text, values, cb), query(config, undefined, cb)); the
@@ -248,8 +245,7 @@ function namedStatements(max = 200): (client: pg.PoolClient, query: ClientQuery)
 
 async function openPostgres(connectionString: string): Promise<Database> {
   // Timestamps are stored without zone, as UTC (Prisma's convention); SQL that calls now() must agree.
-  // Custom plans only, as on the embedded database (namedStatements).
-  const pool = new pg.Pool({ connectionString, max: 10, options: '-c TimeZone=UTC -c plan_cache_mode=force_custom_plan' });
+  const pool = new pg.Pool({ connectionString, max: 10, options: ['-c', 'TimeZone=UTC', ...CUSTOM_PLANS].join(' ') });
   // An idle connection the server drops (restart, failover, DROP DATABASE ... FORCE) is discarded by the pool and
   // replaced on the next query; without a listener that 'error' event would crash the process.
   pool.on('error', () => undefined);
