@@ -120,6 +120,13 @@ export class ProcedureIndex<T> {
   private body!: BodyIndex;
   /** Scratch: the local weight of each key for the current message (0 = not computed). */
   private local: Float64Array = new Float64Array(0);
+  /**
+   * Scratch of setLocalWeights: in how many shortlisted records each key occurs (back to 0 after each message), and
+   * the last record that counted it (a stamp, so a key a record repeats counts once).
+   */
+  private dfCount: Int32Array = new Int32Array(0);
+  private dfStamp: Int32Array = new Int32Array(0);
+  private stamp = 0;
 
   private constructor(private readonly options: RankOptions) {}
 
@@ -182,6 +189,8 @@ export class ProcedureIndex<T> {
     yield* eachOf(lists, (list) => this.postings.push(Int32Array.from(list)), 2048);
     this.body = yield* BodyIndex.build(entries.map((e) => e.texts.body));
     this.local = new Float64Array(this.keyIds.size);
+    this.dfCount = new Int32Array(this.keyIds.size);
+    this.dfStamp = new Int32Array(this.keyIds.size);
     this.accumulator = new Float64Array(this.docs.length);
     this.bodyScratch = new Float64Array(this.docs.length);
   }
@@ -212,7 +221,10 @@ export class ProcedureIndex<T> {
       // Words no shortlisted record explains ("sắp", "tròn", a name, a date) do not separate them: only the
       // words some record explains are the message's weight.
       const relevant = new Set<number>();
-      for (const m of matches) for (const k of m.explained) relevant.add(k);
+      for (const m of matches) {
+        for (const k of m.side) relevant.add(k);
+        for (const p of m.parts) for (const k of p.keys) relevant.add(k);
+      }
       let mass = 0;
       let rarest = 0;
       for (const u of q.units) {
@@ -315,22 +327,39 @@ export class ProcedureIndex<T> {
   private accumulator = new Float64Array(0);
   private bodyScratch = new Float64Array(0);
 
-  /** Sets the local weight of every key of these records' names and phrasings; returns the keys touched. */
+  /**
+   * Sets the local weight of every key of these records' names and phrasings; returns the keys touched. Counts in
+   * typed scratch arrays, not a Set per record and a Map: this runs for every shortlisted record of every message.
+   */
   private setLocalWeights(ids: number[]): number[] {
-    const df = new Map<number, number>();
+    const touched: number[] = [];
     for (const id of ids) {
+      if (this.stamp === 0x3fffffff) {
+        this.dfStamp.fill(0);
+        this.stamp = 0;
+      }
+      const stamp = ++this.stamp;
       const d = this.docs[id];
-      const keys = new Set<number>();
-      for (const p of [d.name, ...d.phrases]) for (let i = 0; i < p.words; i++) keys.add(p.keys[i]);
-      for (const k of keys) df.set(k, (df.get(k) ?? 0) + 1);
+      this.countWords(d.name, stamp, touched);
+      for (const p of d.phrases) this.countWords(p, stamp, touched);
     }
     const n = ids.length;
-    const touched: number[] = [];
-    for (const [k, count] of df) {
+    for (const k of touched) {
+      const count = this.dfCount[k];
       this.local[k] = n < 2 ? 1 : 1 + this.options.localBoost * (1 - (count - 1) / (n - 1));
-      touched.push(k);
+      this.dfCount[k] = 0;
     }
     return touched;
+  }
+
+  /** Counts the part's words once for the record `stamp` (setLocalWeights). */
+  private countWords(p: Part, stamp: number, touched: number[]): void {
+    for (let i = 0; i < p.words; i++) {
+      const k = p.keys[i];
+      if (this.dfStamp[k] === stamp) continue;
+      this.dfStamp[k] = stamp;
+      if (this.dfCount[k]++ === 0) touched.push(k);
+    }
   }
 
   /** A word's local weight (1 for words no shortlisted name has); a pair takes its more telling word's. */
@@ -344,17 +373,25 @@ export class ProcedureIndex<T> {
   private contains(q: Query, key: number, written: string[]): boolean {
     const typed = q.typed.get(key);
     if (!typed) return false;
-    return typed.some((accents) => accents.every((a, i) => a === undefined || written[i] === '' || a === written[i]));
+    for (const accents of typed) {
+      let all = true;
+      for (let i = 0; i < accents.length && all; i++) {
+        const a = accents[i];
+        all = a === undefined || written[i] === '' || a === written[i];
+      }
+      if (all) return true;
+    }
+    return false;
   }
 
-  /** Weight of the part's keys the message contains; adds them to `explained`. */
-  private overlap(part: Part, q: Query, explained: Set<number>): number {
+  /** Weight of the part's keys the message contains; adds them to `explained` (a part's keys are distinct). */
+  private overlap(part: Part, q: Query, explained: number[]): number {
     let matched = 0;
     for (let i = 0; i < part.keys.length; i++) {
       const k = part.keys[i];
       if (!this.contains(q, k, part.accents[i])) continue;
       matched += part.at[i] * this.localOf(k) * this.idf[k] * (i < part.words ? 1 : this.options.pairWeight);
-      explained.add(k);
+      explained.push(k);
     }
     return matched;
   }
@@ -369,39 +406,48 @@ export class ProcedureIndex<T> {
 
   /** What a record's name, each phrasing and its side texts share with the message. */
   private match(doc: Doc<T>, q: Query): Match {
-    const side = new Set<number>();
-    this.overlap(doc.side, q, side);
-    const nameKeys = new Set<number>();
+    const sideKeys: number[] = [];
+    this.overlap(doc.side, q, sideKeys);
+    const nameKeys: number[] = [];
     const nameMatched = this.overlap(doc.name, q, nameKeys);
     const nameMass = this.massOf(doc.name);
     const parts = [{ cov: nameMass > 0 ? nameMatched / nameMass : 0, keys: nameKeys, weight: 1 }];
+    const found = this.phraseFound;
     for (const phrase of doc.phrases) {
-      const keys = new Set<number>(nameKeys);
-      const matched = this.overlap(phrase, q, keys);
-      if (matched > 0) parts.push({ cov: matched / this.massOf(phrase), keys, weight: this.options.phraseWeight });
+      found.length = 0;
+      const matched = this.overlap(phrase, q, found);
+      if (matched <= 0) continue; // most phrasings share nothing with the message
+      parts.push({ cov: matched / this.massOf(phrase), keys: nameKeys.concat(found), weight: this.options.phraseWeight });
     }
-    const explained = new Set<number>(side);
-    for (const p of parts) for (const k of p.keys) explained.add(k);
-    return { parts, side, explained, nameMass };
+    return { parts, side: sideKeys, nameMass };
   }
+
+  /** Scratch of match: the keys of one phrasing the message contains. */
+  private readonly phraseFound: number[] = [];
 
   private score(doc: Doc<T>, m: Match, q: Query, ctx: { mass: number; rarest: number; body: number }): Ranked<T> {
     const { nameExponent: e, sideCredit, localBoost } = this.options;
-    let best: Omit<Ranked<T>, 'signals'> | undefined;
+    // The best part's figures (numbers, not an object per improvement: this runs for every shortlisted record).
+    let found = false;
+    const best = { nameCov: 0, queryCov: 0, evidence: 0, score: 0 };
     let sideOnly = 0;
     for (const part of m.parts) {
       let full = 0;
       let side = 0;
       for (const u of q.units) {
         const w = u.w * this.localOf(u.key);
-        if (part.keys.has(u.key)) full += w;
-        else if (m.side.has(u.key)) side += w;
+        if (part.keys.includes(u.key)) full += w;
+        else if (m.side.includes(u.key)) side += w;
       }
       const evidence = full + sideCredit * side;
       const queryCov = Math.min(1, evidence / ctx.mass);
       const score = part.weight * part.cov ** e * queryCov ** (1 - e);
-      if (!best || score > best.score) {
-        best = { item: doc.item, familyKey: doc.familyKey, nameCov: part.cov, queryCov, evidence, score };
+      if (!found || score > best.score) {
+        found = true;
+        best.nameCov = part.cov;
+        best.queryCov = queryCov;
+        best.evidence = evidence;
+        best.score = score;
         sideOnly = side / ctx.mass;
       }
     }
@@ -416,12 +462,17 @@ export class ProcedureIndex<T> {
       if (i < headWords && has) head++;
       if (!has && this.localOf(k) >= 1 + localBoost / 2) missing += name.at[i] * this.localOf(k) * this.idf[k];
     }
-    for (const p of m.parts) for (const k of p.keys) if (this.pairOf[k] < 0) rareMatched = Math.max(rareMatched, this.idf[k]);
+    let alias = 0;
+    for (let i = 0; i < m.parts.length; i++) {
+      const p = m.parts[i];
+      if (i > 0) alias = Math.max(alias, p.cov);
+      for (const k of p.keys) if (this.pairOf[k] < 0) rareMatched = Math.max(rareMatched, this.idf[k]);
+    }
     return {
-      ...best!,
+      item: doc.item, familyKey: doc.familyKey, ...best,
       signals: {
         nameOnly: m.parts[0].cov,
-        alias: Math.max(0, ...m.parts.slice(1).map((p) => p.cov)),
+        alias,
         head: headWords ? head / headWords : 0,
         side: sideOnly,
         rare: ctx.rarest > 0 ? Math.min(1, rareMatched / ctx.rarest) : 0,
@@ -466,10 +517,12 @@ function topIds(ids: number[], score: Float64Array, k: number): number[] {
 }
 
 interface Match {
-  /** The name, then each phrasing (with the name's keys): how much of it the message covers, and what it explains. */
-  parts: Array<{ cov: number; keys: Set<number>; weight: number }>;
-  /** Message keys explained only by the result, field or body. */
-  side: Set<number>;
-  explained: Set<number>;
+  /**
+   * The name, then each phrasing the message shares something with (with the name's keys): how much of it the message
+   * covers, and the message keys it explains (a few: arrays, not sets; a key may appear twice).
+   */
+  parts: Array<{ cov: number; keys: number[]; weight: number }>;
+  /** Message keys explained by the result, field or body. */
+  side: number[];
   nameMass: number;
 }

@@ -438,7 +438,7 @@ function readRecorded(rows: Array<{ id: number | null; job: ClaimedJob | null }>
   let from = 0;
   const per = recorded.map((d) => ids.slice(from, (from += 1 + d.result.replies.length))); // the inbound message, then the replies
   for (const { result, pending } of recorded) {
-    pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
+    if (pending.ctx.logs('debug')) pending.ctx.log.debug({ intent: result.understanding?.intent, replies: result.replies.length }, 'event decided');
     if (result.clarification) metrics.clarifications.inc({ event: result.clarification.event });
   }
   return { ids: per, jobs };
