@@ -15,6 +15,7 @@ function rawJson(limit: number) {
 const webhookSockets = new WeakSet<object>();
 
 function receive(deps: AppDeps, channel: Channel) {
+  const log = deps.log.child({ channel: channel.name }); // once per channel, not per request
   return async (req: RawRequest, res: Response) => {
     if (!webhookSockets.has(req.socket)) {
       webhookSockets.add(req.socket);
@@ -22,7 +23,6 @@ function receive(deps: AppDeps, channel: Channel) {
     }
     const ack = metrics.webhookAck.startTimer({ channel: channel.name });
     res.once('finish', () => ack());
-    const log = deps.log.child({ channel: channel.name });
     req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
     try {

@@ -127,7 +127,9 @@ async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: stri
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
   // Every way out of deliverOne but a throw records the message's outcome, so the last one's carries the job's end.
   for (const [i, m] of pending.entries()) {
-    await deliverOne(deps, st, m, { ...ctx, inDoubt: ctx.inDoubt && i === 0 }, i === pending.length - 1);
+    const inDoubt = ctx.inDoubt && i === 0;
+    // The job's own context when nothing changes: a copy would make the job's logger (see JobContext.log).
+    await deliverOne(deps, st, m, inDoubt === ctx.inDoubt ? ctx : { ...ctx, inDoubt }, i === pending.length - 1);
   }
   return true;
 }
