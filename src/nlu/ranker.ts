@@ -66,12 +66,31 @@ export function loadRanker(file = RANKER_FILE): RankerModel {
 const ORG = /\b(tổ chức|doanh nghiệp|cơ quan|hợp tác xã|công ty|cơ sở|nhà đầu tư|ngân hàng|tổ hợp tác)\b/iu;
 const PERSON = /(công dân|người|cá nhân|hộ gia đình)/iu;
 
+/** What a record's own texts say, whatever the message (computed once per record of a knowledge base). */
+interface RecordFacts { forPeople: boolean; org: boolean; levelXa: boolean; levelTinh: boolean; nameLength: number }
+const factsOf = new WeakMap<RankedRecord, RecordFacts>();
+
+function recordFacts(item: RankedRecord): RecordFacts {
+  let facts = factsOf.get(item);
+  if (!facts) {
+    const level = item.level.toLowerCase();
+    facts = {
+      forPeople: item.eligibility === undefined || item.eligibility === '' || PERSON.test(item.eligibility),
+      org: ORG.test(item.name),
+      levelXa: level.includes('xã'),
+      levelTinh: level.includes('tỉnh'),
+      nameLength: Math.log1p(item.name.split(/\s+/).length) / 4,
+    };
+    factsOf.set(item, facts);
+  }
+  return facts;
+}
+
 /** The features of each candidate, best first by the index's score (the order `rank` and `gap` read). */
 export function featuresOf<P extends RankedRecord>(ranked: Array<Ranked<P>>, messageMentionsOrg: boolean): number[][] {
   const top = ranked[0]?.score ?? 0;
   return ranked.map((r, i) => {
-    const level = r.item.level.toLowerCase();
-    const forPeople = r.item.eligibility === undefined || r.item.eligibility === '' || PERSON.test(r.item.eligibility);
+    const facts = recordFacts(r.item);
     const values: Record<(typeof RANKER_FEATURES)[number], number> = {
       bias: 1,
       score: r.score,
@@ -86,11 +105,11 @@ export function featuresOf<P extends RankedRecord>(ranked: Array<Ranked<P>>, mes
       missing: r.signals.missing,
       gap: r.score - top,
       rank: 1 / (1 + i),
-      citizen: forPeople ? 1 : 0,
-      org: ORG.test(r.item.name) && !messageMentionsOrg ? 1 : 0,
-      levelXa: level.includes('xã') ? 1 : 0,
-      levelTinh: level.includes('tỉnh') ? 1 : 0,
-      nameLength: Math.log1p(r.item.name.split(/\s+/).length) / 4,
+      citizen: facts.forPeople ? 1 : 0,
+      org: facts.org && !messageMentionsOrg ? 1 : 0,
+      levelXa: facts.levelXa ? 1 : 0,
+      levelTinh: facts.levelTinh ? 1 : 0,
+      nameLength: facts.nameLength,
       body: r.signals.body,
     };
     return RANKER_FEATURES.map((f) => values[f]);
