@@ -5,18 +5,19 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrationScripts } from '../src/db/migrate.js';
+import { CUSTOM_PLANS, SERVER_OPTIONS } from '../src/db/open.js';
 import { preparedStatements } from '../src/db/prepared.js';
 import { RECORD_AS_READ_SQL } from '../src/pipeline/decide.js';
 import { createPgDatabase } from '../test/helpers/db.js';
 
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const migrations = migrationScripts().map((m) => m.script);
-const db = new PGlite({ startParams: [...PGlite.defaultStartParams, '-c', 'plan_cache_mode=force_custom_plan'] }); // as open.ts
+const db = new PGlite({ startParams: [...PGlite.defaultStartParams, ...CUSTOM_PLANS] });
 for (const m of migrations) await db.exec(m);
 await db.exec("SET TIME ZONE 'UTC'"); // as embedded-thread.ts
 const { run } = preparedStatements(db);
 const server = await createPgDatabase();
-const client = new pg.Client({ connectionString: server.url, options: '-c TimeZone=UTC -c plan_cache_mode=force_custom_plan' }); // as open.ts
+const client = new pg.Client({ connectionString: server.url, options: SERVER_OPTIONS });
 await client.connect();
 for (const m of migrations) await client.query(m);
 const names = new Map<string, string>();

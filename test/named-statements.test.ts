@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/db/open.js';
+import { openDatabase, type Query } from '../src/db/open.js';
 import { openTestDb, DB_KINDS, type TestDb } from './helpers/db.js';
 
 // A statement seen twice runs under a name (src/db/prepared.ts embedded, namedStatements in src/db/open.ts on the
@@ -13,6 +13,9 @@ describe.each(DB_KINDS)('statements by name on %s', (kind) => {
   const at = new Date('2026-12-04T08:30:00.000Z');
   const params = [41, at, JSON.stringify({ a: [1, 'b'] }), ['x', 'y,z'], null];
   const want = [{ n: 42, at, doc: { a: [1, 'b'] }, tags: ['x', 'y,z'], none: null }];
+  /** Named statements of this session whose text contains `probe`. */
+  const namedOn = async (q: Query, probe: string) => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements
+    WHERE NOT from_sql AND statement LIKE '%${probe}%' AND statement NOT LIKE '%pg_prepared_statements%'`, []))[0].n;
 
   it('answers as the unnamed statement did, values of every kind, in and out of transactions; Prisma too', async () => {
     // Planned for its values at every run (open.ts), not by PostgreSQL's choice of a generic plan.
@@ -21,10 +24,18 @@ describe.each(DB_KINDS)('statements by name on %s', (kind) => {
     // One connection: the text is named once there (pg_prepared_statements is per session).
     const names = await t.db.sql.interactive(async (q) => {
       for (let i = 0; i < 3; i++) expect(await q(text, params)).toEqual(want);
-      return (await q<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements
-        WHERE NOT from_sql AND statement LIKE '%named probe%' AND statement NOT LIKE '%pg_prepared_statements%'`, [])).map((r) => r.n);
+      return [await namedOn(q, 'named probe')];
     });
     expect(names).toEqual([1]);
+    // A text seen once is not named yet; the second time it is.
+    const once = 'SELECT $1::int AS n /* seen-once probe */';
+    const counts = await t.db.sql.interactive(async (q) => {
+      expect(await q(once, [1])).toEqual([{ n: 1 }]);
+      const first = await namedOn(q, 'seen-once probe');
+      expect(await q(once, [2])).toEqual([{ n: 2 }]);
+      return [first, await namedOn(q, 'seen-once probe')];
+    });
+    expect(counts).toEqual([0, 1]);
     expect(await t.db.sql.transaction('', [[text, params]])).toEqual(want);
     for (let i = 0; i < 3; i++) {
       const p = await t.db.prisma.procedure.findFirstOrThrow({ where: { name: 'Đăng ký khai sinh' } });
@@ -65,8 +76,9 @@ describe.each(DB_KINDS)('statements by name on %s', (kind) => {
     }).catch((err: unknown) => err);
     // Inside a transaction the run fails with the database's word for it (the transaction is lost either way) ...
     expect(inside).toMatchObject({ code: '26000' });
-    // ... and from then on the text is named again on that connection.
+    // ... and from then on the text is named again on that connection, once.
     for (let i = 0; i < 10; i++) expect(await t.db.sql.query(text, params)).toEqual(want);
+    expect(await t.db.sql.interactive(async (q) => { await q(text, params); return namedOn(q, 'named probe'); })).toBe(1);
   });
 
   it.runIf(kind === 'postgres')('names nothing behind PgBouncer (?pgbouncer=true, as Prisma reads it)', async () => {

@@ -56,7 +56,9 @@ const SMALL_BUFFERS = ['-c', 'shared_buffers=16MB'];
 // Every run of a named statement planned for its values, on both databases (prepared.ts): with PostgreSQL's own
 // choice of a generic plan after five runs, the sends' read of their messages took 4.8-6.1 ms and their outcomes
 // 4.1-5.7 ms in a quick bench, embedded, against 1.4 and 1.6 ms planned each time.
-const CUSTOM_PLANS = ['-c', 'plan_cache_mode=force_custom_plan'];
+export const CUSTOM_PLANS = ['-c', 'plan_cache_mode=force_custom_plan'];
+/** The server connections' settings: timestamps are stored without zone, as UTC (Prisma's convention), and custom plans. */
+export const SERVER_OPTIONS = ['-c', 'TimeZone=UTC', ...CUSTOM_PLANS].join(' ');
 // On disk, PGlite runs with fsync off (-F) and its file system ignores fsync: an OS crash or power loss could lose
 // acknowledged events, or leave a checkpoint pointing at WAL that never reached the disk. So fsync is on, every
 // sync goes through fsync() (the one call that reaches syncToDisk in embedded-thread.ts), and syncToDisk decides:
@@ -244,8 +246,8 @@ function namedStatements(): (client: pg.PoolClient, query: ClientQuery) => Clien
 }
 
 async function openPostgres(connectionString: string): Promise<Database> {
-  // Timestamps are stored without zone, as UTC (Prisma's convention); SQL that calls now() must agree.
-  const pool = new pg.Pool({ connectionString, max: 10, options: ['-c', 'TimeZone=UTC', ...CUSTOM_PLANS].join(' ') });
+  // SQL that calls now() must agree with the UTC timestamps (SERVER_OPTIONS).
+  const pool = new pg.Pool({ connectionString, max: 10, options: SERVER_OPTIONS });
   // An idle connection the server drops (restart, failover, DROP DATABASE ... FORCE) is discarded by the pool and
   // replaced on the next query; without a listener that 'error' event would crash the process.
   pool.on('error', () => undefined);

@@ -286,7 +286,6 @@ export class JobQueue {
       get log() { return (child ??= parent.child({ job: job.id, kind: job.kind, key: job.key })); },
       logs: (level) => parent.isLevelEnabled(level),
     };
-    const log = () => ctx.log;
     const handler = this.handlers.get(job.kind);
     try {
       if (!handler) throw new JobError(`no handler for job kind ${job.kind}`, 'permanent');
@@ -298,14 +297,14 @@ export class JobQueue {
       const give = e.kind === 'permanent' || job.attempts >= max;
       const base = this.opts.baseBackoffMs ?? 1000;
       const delay = e.retryAfterMs ?? Math.min(base * 2 ** (job.attempts - 1), 10 * 60_000) * (0.8 + Math.random() * 0.4);
-      log()[give ? 'error' : 'warn']({ err: e.message, attempts: job.attempts, retryInMs: give ? undefined : Math.round(delay) },
+      ctx.log[give ? 'error' : 'warn']({ err: e.message, attempts: job.attempts, retryInMs: give ? undefined : Math.round(delay) },
         give ? 'job failed for good' : 'job failed, will retry');
       await this.db.prisma.job.update({
         where: { id: job.id },
         data: give
           ? { status: 'failed', lockedAt: null, lastError: e.message.slice(0, 2000) }
           : { status: 'pending', lockedAt: null, lockedBy: null, runAt: new Date(Date.now() + delay), lastError: e.message.slice(0, 2000) },
-      }).catch((updateErr) => log().error({ err: updateErr }, 'recording the job outcome failed'));
+      }).catch((updateErr) => ctx.log.error({ err: updateErr }, 'recording the job outcome failed'));
     }
   }
 }

@@ -127,9 +127,7 @@ async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: stri
   // Only the first message can have been under way when an attempt was interrupted: later ones never started.
   // Every way out of deliverOne but a throw records the message's outcome, so the last one's carries the job's end.
   for (const [i, m] of pending.entries()) {
-    const inDoubt = ctx.inDoubt && i === 0;
-    // The job's own context when nothing changes: a copy would make the job's logger (see JobContext.log).
-    await deliverOne(deps, st, m, inDoubt === ctx.inDoubt ? ctx : { ...ctx, inDoubt }, i === pending.length - 1);
+    await deliverOne(deps, st, m, ctx, { last: i === pending.length - 1, inDoubt: ctx.inDoubt && i === 0 });
   }
   return true;
 }
@@ -142,9 +140,11 @@ const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
 
 /**
  * Sends one recorded outbound message from its first unsent part and records each part and the outcome; the `last`
- * message of its job marks the job (`ctx.id`) done with its outcome.
+ * message of its job marks the job (`ctx.id`) done with its outcome. `inDoubt`: it may have been under way when an
+ * attempt was interrupted (its delivery is looked up first).
  */
-async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext, last: boolean): Promise<void> {
+async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext,
+  { last, inDoubt }: { last: boolean; inDoubt: boolean }): Promise<void> {
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
   const finish = (status: string, error: string | null, parts?: number, platformId?: string) =>
@@ -158,7 +158,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
   const reply = m.payload as unknown as Reply;
   let from = m.partsSent;
   // A part whose delivery is unknown (an answer lost, late or unreadable; a crash mid-send) is looked up first.
-  if ((ctx.inDoubt || m.checkFrom) && channel.wasDelivered) {
+  if ((inDoubt || m.checkFrom) && channel.wasDelivered) {
     const since = m.checkFrom ?? new Date(new Date(m.createdAt).getTime() - 1000);
     let delivered: boolean;
     try {
