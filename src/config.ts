@@ -92,13 +92,16 @@ export const configSchema = z.object({
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /**
-   * Sends in flight per channel (each channel has its own budget: a slow platform never holds another's). A send
-   * holds its place for the platform's whole round trip, so this bounds a channel at SEND_CONCURRENCY / round trip
-   * (64 at 100 ms: 640 sends/s). 16 made 1,000 dossier notices in a burst wait for their turn (p99 5.5-6.6 s
-   * embedded against 2.2-3.6 s with 64, scripts/bench-notify.ts). The platform's rate is kept apart: Zalo's calls
-   * are paced at ZALO_CALLS_PER_MINUTE, and a rate-limit answer is backed off.
+   * Platform calls in flight per channel (each channel has its own budget: a slow platform never holds another's).
+   * Only the call holds its place (its send job reads and records the message outside it, and the channel's lane
+   * holds twice as many jobs), so this bounds a channel at SEND_CONCURRENCY / round trip (128 at 100 ms: about 1,200
+   * sends/s). 16 made 1,000 dossier notices in a burst wait for their turn (p99 5.5-6.6 s embedded against 2.2-3.6 s
+   * with 64, scripts/bench-notify.ts). With 64, a job holding its place from its read to its record, and a platform
+   * answering in 100 ms, sends were the limit of replied events/s (quick benches, 4 December: PostgreSQL 492 against
+   * 664-714 with 128 and the place held by the call alone; 256 gave no more). The platform's rate is kept apart:
+   * Zalo's calls are paced at ZALO_CALLS_PER_MINUTE, and a rate-limit answer is backed off.
    */
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(128),
   /** One platform call longer than this counts as a timeout (its delivery is then checked, not assumed). */
   SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** First retry delay of a failed send; doubles up to 10 minutes. */

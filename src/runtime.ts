@@ -14,7 +14,7 @@ import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder } from './pipeline/inbound.js';
 import { processHandler } from './pipeline/decide.js';
-import { SEND_MAX_ATTEMPTS, sendHandler, sendJobKind } from './pipeline/outbound.js';
+import { SEND_JOBS_PER_CALL, SEND_MAX_ATTEMPTS, sendHandler, sendJobKind } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
 import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
 import { handoffAlertHandler } from './services/handoff-alert.js';
@@ -36,7 +36,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     // Each channel sends in its own lane: a hung platform holds its own budget, never deciding or another channel.
     const CHANNELS: ChannelName[] = ['zalo', 'messenger', 'web'];
     const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY,
-      lanes: CHANNELS.map((name) => ({ kinds: [sendJobKind(name)], concurrency: config.SEND_CONCURRENCY, maxAttempts: SEND_MAX_ATTEMPTS })) });
+      lanes: CHANNELS.map((name) => ({ kinds: [sendJobKind(name)], concurrency: SEND_JOBS_PER_CALL * config.SEND_CONCURRENCY, maxAttempts: SEND_MAX_ATTEMPTS })) });
     const channels: Partial<Record<ChannelName, Channel>> = { web: createWebChannel() };
     const zalo = createZaloChannel({ config, db, log, fetch: opts.fetch });
     if (zalo) channels.zalo = zalo;

@@ -5,6 +5,7 @@ import { JobError, enqueueJobs, insertJobsSql, markDoneSql, type JobContext, typ
 import { metrics } from '../metrics.js';
 import { coalesced } from '../db/coalesce.js';
 import type { SqlRunner } from '../db/open.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
 // in the transaction that decided them, then sent by a 'send:<channel>' job in the channel's own lane of the
@@ -30,6 +31,11 @@ export interface OutboundSpec {
 export const sendJobKind = (channel: string) => `send:${channel}`;
 /** Sends retry until SEND_DEADLINE_MINUTES, not a count of attempts: this only stops a runaway. */
 export const SEND_MAX_ATTEMPTS = 1000;
+/**
+ * A channel's lane holds this many send jobs for each platform call it may have in flight (SEND_CONCURRENCY): a job
+ * also reads its message and records the outcome, and those waits on the database overlap other jobs' calls.
+ */
+export const SEND_JOBS_PER_CALL = 2;
 
 /** The job that sends the pending messages of `cause` (its key makes enqueueing it twice harmless). */
 export function sendJob(channel: string, cause: string): JobSpec {
@@ -90,8 +96,18 @@ export const FINISH_SENDS_SQL = `WITH done AS (${markDoneSql('$3::int[]')}) UPDA
  * The two statements every send makes, each shared by the sends that reach it while the previous one runs
  * (`coalesced`): reading what a cause has still to send, and recording how a message went.
  */
-function deliveryStatements(sql: SqlRunner) {
+function deliveryStatements(sql: SqlRunner, sendsInFlight: number) {
+  const calls = new Map<string, LimitFunction>();
   return {
+    /**
+     * A channel's platform calls, at most `sendsInFlight` at once. Only the calls hold a place: a send job reads
+     * and records its message outside it, so the statements' waits overlap other jobs' round trips.
+     */
+    platform: <T>(channel: string, call: () => Promise<T>): Promise<T> => {
+      let limit = calls.get(channel);
+      if (!limit) calls.set(channel, (limit = pLimit(sendsInFlight)));
+      return limit(call);
+    },
     // One person's messages go out in the order they were written: `earlier` names a message of another cause
     // still pending before this one (read in the same statement).
     pending: coalesced(async (causes: string[]) => {
@@ -162,7 +178,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
     const since = m.checkFrom ?? new Date(new Date(m.createdAt).getTime() - 1000);
     let delivered: boolean;
     try {
-      delivered = await channel.wasDelivered(m.userId, reply, from, new Date(since));
+      delivered = await st.platform(m.channel, () => channel.wasDelivered!(m.userId, reply, from, new Date(since)));
     } catch (err) {
       // Cannot tell: never resend blind, ask again later.
       const why = `could not check delivery: ${(err as Error).message}`;
@@ -177,7 +193,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
   let started = deps.now();
   let firstId: string | undefined;
   try {
-    await channel.send(m.userId, reply, {
+    await st.platform(m.channel, () => channel.send(m.userId, reply, {
       purpose: (m.purpose ?? 'reply') as SendPurpose, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt) : null, fromPart: from,
       onPart: async (index, messageId, total) => {
         from = index + 1;
@@ -189,7 +205,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
             "platformMsgId" = COALESCE("platformMsgId", $3) WHERE id = $1`, [m.id, from, firstId ?? null]);
         }
       },
-    });
+    }));
     await finish('sent', null, from, firstId);
     metrics.sends.inc({ channel: m.channel, outcome: 'sent', error_kind: '' });
   } catch (err) {
@@ -214,7 +230,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
 
 /** The handler of every channel's send jobs (one, so the sends of all channels share their statements). */
 export function sendHandler(deps: AppDeps) {
-  const st = deliveryStatements(deps.db.sql);
+  const st = deliveryStatements(deps.db.sql, deps.config.SEND_CONCURRENCY);
   return async (payload: { cause: string }, ctx: JobContext) =>
     ((await deliverPending(deps, st, payload.cause, ctx)) ? { markedDone: true as const } : undefined);
 }
