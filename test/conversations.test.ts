@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../src/metrics.js';
+import { RECORD_AS_READ_SQL } from '../src/pipeline/decide.js';
 import { histogramTotals } from './helpers/metrics.js';
 import { messengerText, startTestServer, waitFor, zaloText, type TestServer } from './helpers/server.js';
 
@@ -287,6 +288,59 @@ describe('conversations over Zalo', () => {
     const texts = got.map((m) => String((m.message as { text?: string }).text ?? ''));
     expect(texts[0]).toContain('hồ sơ thủ tục "Đăng ký kết hôn"');
     expect(texts.at(-1)).toContain('thời hạn giải quyết thủ tục "Đăng ký kết hôn"');
+  });
+
+  it('with a backlog, decides two batches at once, never one person in both, and answers each person in order', async () => {
+    const asks = ['lệ phí kết hôn', 'làm căn cước ở đâu', 'cảm ơn'];
+    const users = Array.from({ length: 40 }, (_, i) => `zpipe${i}`);
+    const { queue, db, bot } = s.runtime.deps;
+    await queue.stop();
+    try {
+      // 120 events, each person's three stored in order: more people than a batch holds.
+      await Promise.all(users.map(async (user) => {
+        for (const [k, ask] of asks.entries()) expect((await s.postZalo(zaloText(user, ask, `${user}-${k}`))).status).toBe(200);
+      }));
+    } finally {
+      await queue.start();
+    }
+    // Whose decisions are being recorded right now, and what the bot decided meanwhile.
+    const recording = new Map<string, number>();
+    let overlapped = 0;
+    const clashes: string[] = [];
+    const query = db.sql.query;
+    const handle = bot.handle;
+    db.sql.query = (async (text: string, params?: unknown[]) => {
+      if (text !== RECORD_AS_READ_SQL) return query(text, params);
+      const whose = (params!.at(-3) as string[]).map((eventId) => eventId.split('-')[0]);
+      for (const who of whose) recording.set(who, (recording.get(who) ?? 0) + 1);
+      try {
+        return await query(text, params);
+      } finally {
+        for (const who of whose) recording.set(who, recording.get(who)! - 1);
+      }
+    }) as typeof query;
+    bot.handle = async (msg, conv, tx, now) => {
+      if ([...recording.values()].some((n) => n > 0)) overlapped++;
+      if ((recording.get(msg.userId) ?? 0) > 0) clashes.push(msg.userId);
+      return handle.call(bot, msg, conv, tx, now);
+    };
+    try {
+      await waitFor(async () => (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "InboundEvent"
+        WHERE channel = 'zalo' AND "eventId" LIKE 'zpipe%' AND status = 'processed'`))[0].n === users.length * asks.length, 30_000);
+    } finally {
+      db.sql.query = query;
+      bot.handle = handle;
+    }
+    expect(clashes).toEqual([]);
+    expect(overlapped).toBeGreaterThan(0); // a batch was decided while another's record ran
+    // Each person's replies were written in the order of their messages, every message answered.
+    const rows = await db.sql.query<{ userId: string; cause: string }>(`SELECT c."userId", m.cause FROM "Message" m
+      JOIN "Conversation" c ON c.id = m."conversationId" WHERE c."userId" LIKE 'zpipe%' AND m.direction = 'out' ORDER BY m.id`);
+    for (const user of users) {
+      const order = rows.filter((r) => r.userId === user).map((r) => Number(r.cause.split('-').at(-1)));
+      expect(order.toSorted((a, b) => a - b), user).toEqual(order);
+      expect(new Set(order), user).toEqual(new Set([0, 1, 2]));
+    }
   });
 
   it('logs every message in and out with its intent and confidence', async () => {
