@@ -319,13 +319,13 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
   }
 }
 
+/** Whether the bot's main thread (its process less the embedded database's thread) took about a core in the unbounded spell. */
+const mainBusy = (b: BotRun) => b.maxCpuPct !== null && b.maxCpuPct - (b.maxDbPct ?? 0) >= 90;
+
 /**
  * Each target met, or its gap named with what the run itself measured of its cause; the shares of CPU come from
  * CPU profiles of the same runs (`BENCH_NODE_ARGS=--cpu-prof`, README "Measured figures").
  */
-/** Whether the bot's main thread (its process less the embedded database's thread) took about a core in the unbounded spell. */
-const mainBusy = (b: BotRun) => b.maxCpuPct !== null && b.maxCpuPct - (b.maxDbPct ?? 0) >= 90;
-
 function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun) {
   const embedded = b.label.startsWith('embedded');
   const ms = (n: number) => (n >= 10 ? Math.round(n) : n.toFixed(1));
@@ -340,7 +340,7 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
     accepted: b.accepted >= refs.express * TARGET.acceptedShare ? 'met'
       : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (a message each way to the database\'s thread)' : ''} share the thread with the decisions`,
     replied: b.replied >= repliedTarget(b.label) ? 'met'
-      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
+      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : b.label.includes('×') ? `the processes share the machine's ${availableParallelism()} cores with PostgreSQL and the load generator` : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its first process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
     ack: b.rate.ackP99 < TARGET.ackP99Ms ? 'met' : `an ack waits behind the bot's own work on its thread: ${thread}`,
     e2e: b.rate.e2eP99 !== null && b.rate.e2eP99 < TARGET.e2eP99Ms ? 'met'
       : b.replied < RATE ? `the bot replies at most ${b.replied}/s, fewer than ${RATE}/s: a backlog builds`
