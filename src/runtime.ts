@@ -14,7 +14,7 @@ import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
 import { InboundRecorder } from './pipeline/inbound.js';
 import { processHandler } from './pipeline/decide.js';
-import { SEND_JOBS_PER_CALL, SEND_MAX_ATTEMPTS, sendHandler, sendJobKind } from './pipeline/outbound.js';
+import { sendHandler, sendJobKind, sendLanes } from './pipeline/outbound.js';
 import { notifyHandler } from './dossiers/notify.js';
 import { HANDOFF_ALERT_JOB, startEscalation } from './services/routes.js';
 import { handoffAlertHandler } from './services/handoff-alert.js';
@@ -33,10 +33,9 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const places = await PlaceIndex.fromDatabase(db.prisma);
     const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log, places);
     await kb.load();
-    // Each channel sends in its own lane: a hung platform holds its own budget, never deciding or another channel.
+    // Each channel sends in its own lane (sendLanes).
     const CHANNELS: ChannelName[] = ['zalo', 'messenger', 'web'];
-    const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY,
-      lanes: CHANNELS.map((name) => ({ kinds: [sendJobKind(name)], concurrency: SEND_JOBS_PER_CALL * config.SEND_CONCURRENCY, maxAttempts: SEND_MAX_ATTEMPTS })) });
+    const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY, lanes: sendLanes(CHANNELS, config) });
     const channels: Partial<Record<ChannelName, Channel>> = { web: createWebChannel() };
     const zalo = createZaloChannel({ config, db, log, fetch: opts.fetch });
     if (zalo) channels.zalo = zalo;

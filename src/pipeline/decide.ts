@@ -36,6 +36,8 @@ const LIMITS: Record<'postgres' | 'embedded', BatchLimits & { decide: typeof dec
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending {
   key: EventKey; cause: string; ctx: JobContext; resolve: (d: Decided) => void; reject: (err: unknown) => void;
+  /** Whose event it is (a job queued by an older version names no person: it is its own). */
+  who: string;
   /** Decided once already, and its conversation had changed before the decision was recorded (decideThenRecord). */
   raced?: boolean;
 }
@@ -56,7 +58,7 @@ export function processHandler(deps: AppDeps) {
   const takeHead = (n: number): Pending[] => {
     const head: Pending[] = [];
     const left: Pending[] = [];
-    for (const p of waiting) (head.length < n && !busy.has(personOf(p)) ? head : left).push(p);
+    for (const p of waiting) (head.length < n && !busy.has(p.who) ? head : left).push(p);
     waiting = left;
     return head;
   };
@@ -70,7 +72,7 @@ export function processHandler(deps: AppDeps) {
         await deps.inbound.idle(); // webhooks first
         const head = takeHead(limits.events);
         if (!head.length) break; // all theirs: the batch under way takes them up when it ends
-        const people = new Set(head.map(personOf));
+        const people = new Set(head.map((p) => p.who));
         for (const who of people) busy.add(who);
         let rest: Pending[];
         try {
@@ -88,7 +90,8 @@ export function processHandler(deps: AppDeps) {
   return async (payload: EventKey, ctx: JobContext): Promise<void | { markedDone: true }> => {
     const cause = `${payload.channel}:${payload.eventId}`;
     const decided = await new Promise<Decided>((resolve, reject) => {
-      waiting.push({ key: payload, cause, ctx, resolve, reject });
+      const who = payload.userId === undefined ? `event:${cause}` : `${payload.channel}:${payload.userId}`;
+      waiting.push({ key: payload, cause, ctx, resolve, reject, who });
       void pump();
     });
     // The send job was queued in the decision's transaction. Already decided (a redelivery, or an event decided by
@@ -103,16 +106,12 @@ export function processHandler(deps: AppDeps) {
 class NeedsDatabase extends Error {}
 const NO_DATABASE = new Proxy({}, { get() { throw new NeedsDatabase('this turn needs the database'); } }) as Prisma.TransactionClient;
 
-/** Whose event it is (a job queued by an older version names no person: it is its own). */
-const personOf = (p: Pending) => (p.key.userId === undefined ? `event:${p.cause}` : `${p.key.channel}:${p.key.userId}`);
-
 /** The first event of each person, in order. */
 function onePerPerson(head: Pending[]): Pending[] {
   const seen = new Set<string>();
   return head.filter((p) => {
-    const who = personOf(p);
-    if (seen.has(who)) return false;
-    seen.add(who);
+    if (seen.has(p.who)) return false;
+    seen.add(p.who);
     return true;
   });
 }

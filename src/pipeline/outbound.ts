@@ -1,11 +1,12 @@
 import type { Message, Prisma } from '../generated/prisma/client.js';
 import { SendError, type Reply, type SendPurpose } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
-import { JobError, enqueueJobs, insertJobsSql, markDoneSql, type JobContext, type JobSpec } from '../jobs/queue.js';
+import { JobError, enqueueJobs, insertJobsSql, markDoneSql, type JobContext, type JobSpec, type Lane } from '../jobs/queue.js';
 import { metrics } from '../metrics.js';
 import { coalesced } from '../db/coalesce.js';
 import type { SqlRunner } from '../db/open.js';
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
+import type { Config } from '../config.js';
 
 // Outbound messages: recorded as Message rows (deliveryStatus 'pending', `cause` naming what produced them)
 // in the transaction that decided them, then sent by a 'send:<channel>' job in the channel's own lane of the
@@ -30,12 +31,17 @@ export interface OutboundSpec {
 
 export const sendJobKind = (channel: string) => `send:${channel}`;
 /** Sends retry until SEND_DEADLINE_MINUTES, not a count of attempts: this only stops a runaway. */
-export const SEND_MAX_ATTEMPTS = 1000;
+const SEND_MAX_ATTEMPTS = 1000;
 /**
  * A channel's lane holds this many send jobs for each platform call it may have in flight (SEND_CONCURRENCY): a job
  * also reads its message and records the outcome, and those waits on the database overlap other jobs' calls.
  */
 export const SEND_JOBS_PER_CALL = 2;
+
+/** Each channel's lane of the job queue: a hung platform holds its own budget, never deciding or another channel. */
+export function sendLanes(channels: string[], config: Pick<Config, 'SEND_CONCURRENCY'>): Lane[] {
+  return channels.map((name) => ({ kinds: [sendJobKind(name)], concurrency: SEND_JOBS_PER_CALL * config.SEND_CONCURRENCY, maxAttempts: SEND_MAX_ATTEMPTS }));
+}
 
 /** The job that sends the pending messages of `cause` (its key makes enqueueing it twice harmless). */
 export function sendJob(channel: string, cause: string): JobSpec {
@@ -96,18 +102,8 @@ export const FINISH_SENDS_SQL = `WITH done AS (${markDoneSql('$3::int[]')}) UPDA
  * The two statements every send makes, each shared by the sends that reach it while the previous one runs
  * (`coalesced`): reading what a cause has still to send, and recording how a message went.
  */
-function deliveryStatements(sql: SqlRunner, sendsInFlight: number) {
-  const calls = new Map<string, LimitFunction>();
+function deliveryStatements(sql: SqlRunner) {
   return {
-    /**
-     * A channel's platform calls, at most `sendsInFlight` at once. Only the calls hold a place: a send job reads
-     * and records its message outside it, so the statements' waits overlap other jobs' round trips.
-     */
-    platform: <T>(channel: string, call: () => Promise<T>): Promise<T> => {
-      let limit = calls.get(channel);
-      if (!limit) calls.set(channel, (limit = pLimit(sendsInFlight)));
-      return limit(call);
-    },
     // One person's messages go out in the order they were written: `earlier` names a message of another cause
     // still pending before this one (read in the same statement).
     pending: coalesced(async (causes: string[]) => {
@@ -127,13 +123,26 @@ function deliveryStatements(sql: SqlRunner, sendsInFlight: number) {
     }),
   };
 }
-type DeliveryStatements = ReturnType<typeof deliveryStatements>;
+
+/**
+ * What every send shares: the statements, and each enabled channel's platform calls, at most SEND_CONCURRENCY at once.
+ * Only the call holds a place: a send job reads and records its message outside it, so the statements' waits overlap
+ * other jobs' round trips.
+ */
+function delivery(deps: AppDeps) {
+  const calls = new Map(Object.keys(deps.channels).map((name) => [name, pLimit(deps.config.SEND_CONCURRENCY)]));
+  return {
+    ...deliveryStatements(deps.db.sql),
+    platform: <T>(channel: string, call: () => Promise<T>): Promise<T> => calls.get(channel)!(call),
+  };
+}
+type Delivery = ReturnType<typeof delivery>;
 
 /**
  * Sends every still-pending message of `cause`, in order; a retryable failure throws JobError. The job (`ctx.id`) is
  * marked done with the last message's outcome: true when it was.
  */
-async function deliverPending(deps: AppDeps, st: DeliveryStatements, cause: string, ctx: DeliveryContext): Promise<boolean> {
+async function deliverPending(deps: AppDeps, st: Delivery, cause: string, ctx: DeliveryContext): Promise<boolean> {
   const pending = await st.pending(cause);
   if (!pending.length) return false;
   const { earlier } = pending[0];
@@ -159,7 +168,7 @@ const pastDeadline = (deps: AppDeps, m: Pick<PendingRow, 'createdAt'>) =>
  * message of its job marks the job (`ctx.id`) done with its outcome. `inDoubt`: it may have been under way when an
  * attempt was interrupted (its delivery is looked up first).
  */
-async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, ctx: DeliveryContext,
+async function deliverOne(deps: AppDeps, st: Delivery, m: PendingRow, ctx: DeliveryContext,
   { last, inDoubt }: { last: boolean; inDoubt: boolean }): Promise<void> {
   const { sql } = deps.db;
   const channel = deps.channels[m.channel as keyof AppDeps['channels']];
@@ -230,7 +239,7 @@ async function deliverOne(deps: AppDeps, st: DeliveryStatements, m: PendingRow, 
 
 /** The handler of every channel's send jobs (one, so the sends of all channels share their statements). */
 export function sendHandler(deps: AppDeps) {
-  const st = deliveryStatements(deps.db.sql, deps.config.SEND_CONCURRENCY);
+  const st = delivery(deps);
   return async (payload: { cause: string }, ctx: JobContext) =>
     ((await deliverPending(deps, st, payload.cause, ctx)) ? { markedDone: true as const } : undefined);
 }
