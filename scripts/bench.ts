@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { signZaloBody } from '../src/channels/zalo/signature.js';
@@ -63,7 +63,7 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
  * The bot's own account of a spell, from its /metrics (served to the machine itself): CPU seconds so far, and the
  * event-loop delay p99 and max since the previous scrape (prom-client resets that histogram at each scrape).
  */
-interface Scrape { cpuS: number; dbS: number; lagP99Ms: number; lagMaxMs: number }
+interface Scrape { cpuS: number; dbS: number; nluS: number; lagP99Ms: number; lagMaxMs: number; machine: { busyMs: number; totalMs: number } }
 /** A bot process's /metrics as a reader of its unlabelled `cchc_` values (NaN for one it does not print). */
 async function readMetrics(url: string): Promise<(name: string) => number> {
   const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
@@ -73,7 +73,7 @@ async function readMetrics(url: string): Promise<(name: string) => number> {
 async function scrape(url: string): Promise<Scrape | null> {
   try {
     const value = await readMetrics(url);
-    return { cpuS: value('process_cpu_seconds_total'), dbS: value('embedded_thread_busy_seconds'), lagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000),
+    return { cpuS: value('process_cpu_seconds_total'), dbS: value('embedded_thread_busy_seconds'), nluS: value('nlu_thread_busy_seconds'), machine: machineTimes(), lagP99Ms: Math.round(value('nodejs_eventloop_lag_p99_seconds') * 1000),
       lagMaxMs: Math.round(value('nodejs_eventloop_lag_max_seconds') * 1000) };
   } catch { return null; }
 }
@@ -94,10 +94,25 @@ const perReply = (before: number | null, after: number | null, replied: number) 
  * The CPU a process used between two scrapes over `ms` of wall time, as % of one core: all its threads, and of
  * that the embedded database's thread (null on PostgreSQL, where the gauge stays 0).
  */
-function usage(before: Scrape | null, after: Scrape | null, ms: number): { cpuPct: number; dbPct: number | null } | null {
+function usage(before: Scrape | null, after: Scrape | null, ms: number): Usage | null {
   if (!before || !after) return null;
   const pct = (seconds: number) => Math.round((seconds / (ms / 1000)) * 100);
-  return { cpuPct: pct(after.cpuS - before.cpuS), dbPct: after.dbS > 0 ? pct(after.dbS - before.dbS) : null };
+  const thread = (a: number, b: number) => (a > 0 ? pct(a - b) : null);
+  return { cpuPct: pct(after.cpuS - before.cpuS), dbPct: thread(after.dbS, before.dbS), nluPct: thread(after.nluS, before.nluS),
+    machinePct: Math.round((100 * (after.machine.busyMs - before.machine.busyMs)) / Math.max(1, after.machine.totalMs - before.machine.totalMs)) };
+}
+interface Usage { cpuPct: number; dbPct: number | null; nluPct: number | null; machinePct: number }
+
+/** Milliseconds all the machine's cores have been busy and in all, since boot (os.cpus()). */
+function machineTimes(): { busyMs: number; totalMs: number } {
+  let busyMs = 0;
+  let totalMs = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    totalMs += all;
+    busyMs += all - times.idle;
+  }
+  return { busyMs, totalMs };
 }
 
 /** One new user per event: `tag`, the server's index, the event's number. */
@@ -245,13 +260,16 @@ interface BotRun { label: string; coldStartMs: number; rssIdleMb: number | null;
   repliedAfterLoad: number | null;
   /** The first bot process's CPU (% of one core) from the unbounded run's first event to its last reply. */
   maxCpuPct: number | null;
-  /** Of that, the embedded database's thread (null on PostgreSQL). */
+  /** Of that, the embedded database's thread (null on PostgreSQL), and the NLU thread (null without one). */
   maxDbPct: number | null;
+  maxNluPct: number | null;
+  /** All the machine's cores (the bots, PostgreSQL, the load generator), % busy, in the same spell. */
+  maxMachinePct: number | null;
   /** Statements sent to the database per replied event, all processes, in the unbounded spell and the steady one. */
   statementsPerReply: { max: number | null; rate: number | null };
   rate: { ackP50: number; ackP99: number; e2eP50: number | null; e2eP99: number | null; missing: number;
     /** The first bot process during the run at RATE: its CPU (% of one core) and its event-loop delay. */
-    busy: { cpuPct: number; dbPct: number | null; lagP99Ms: number; lagMaxMs: number } | null }; burstAckP99: number; burstMissing: number; errors: number }
+    busy: (Usage & { lagP99Ms: number; lagMaxMs: number }) | null }; burstAckP99: number; burstMissing: number; errors: number }
 
 async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: () => Promise<void> }, processes: number): Promise<BotRun> {
   const servers: ChildProcess[] = [];
@@ -307,6 +325,7 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
     return {
       label, coldStartMs, rssIdleMb, rssAfterMb: rssMb(servers[0]),
       accepted: Math.round(max.accepted / MAX_S), replied: Math.round(maxReplies.perSec), repliedAfterLoad: maxReplies.afterPerSec, maxCpuPct: maxUse?.cpuPct ?? null, maxDbPct: maxUse?.dbPct ?? null,
+      maxNluPct: maxUse?.nluPct ?? null, maxMachinePct: maxUse?.machinePct ?? null,
       statementsPerReply: { max: perReply(startStatements, endStatements, maxReplies.replied), rate: perReply(endStatements, ratedStatements, rateReplies.replied) },
       rate: { ackP50: rated.ackP50, ackP99: rated.ackP99, e2eP50: rateReplies.p50, e2eP99: rateReplies.p99, missing: rateReplies.missing, busy },
       burstAckP99: burst.ackP99, burstMissing: burstReplies.missing, errors: max.errors + rated.errors + burst.errors,
@@ -319,8 +338,8 @@ async function runBot(label: string, fake: FakeZalo, db: { url: string; drop: ()
   }
 }
 
-/** Whether the bot's main thread (its process less the embedded database's thread) took about a core in the unbounded spell. */
-const mainBusy = (b: BotRun) => b.maxCpuPct !== null && b.maxCpuPct - (b.maxDbPct ?? 0) >= 90;
+/** Whether the bot's main thread (its process less the database's and the NLU's threads) took about a core in the unbounded spell. */
+const mainBusy = (b: BotRun) => b.maxCpuPct !== null && b.maxCpuPct - (b.maxDbPct ?? 0) - (b.maxNluPct ?? 0) >= 90;
 
 /**
  * Each target met, or its gap named with what the run itself measured of its cause; the shares of CPU come from
@@ -330,17 +349,17 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
   const embedded = b.label.startsWith('embedded');
   const ms = (n: number) => (n >= 10 ? Math.round(n) : n.toFixed(1));
   const busy = b.rate.busy;
-  const ofDb = (pct: number | null) => (pct === null ? '' : ` (the database's thread ${pct} %)`);
-  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core${ofDb(busy.dbPct)}; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
+  const ofThreads = (u: Usage) => [u.dbPct === null ? '' : `the database's thread ${u.dbPct} %`, u.nluPct === null ? '' : `the NLU thread ${u.nluPct} %`].filter(Boolean).join(', ');
+  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core${ofThreads(busy) ? ` (${ofThreads(busy)})` : ''}; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
   // Before 4 December a CPU profile of a quick run gave PGlite 47 % of the bot's thread (BENCH_NODE_ARGS="--cpu-prof
   // ..."); it has a thread of its own since, and the bot's thread decides.
   const where = embedded ? 'PGlite runs in a thread of its own; the bot\'s thread decides (NLU and place matching, Prisma\'s query building and mapping, rendering) and sends'
-    : 'the bot, PostgreSQL and the load generator share 2 cores';
+    : `the bot${b.maxNluPct === null ? '' : ' (messages understood on its NLU thread)'}, PostgreSQL and the load generator share ${availableParallelism()} cores`;
   return {
     accepted: b.accepted >= refs.express * TARGET.acceptedShare ? 'met'
       : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (a message each way to the database\'s thread)' : ''} share the thread with the decisions`,
     replied: b.replied >= repliedTarget(b.label) ? 'met'
-      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : b.label.includes('×') ? `the processes share the machine's ${availableParallelism()} cores with PostgreSQL and the load generator` : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its first process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}) from the first event to the last reply, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
+      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : (b.maxMachinePct ?? 0) >= 90 ? 'the machine\'s cores are full' : b.label.includes('×') ? `the processes share the machine's ${availableParallelism()} cores with PostgreSQL and the load generator` : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its first process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}${b.maxNluPct === null ? '' : `, the NLU thread ${b.maxNluPct} %`}) from the first event to the last reply, the machine's ${availableParallelism()} cores ${b.maxMachinePct ?? '?'} % busy, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
     ack: b.rate.ackP99 < TARGET.ackP99Ms ? 'met' : `an ack waits behind the bot's own work on its thread: ${thread}`,
     e2e: b.rate.e2eP99 !== null && b.rate.e2eP99 < TARGET.e2eP99Ms ? 'met'
       : b.replied < RATE ? `the bot replies at most ${b.replied}/s, fewer than ${RATE}/s: a backlog builds`

@@ -83,6 +83,12 @@ export const configSchema = z.object({
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   KB_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   /**
+   * On a PostgreSQL server, messages are understood on a thread of their own (src/nlu/thread-client.ts) while the
+   * bot's thread decides and sends: the NLU was ~30 % of that thread, the limit of replied events/s. It holds its own
+   * copy of the knowledge base and NLU (~100 MB more). Ignored on the embedded database (one connection: its process).
+   */
+  NLU_THREAD: bool.default(true),
+  /**
    * Jobs in flight per instance outside the send lanes (decision batches, dossier notices, imports). A notice job
    * waits for the database most of its time: with 8, 1,000 dossier changes in a burst queued their notices (p99
    * 2.6-3.1 s PostgreSQL, 7.0 s embedded) against 0.65-1.0 s and 1.3-1.6 s with 32 (scripts/bench-notify.ts).

@@ -38,6 +38,10 @@ export const metrics = {
     registers: [registry],
   }),
   nlu: new Histogram({ name: 'cchc_nlu_seconds', help: 'Time to understand one message', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25], registers: [registry] }),
+  nluThread: new Counter({
+    name: 'cchc_nlu_thread_total', help: 'Messages the NLU thread understood ahead (used), or that the bot understood itself (own: not asked, not ready, another knowledge base); its failures',
+    labelNames: ['result'] as const, registers: [registry],
+  }),
   clarifications: new Counter({
     name: 'cchc_clarifications_total', help: '"Which procedure?" questions: asked, picked, abandoned', labelNames: ['event'] as const, registers: [registry],
   }),
@@ -50,7 +54,7 @@ export function timed<T>(h: Histogram, fn: () => T): T {
   try { return fn(); } finally { end(); }
 }
 
-let source: Pick<AppDeps, 'db' | 'kb'> | undefined;
+let source: Pick<AppDeps, 'db' | 'kb' | 'nluThread'> | undefined;
 const queueDepth = new Gauge({ name: 'cchc_job_queue_depth', help: 'Jobs waiting or running, by kind', labelNames: ['kind'] as const, registers: [registry] });
 const queueAge = new Gauge({ name: 'cchc_job_queue_oldest_seconds', help: 'Age of the oldest job due and not done, by kind', labelNames: ['kind'] as const, registers: [registry] });
 const handoffWaiting = new Gauge({ name: 'cchc_handoff_waiting', help: 'Citizens waiting for an official now', registers: [registry] });
@@ -59,6 +63,10 @@ const kbVersion = new Gauge({ name: 'cchc_kb_version', help: 'Knowledge base ver
 new Gauge({
   name: 'cchc_embedded_thread_busy_seconds', help: 'Embedded database only: seconds its thread has worked since start (its CPU; the rest of process_cpu_seconds_total is mostly the bot\'s thread)',
   registers: [registry], collect() { const busy = source?.db.busySeconds; if (busy) this.set(busy()); },
+});
+new Gauge({
+  name: 'cchc_nlu_thread_busy_seconds', help: 'PostgreSQL server with NLU_THREAD only: seconds the NLU thread has worked since start (its CPU)',
+  registers: [registry], collect() { if (source?.nluThread) this.set(source.nluThread.busySeconds()); },
 });
 
 async function collectShared(): Promise<void> {

@@ -12,6 +12,7 @@ import { KbStore } from './kb/store.js';
 import { PlaceIndex } from './places/place-index.js';
 import { loadNluData } from './nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from './nlu/build.js';
+import { NluThread } from './nlu/thread-client.js';
 import { InboundRecorder } from './pipeline/inbound.js';
 import { processHandler } from './pipeline/decide.js';
 import { sendHandler, sendJobKind, sendLanes } from './pipeline/outbound.js';
@@ -29,10 +30,14 @@ export interface Runtime { deps: AppDeps; close(): Promise<void> }
 export async function startRuntime(config: Config, log: Logger, opts: { fetch?: typeof fetch; now?: () => Date; worker?: boolean } = {}): Promise<Runtime> {
   const data = loadNluData(); // a malformed intents/ file stops start-up here, naming file and line
   const db = await prepareDatabase(config.DATABASE_URL, { seed: config.SEED_SAMPLE_DATA, log });
+  let nluThread: NluThread | undefined;
   try {
     const places = await PlaceIndex.fromDatabase(db.prisma);
-    const kb = new KbStore(db, data, { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD }, log, places);
+    const kbOptions = { ...DEFAULT_NLU_OPTIONS, confidenceThreshold: config.NLU_CONFIDENCE_THRESHOLD };
+    const kb = new KbStore(db, data, kbOptions, log, places);
     await kb.load();
+    nluThread = config.NLU_THREAD && db.kind === 'postgres'
+      ? new NluThread(kb, { databaseUrl: config.DATABASE_URL, options: kbOptions, pollMs: config.KB_POLL_MS }, log) : undefined;
     // Each channel sends in its own lane (sendLanes).
     const CHANNELS: ChannelName[] = ['zalo', 'messenger', 'web'];
     const queue = new JobQueue(db, log, { concurrency: config.WORKER_CONCURRENCY, lanes: sendLanes(CHANNELS, config) });
@@ -43,7 +48,7 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
     const messenger = createMessengerChannel({ config, log, fetch: opts.fetch });
     if (messenger) channels.messenger = messenger; // when absent, the channel module logged what is missing
     const deps: AppDeps = {
-      config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue, log }), channels, now: opts.now ?? (() => new Date()),
+      config, db, log, kb, queue, bot: new Bot(kb, config, (name) => channels[name]?.capabilities ?? {}), inbound: new InboundRecorder({ db, queue, log }), channels, now: opts.now ?? (() => new Date()), nluThread,
     };
     queue.giveWayTo(() => deps.inbound.idle());
     queue.register('process', processHandler(deps));
@@ -66,10 +71,12 @@ export async function startRuntime(config: Config, log: Logger, opts: { fetch?: 
         await stopVacuum();
         kb.stop();
         await queue.stop();
+        await nluThread?.close();
         await db.close();
       },
     };
   } catch (err) {
+    await nluThread?.close();
     await db.close();
     throw err;
   }

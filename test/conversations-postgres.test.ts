@@ -34,6 +34,16 @@ describe('conversations on the PostgreSQL server', () => {
     expect(await ask('pg-1', 'hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi')).toContain('Thủ tục: Đăng ký khai sinh');
   });
 
+  it('understands the messages on the NLU thread once it is ready, and answers the same', async () => {
+    expect(await s.runtime.deps.nluThread?.ready).toBe(true);
+    const used = async () => Number(/^cchc_nlu_thread_total\{result="used"\} ([0-9.e+-]+)$/m.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await used();
+    expect(await ask('pg-4', 'lệ phí đăng ký kết hôn bao nhiêu')).toContain('phí, lệ phí thủ tục "Đăng ký kết hôn"');
+    // A follow-up in the context of the last answer: the thread was asked with that context.
+    expect(await ask('pg-4', 'cần giấy tờ gì')).toContain('Đăng ký kết hôn');
+    expect(await used() - before).toBe(2);
+  });
+
   it('keeps a user\'s flow state between messages and answers a redelivery once', async () => {
     expect(await ask('pg-2', 'tra cứu hồ sơ giúp tôi')).toContain('mã hồ sơ');
     expect(await ask('pg-2', 'H12.22-240115-0007', 'pg-dup')).toContain('thông tin hồ sơ H12.22-240115-0007');

@@ -1,6 +1,7 @@
 import type { Conversation, Prisma, ReformModel } from '../generated/prisma/client.js';
 import type { ChannelName, InboundMessage } from '../channels/types.js';
 import type { Config } from '../config.js';
+import type { KbSnapshot } from '../kb/snapshot.js';
 import type { KbStore } from '../kb/store.js';
 import { extractDossierCode } from '../nlu/entities.js';
 import type { Understanding } from '../nlu/nlu.js';
@@ -19,7 +20,8 @@ import { PayloadRegistry } from './payloads.js';
 import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
 import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
 import { smallTalk } from './small-talk.js';
-import { TurnContext, type Capabilities } from './turn.js';
+import { TurnContext, type Capabilities, type Foreseen } from './turn.js';
+import type { Ask } from '../nlu/thread.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
@@ -76,8 +78,30 @@ export class Bot {
     for (const head of FORM_PAYLOADS) this.registry.on(head, (t) => t.reply(T.staleButton, MENU_BUTTONS).result());
   }
 
-  async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'> & { id?: number }, tx: Prisma.TransactionClient, now: Date): Promise<TurnResult> {
-    return this.run(this.turn(msg, (conv.state ?? {}) as Turn['state'], tx, now, conv));
+  async handle(msg: InboundMessage, conv: Pick<Conversation, 'state' | 'pausedUntil' | 'handoffStatus'> & { id?: number }, tx: Prisma.TransactionClient, now: Date,
+    foreseen?: Foreseen): Promise<TurnResult> {
+    const turn = this.turn(msg, (conv.state ?? {}) as Turn['state'], tx, now, conv);
+    turn.foreseen = foreseen;
+    return this.run(turn);
+  }
+
+  /**
+   * What understandAndAnswer would ask the NLU about this message, if the turn gets that far: a typed text outside a
+   * form, with the context the turn will have (nonText counts the turn first). A wrong guess costs only the NLU
+   * thread's work: the turn uses the answer only for exactly this ask.
+   */
+  foresee(msg: InboundMessage, conv: Pick<Conversation, 'state'>, now: Date): Ask | undefined {
+    const text = (msg.payload ?? msg.text ?? '').trim();
+    const state = (conv.state ?? {}) as Turn['state'];
+    if (msg.kind !== 'text' || !text || text.startsWith('#') || state.form) return undefined;
+    return { text, ...this.context({ ...state, turn: (state.turn ?? 0) + 1 }, this.kb.snapshot, now) };
+  }
+
+  /** The NLU's context for a turn in `state`: the procedure of the last few turns, and whether a place was asked for. */
+  private context(state: Turn['state'], kb: KbSnapshot, now: Date): Omit<Ask, 'text'> {
+    const procedure = contextProcedure(state, kb, now);
+    const expectPlace = state.expectPlace !== undefined && now.getTime() - state.expectPlace < CONTEXT_MINUTES * 60_000;
+    return { procedureId: procedure?.id, expectPlace };
   }
 
   /** What the bot would answer to `text` for a new user, without recording anything (console "try it"). */
@@ -197,13 +221,10 @@ export class Bot {
   }
 
   private async understandAndAnswer(turn: TurnContext): Promise<TurnResult> {
-    const text = turn.text;
-    const context = contextProcedure(turn.state, turn.kb, turn.now);
-    const expectPlace = turn.state.expectPlace !== undefined && turn.now.getTime() - turn.state.expectPlace < CONTEXT_MINUTES * 60_000;
-    const u = timed(metrics.nlu, () => this.kb.nlu.understand(text, { procedure: context, expectPlace }));
+    const u = await this.understand(turn);
     if (turn.state.expectPlace !== undefined) turn.state = { ...turn.state, expectPlace: undefined };
     turn.understanding = u;
-    const picked = pickFromPending(turn, text, u);
+    const picked = pickFromPending(turn, turn.text, u);
     if (picked) {
       const aspect = u.entities.aspect && u.entities.aspect !== 'general' ? u.entities.aspect : turn.state.pending!.aspect;
       return { ...turn.adopt(answerProcedure(turn, picked.procedure, aspect, { by: picked.by })), understanding: u };
@@ -212,6 +233,23 @@ export class Bot {
     if (leftPending) turn.state = { ...turn.state, pending: undefined };
     const result = turn.state.awaiting ? await this.inFlow(turn, u) : await this.answer(turn, u);
     return { ...result, understanding: u, clarification: result.clarification ?? (leftPending ? { event: 'abandoned' } : undefined) };
+  }
+
+  /** The NLU thread's answer when it was asked exactly this, with this knowledge base; else the bot's own NLU. */
+  private async understand(turn: TurnContext): Promise<Understanding> {
+    const ask: Ask = { text: turn.text, ...this.context(turn.state, turn.kb, turn.now) };
+    const f = turn.foreseen;
+    if (f && f.ask.text === ask.text && f.ask.procedureId === ask.procedureId && f.ask.expectPlace === ask.expectPlace) {
+      const u = await f.understanding;
+      // The knowledge base may have been reloaded since it was asked: its answer stands only for the same one.
+      if (u && f.key === this.kb.key) {
+        metrics.nluThread.inc({ result: 'used' });
+        return u;
+      }
+    }
+    if (f) metrics.nluThread.inc({ result: 'own' });
+    const procedure = ask.procedureId === undefined ? undefined : turn.kb.procedureById.get(ask.procedureId);
+    return timed(metrics.nlu, () => this.kb.nlu.understand(ask.text, { procedure, expectPlace: ask.expectPlace }));
   }
 
   private async inFlow(turn: TurnContext, u: Understanding): Promise<Outcome> {

@@ -3,8 +3,12 @@ import type { Config } from '../config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { Understanding } from '../nlu/nlu.js';
+import type { Ask } from '../nlu/thread.js';
 import { clean, fold } from '../nlu/text.js';
 import { reply, type ConversationState, type FormRecord, type Outcome, type Turn } from './context.js';
+
+/** The NLU thread's answer for `ask`, asked with the NLU of `key` (see nlu/thread-client.ts): undefined when it had none. */
+export interface Foreseen { ask: Ask; key: string | undefined; understanding: Promise<Understanding | undefined> }
 
 /** What the citizen's channel can show beyond text and buttons (the channel says; the bot never names it). */
 export interface Capabilities {
@@ -18,6 +22,8 @@ export class TurnContext implements Turn {
   understanding?: Understanding;
   /** The message answered a form's step: recorded in Message.entities.form, not as a question. */
   form?: FormRecord;
+  /** What the NLU thread understood of this message ahead of the turn (Bot.foresee), if it was asked. */
+  foreseen?: Foreseen;
 
   constructor(
     readonly msg: InboundMessage,

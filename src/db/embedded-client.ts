@@ -1,9 +1,8 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { messages } from '@electric-sql/pglite';
 import type { Reply, Request, SerialisedError, ThreadData } from './embedded-thread.js';
 import { metrics } from '../metrics.js';
+import { startThread } from '../threads.js';
 
 type Fields = Array<{ name: string; dataTypeID: number }>;
 export interface Results<T> { rows: T[]; fields: Fields; affectedRows?: number }
@@ -49,15 +48,8 @@ export class EmbeddedThread {
   private closing = false;
 
   constructor(dataDir: string | undefined, options: ThreadData['options']) {
-    const here = fileURLToPath(import.meta.url);
-    const file = path.join(path.dirname(here), `embedded-thread${path.extname(here)}`);
     const workerData: ThreadData = { dataDir, options, fsyncs: fsyncCounter };
-    // From dist/ the thread is plain JavaScript. From the sources (tsx, vitest) it registers tsx first: a worker
-    // does not inherit the loader hooks, and `--import tsx` in its execArgv is not applied (Node 20).
-    this.worker = file.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`,
-        { eval: true, workerData, resourceLimits })
-      : new Worker(file, { workerData, resourceLimits });
+    this.worker = startThread(import.meta.url, 'embedded-thread', workerData, resourceLimits);
     this.waitReady = new Promise((resolve, reject) => this.pending.set(0, { resolve: () => resolve(), reject }));
     this.worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);

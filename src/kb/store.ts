@@ -33,6 +33,18 @@ export class KbStore {
     return this.snapshot !== undefined;
   }
 
+  /** What the NLU was built from (nluFingerprint): two NLUs with the same key understand every message alike. */
+  get key(): string | undefined {
+    return this.nluKey;
+  }
+
+  private readonly listeners: Array<() => void> = [];
+
+  /** Calls `fn` after each load (the NLU thread reloads when this instance did, not a poll later). */
+  onLoad(fn: () => void): void {
+    this.listeners.push(fn);
+  }
+
   /**
    * Reads what changed and rebuilds the NLU when what it reads changed. After the first load the work runs in
    * slices (work.ts) while the bot goes on answering with the previous pair: an official's edit with the national
@@ -50,6 +62,7 @@ export class KbStore {
     this.nlu = nlu;
     this.nluKey = key;
     this.snapshot = snapshot;
+    for (const fn of this.listeners) fn();
     this.log?.info({ version: snapshot.version, procedures: snapshot.procedures.length, proceduresRead: snapshot.proceduresRead, models: snapshot.models.length,
       faqs: snapshot.faqs.length, nluRebuilt: rebuilt, ms: Math.round(performance.now() - started) }, 'knowledge base loaded');
   }

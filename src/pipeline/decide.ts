@@ -6,6 +6,7 @@ import { markDoneSql, type ClaimedJob, type JobContext } from '../jobs/queue.js'
 import type { Query } from '../db/open.js';
 import { outboundRows, recordOutboundSql, sendJob, sendJobKind } from './outbound.js';
 import { metrics } from '../metrics.js';
+import type { Foreseen } from '../bot/turn.js';
 
 // The 'process' job of an inbound event (queued with it by ./inbound.ts): the bot understands it and decides the
 // replies, which are recorded with their send job in the same transaction.
@@ -27,11 +28,13 @@ interface BatchLimits { events: number; budgetMs: number; batches: number }
  * webhooks' commits alongside the batch's transaction.
  * Embedded, two batches may be under way: while one waits for its read or its record (the database's thread), the
  * other decides on the bot's thread (quick benches, alternating: replied after the load stopped 632-669/s with one,
- * 639-793/s with two). On a server the bot's thread is the limit already (95 % of a core), and one batch at a time
- * keeps two transactions from locking the dashboard's counters in turn.
+ * 639-793/s with two). On a server too, since its messages are understood on the NLU thread (nlu/thread-client.ts):
+ * while one batch waits for that thread or the server, the other decides (quick benches, alternating: replied after
+ * the load stopped 991-996/s with one, 1,045-1,052/s with two). Two batches' transactions hold disjoint people and
+ * lock the dashboard's counters in key order, at their record statement only (as two instances do).
  */
 const LIMITS: Record<'postgres' | 'embedded', BatchLimits & { decide: typeof decideBatch }> = {
-  postgres: { events: 32, budgetMs: 100, batches: 1, decide: decideBatch }, embedded: { events: 32, budgetMs: 50, batches: 2, decide: decideThenRecord } };
+  postgres: { events: 32, budgetMs: 100, batches: 2, decide: decideBatch }, embedded: { events: 32, budgetMs: 50, batches: 2, decide: decideThenRecord } };
 
 interface EventKey { channel: string; eventId: string; userId?: string }
 interface Pending {
@@ -213,6 +216,7 @@ async function decideThenRecord(deps: AppDeps, head: Pending[], budgetMs: number
 async function decideInOrder<C extends Claim>(deps: AppDeps, batch: Pending[], got: Array<C | undefined>, budgetMs: number, now: Date):
   Promise<{ decisions: Array<C & Decision>; reached: number; alone?: Pending }> {
   const started = performance.now();
+  const foreseen = foreseeAll(deps, got, now);
   const decisions: Array<C & Decision> = [];
   let reached = 0;
   for (; reached < batch.length; reached++) {
@@ -220,11 +224,25 @@ async function decideInOrder<C extends Claim>(deps: AppDeps, batch: Pending[], g
     const c = got[reached];
     if (!c) continue;
     if (decisions.length) await nextTurn();
-    const d = await decideWithoutDatabase(deps, c, reached, batch[reached], now);
+    const d = await decideWithoutDatabase(deps, c, reached, batch[reached], now, foreseen[reached]);
     if (!d) return { decisions, reached, alone: batch[reached] };
     decisions.push(d);
   }
   return { decisions, reached };
+}
+
+/**
+ * The NLU thread, when there is one, understands the batch's messages while this thread decides them in order: one
+ * request for the batch, each answer back as soon as it is ready (see nlu/thread-client.ts).
+ */
+function foreseeAll(deps: AppDeps, got: Array<Claim | undefined>, now: Date): Array<Foreseen | undefined> {
+  if (!deps.nluThread) return [];
+  const asks = got.map((c) => (c ? deps.bot.foresee(c.msg, c.conv, now) : undefined));
+  const key = deps.kb.key;
+  const asked = asks.filter((a) => a !== undefined);
+  const answers = deps.nluThread.understandAll(asked);
+  let k = 0;
+  return asks.map((ask) => (ask ? { ask, key, understanding: answers[k++] } : undefined));
 }
 
 /**
@@ -261,9 +279,9 @@ async function afterBatch(deps: AppDeps, head: Pending[], done: Set<Pending>, al
 }
 
 /** The bot's decision on what was read, the `at`-th of its batch; undefined when the turn needs the database. */
-async function decideWithoutDatabase<C extends Claim>(deps: AppDeps, c: C, at: number, pending: Pending, now: Date): Promise<(C & Decision) | undefined> {
+async function decideWithoutDatabase<C extends Claim>(deps: AppDeps, c: C, at: number, pending: Pending, now: Date, foreseen?: Foreseen): Promise<(C & Decision) | undefined> {
   try {
-    return { ...c, at, pending, result: await deps.bot.handle(c.msg, c.conv, NO_DATABASE, now) };
+    return { ...c, at, pending, result: await deps.bot.handle(c.msg, c.conv, NO_DATABASE, now, foreseen) };
   } catch (err) {
     if (!(err instanceof NeedsDatabase)) throw err;
     return undefined;
