@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   kb.start(data.pollMs);
   port.on('message', (m: ThreadRequest) => {
     if (m.type === 'understand') {
-      m.asks.forEach((ask, at) => post({ type: 'understood', id: m.id, at, u: kb.key === m.key ? understand(kb, ask) : undefined }));
+      m.asks.forEach((ask, at) => {
+        const u = kb.key === m.key ? understand(kb, ask) : undefined;
+        try {
+          post({ type: 'understood', id: m.id, at, u });
+        } catch {
+          post({ type: 'understood', id: m.id, at }); // something in it cannot be copied to the other thread
+        }
+      });
     } else if (m.type === 'refresh') {
       kb.refresh().catch((err: Error) => post({ type: 'failed', message: `reloading the knowledge base: ${err.message}` }));
     } else {
