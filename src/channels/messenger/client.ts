@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { refused, retryAfter } from '../http.js';
+import { platformRequest, refused, retryAfter, type PlatformFetch } from '../http.js';
 import { SendError } from '../types.js';
 
 // A typed client for the few Graph API calls the channel makes. Every failure becomes a SendError whose kind
@@ -107,13 +107,15 @@ export function parseGraphTime(value: string): Date {
 
 function describeNetworkError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = (err as Error & { cause?: { code?: unknown } }).cause;
-  const code = cause && typeof cause.code === 'string' ? ` ${cause.code}` : '';
+  // fetch puts the socket's error code in `cause`; undici's request on the error itself.
+  const e = err as Error & { code?: unknown; cause?: { code?: unknown } };
+  const raw = e.cause?.code ?? e.code;
+  const code = typeof raw === 'string' && !e.message.includes(raw) ? ` ${raw}` : '';
   return `${err.name}: ${err.message}${code}`;
 }
 
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
-  const doFetch = opts.fetch ?? globalThis.fetch;
+  const doFetch: PlatformFetch = opts.fetch ?? platformRequest;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   // The token travels in the query string as Meta documents; it is never put into an error message.

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/open.js';
 import type { Logger } from '../../logger.js';
-import { refused, retryAfter } from '../http.js';
+import { platformRequest, refused, retryAfter, type PlatformAnswer, type PlatformFetch } from '../http.js';
 import { pacer, type Pacer } from '../pacer.js';
 import { RATE_LIMITED, TOKEN_ERRORS, zaloApiError, zaloProtocolError, zaloTransportError } from './errors.js';
 import type { ZaloMessage } from './render.js';
 import { ZaloTokenStore } from './tokens.js';
 import { zaloId } from './webhook-schema.js';
 
-// The few Zalo OA API v2/v3 calls the bot needs, over fetch. Zalo answers HTTP 200 with { error, message, data };
+// The few Zalo OA API v2/v3 calls the bot needs, over undici's request (http.ts). Zalo answers HTTP 200 with { error, message, data };
 // error < 0 is a failure. Every failure is a SendError whose kind tells the job queue whether to retry.
 
 const answerSchema = z.looseObject({
@@ -46,7 +46,7 @@ export interface ZaloUpload { name: string; data: Uint8Array; contentType?: stri
 
 export interface ZaloClientDeps { config: Config; db: Database; log: Logger; fetch?: typeof fetch; now?: () => number }
 
-interface Call { method: 'GET' | 'POST'; path: string; body?: () => BodyInit; json?: boolean; base?: string }
+interface Call { method: 'GET' | 'POST'; path: string; body?: () => string | FormData; json?: boolean; base?: string }
 
 /** After a rate-limit answer (-32, or HTTP 429 without Retry-After) every Zalo call of this process waits this long. */
 const RATE_LIMIT_HOLD_MS = 1000;
@@ -56,19 +56,19 @@ const znsData = z.looseObject({ msg_id: zaloId });
 
 export class ZaloClient {
   readonly tokens: ZaloTokenStore;
-  private readonly fetch: typeof fetch;
+  private readonly fetch: PlatformFetch;
   private readonly log: Logger;
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly pace: Pacer;
 
   constructor(private readonly deps: ZaloClientDeps) {
-    this.fetch = deps.fetch ?? globalThis.fetch;
+    this.fetch = deps.fetch ?? platformRequest;
     this.pace = pacer(deps.config.ZALO_CALLS_PER_MINUTE);
     this.log = deps.log;
     this.base = deps.config.ZALO_API_BASE_URL;
     this.timeoutMs = deps.config.SEND_TIMEOUT_MS;
-    this.tokens = new ZaloTokenStore({ ...deps, fetch: this.fetch, now: deps.now ?? Date.now });
+    this.tokens = new ZaloTokenStore({ ...deps, fetch: deps.fetch ?? globalThis.fetch, now: deps.now ?? Date.now });
   }
 
   /**
@@ -146,7 +146,7 @@ export class ZaloClient {
     const headers: Record<string, string> = { access_token: token };
     if (call.json) headers['content-type'] = 'application/json';
     const base = call.base ?? this.base;
-    let res: Response;
+    let res: PlatformAnswer;
     let text: string;
     await this.pace.take();
     try {

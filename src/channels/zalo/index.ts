@@ -53,8 +53,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel | null {
   const { config, log } = deps;
   if (missingZaloConfig(config).length) return null;
   const secret = config.ZALO_OA_SECRET_KEY ?? '';
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  const client = new ZaloClient({ ...deps, fetch: fetchFn });
+  const client = new ZaloClient(deps);
   const safeGet = deps.safeGet ?? createSafeGet({ allowedHosts: config.FETCH_ALLOWED_HOSTS, privateHosts: config.FETCH_PRIVATE_HOSTS });
   if (!config.ZALO_APP_SECRET) {
     log.warn('ZALO_APP_SECRET is not set: the Zalo access token cannot be refreshed and sending stops when it expires');
