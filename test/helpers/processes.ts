@@ -27,14 +27,15 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, onOutput: (chu
 }
 
 /**
- * The node arguments that run the bot as `npm start` does: dist/main.js, built first when stale. Benchmarks run
+ * The node arguments that run the bot as `npm start` does (its young generation capped, README "Memory"):
+ * dist/main.js, built first when stale. Benchmarks run
  * this (tsx transforms the sources in the process: about 100 MB more and a slower start than production).
  * BENCH_NODE_ARGS adds node options to the bot's command line, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (node
  * refuses those in NODE_OPTIONS).
  */
 export function builtServerArgs(): string[] {
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
-  return [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/main.js'];
+  return ['--max-semi-space-size=4', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/main.js'];
 }
 
 /** Polls `url` until it answers 2xx; fails early when the process exits. */
