@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createUser } from '../src/console/auth.js';
 import { importNational } from '../src/console/imports/national.js';
 import { prepareDatabase } from '../src/db/prepare.js';
-import { rssMb, spawnNode, stop, waitReady } from '../test/helpers/processes.js';
+import { builtServerArgs, rssMb, spawnNode, stop, waitReady } from '../test/helpers/processes.js';
 
 // `npm run bench:edit-stall`: with the whole national catalogue loaded (2,647 procedures), how long an official's
 // edit holds up the bot's other replies. A client asks the bot ("try it", the whole turn: NLU and answer)
@@ -71,7 +71,8 @@ try {
   const proceduresLoaded = await db.prisma.procedure.count();
   const procedureId = (await db.prisma.procedure.findFirstOrThrow({ where: { code: { not: null } }, orderBy: { id: 'desc' } })).id;
   await db.close();
-  child = spawnNode([...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'],
+  // The bot as `npm start` runs it (compiled, its young generation capped), not under tsx.
+  child = spawnNode(builtServerArgs(),
     { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'warn', KB_POLL_MS: '1000' },
     (chunk) => process.stderr.write(chunk));
   const startedAt = performance.now();

@@ -85,9 +85,9 @@ export const configSchema = z.object({
   /**
    * On a PostgreSQL server, messages are understood on a thread of their own (src/nlu/thread-client.ts) while the
    * bot's thread decides and sends: the NLU was ~30 % of that thread, the limit of replied events/s. It holds its own
-   * copy of the knowledge base and NLU: RSS +~100 MB with the sample data, +~300 MB with the national catalogue
-   * (scripts/bench-edit-stall.ts on PostgreSQL: 541 -> 850 MB). Ignored on the embedded database (one connection:
-   * its process's).
+   * copy of the knowledge base and NLU: RSS +~100 MB with the sample data, +130-200 MB with the national catalogue
+   * (scripts/bench-edit-stall.ts on PostgreSQL: 520 -> 651-719 MB). Ignored on the embedded database (one
+   * connection: its process's).
    */
   NLU_THREAD: bool.default(true),
   /**

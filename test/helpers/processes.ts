@@ -35,7 +35,7 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, onOutput: (chu
  */
 export function builtServerArgs(): string[] {
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
-  return ['--max-semi-space-size=4', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/main.js'];
+  return ['--max-semi-space-size=6', ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/main.js'];
 }
 
 /** Polls `url` until it answers 2xx; fails early when the process exits. */
