@@ -349,8 +349,10 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
   const embedded = b.label.startsWith('embedded');
   const ms = (n: number) => (n >= 10 ? Math.round(n) : n.toFixed(1));
   const busy = b.rate.busy;
-  const ofThreads = (u: Usage) => [u.dbPct === null ? '' : `the database's thread ${u.dbPct} %`, u.nluPct === null ? '' : `the NLU thread ${u.nluPct} %`].filter(Boolean).join(', ');
-  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core${ofThreads(busy) ? ` (${ofThreads(busy)})` : ''}; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
+  const ofThreads = (u: Pick<Usage, 'dbPct' | 'nluPct'>) => [u.dbPct === null ? '' : `the database's thread ${u.dbPct} %`, u.nluPct === null ? '' : `the NLU thread ${u.nluPct} %`].filter(Boolean).join(', ');
+  const maxThreads = ofThreads({ dbPct: b.maxDbPct, nluPct: b.maxNluPct });
+  const rateThreads = busy ? ofThreads(busy) : '';
+  const thread = busy ? `the bot's process used ${busy.cpuPct} % of a core${rateThreads ? ` (${rateThreads})` : ''}; its event loop was late by up to ${busy.lagP99Ms} ms (p99), ${busy.lagMaxMs} ms (max)` : 'no /metrics figures';
   // Before 4 December a CPU profile of a quick run gave PGlite 47 % of the bot's thread (BENCH_NODE_ARGS="--cpu-prof
   // ..."); it has a thread of its own since, and the bot's thread decides.
   const where = embedded ? 'PGlite runs in a thread of its own; the bot\'s thread decides (NLU and place matching, Prisma\'s query building and mapping, rendering) and sends'
@@ -359,7 +361,7 @@ function gaps(refs: { express: number; nodeBurstP99: number | null }, b: BotRun)
     accepted: b.accepted >= refs.express * TARGET.acceptedShare ? 'met'
       : `${ms(1000 / b.accepted)} ms per accepted event against ${ms(1000 / refs.express)} ms for bare express: verifying, parsing and the group commit${embedded ? ' (a message each way to the database\'s thread)' : ''} share the thread with the decisions`,
     replied: b.replied >= repliedTarget(b.label) ? 'met'
-      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : (b.maxMachinePct ?? 0) >= 90 ? 'the machine\'s cores are full' : b.label.includes('×') ? `the processes share the machine's ${availableParallelism()} cores with PostgreSQL and the load generator` : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its first process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${b.maxDbPct === null ? '' : `, the database's thread ${b.maxDbPct} %`}${b.maxNluPct === null ? '' : `, the NLU thread ${b.maxNluPct} %`}) from the first event to the last reply, the machine's ${availableParallelism()} cores ${b.maxMachinePct ?? '?'} % busy, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
+      : `${mainBusy(b) ? 'the bot\'s thread is the limit' : (b.maxMachinePct ?? 0) >= 90 ? 'the machine\'s cores are full' : b.label.includes('×') ? `the processes share the machine's ${availableParallelism()} cores with PostgreSQL and the load generator` : 'no thread of the bot was busy all the time: an event\'s steps wait for each other (store, claim, decide and record, send, record)'}: its first process used ${b.maxCpuPct ?? '?'} % of a core (its main thread, GC and I/O threads${maxThreads ? `, ${maxThreads}` : ''}) from the first event to the last reply, the machine's ${availableParallelism()} cores ${b.maxMachinePct ?? '?'} % busy, ${ms(1000 / b.replied)} ms per replied event${b.repliedAfterLoad === null ? '' : `; ${b.repliedAfterLoad}/s once the load stopped (while it lasts, accepting comes first)`}; ${where}`,
     ack: b.rate.ackP99 < TARGET.ackP99Ms ? 'met' : `an ack waits behind the bot's own work on its thread: ${thread}`,
     e2e: b.rate.e2eP99 !== null && b.rate.e2eP99 < TARGET.e2eP99Ms ? 'met'
       : b.replied < RATE ? `the bot replies at most ${b.replied}/s, fewer than ${RATE}/s: a backlog builds`

@@ -20,8 +20,8 @@ import { PayloadRegistry } from './payloads.js';
 import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
 import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
 import { smallTalk } from './small-talk.js';
-import { TurnContext, type Capabilities, type Foreseen } from './turn.js';
-import type { Ask } from '../nlu/thread.js';
+import { TurnContext, turnText, type Capabilities } from './turn.js';
+import { sameAsk, type Ask, type Foreseen } from '../nlu/thread-client.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
@@ -91,7 +91,7 @@ export class Bot {
    * thread's work: the turn uses the answer only for exactly this ask.
    */
   foresee(msg: InboundMessage, conv: Pick<Conversation, 'state'>, now: Date): Ask | undefined {
-    const text = (msg.payload ?? msg.text ?? '').trim();
+    const text = turnText(msg);
     const state = (conv.state ?? {}) as Turn['state'];
     if (msg.kind !== 'text' || !text || text.startsWith('#') || state.form) return undefined;
     return { text, ...this.context({ ...state, turn: (state.turn ?? 0) + 1 }, this.kb.snapshot, now) };
@@ -239,7 +239,7 @@ export class Bot {
   private async understand(turn: TurnContext): Promise<Understanding> {
     const ask: Ask = { text: turn.text, ...this.context(turn.state, turn.kb, turn.now) };
     const f = turn.foreseen;
-    if (f && f.ask.text === ask.text && f.ask.procedureId === ask.procedureId && f.ask.expectPlace === ask.expectPlace) {
+    if (f && sameAsk(f.ask, ask)) {
       const u = await f.understanding;
       // The knowledge base may have been reloaded since it was asked: its answer stands only for the same one.
       if (u && f.key === this.kb.key) {

@@ -3,12 +3,14 @@ import type { Config } from '../config.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { KbSnapshot } from '../kb/snapshot.js';
 import type { Understanding } from '../nlu/nlu.js';
-import type { Ask } from '../nlu/thread.js';
+import type { Foreseen } from '../nlu/thread-client.js';
 import { clean, fold } from '../nlu/text.js';
 import { reply, type ConversationState, type FormRecord, type Outcome, type Turn } from './context.js';
 
-/** The NLU thread's answer for `ask`, asked with the NLU of `key` (see nlu/thread-client.ts): undefined when it had none. */
-export interface Foreseen { ask: Ask; key: string | undefined; understanding: Promise<Understanding | undefined> }
+/** What a turn reads as the citizen's words: the tapped payload, else the typed text, trimmed. */
+export function turnText(msg: InboundMessage): string {
+  return (msg.payload ?? msg.text ?? '').trim();
+}
 
 /** What the citizen's channel can show beyond text and buttons (the channel says; the bot never names it). */
 export interface Capabilities {
@@ -40,7 +42,7 @@ export class TurnContext implements Turn {
 
   /** The tapped payload, else the typed text, trimmed. */
   get text(): string {
-    return (this.msg.payload ?? this.msg.text ?? '').trim();
+    return turnText(this.msg);
   }
 
   /** Lower case, no diacritics, no control characters: for matching commands. */

@@ -12,7 +12,7 @@ import type { NluOptions } from './options.js';
  * messages the bot's thread asks about while that thread decides and sends.
  */
 
-export interface NluThreadData { databaseUrl: string; options: NluOptions; pollMs: number }
+export interface NluThreadData { databaseUrl: string; options: NluOptions; pollMs: number; nluThread: true }
 
 /** A message to understand: its text and the conversation's context, as the bot would pass them. */
 export interface Ask { text: string; procedureId?: number; expectPlace: boolean }
@@ -30,7 +30,7 @@ export type ThreadReply =
   | { type: 'closed' };
 
 const port = parentPort!;
-const data = workerData as NluThreadData;
+const data = workerData as NluThreadData | undefined;
 const post = (reply: ThreadReply) => port.postMessage(reply);
 
 /** Undefined when the NLU fails on it: the bot's thread tries again, and logs what it throws there. */
@@ -45,10 +45,11 @@ function understand(kb: KbStore, ask: Ask): Understanding | undefined {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const db = await openDatabase(data.databaseUrl);
-  const kb = new KbStore(db, loadNluData(), data.options, undefined, await PlaceIndex.fromDatabase(db.prisma));
+  const { databaseUrl, options, pollMs } = data!;
+  const db = await openDatabase(databaseUrl);
+  const kb = new KbStore(db, loadNluData(), options, undefined, await PlaceIndex.fromDatabase(db.prisma));
   await kb.load();
-  kb.start(data.pollMs);
+  kb.start(pollMs);
   port.on('message', (m: ThreadRequest) => {
     if (m.type === 'understand') {
       m.asks.forEach((ask, at) => {
@@ -69,4 +70,6 @@ async function main(): Promise<void> {
   post({ type: 'ready', key: kb.key!, ms: Math.round(performance.now() - started) });
 }
 
-main().catch((err: Error) => post({ type: 'failed', message: err.message }));
+// Only as the thread NluThread starts: imported anywhere else (a type's module by mistake, or a test runner's worker)
+// this module does nothing.
+if (data?.nluThread === true) main().catch((err: Error) => post({ type: 'failed', message: err.message }));

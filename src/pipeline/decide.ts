@@ -6,7 +6,7 @@ import { markDoneSql, type ClaimedJob, type JobContext } from '../jobs/queue.js'
 import type { Query } from '../db/open.js';
 import { outboundRows, recordOutboundSql, sendJob, sendJobKind } from './outbound.js';
 import { metrics } from '../metrics.js';
-import type { Foreseen } from '../bot/turn.js';
+import type { Foreseen } from '../nlu/thread-client.js';
 
 // The 'process' job of an inbound event (queued with it by ./inbound.ts): the bot understands it and decides the
 // replies, which are recorded with their send job in the same transaction.
@@ -236,13 +236,7 @@ async function decideInOrder<C extends Claim>(deps: AppDeps, batch: Pending[], g
  * request for the batch, each answer back as soon as it is ready (see nlu/thread-client.ts).
  */
 function foreseeAll(deps: AppDeps, got: Array<Claim | undefined>, now: Date): Array<Foreseen | undefined> {
-  if (!deps.nluThread) return [];
-  const asks = got.map((c) => (c ? deps.bot.foresee(c.msg, c.conv, now) : undefined));
-  const key = deps.kb.key;
-  const asked = asks.filter((a) => a !== undefined);
-  const answers = deps.nluThread.understandAll(asked);
-  let k = 0;
-  return asks.map((ask) => (ask ? { ask, key, understanding: answers[k++] } : undefined));
+  return deps.nluThread?.foresee(got.map((c) => (c ? deps.bot.foresee(c.msg, c.conv, now) : undefined))) ?? [];
 }
 
 /**
