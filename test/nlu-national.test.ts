@@ -81,6 +81,17 @@ describe('telling near-identical procedures apart', () => {
     for (const p of named) expect(p.name.toLowerCase()).toContain('giấy phép lái xe');
   });
 
+  it('never answers a lost document with the procedure for the first time, nor the first time with a re-issue', () => {
+    for (const text of ['mất sổ đỏ', 'mat so do thi xin cap lai o dau', 'sổ đỏ bị mất làm lại thế nào ạ']) {
+      const u = nlu.understand(text);
+      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
+      expect(first?.code, text).toBe('1.012786'); // Cấp lại Giấy chứng nhận do bị mất: answered, or offered first
+    }
+    const u = nlu.understand('làm sổ đỏ lần đầu');
+    const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
+    expect(first?.name).toMatch(/lần đầu/);
+  });
+
   it('asks which procedure for a question that names none, and applies a follow-up to the last one', () => {
     expect(nlu.understand('cần giấy tờ gì').decision.kind).toBe('ask_procedure');
     const khaiSinh = nlu.understand('làm giấy khai sinh cho con').procedure!;

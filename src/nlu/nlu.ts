@@ -296,7 +296,7 @@ export class Nlu {
    */
   private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
-    const probabilities = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
+    const probabilities = firstOrAgain(readings, families, this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text))));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -346,3 +346,30 @@ export class Nlu {
 
 export { ASPECTS, INTENTS };
 export type { Aspect, Decision, Intent };
+
+/** How people ask for a document again, as the lexicon reads them ("mất sổ đỏ" arrives as "cấp lại giấy chứng nhận..."). */
+const AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['dang', 'ky', 'lai'], ['cap', 'doi']];
+const FIRST_TIME = [['lan', 'dau']];
+/** Of the probability of a record for the other case (first time / again) than the message's. */
+const OTHER_CASE_KEEPS = 0.05;
+
+const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun(words, run) >= 0);
+
+/**
+ * A message that asks for a document again ("mất sổ đỏ", "cấp lại bằng lái") is not about the record for the first
+ * time ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu"), however well the rest of its name matches: the name's
+ * tail is worth little to the index, and "lại" less than "lần đầu" is worth to the citizen. The other way round
+ * too ("làm sổ đỏ lần đầu" is not "Cấp đổi..."). The ranker's probabilities with those records' share given to
+ * the others.
+ */
+export function firstOrAgain(readings: Tok[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  const read = readings.map((r) => r.map((t) => t.f));
+  const again = read.some((w) => hasAny(w, AGAIN));
+  const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
+  if (!again && !first) return probabilities;
+  const other = ranked.map((r) => hasAny(tokenize(fold(clean(r.item.name))), again ? FIRST_TIME : AGAIN));
+  if (!other.some(Boolean)) return probabilities;
+  const kept = probabilities.map((p, i) => (other[i] ? p * OTHER_CASE_KEEPS : p));
+  const total = kept.reduce((s, p) => s + p, 0);
+  return total > 0 ? kept.map((p) => p / total) : probabilities;
+}
