@@ -54,6 +54,11 @@ async function web(body: { text?: string; payload?: string }, sessionId: string)
 }
 
 describe('procedure questions over the national catalogue, on Zalo', () => {
+  it('offers the re-issue first for a lost land certificate, never answers with the one for the first time', async () => {
+    const r = await zalo('mất sổ đỏ thì xin cấp lại ở đâu ạ');
+    expect(r.text).toMatch(/^Dạ, anh\/chị hỏi về thủ tục nào dưới đây ạ\?\n1\. Cấp lại Giấy chứng nhận do bị mất\n/);
+  });
+
   it('answers a clear question with the official record, its source and date', async () => {
     const r = await zalo('làm giấy khai sinh cho con cần giấy tờ gì');
     expect(r.text).toContain('hồ sơ thủ tục "Đăng ký khai sinh" gồm:');

@@ -62,6 +62,13 @@ describe('conversations over Zalo', () => {
     expect(r.buttons.length).toBeGreaterThan(0);
   });
 
+  it('asks rather than answers "mất sổ đỏ" with the only land record the sample holds, the one for the first time', async () => {
+    const r = await askZalo('mất sổ đỏ thì làm lại ở đâu');
+    expect(r.text).toMatch(/^Dạ, có phải anh\/chị hỏi về thủ tục dưới đây không ạ\?\n1\. Cấp giấy chứng nhận quyền sử dụng đất lần đầu\n/);
+    expect(r.text).toContain('nếu không, anh/chị cho em biết tên thủ tục cần hỏi ạ.');
+    expect(r.text).not.toMatch(/hồ sơ|lệ phí|thời hạn/);
+  });
+
   it('tells the dossier status with the applicant name masked and never the phone', async () => {
     const r = await askZalo('hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi');
     expect(r.text).toContain('Thủ tục: Đăng ký khai sinh');

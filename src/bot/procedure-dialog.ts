@@ -43,7 +43,7 @@ export function answerProcedure(turn: Turn, p: Procedure, aspect: Aspect, picked
 export function askWhichProcedure(turn: Turn, options: Procedure[], aspect: Aspect): Outcome {
   const names = options.map((p) => p.name);
   const labels = optionLabels(names);
-  const text = `${P.clarifyIntro}\n${numberedNames(names)}\n${P.clarifyHow(options.length)}`;
+  const text = `${P.clarifyIntro(options.length)}\n${numberedNames(names)}\n${P.clarifyHow(options.length)}`;
   const buttons = options.map((p, i) => ({ title: truncate(`${i + 1}. ${labels[i]}`, OPTION_LABEL_LIMIT), payload: `#pick:${p.id}:${aspect}` }));
   return {
     replies: [reply(text, buttons)],

@@ -285,8 +285,9 @@ export const PROCEDURE_TEXTS = {
     eligibility: (name: string) => `đối tượng, điều kiện của thủ tục "${name}"`,
   },
   openPortal: 'Mở Cổng DVC',
-  clarifyIntro: 'Dạ, anh/chị hỏi về thủ tục nào dưới đây ạ?',
-  clarifyHow: (n: number) => `Anh/chị nhắn số thứ tự (1–${n}) hoặc chọn bên dưới giúp em ạ.`,
+  clarifyIntro: (n: number) => (n === 1 ? 'Dạ, có phải anh/chị hỏi về thủ tục dưới đây không ạ?' : 'Dạ, anh/chị hỏi về thủ tục nào dưới đây ạ?'),
+  clarifyHow: (n: number) => (n === 1 ? 'Nếu đúng, anh/chị nhắn số 1 hoặc chọn bên dưới; nếu không, anh/chị cho em biết tên thủ tục cần hỏi ạ.'
+    : `Anh/chị nhắn số thứ tự (1–${n}) hoặc chọn bên dưới giúp em ạ.`),
   askWhich: (aspectWhat?: string) => `Dạ, anh/chị cho em biết tên thủ tục cần hỏi${aspectWhat ? ` ${aspectWhat}` : ''} (ví dụ: "đăng ký khai sinh", "cấp thẻ căn cước", "chứng thực bản sao") ạ.`,
 } as const;
 

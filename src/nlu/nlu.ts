@@ -352,6 +352,8 @@ const AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['dang', 'ky', 'l
 const FIRST_TIME = [['lan', 'dau']];
 /** Of the probability of a record for the other case (first time / again) than the message's. */
 const OTHER_CASE_KEEPS = 0.05;
+/** The probability the other records must hold between them to share what those lose. */
+const REST_SHARES = 0.1;
 
 const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun(words, run) >= 0);
 
@@ -370,6 +372,10 @@ export function firstOrAgain(readings: Tok[][], ranked: Array<Ranked<KbProcedure
   const other = ranked.map((r) => hasAny(tokenize(fold(clean(r.item.name))), again ? FIRST_TIME : AGAIN));
   if (!other.some(Boolean)) return probabilities;
   const kept = probabilities.map((p, i) => (other[i] ? p * OTHER_CASE_KEEPS : p));
+  // Their share goes to the others only when the ranker gave those some weight of their own: with nothing else
+  // near (the sample holds "lần đầu" alone), the record stays unlikely and the bot asks rather than answers.
+  const rest = probabilities.reduce((s, p, i) => (other[i] ? s : s + p), 0);
+  if (rest < REST_SHARES) return kept;
   const total = kept.reduce((s, p) => s + p, 0);
-  return total > 0 ? kept.map((p) => p / total) : probabilities;
+  return kept.map((p) => p / total);
 }
