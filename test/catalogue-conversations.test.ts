@@ -78,6 +78,19 @@ describe('procedure questions over the national catalogue, on Zalo', () => {
     expect(a.text).toContain(second.slice(0, 25));
   });
 
+  it('offers the procedures it half-recognises in a message the classifier reads as out of scope, and says so', async () => {
+    const q = await zalo('đăng ký biển số xe máy mới mua');
+    expect(q.text).toMatch(/^Dạ, em chưa chắc anh\/chị hỏi về thủ tục hành chính nào\. Nếu là thủ tục dưới đây, .+\n1\. /);
+    expect(q.text).toContain('Nếu không phải, câu hỏi này có thể nằm ngoài phạm vi em hỗ trợ; anh/chị nhắn "gặp cán bộ"');
+    const lines = q.text.split('\n');
+    const k = lines.findIndex((l) => /^\d\. Đăng ký, cấp biển số xe lần đầu/.test(l));
+    expect(k).toBeGreaterThan(0);
+    const a = await zalo(String(k), q.user);
+    expect(a.text).toMatch(/^Dạ, thủ tục "Đăng ký, cấp biển số xe lần đầu/);
+    // A message about something else entirely is still out of scope.
+    expect((await zalo('mua xe máy cũ ở đâu rẻ')).text).toMatch(/^Dạ, câu hỏi này nằm ngoài phạm vi em hỗ trợ ạ\./);
+  });
+
   it('takes a tap on an option as the choice', async () => {
     const q = await zalo('đăng ký xe');
     const tapped = q.buttons[0];

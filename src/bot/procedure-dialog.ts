@@ -40,10 +40,11 @@ export function answerProcedure(turn: Turn, p: Procedure, aspect: Aspect, picked
   return outcome;
 }
 
-export function askWhichProcedure(turn: Turn, options: Procedure[], aspect: Aspect): Outcome {
+export function askWhichProcedure(turn: Turn, options: Procedure[], aspect: Aspect, unsure = false): Outcome {
   const names = options.map((p) => p.name);
   const labels = optionLabels(names);
-  const text = `${P.clarifyIntro(options.length)}\n${numberedNames(names)}\n${P.clarifyHow(options.length)}`;
+  const text = unsure ? `${P.unsureIntro}\n${numberedNames(names)}\n${P.unsureHow}`
+    : `${P.clarifyIntro(options.length)}\n${numberedNames(names)}\n${P.clarifyHow(options.length)}`;
   const buttons = options.map((p, i) => ({ title: truncate(`${i + 1}. ${labels[i]}`, OPTION_LABEL_LIMIT), payload: `#pick:${p.id}:${aspect}` }));
   return {
     replies: [reply(text, buttons)],
@@ -101,7 +102,7 @@ export function procedureOutcome(turn: Turn, u: Understanding): Outcome | undefi
   }
   if (d.kind === 'clarify') {
     const options = d.options.map((o) => turn.kb.procedureById.get(o.id)).filter((p) => p !== undefined);
-    if (options.length > 0) return askWhichProcedure(turn, options, aspect);
+    if (options.length > 0) return askWhichProcedure(turn, options, aspect, d.unsure === true);
   }
   if (d.kind === 'ask_procedure') return askProcedureName(turn, aspect);
   return undefined;

@@ -286,6 +286,9 @@ export const PROCEDURE_TEXTS = {
   },
   openPortal: 'Mở Cổng DVC',
   clarifyIntro: (n: number) => (n === 1 ? 'Dạ, có phải anh/chị hỏi về thủ tục dưới đây không ạ?' : 'Dạ, anh/chị hỏi về thủ tục nào dưới đây ạ?'),
+  /** The question may not be about a procedure at all (the NLU was unsure): the options, and what else to do. */
+  unsureIntro: 'Dạ, em chưa chắc anh/chị hỏi về thủ tục hành chính nào. Nếu là thủ tục dưới đây, anh/chị nhắn số thứ tự hoặc chọn bên dưới giúp em ạ:',
+  unsureHow: 'Nếu không phải, câu hỏi này có thể nằm ngoài phạm vi em hỗ trợ; anh/chị nhắn "gặp cán bộ" để được hỗ trợ trực tiếp ạ.',
   clarifyHow: (n: number) => (n === 1 ? 'Nếu đúng, anh/chị nhắn số 1 hoặc chọn bên dưới; nếu không, anh/chị cho em biết tên thủ tục cần hỏi ạ.'
     : `Anh/chị nhắn số thứ tự (1–${n}) hoặc chọn bên dưới giúp em ạ.`),
   askWhich: (aspectWhat?: string) => `Dạ, anh/chị cho em biết tên thủ tục cần hỏi${aspectWhat ? ` ${aspectWhat}` : ''} (ví dụ: "đăng ký khai sinh", "cấp thẻ căn cước", "chứng thực bản sao") ạ.`,

@@ -8,7 +8,8 @@ import type { Ranked } from './procedure-index.js';
 
 export type Decision<P> =
   | { kind: 'procedure'; procedure: P; via: 'match' | 'context' }
-  | { kind: 'clarify'; options: P[] }
+  /** `unsure`: maybe not about a procedure at all (the intent stays out_of_scope); the reply says so. */
+  | { kind: 'clarify'; options: P[]; unsure?: true }
   | { kind: 'ask_procedure' }
   | { kind: 'faq' }
   | { kind: 'intent'; intent: Intent }
@@ -112,6 +113,18 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
     return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
+  }
+  // Between half the gate and the gate, a message that matches some procedure well may still be about it: "sang tên
+  // xe máy cũ mua lại" reads to the classifier like shopping, yet names "đăng ký sang tên xe". Out of scope, unsure:
+  // the bot offers the procedures and says the question may be outside what it does (never answers one).
+  const maybe = undecided && input.procedureProbability >= o.gate / 2 && best !== undefined && quality(best) >= o.offer
+    && best.evidence >= o.strongEvidence && offered.length > 0;
+  if (maybe && !procedureLike) {
+    // The classifier sure it is a procedure question: it asks which one, as above; otherwise unsure.
+    const asked = classified === 'procedure_lookup' && top.p >= options.confidenceThreshold;
+    const choices = offered.map((r) => r.item);
+    return asked ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
+      : result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
   }
   if (procedureLike || (classified === 'procedure_lookup' && top.p >= options.confidenceThreshold && input.procedureProbability >= o.gate / 2)) {
     return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));

@@ -261,7 +261,7 @@ export class Nlu {
     const model = intent === 'model_info' && modelHits[0] && modelHits[0].score >= MODEL_MIN ? modelHits[0].item : null;
     const entities: Understanding['entities'] = {};
     if (dossierCode) entities.dossier_code = dossierCode;
-    if (intent === 'procedure_lookup') {
+    if (intent === 'procedure_lookup' || decision.kind === 'clarify') { // an unsure "which one?" keeps the aspect too
       entities.aspect = procedure && procedure.name !== topName ? (this.aspectOf(toks, procedure.name) ?? 'general') : (aspect ?? 'general');
     }
     if (intent === 'model_info' && locality) entities.locality = locality;
