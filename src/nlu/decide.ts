@@ -114,9 +114,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     }
     return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
   }
-  // Between half the gate and the gate, a message that matches some procedure well may still be about it: "sang tên
-  // xe máy cũ mua lại" reads to the classifier like shopping, yet names "đăng ký sang tên xe". Out of scope, unsure:
-  // the bot offers the procedures and says the question may be outside what it does (never answers one).
+  // Between half the gate and the gate, a message that matches some procedure well may still be about it: "đăng ký
+  // biển số xe máy mới mua" reads to the classifier like shopping, yet names "đăng ký, cấp biển số xe". Out of scope,
+  // unsure: the bot offers the procedures and says the question may be outside what it does (never answers one).
   const maybe = undecided && input.procedureProbability >= o.gate / 2 && best !== undefined && quality(best) >= o.offer
     && best.evidence >= o.strongEvidence && offered.length > 0;
   if (maybe && !procedureLike) {
