@@ -92,6 +92,21 @@ describe('telling near-identical procedures apart', () => {
     expect(first?.name).toMatch(/lần đầu/);
   });
 
+  it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
+    const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán'];
+    const unsure = texts.map((t) => nlu.understand(t)).filter((u) => u.decision.kind === 'clarify' && u.decision.unsure);
+    expect(unsure.length).toBeGreaterThan(0);
+    for (const u of unsure) {
+      expect(u.intent).toBe('out_of_scope');
+      expect(u.clarify).toBe(true);
+      expect(u.candidates.length).toBeGreaterThan(0);
+    }
+    // Nothing like a procedure: plainly out of scope.
+    for (const t of ['mua xe máy cũ ở đâu rẻ', 'giá vàng hôm nay bao nhiêu', 'quán phở nào ngon ở xã mình']) {
+      expect(nlu.understand(t).decision.kind, t).toBe('out_of_scope');
+    }
+  });
+
   it('asks which procedure for a question that names none, and applies a follow-up to the last one', () => {
     expect(nlu.understand('cần giấy tờ gì').decision.kind).toBe('ask_procedure');
     const khaiSinh = nlu.understand('làm giấy khai sinh cho con').procedure!;
