@@ -356,6 +356,13 @@ const OTHER_CASE_KEEPS = 0.05;
 const REST_SHARES = 0.1;
 
 const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun(words, run) >= 0);
+/** A record's name as folded words, once per record object (a knowledge-base load makes new ones). */
+const NAME_WORDS = new WeakMap<KbProcedure, string[]>();
+function nameWords(p: KbProcedure): string[] {
+  let words = NAME_WORDS.get(p);
+  if (!words) NAME_WORDS.set(p, (words = tokenize(fold(clean(p.name)))));
+  return words;
+}
 
 /**
  * A message that asks for a document again ("mất sổ đỏ", "cấp lại bằng lái") is not about the record for the first
@@ -369,7 +376,7 @@ export function firstOrAgain(readings: Tok[][], ranked: Array<Ranked<KbProcedure
   const again = read.some((w) => hasAny(w, AGAIN));
   const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
   if (!again && !first) return probabilities;
-  const other = ranked.map((r) => hasAny(tokenize(fold(clean(r.item.name))), again ? FIRST_TIME : AGAIN));
+  const other = ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN));
   if (!other.some(Boolean)) return probabilities;
   const kept = probabilities.map((p, i) => (other[i] ? p * OTHER_CASE_KEEPS : p));
   // Their share goes to the others only when the ranker gave those some weight of their own: with nothing else
