@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { KbStore } from '../src/kb/store.js';
 import { DEFAULT_NLU_OPTIONS } from '../src/nlu/build.js';
 import { loadNluData } from '../src/nlu/data-files.js';
-import { NluThread, type Ask } from '../src/nlu/thread-client.js';
+import { understandAsk, type Ask } from '../src/nlu/ask.js';
+import { NluThread } from '../src/nlu/thread-client.js';
 import { PlaceIndex } from '../src/places/place-index.js';
 import { openTestDb, type TestDb } from './helpers/db.js';
 import { waitFor } from './helpers/server.js';
@@ -39,7 +40,7 @@ describe('the NLU thread (PostgreSQL server)', () => {
     await t?.close();
   });
 
-  const local = (ask: Ask) => kb.nlu.understand(ask.text, { procedure: ask.procedureId === undefined ? undefined : kb.snapshot.procedureById.get(ask.procedureId), expectPlace: ask.expectPlace });
+  const local = (ask: Ask) => understandAsk(kb.nlu, kb.snapshot.procedureById, ask);
 
   it('understands every message as the bot itself does, with the conversation\'s context', async () => {
     const fee = kb.snapshot.procedures.find((p) => /kết hôn/i.test(p.name))!;

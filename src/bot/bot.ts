@@ -21,7 +21,8 @@ import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, pr
 import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
 import { smallTalk } from './small-talk.js';
 import { TurnContext, turnText, type Capabilities } from './turn.js';
-import { sameAsk, type Ask, type Foreseen } from '../nlu/thread-client.js';
+import { sameAsk, understandAsk, type Ask } from '../nlu/ask.js';
+import type { Foreseen } from '../nlu/thread-client.js';
 import { placeAnswer } from '../places/answer.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
@@ -248,8 +249,7 @@ export class Bot {
       }
     }
     if (f) metrics.nluThread.inc({ result: 'own' });
-    const procedure = ask.procedureId === undefined ? undefined : turn.kb.procedureById.get(ask.procedureId);
-    return timed(metrics.nlu, () => this.kb.nlu.understand(ask.text, { procedure, expectPlace: ask.expectPlace }));
+    return timed(metrics.nlu, () => understandAsk(this.kb.nlu, turn.kb.procedureById, ask));
   }
 
   private async inFlow(turn: TurnContext, u: Understanding): Promise<Outcome> {

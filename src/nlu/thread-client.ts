@@ -3,13 +3,9 @@ import type { Logger } from 'pino';
 import type { KbStore } from '../kb/store.js';
 import { metrics } from '../metrics.js';
 import { startThread } from '../threads.js';
+import type { Ask } from './ask.js';
 import type { Understanding } from './nlu.js';
-import type { Ask, NluThreadData, ThreadReply, ThreadRequest } from './thread.js';
-
-export type { Ask };
-
-/** Whether two asks are the same question in the same context (the thread's answer to one answers the other). */
-export const sameAsk = (a: Ask, b: Ask) => a.text === b.text && a.procedureId === b.procedureId && a.expectPlace === b.expectPlace;
+import type { NluThreadData, ThreadReply, ThreadRequest } from './thread.js';
 
 /** The thread's answer for `ask`, asked with the NLU of `key`: undefined when it had none. */
 export interface Foreseen { ask: Ask; key: string | undefined; understanding: Promise<Understanding | undefined> }

@@ -3,6 +3,7 @@ import { openDatabase } from '../db/open.js';
 import { KbStore } from '../kb/store.js';
 import { PlaceIndex } from '../places/place-index.js';
 import { loadNluData } from './data-files.js';
+import { understandAsk, type Ask } from './ask.js';
 import type { Understanding } from './nlu.js';
 import type { NluOptions } from './options.js';
 
@@ -13,9 +14,6 @@ import type { NluOptions } from './options.js';
  */
 
 export interface NluThreadData { databaseUrl: string; options: NluOptions; pollMs: number; nluThread: true }
-
-/** A message to understand: its text and the conversation's context, as the bot would pass them. */
-export interface Ask { text: string; procedureId?: number; expectPlace: boolean }
 
 export type ThreadRequest =
   | { type: 'understand'; id: number; key: string; asks: Ask[] }
@@ -35,9 +33,8 @@ const post = (reply: ThreadReply) => port.postMessage(reply);
 
 /** Undefined when the NLU fails on it: the bot's thread tries again, and logs what it throws there. */
 function understand(kb: KbStore, ask: Ask): Understanding | undefined {
-  const procedure = ask.procedureId === undefined ? undefined : kb.snapshot.procedureById.get(ask.procedureId);
   try {
-    return kb.nlu.understand(ask.text, { procedure, expectPlace: ask.expectPlace });
+    return understandAsk(kb.nlu, kb.snapshot.procedureById, ask);
   } catch {
     return undefined;
   }
