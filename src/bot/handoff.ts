@@ -92,9 +92,9 @@ export async function threadReturned(t: TurnContext): Promise<Outcome> {
 
 /** What the NLU understood that the bot answers even while officials have the conversation. */
 export function isRealQuestion(u: Understanding, threshold: number): boolean {
-  const d = u.decision.kind;
+  const d = u.decision;
   // An unsure "which one?" is not: it may be a message for the officials.
-  if (d === 'faq' || d === 'procedure' || (u.decision.kind === 'clarify' && !u.decision.unsure)) return true;
+  if (d.kind === 'faq' || d.kind === 'procedure' || (d.kind === 'clarify' && !d.unsure)) return true;
   if (u.intent === 'dossier_status' && u.entities.dossier_code) return true;
   return ['model_info', 'contact_info', 'locality'].includes(u.intent) && u.confidence >= threshold;
 }

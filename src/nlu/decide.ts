@@ -114,19 +114,18 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     }
     return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
   }
-  // Between half the gate and the gate, a message that matches some procedure well may still be about it: "đăng ký
-  // biển số xe máy mới mua" reads to the classifier like shopping, yet names "đăng ký, cấp biển số xe". Out of scope,
-  // unsure: the bot offers the procedures and says the question may be outside what it does (never answers one).
-  const maybe = undecided && input.procedureProbability >= o.gate / 2 && best !== undefined && quality(best) >= o.offer
-    && best.evidence >= o.strongEvidence && offered.length > 0;
-  if (maybe && !procedureLike) {
-    // The classifier sure it is a procedure question: it asks which one, as above; otherwise unsure.
-    const asked = classified === 'procedure_lookup' && top.p >= options.confidenceThreshold;
+  const halfGate = input.procedureProbability >= o.gate / 2;
+  const askedProcedure = classified === 'procedure_lookup' && top.p >= options.confidenceThreshold;
+  // Below the gate (what is procedureLike with options returned above), a message that matches some procedure well
+  // may still be about it: "đăng ký biển số xe máy mới mua" reads to the classifier like shopping, yet names "đăng ký,
+  // cấp biển số xe". The bot offers the procedures; unless the classifier read a procedure question, it stays out of
+  // scope, unsure, and the reply says the question may be outside what the bot does. Never an answer from here.
+  if (undecided && halfGate && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
     const choices = offered.map((r) => r.item);
-    return asked ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
+    return askedProcedure ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
       : result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
   }
-  if (procedureLike || (classified === 'procedure_lookup' && top.p >= options.confidenceThreshold && input.procedureProbability >= o.gate / 2)) {
+  if (procedureLike || (askedProcedure && halfGate)) {
     return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));
   }
   if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold) {
