@@ -102,7 +102,8 @@ const BRACKETS = /\([^)]*\)/gu;
 /** The texts of a record as the index reads them: content words only, the level suffix out of the name. */
 function procedureTexts(p: KbProcedure, taught: string[], normalizer: Normalizer, functionWords: PhraseMatcher<true>, notEvidence: PhraseMatcher<true>): ProcedureTexts {
   const words = (s: string | undefined) => (s ? functionWords.remove(toksOf(s)) : []);
-  const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), p.name);
+  // Names write some words as abbreviations ("công ty TNHH", "sổ BHXH"); a message's are written out by the normalizer.
+  const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), normalizer.spellOut(p.name));
   const details = unqualified.match(BRACKETS) ?? [];
   const name = words(unqualified.replace(BRACKETS, ' '));
   return {

@@ -48,9 +48,14 @@ export function toksOf(text: string): Tok[] {
  * Turns a message into folded tokens that match the vocabulary of the training data and the knowledge base:
  * teencode and abbreviations expanded, glued words split ("lamgiaykhaisinh"), one-letter typos repaired.
  */
+/** A word of two letters or more written in capitals ("TNHH", "BHXH", "NĐ"). */
+const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
+
 export class Normalizer {
   private readonly abbreviations = new Map<string, Tok[]>();
   private readonly foldedAbbreviations = new Map<string, Tok[]>();
+  /** Each abbreviation's expansion as written in abbreviations.yaml (see spellOut). */
+  private readonly spelled = new Map<string, string>();
   private readonly vocabulary = new Set<string>();
   private readonly byLength = new Map<number, string[]>();
   private readonly repairCache = new Map<string, string[]>();
@@ -60,6 +65,7 @@ export class Normalizer {
       const expansion = toksOf(value);
       this.abbreviations.set(clean(key), expansion);
       this.foldedAbbreviations.set(fold(clean(key)), expansion);
+      this.spelled.set(clean(key), value);
       expansion.forEach((t) => this.addWord(t.f));
     }
     runNow(this.addVocabulary(vocabularyText));
@@ -87,6 +93,15 @@ export class Normalizer {
     if (exact) return exact;
     // Typed without diacritics, it may stand for a key written with them ("sd" for "sđ").
     return fold(typed) === typed ? this.foldedAbbreviations.get(typed) : undefined;
+  }
+
+  /**
+   * An official text with its abbreviations written out as a citizen's message reads after normalize():
+   * "công ty TNHH một thành viên" -> "công ty trách nhiệm hữu hạn một thành viên". Only words written in capitals
+   * are read as abbreviations: in a record's name those are, while "hs" or "gp" in lower case are ordinary words.
+   */
+  spellOut(text: string): string {
+    return text.replace(CAPITALS, (word) => this.spelled.get(clean(word)) ?? word);
   }
 
   knows(token: string): boolean {
