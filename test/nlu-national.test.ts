@@ -102,6 +102,9 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['Em muốn mở công ty TNHH một thành viên, hồ sơ gồm những gì ạ?', 'đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên']) {
       expect(first(text), text).toBe('2.001583');
     }
+    // "1" and "2" as the names write them: Đăng ký thành lập công ty TNHH hai thành viên trở lên
+    expect(first('lập cty tnhh 2 thành viên thế nào')).toBe('2.001199');
+    expect(first('rút bảo hiểm 1 lần ở đâu')).toBe('1.001613'); // Giải quyết hưởng bảo hiểm xã hội một lần
     // Đăng ký, đăng ký lại, điều chỉnh đóng BHXH tự nguyện; cấp sổ BHXH
     for (const text of ['đóng bhxh tự nguyện ở đâu', 'muốn tham gia bảo hiểm xã hội tự nguyện thì đăng ký thế nào']) {
       expect(first(text), text).toBe('1.002179');
