@@ -115,6 +115,16 @@ describe('telling near-identical procedures apart', () => {
     expect(normalizer.spellOut('Chế độ TNLĐ, BNN (cấp tỉnh) II')).toBe('Chế độ tai nạn lao động, bệnh nghề nghiệp (cấp tỉnh) II');
   });
 
+  it('does not read a procedure question as one about a reform model because a model\'s keyword names the procedure', () => {
+    // The sample's models have keywords such as "đăng ký kết hôn" and "tư pháp", which national names also say.
+    for (const text of ['bị phạt tù rồi thì lý lịch tư pháp có ghi không', 'chồng 20 tuổi vợ 18 tuổi đã đủ tuổi đăng ký kết hôn chưa',
+      'đã xóa án tích thì phiếu lý lịch tư pháp còn ghi không']) {
+      expect(nlu.understand(text).intent, text).toBe('procedure_lookup');
+    }
+    // The model's own words still name it.
+    expect(nlu.understand('thư chúc mừng khi đăng ký kết hôn là mô hình gì').intent).toBe('model_info');
+  });
+
   it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
     // Which of these land in the band depends on the catalogue's wording (at least one must).
     const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán',

@@ -83,6 +83,8 @@ export interface PlaceResolver {
 }
 
 const MODEL_MIN = 0.5;
+/** Weight of a model keyword that some procedure's name also says (see Nlu.prepare). */
+const SHARED_KEYWORD = 0.6;
 /** Candidates the ranker orders: the right procedure is almost always among the index's first twenty. */
 const CANDIDATES = 20;
 const PLACE_WORDS = /^(thanh pho|tp|huyen|quan|thi xa|tx|thi tran|phuong|xa|tinh|dac khu|so)\s+/;
@@ -197,11 +199,15 @@ export class Nlu {
 
     const toks = (s: string) => normalizer.normalize(s).tokens;
     yield;
+    // A keyword that a procedure's name also says ("đăng ký kết hôn", "tư pháp") names the procedure as much as the
+    // model: alone it never makes a message about the model (below options.intent.model); the model's own words do.
+    const names = ` ${texts.map((t) => t.texts.name.map((w) => w.f).join(' ')).join(' | ')} `;
+    const keywordWeight = (tokens: string[]) => (names.includes(` ${tokens.join(' ')} `) ? SHARED_KEYWORD : 0.95);
     const models = new PhraseIndex(kb.models.map((m) => ({
       item: m,
       phrases: [
         { tokens: toks(m.name), weight: 1 },
-        ...[...m.keywords, ...taught('model', m.id)].map((k) => ({ tokens: toks(k), weight: 0.95 })),
+        ...[...m.keywords, ...taught('model', m.id)].map((k) => toks(k)).map((tokens) => ({ tokens, weight: keywordWeight(tokens) })),
       ],
     })));
     yield;
