@@ -125,6 +125,19 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('thư chúc mừng khi đăng ký kết hôn là mô hình gì').intent).toBe('model_info');
   });
 
+  it('reads a home-service request only where the message says so ("đến nhà", "bị liệt"), not from the word "nhà"', () => {
+    for (const text of ['con trai cưới vợ rồi ở chung nhà bố mẹ có được tách hộ không', 'nhà tôi nghèo, chồng bị tai nạn mất sức, xin xét hộ nghèo được không']) {
+      expect(nlu.understand(text).intent, text).toBe('procedure_lookup');
+    }
+    expect(nlu.understand('ông nội bị tai biến nằm một chỗ, cán bộ xã đến nhà chứng thực được không').intent).toBe('home_service');
+    // A phrase an official taught for home_service is one of its cues.
+    const kb = kbWithNational(() => true);
+    const taught = 'nhờ xã cử người sang giúp ông bà làm giấy tờ'; // none of the cue words
+    const withPhrase = new Nlu(loadNluData(), { ...kb, phrases: [...kb.phrases, { text: taught, intent: 'home_service', targetType: null, targetId: null }] },
+      DEFAULT_NLU_OPTIONS);
+    expect(withPhrase.understand(taught).intent).toBe('home_service');
+  });
+
   it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
     // Which of these land in the band depends on the catalogue's wording (at least one must).
     const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán',

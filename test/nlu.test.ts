@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNlu } from '../src/nlu/build.js';
-import { INTENTS_DIR, loadNluData } from '../src/nlu/data-files.js';
+import { INTENTS_DIR, loadNluData, type Intent } from '../src/nlu/data-files.js';
+import { Normalizer } from '../src/nlu/normalizer.js';
+import { PhraseMatcher } from '../src/nlu/phrases.js';
 import { loadKbSnapshot } from '../src/kb/snapshot.js';
 import type { Nlu } from '../src/nlu/nlu.js';
 import { evaluate, loadDevSet } from './nlu/evaluate.js';
@@ -102,5 +104,18 @@ describe('intent data files', () => {
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+/);
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greting\nexamples:\n  - a\n  - b\n  - c\n  - d\n  - e\n');
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:1: .*intent/);
+  });
+
+  it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {
+    const data = loadNluData();
+    const normalizer = new Normalizer(data.abbreviations, Object.values(data.examples).flat()); // as the NLU reads them
+    expect(Object.keys(data.cues)).toContain('home_service');
+    for (const [intent, cues] of Object.entries(data.cues)) {
+      const matcher = new PhraseMatcher<true>(cues!.map((c) => [c, true]));
+      for (const example of data.examples[intent as Intent]) {
+        const toks = normalizer.normalize(example).toks;
+        expect(toks.some((_, i) => matcher.at(toks, i) !== undefined), `${intent}: ${example}`).toBe(true);
+      }
+    }
   });
 });

@@ -20,6 +20,8 @@ const intentFileSchema = z.object({
   intent: z.enum(INTENTS),
   description: z.string().optional(),
   examples: z.array(phrase).min(5),
+  /** Words one of which a message must say for the classifier's reading as this intent to stand (see NluData.cues). */
+  cues: z.array(phrase).min(1).optional(),
 }).strict();
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
@@ -56,6 +58,11 @@ export interface NluData {
   questionWords: string[];
   /** Words naming the kind of paper or act ("thẻ", "giấy", "cấp"): they count for little in matching. */
   weakWords: string[];
+  /**
+   * Intents the classifier may read only in a message that says one of these words ("tại nhà", "không đi được" for
+   * home_service): without them, the word "nhà" alone made "lập di chúc để lại nhà cho con" a home-service request.
+   */
+  cues: Partial<Record<Intent, string[]>>;
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
   /** The candidate ranker's weights (intents/ranker.json, `npm run train:ranker`). */
@@ -92,6 +99,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   let whereMay: string[] = [];
   let abbreviations: NluData['abbreviations'] = {};
   let lexicon: NluData['lexicon'] = {};
+  const cues: NluData['cues'] = {};
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
@@ -108,13 +116,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
     else {
       const data = loadYaml(file, intentFileSchema);
       examples[data.intent].push(...data.examples);
+      if (data.cues) cues[data.intent] = [...(cues[data.intent] ?? []), ...data.cues];
     }
   }
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, abbreviations, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, abbreviations, cues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -3,7 +3,7 @@ import { ASPECTS, INTENTS, type Aspect, type Intent, type NluData } from './data
 import { collapseFamilies, decide, type Decision } from './decide.js';
 import { extractDossierCode, findRun } from './entities.js';
 import { Lexicon } from './lexicon.js';
-import { Normalizer, toksOf, type Tok } from './normalizer.js';
+import { Normalizer, toksOf, type Normalized, type Tok } from './normalizer.js';
 import type { NluOptions } from './options.js';
 import { PhraseIndex } from './phrase-index.js';
 import { PhraseMatcher } from './phrases.js';
@@ -135,6 +135,8 @@ interface NluParts {
   models: PhraseIndex<KbModel>;
   faqs: SimilarityIndex<KbFaq>;
   localities: Array<{ name: string; tokens: string[] }>;
+  /** Intents that need one of their cue words in the message (NluData.cues). */
+  cues: Map<string, PhraseMatcher<true>>;
 }
 
 export class Nlu {
@@ -226,11 +228,15 @@ export class Nlu {
       .sort((a, b) => b.tokens.length - a.tokens.length);
     yield;
     const lexiconIndex = new Lexicon(lexicon);
+    // A phrase an official taught for such an intent is one of its cues: what was taught is never filtered out.
+    const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, new PhraseMatcher<true>(
+      [...words!, ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).text)].map((w) => [w, true]))]));
     yield;
     return {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: new PhraseMatcher(data.mayOrMust.map((w) => [w, true])),
       whereMay: new PhraseMatcher(data.whereMay.map((w) => [w, true])), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
+      cues,
     };
   }
 
@@ -245,7 +251,7 @@ export class Nlu {
     // Stage 3: candidates and their ranking over every text of every record.
     const ranked = this.rank(text, readings);
     // Entities and the other indexes.
-    const intents = this.parts.classifier.predict(tokens, accented);
+    const intents = this.intentsOf(normalized);
     const modelHits = this.parts.models.search(tokens, 2);
     const faqHit = this.parts.faqs.search(tokens, 1)[0];
     const locality = this.parts.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
@@ -307,6 +313,17 @@ export class Nlu {
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
+  /** The classifier's reading, without the intents whose cue words the message lacks (renormalised). */
+  private intentsOf({ tokens, accented, toks }: Normalized): Scored[] {
+    const all = this.parts.classifier.predict(tokens, accented);
+    const kept = all.filter((s) => {
+      const cues = this.parts.cues.get(s.label);
+      return !cues || toks.some((_, i) => cues.at(toks, i) !== undefined);
+    });
+    const total = kept.reduce((sum, s) => sum + s.p, 0);
+    return kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
+  }
+
   /** What the procedure gate reads (see ranker.ts). */
   private gateInput(intents: Scored[], ranked: Array<Ranked<KbProcedure>>, aspect: Aspect | undefined, known: number): GateInput {
     const p = (label: string) => intents.find((i) => i.label === label)?.p ?? 0;
@@ -315,9 +332,10 @@ export class Nlu {
 
   /** The gate's input for a message (training the gate). */
   gateInputOf(text: string): GateInput {
-    const { tokens, accented, toks } = this.parts.normalizer.normalize(text);
+    const normalized = this.parts.normalizer.normalize(text);
+    const { tokens, toks } = normalized;
     const ranked = this.rank(text, this.readings(toks));
-    return this.gateInput(this.parts.classifier.predict(tokens, accented), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.parts.classifier.coverage(tokens));
+    return this.gateInput(this.intentsOf(normalized), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.parts.classifier.coverage(tokens));
   }
 
   /** The features the ranker reads for each candidate (training the ranker). */
