@@ -138,6 +138,14 @@ describe('telling near-identical procedures apart', () => {
     expect(withPhrase.understand(taught).intent).toBe('home_service');
   });
 
+  it('reads "bị mất hộ chiếu" with "mất hộ chiếu" as well as "bị mất": the lost passport is reported, not a new one issued', () => {
+    for (const text of ['em bị mất hộ chiếu, báo mất ở đâu vậy', 'mất hộ chíu làm lại ntn ad']) {
+      const u = nlu.understand(text);
+      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
+      expect(first?.name, text).toMatch(/^Trình báo mất hộ chiếu/);
+    }
+  });
+
   it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
     // Which of these land in the band depends on the catalogue's wording (at least one must).
     const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán',

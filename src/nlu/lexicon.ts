@@ -1,5 +1,5 @@
 import { toksOf, type Tok } from './normalizer.js';
-import { PhraseMatcher } from './phrases.js';
+import { PhraseMatcher, type PhraseHit } from './phrases.js';
 
 /** At most this many readings of one message (the message as written is always the first). */
 const MAX_READINGS = 4;
@@ -24,22 +24,37 @@ export class Lexicon {
     return Object.entries(entries).flatMap(([term, means]) => [term, ...means]);
   }
 
+  /**
+   * The message as written, then as read with the phrases found left to right (one reading per alternative
+   * meaning), then, when two phrases overlap and the later one is longer ("bị mất" / "mất hộ chiếu" in "bị mất hộ
+   * chiếu"), as read with the longer one: either may be what the citizen meant, the ranking keeps the better.
+   */
   readings(toks: Tok[]): Tok[][] {
     const hits = this.matcher.all(toks);
     if (hits.length === 0) return [toks];
+    const longer = this.matcher.all(toks, true);
     const width = Math.max(...hits.map((h) => h.value.length));
     const out: Tok[][] = [toks];
-    for (let alt = 0; alt < width && out.length < MAX_READINGS; alt++) {
-      const reading: Tok[] = [];
-      let i = 0;
-      for (const hit of hits) {
-        const said = toks.slice(hit.start, hit.end).map((t) => ({ ...t, w: 0 }));
-        reading.push(...toks.slice(i, hit.start), ...said, ...hit.value[Math.min(alt, hit.value.length - 1)]);
-        i = hit.end;
-      }
-      reading.push(...toks.slice(i));
-      out.push(reading);
-    }
+    const differs = !sameHits(hits, longer);
+    for (let alt = 0; alt < width && out.length < MAX_READINGS - (differs ? 1 : 0); alt++) out.push(reading(toks, hits, alt));
+    if (differs) out.push(reading(toks, longer, 0));
     return out;
   }
+}
+
+function sameHits(a: Array<PhraseHit<Tok[][]>>, b: Array<PhraseHit<Tok[][]>>): boolean {
+  return a.length === b.length && a.every((h, i) => h.start === b[i].start && h.end === b[i].end);
+}
+
+/** The message with each phrase followed by its `alt`-th meaning (the words said count for nothing). */
+function reading(toks: Tok[], hits: Array<PhraseHit<Tok[][]>>, alt: number): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  for (const hit of hits) {
+    const said = toks.slice(hit.start, hit.end).map((t) => ({ ...t, w: 0 }));
+    out.push(...toks.slice(i, hit.start), ...said, ...hit.value[Math.min(alt, hit.value.length - 1)]);
+    i = hit.end;
+  }
+  out.push(...toks.slice(i));
+  return out;
 }

@@ -36,12 +36,15 @@ export class PhraseMatcher<V> {
     return undefined;
   }
 
-  /** Non-overlapping longest matches, left to right. */
-  all(toks: Tok[]): PhraseHit<V>[] {
+  /**
+   * Non-overlapping longest matches, left to right. With `preferLonger`, a match gives way to a longer one that
+   * starts inside it and ends beyond it ("bị mất hộ chiếu": "mất hộ chiếu" rather than "bị mất").
+   */
+  all(toks: Tok[], preferLonger = false): PhraseHit<V>[] {
     const hits: PhraseHit<V>[] = [];
     for (let i = 0; i < toks.length;) {
       const hit = this.at(toks, i);
-      if (hit) {
+      if (hit && !(preferLonger && this.longerInside(toks, hit))) {
         hits.push(hit);
         i = hit.end;
       } else {
@@ -49,6 +52,14 @@ export class PhraseMatcher<V> {
       }
     }
     return hits;
+  }
+
+  private longerInside(toks: Tok[], hit: PhraseHit<V>): boolean {
+    for (let j = hit.start + 1; j < hit.end; j++) {
+      const other = this.at(toks, j);
+      if (other && other.end > hit.end && other.end - other.start > hit.end - hit.start) return true;
+    }
+    return false;
   }
 
   /** The message without the matched phrases (those `keep` vetoes stay). */
