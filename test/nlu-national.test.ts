@@ -146,6 +146,23 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
+  it('tells which part of a procedure is asked in the ways people ask it (fee, time, place, online, papers)', () => {
+    const asks: Record<string, string[]> = {
+      fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không'],
+      duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày'],
+      place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết'],
+      online: ['nộp qua mạng được không', 'không cần đến có làm được không'],
+      documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì'],
+    };
+    for (const [aspect, phrases] of Object.entries(asks)) {
+      for (const p of phrases) {
+        for (const procedure of ['làm giấy khai sinh cho con', 'xin cấp lại sổ đỏ bị mất']) {
+          expect(nlu.understand(`${procedure} ${p}`).entities.aspect, `${procedure} ${p}`).toBe(aspect);
+        }
+      }
+    }
+  });
+
   it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
     // Which of these land in the band depends on the catalogue's wording (at least one must).
     const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán',
