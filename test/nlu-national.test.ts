@@ -163,6 +163,13 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
+  it('reads questions about the Trung tâm phục vụ hành chính công (the one-stop office since July 2025) as contact questions', () => {
+    for (const text of ['địa chỉ trung tâm phục vụ hành chính công ở đâu ạ', 'trung tâm phục vụ hành chính công phường mở cửa mấy giờ',
+      'số điện thoại trung tâm phục vụ hành chính công xã']) {
+      expect(nlu.understand(text).intent, text).toBe('contact_info');
+    }
+  });
+
   it('offers, unsure, the procedures a message half-recognised as out of scope matches, and keeps it out of scope', () => {
     // Which of these land in the band depends on the catalogue's wording (at least one must).
     const texts = ['lĩnh lương hưu thay cho bố', 'nhận lương hưu qua tài khoản ngân hàng', 'xin giấy phép bán rượu ở quán',
