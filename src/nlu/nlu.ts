@@ -230,7 +230,7 @@ export class Nlu {
     const lexiconIndex = new Lexicon(lexicon);
     // A phrase an official taught for such an intent is one of its cues: what was taught is never filtered out.
     const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, new PhraseMatcher<true>(
-      [...words!, ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).text)].map((w) => [w, true]))]));
+      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).text)].map((w) => [w, true]))]));
     yield;
     return {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,

@@ -44,13 +44,13 @@ export function toksOf(text: string): Tok[] {
   return tokenize(clean(text)).map((word) => ({ f: fold(word), a: accentKey(word) }));
 }
 
+/** A word of two letters or more written in capitals ("TNHH", "BHXH", "NĐ"). */
+const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
+
 /**
  * Turns a message into folded tokens that match the vocabulary of the training data and the knowledge base:
  * teencode and abbreviations expanded, glued words split ("lamgiaykhaisinh"), one-letter typos repaired.
  */
-/** A word of two letters or more written in capitals ("TNHH", "BHXH", "NĐ"). */
-const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
-
 export class Normalizer {
   private readonly abbreviations = new Map<string, Tok[]>();
   private readonly foldedAbbreviations = new Map<string, Tok[]>();
