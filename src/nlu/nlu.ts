@@ -203,15 +203,23 @@ export class Nlu {
     yield;
     // A keyword that a procedure's name also says ("đăng ký kết hôn", "tư pháp") names the procedure as much as the
     // model: alone it never makes a message about the model (below options.intent.model); the model's own words do.
-    const names = ` ${texts.map((t) => t.texts.name.map((w) => w.f).join(' ')).join(' | ')} `;
-    const keywordWeight = (tokens: string[]) => (names.includes(` ${tokens.join(' ')} `) ? SHARED_KEYWORD : 0.95);
-    const models = new PhraseIndex(kb.models.map((m) => ({
+    const names = texts.map((t) => t.texts.name.map((w) => w.f));
+    const namesWith = new Map<string, number[]>();
+    names.forEach((words, i) => new Set(words).forEach((w) => {
+      const list = namesWith.get(w);
+      if (list) list.push(i);
+      else namesWith.set(w, [i]);
+    }));
+    const inSomeName = (tokens: string[]) => tokens.length > 0 && (namesWith.get(tokens[0]) ?? []).some((i) => findRun(names[i], tokens) >= 0);
+    const keywordWeight = (tokens: string[]) => (inSomeName(tokens) ? SHARED_KEYWORD : 0.95);
+    yield;
+    const models = new PhraseIndex(yield* mapOf(kb.models, (m) => ({
       item: m,
       phrases: [
         { tokens: toks(m.name), weight: 1 },
         ...[...m.keywords, ...taught('model', m.id)].map((k) => toks(k)).map((tokens) => ({ tokens, weight: keywordWeight(tokens) })),
       ],
-    })));
+    }), 4));
     yield;
     const faqs = new SimilarityIndex(kb.faqs.filter((f) => f.enabled).flatMap((f) =>
       [...f.questions, ...taught('faq', f.id)].map((q) => ({ item: f, tokens: toks(q) }))));
