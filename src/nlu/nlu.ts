@@ -235,7 +235,7 @@ export class Nlu {
       .map(([key, name]) => ({ name, tokens: tokenize(key) }))
       .sort((a, b) => b.tokens.length - a.tokens.length);
     yield;
-    const lexiconIndex = new Lexicon(lexicon);
+    const lexiconIndex = yield* Lexicon.build(lexicon);
     // A phrase an official taught for such an intent is one of its cues: what was taught is never filtered out.
     const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, new PhraseMatcher<true>(
       [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).text)].map((w) => [w, true]))]));

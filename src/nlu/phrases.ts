@@ -14,9 +14,10 @@ export class PhraseMatcher<V> {
   /** Phrases by their first folded word, longest first. */
   private readonly byFirst = new Map<string, Array<{ toks: Tok[]; value: V }>>();
 
-  constructor(entries: Iterable<[string, V]>) {
+  /** Phrases as text, or already read into words. */
+  constructor(entries: Iterable<[string | Tok[], V]>) {
     for (const [text, value] of entries) {
-      const toks = toksOf(text);
+      const toks = typeof text === 'string' ? toksOf(text) : text;
       if (toks.length === 0) continue;
       const list = this.byFirst.get(toks[0].f) ?? [];
       list.push({ toks, value });
