@@ -109,6 +109,10 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['đóng bhxh tự nguyện ở đâu', 'muốn tham gia bảo hiểm xã hội tự nguyện thì đăng ký thế nào']) {
       expect(first(text), text).toBe('1.002179');
     }
+    // "nc ngoài" is "nước ngoài": a marriage with a foreigner is never answered with the plain marriage registration.
+    const foreign = nlu.understand('dk ket hon vs ng nc ngoai');
+    expect(foreign.decision.kind).toBe('clarify');
+    expect(foreign.candidates.map((c) => c.item.name)).toContain('Thủ tục đăng ký kết hôn có yếu tố nước ngoài');
     // Only words written in capitals are read as abbreviations in a name.
     const normalizer = new Normalizer(loadNluData().abbreviations);
     expect(normalizer.spellOut('Cấp sổ BHXH, thẻ BHYT cho hs')).toBe('Cấp sổ bảo hiểm xã hội, thẻ bảo hiểm y tế cho hs');
