@@ -154,7 +154,7 @@ describe('telling near-identical procedures apart', () => {
     const asks: Record<string, string[]> = {
       fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không'],
       duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày'],
-      place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết'],
+      place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai'],
       online: ['nộp qua mạng được không', 'không cần đến có làm được không'],
       documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì'],
     };
@@ -171,6 +171,14 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['địa chỉ trung tâm phục vụ hành chính công ở đâu ạ', 'trung tâm phục vụ hành chính công phường mở cửa mấy giờ',
       'số điện thoại trung tâm phục vụ hành chính công xã']) {
       expect(nlu.understand(text).intent, text).toBe('contact_info');
+    }
+  });
+
+  it('reads a neighbour building over the boundary as a land dispute for the commune to mediate', () => {
+    for (const text of ['nhà hàng xóm xây lấn sang đất nhà tôi', 'bị lấn ranh đất làm sao']) {
+      const u = nlu.understand(text);
+      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
+      expect(first?.name, text).toMatch(/tranh chấp đất đai/);
     }
   });
 
