@@ -117,6 +117,9 @@ describe('telling near-identical procedures apart', () => {
     const normalizer = new Normalizer(loadNluData().abbreviations);
     expect(normalizer.spellOut('Cấp sổ BHXH, thẻ BHYT cho hs')).toBe('Cấp sổ bảo hiểm xã hội, thẻ bảo hiểm y tế cho hs');
     expect(normalizer.spellOut('Chế độ TNLĐ, BNN (cấp tỉnh) II')).toBe('Chế độ tai nạn lao động, bệnh nghề nghiệp (cấp tỉnh) II');
+    // "1" and "2" standing alone, as a message's are read; dates and codes stay as written.
+    expect(normalizer.spellOut('tài khoản mức độ 02, loại 1')).toBe('tài khoản mức độ hai, loại một');
+    expect(normalizer.spellOut('trước ngày 01/7/2014, mã 1.013, 2,5 ha, 12 tháng')).toBe('trước ngày 01/7/2014, mã 1.013, 2,5 ha, 12 tháng');
   });
 
   it('does not read a procedure question as one about a reform model because a model\'s keyword names the procedure', () => {
@@ -171,6 +174,15 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['địa chỉ trung tâm phục vụ hành chính công ở đâu ạ', 'trung tâm phục vụ hành chính công phường mở cửa mấy giờ',
       'số điện thoại trung tâm phục vụ hành chính công xã']) {
       expect(nlu.understand(text).intent, text).toBe('contact_info');
+    }
+  });
+
+  it('reads a newly bought motorbike as its first registration', () => {
+    for (const text of ['đăng ký xe máy mới mua', 'mới mua xe máy thì đăng ký ở đâu']) {
+      const u = nlu.understand(text);
+      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
+      expect(u.intent, text).toBe('procedure_lookup');
+      expect(first?.name, text).toMatch(/^Đăng ký.* xe lần đầu/);
     }
   });
 

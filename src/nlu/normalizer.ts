@@ -46,6 +46,8 @@ export function toksOf(text: string): Tok[] {
 
 /** A word of two letters or more written in capitals ("TNHH", "BHXH", "NĐ"). */
 const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
+/** A number standing alone, with its leading zeros apart ("02"), not part of a date, code or article ("01/7", "1.013"). */
+const NUMBER = /(?<![\p{L}\p{N}/.-])0*(\d+)(?![\p{L}\p{N}/.%-]|[.,]\d)/gu;
 
 /**
  * Turns a message into folded tokens that match the vocabulary of the training data and the knowledge base:
@@ -101,7 +103,9 @@ export class Normalizer {
    * are read as abbreviations: in a record's name those are, while "hs" or "gp" in lower case are ordinary words.
    */
   spellOut(text: string): string {
-    return text.replace(CAPITALS, (word) => this.spelled.get(clean(word)) ?? word);
+    return text.replace(CAPITALS, (word) => this.spelled.get(clean(word)) ?? word)
+      // "mức độ 02" as a message reads "mức 2" ("hai", abbreviations.yaml).
+      .replace(NUMBER, (number, digits: string) => this.spelled.get(digits) ?? number);
   }
 
   knows(token: string): boolean {
