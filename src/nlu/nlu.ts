@@ -324,10 +324,7 @@ export class Nlu {
   /** The classifier's reading, without the intents whose cue words the message lacks (renormalised). */
   private intentsOf({ tokens, accented, toks }: Normalized): Scored[] {
     const all = this.parts.classifier.predict(tokens, accented);
-    const kept = all.filter((s) => {
-      const cues = this.parts.cues.get(s.label);
-      return !cues || toks.some((_, i) => cues.at(toks, i) !== undefined);
-    });
+    const kept = all.filter((s) => this.parts.cues.get(s.label)?.occursIn(toks) ?? true);
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     return kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
   }

@@ -37,6 +37,11 @@ export class PhraseMatcher<V> {
     return undefined;
   }
 
+  /** Whether any of the phrases occurs in the message. */
+  occursIn(toks: Tok[]): boolean {
+    return toks.some((_, i) => this.at(toks, i) !== undefined);
+  }
+
   /**
    * Non-overlapping longest matches, left to right. With `preferLonger`, a match gives way to a longer one that
    * starts inside it and ends beyond it ("bị mất hộ chiếu": "mất hộ chiếu" rather than "bị mất").
