@@ -84,20 +84,14 @@ describe('telling near-identical procedures apart', () => {
 
   it('never answers a lost document with the procedure for the first time, nor the first time with a re-issue', () => {
     for (const text of ['mất sổ đỏ', 'mat so do thi xin cap lai o dau', 'sổ đỏ bị mất làm lại thế nào ạ']) {
-      const u = nlu.understand(text);
-      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
-      expect(first?.code, text).toBe('1.012786'); // Cấp lại Giấy chứng nhận do bị mất: answered, or offered first
+      // Cấp lại Giấy chứng nhận do bị mất: answered, or offered first (Understanding.procedure)
+      expect(nlu.understand(text).procedure?.code, text).toBe('1.012786');
     }
-    const u = nlu.understand('làm sổ đỏ lần đầu');
-    const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
-    expect(first?.name).toMatch(/lần đầu/);
+    expect(nlu.understand('làm sổ đỏ lần đầu').procedure?.name).toMatch(/lần đầu/);
   });
 
   it('reads a name written with abbreviations ("công ty TNHH", "BHXH") as the message spelled out or abbreviated', () => {
-    const first = (text: string) => {
-      const u = nlu.understand(text);
-      return u.decision.kind === 'procedure' ? u.decision.procedure.code : u.candidates[0]?.item.code;
-    };
+    const first = (text: string) => nlu.understand(text).procedure?.code; // answered, or offered first
     // Đăng ký thành lập công ty TNHH một thành viên
     for (const text of ['Em muốn mở công ty TNHH một thành viên, hồ sơ gồm những gì ạ?', 'đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên']) {
       expect(first(text), text).toBe('2.001583');
@@ -147,9 +141,7 @@ describe('telling near-identical procedures apart', () => {
 
   it('reads "bị mất hộ chiếu" with "mất hộ chiếu" as well as "bị mất": the lost passport is reported, not a new one issued', () => {
     for (const text of ['em bị mất hộ chiếu, báo mất ở đâu vậy', 'mất hộ chíu làm lại ntn ad']) {
-      const u = nlu.understand(text);
-      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
-      expect(first?.name, text).toMatch(/^Trình báo mất hộ chiếu/);
+      expect(nlu.understand(text).procedure?.name, text).toMatch(/^Trình báo mất hộ chiếu/);
     }
   });
 
@@ -180,17 +172,14 @@ describe('telling near-identical procedures apart', () => {
   it('reads a newly bought motorbike as its first registration', () => {
     for (const text of ['đăng ký xe máy mới mua', 'mới mua xe máy thì đăng ký ở đâu']) {
       const u = nlu.understand(text);
-      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
       expect(u.intent, text).toBe('procedure_lookup');
-      expect(first?.name, text).toMatch(/^Đăng ký.* xe lần đầu/);
+      expect(u.procedure?.name, text).toMatch(/^Đăng ký.* xe lần đầu/);
     }
   });
 
   it('reads a neighbour building over the boundary as a land dispute for the commune to mediate', () => {
     for (const text of ['nhà hàng xóm xây lấn sang đất nhà tôi', 'bị lấn ranh đất làm sao']) {
-      const u = nlu.understand(text);
-      const first = u.decision.kind === 'procedure' ? u.decision.procedure : u.candidates[0]?.item;
-      expect(first?.name, text).toMatch(/tranh chấp đất đai/);
+      expect(nlu.understand(text).procedure?.name, text).toMatch(/tranh chấp đất đai/);
     }
   });
 
