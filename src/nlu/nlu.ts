@@ -236,9 +236,10 @@ export class Nlu {
       .sort((a, b) => b.tokens.length - a.tokens.length);
     yield;
     const lexiconIndex = yield* Lexicon.build(lexicon);
-    // A phrase an official taught for such an intent is one of its cues: what was taught is never filtered out.
+    // A phrase an official taught for such an intent is one of its cues (read as a message is): what was taught is
+    // never filtered out.
     const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, new PhraseMatcher<true>(
-      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).text)].map((w) => [w, true]))]));
+      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).toks)].map((w) => [w, true]))]));
     yield;
     return {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
@@ -252,7 +253,7 @@ export class Nlu {
     const text = typeof raw === 'string' ? raw : '';
     // Stage 1: normalise.
     const normalized = this.parts.normalizer.normalize(text);
-    const { tokens, accented, toks } = normalized;
+    const { tokens, toks } = normalized;
     const dossierCode = extractDossierCode(text);
     // Stage 2: lexicon -> the readings of the message, each without the words that are never evidence.
     const readings = this.readings(toks);
