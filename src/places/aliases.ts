@@ -9,6 +9,8 @@ export interface PlaceAlias {
   weak?: boolean;
   /** Means the province even where a smaller unit bears the name (Phường Sài Gòn is not what "Sài Gòn" means). */
   province?: boolean;
+  /** Stands for units of this kind only (a former district's number must not name the wards of that number). */
+  only?: 'old_district';
 }
 
 export const PLACE_ALIASES: PlaceAlias[] = [
@@ -41,4 +43,8 @@ export const PLACE_ALIASES: PlaceAlias[] = [
   { alias: 'đắc lắc', name: 'Đắk Lắk' },
   { alias: 'đaklak', name: 'Đắk Lắk' },
   { alias: 'daknong', name: 'Đắk Nông' },
+  // Districts merged before 2025 that people still write: Quận 2, Quận 9 and Quận Thủ Đức became the city of Thủ Đức
+  // on 1/1/2021 (Nghị quyết 1111/NQ-UBTVQH14). A number names a unit only after its type word ("q2", "quận 9").
+  { alias: '2', name: 'Thủ Đức', only: 'old_district' },
+  { alias: '9', name: 'Thủ Đức', only: 'old_district' },
 ];

@@ -137,9 +137,13 @@ function ambiguous(q: PlaceResolution): PlaceAnswer {
   const primary = q.mentions.find((m) => m.role === 'primary');
   const name = primary ? (primary.typeWord ? `${primary.typeWord} ${primary.name}` : primary.name) : '';
   const sameProvince = new Set(q.candidates.map((c) => candidateLabels([c])[0])).size === 1;
+  const list = listVi(q.candidates.map(candidateText), 6);
+  // "phường 3 quận 5": the district given holds none of them; say so before listing the namesakes.
+  const lead = q.contextMismatch
+    ? join(T.notFoundWithin(name, q.contextMismatch), T.namesakesElsewhere(q.candidates.length, list))
+    : join(T.ambiguous(q.candidates.length, name), T.candidatesAre(list));
   return {
-    text: join(T.ambiguous(q.candidates.length, name), T.candidatesAre(listVi(q.candidates.map(candidateText), 6)),
-      sameProvince ? T.askDistrict : T.askProvince),
+    text: join(lead, sameProvince ? T.askDistrict : T.askProvince),
     options: candidateLabels(q.candidates),
   };
 }

@@ -64,7 +64,7 @@ export const PLACE_CUES: string[] = [
   'bao nhiêu phường', 'mấy xã', 'mấy phường', 'đơn vị hành chính', 'địa giới', 'giải thể', 'không còn huyện', 'ko còn huyện',
   'k còn huyện', 'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'tên mới', 'tên cũ', 'là xã', 'là phường', 'là tỉnh', 'là huyện', 'là quận',
   'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
-  'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
+  'ngày 1/7', '1/7/2025', 'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j',
@@ -106,7 +106,9 @@ export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huy�
 
 /** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
 export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
-  'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận'];
+  'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận',
+  // the office itself: "ubnd xã Thăng An ở đâu"
+  'ubnd', 'ủy ban', 'uỷ ban', 'trụ sở', 'một cửa', 'trung tâm phục vụ'];
 
 /** Before a name: it is the unit as it was ("trước đây là xã X") or as it is now ("giờ là xã Y"). */
 export const OLD_BEFORE: string[][] = [['cũ', 'là'], ['trước', 'đây', 'là'], ['trước', 'là'], ['trước', 'kia', 'là'], ['trước', 'thuộc'],

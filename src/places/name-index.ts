@@ -78,10 +78,12 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
   for (const a of PLACE_ALIASES) {
     const target = nameForms(a.name)[0].keys.join(' ');
     for (const form of nameForms(a.alias)) {
+      const key = form.keys.join(' ');
       for (const ref of coreToRefs.get(target) ?? []) {
+        if (a.only && ref.kind !== a.only) continue;
         const own = byKey.get(target)!.find((e) => e.ref === ref)!;
         const provinceAlias = !!a.province && (ref.kind === 'new_province' || ref.kind === 'old_province');
-        add(form.keys.join(' '), { ...own, tones: form.tones, alias: true, weak: a.weak ?? false, provinceAlias }, a.name);
+        add(key, { ...own, tones: form.tones, alias: true, weak: a.weak ?? false, provinceAlias, numeric: /^\d+$/.test(key) }, a.name);
       }
     }
   }

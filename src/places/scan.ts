@@ -217,6 +217,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
         // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
         found = oldPrefix(tokens, type, found.to, index) ?? found;
       }
+      // A number names units of its type word's level only: "quận 2" is not "phường 2".
+      if (found?.tier === 3 && found.entries.every((e) => e.numeric)) found = null;
       if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

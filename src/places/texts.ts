@@ -54,6 +54,7 @@ export const placeTexts = {
   askProvince: 'Anh/chị cho em biết đơn vị đó thuộc tỉnh (và huyện) nào trước ngày 1/7/2025 ạ?',
   askDistrict: 'Anh/chị cho em biết đơn vị đó thuộc huyện, quận nào trước ngày 1/7/2025 ạ?',
   candidatesAre: (list: string) => `Gồm: ${list}.`,
+  namesakesElsewhere: (n: number, list: string) => `Có ${n} đơn vị cùng tên ở nơi khác: ${list}.`,
 
   notFound: (name: string) => `Dạ, em không tìm thấy đơn vị hành chính tên "${name}" trong danh mục trước và sau ngày 1/7/2025.`,
   notFoundWithin: (name: string, within: string) =>

@@ -74,6 +74,13 @@ describe('answers to place questions', () => {
       .toContain('Lưu ý: theo danh mục, đơn vị này không thuộc huyện Thạch Hà như anh/chị ghi');
   });
 
+  it('says the district given holds none of the namesakes before listing them ("phường 3 quận 5")', () => {
+    const a = answer('em ở phường 3 quận 5 giờ đổi thành phường nào vậy');
+    expect(a.text).toMatch(/^Dạ, theo danh mục đơn vị hành chính \(trước và sau ngày 1\/7\/2025\), không có phường 3 thuộc quận 5\. Có 5 đơn vị cùng tên ở nơi khác: /);
+    expect(a.text).toContain('thuộc huyện, quận nào');
+    expect(a.options).toContain('Tân Bình');
+  });
+
   it('asks which province with short options when several units fit', () => {
     const a = answer('xã Tân Phú cũ giờ thuộc xã nào');
     expect(a.text).toMatch(/^Dạ, có \d+ đơn vị hành chính tên xã Tân Phú/);

@@ -205,6 +205,23 @@ describe('ambiguous and unknown names', () => {
     expect(communesOf(resolve('Phường Tân Phú Đồng Xoài nay là phường gì?').reading)).toEqual(['25195']);
   });
 
+  it('reads the districts merged into Thủ Đức in 2021 ("q2", "quận 9") as that city, and a number after "quận" never as a ward', () => {
+    expect(communesOf(resolve('p.an phú q2 cũ giờ thuộc phường nào vậy ad').reading)).toEqual(['27094', '27097']);
+    expect(communesOf(resolve('phuong phuoc long b q9 gio la phuong gi').reading)).toEqual(['26848']);
+    const district = resolve('quận 9 cũ giờ thuộc phường nào');
+    expect(district.kind).toBe('district');
+    expect(reading(district, 'old_district').old.name).toBe('Thành phố Thủ Đức');
+    expect(resolve('phường 2 quận 9').mentions.find((m) => m.role === 'primary')).toMatchObject({ typeWord: 'phường', level: 'commune' });
+    // No "quận 13" ever existed: not the wards numbered 13, and no place at all.
+    expect(resolve('quận 13 giờ là gì').mentions).toEqual([]);
+  });
+
+  it('says so when the district given holds none of the namesakes ("phường 3 quận 5")', () => {
+    const r = resolve('em ở phường 3 quận 5 giờ đổi thành phường nào vậy');
+    expect(r.kind).toBe('ambiguous');
+    expect(r.contextMismatch).toBe('quận 5');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
