@@ -109,7 +109,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (procedureLike && best && offered.length > 0) {
     const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
     const clearWinner = best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0);
-    if (clearWinner && quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage) {
+    const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
+    const rankerSure = best.score >= o.sure && best.score >= o.sureRatio * (second?.score ?? 0) && quality(best) >= o.sureQuality;
+    if (clearWinner && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
     return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);

@@ -15,6 +15,13 @@ export interface NluOptions {
     /** ...and the message matches it at least this well (index score) and names this share of it. */
     answerQuality: number;
     answerCoverage: number;
+    /**
+     * A long official name is rarely named in full: from this probability, this many times the second's and this
+     * index score, the ranker's choice is answered whatever share of the name the message says.
+     */
+    sure: number;
+    sureRatio: number;
+    sureQuality: number;
     /** A candidate is offered when asking "which one?" from this index score, and from this share of the first's probability. */
     offer: number;
     offerShare: number;
@@ -46,6 +53,6 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
-  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
+  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, offer: 0.25, offerShare: 0.02, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
   intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
 };
