@@ -114,6 +114,11 @@ describe('telling near-identical procedures apart', () => {
     // "1" and "2" standing alone, as a message's are read; dates and codes stay as written.
     expect(normalizer.spellOut('tài khoản mức độ 02, loại 1')).toBe('tài khoản mức độ hai, loại một');
     expect(normalizer.spellOut('trước ngày 01/7/2014, mã 1.013, 2,5 ha, 12 tháng')).toBe('trước ngày 01/7/2014, mã 1.013, 2,5 ha, 12 tháng');
+    // Abbreviations ending in y are read although a message's words are spelled with i ("cty" is read "cti").
+    expect(normalizer.normalize('giải thể cty').tokens).toEqual(['giai', 'the', 'cong', 'ti']);
+    expect(normalizer.normalize('the bhyt').tokens).toEqual(['the', 'bao', 'hiem', 'y', 'te']);
+    // "công ty" is also "doanh nghiệp", the word the records use.
+    expect(first('đổi tên cty thì làm thủ tục gì')).not.toBe('1.004859'); // not the change of a person's name
   });
 
   it('does not read a procedure question as one about a reform model because a model\'s keyword names the procedure', () => {

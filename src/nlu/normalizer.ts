@@ -65,8 +65,10 @@ export class Normalizer {
   constructor(abbreviations: Record<string, string>, vocabularyText: Iterable<string> = []) {
     for (const [key, value] of Object.entries(abbreviations)) {
       const expansion = toksOf(value);
-      this.abbreviations.set(clean(key), expansion);
-      this.foldedAbbreviations.set(fold(clean(key)), expansion);
+      // Keyed as a message's words are read: "cty", "bhyt" are tokenized "cti", "bhit" (one spelling of y/i).
+      const typed = tokenize(clean(key)).join(' ');
+      this.abbreviations.set(typed, expansion);
+      this.foldedAbbreviations.set(fold(typed), expansion);
       this.spelled.set(clean(key), value);
       expansion.forEach((t) => this.addWord(t.f));
     }
