@@ -53,7 +53,7 @@ export class PlaceIndex {
     const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
     const sub = subCommunes[0];
     const asksAboutPlace = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
-      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
+      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary) || isBareAddress(tokens, trusted, subCommunes);
     return {
       text,
       kind: unknown || outside ? 'not_found' : result.kind,
@@ -104,4 +104,14 @@ export class PlaceIndex {
       candidates: new Set(m.entries.map((e) => e.ref.unit)).size,
     };
   }
+}
+
+/**
+ * A message that is only an address, with a unit-type word ("xã An Bình huyện Phú Giáo Bình Dương"): the citizen
+ * asks what it is now. One other word is allowed ("xã An Bình cũ ạ").
+ */
+function isBareAddress(tokens: Token[], trusted: RawMention[], subCommunes: Array<{ from: number; to: number }>): boolean {
+  if (!trusted.some((m) => m.typeWord?.deliberate)) return false;
+  const covered = [...trusted, ...subCommunes].reduce((n, m) => n + (m.to - m.from), 0);
+  return tokens.length - covered <= 1;
 }

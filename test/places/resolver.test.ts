@@ -246,6 +246,14 @@ describe('ordinary words are not places', () => {
     expect(resolve('Tân Phú', { expectPlace: true }).kind).toBe('ambiguous');
   });
 
+  it('reads a message that is only an address, or asks whether a unit is still there, as a place question', () => {
+    for (const text of ['xã an bình huyện phú giáo bình dương', 'hội an giờ còn là thành phố không', 'giờ còn quận bình thạnh không']) {
+      expect(resolve(text).asksAboutPlace, text).toBe(true);
+    }
+    // An address inside a question about something else is not.
+    expect(resolve('tôi ở xã An Bình huyện Phú Giáo muốn làm căn cước cho con').asksAboutPlace).toBe(false);
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
