@@ -66,7 +66,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const best = candidates[0];
   const second = candidates[1];
   const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;
-  const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= o.offerShare * (best?.score ?? 0)).slice(0, o.maxOptions);
+  const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * (best?.score ?? 0)))
+    .slice(0, o.maxOptions);
   const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
 
   if (!input.hasContent) return result({ kind: 'out_of_scope' }, 'out_of_scope', 1);
