@@ -205,6 +205,17 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
+  it('says it is unsure when a procedure question matches every option poorly (a procedure the catalogue lacks)', () => {
+    // The national catalogue holds no work permit for foreigners: the options share only "nước ngoài", "lao động".
+    const u = nlu.understand('xin cấp giấy phép lao động cho người nước ngoài');
+    expect(u.intent).toBe('procedure_lookup');
+    expect(u.decision).toMatchObject({ kind: 'clarify', unsure: true });
+    // A question that names a family of procedures well is asked plainly.
+    const family = nlu.understand('đăng ký kết hôn với người nước ngoài cần giấy tờ gì');
+    expect(family.decision.kind).toBe('clarify');
+    expect(family.decision.kind === 'clarify' && family.decision.unsure).toBeFalsy();
+  });
+
   it('asks which procedure for a question that names none, and applies a follow-up to the last one', () => {
     expect(nlu.understand('cần giấy tờ gì').decision.kind).toBe('ask_procedure');
     const khaiSinh = nlu.understand('làm giấy khai sinh cho con').procedure!;

@@ -8,7 +8,10 @@ import type { Ranked } from './procedure-index.js';
 
 export type Decision<P> =
   | { kind: 'procedure'; procedure: P; via: 'match' | 'context' }
-  /** `unsure`: maybe not about a procedure at all (the intent stays out_of_scope); the reply says so. */
+  /**
+   * `unsure`: maybe not about a procedure at all, or about one the catalogue lacks (the intent stays out_of_scope, or
+   * procedure_lookup when the message reads as a procedure question but matches every option poorly); the reply says so.
+   */
   | { kind: 'clarify'; options: P[]; unsure?: true }
   | { kind: 'ask_procedure' }
   | { kind: 'faq' }
@@ -115,7 +118,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     if (clearWinner && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
-    return result({ kind: 'clarify', options: offered.map((r) => r.item) }, 'procedure_lookup', confidence);
+    const weak = !strong && quality(best) < o.weakOffer;
+    return result({ kind: 'clarify', options: offered.map((r) => r.item), ...(weak ? { unsure: true as const } : {}) }, 'procedure_lookup', confidence);
   }
   const halfGate = input.procedureProbability >= o.gate / 2;
   const askedProcedure = classified === 'procedure_lookup' && top.p >= options.confidenceThreshold;

@@ -27,6 +27,11 @@ export interface NluOptions {
     offerShare: number;
     /** ...and never below this probability (when the first was held down as "lần đầu"/"cấp lại", its share is tiny). */
     offerFloor: number;
+    /**
+     * Below this index score even the best option matches the message poorly ("giấy phép lao động cho người nước
+     * ngoài", which the catalogue lacks): the bot still asks which one, but says it is unsure and how to reach an official.
+     */
+    weakOffer: number;
     /** From this probability of the procedure gate a message is about a procedure (unless another intent is sure)... */
     gate: number;
     /** ...and from this score and evidence whatever the classifier says (unless it is sure). */
@@ -55,6 +60,6 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
-  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
+  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, weakOffer: 0.4, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
   intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
 };
