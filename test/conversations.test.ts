@@ -62,6 +62,24 @@ describe('conversations over Zalo', () => {
     expect(r.buttons.length).toBeGreaterThan(0);
   });
 
+  it('answers a place question once the citizen says which province or district, typed or tapped', async () => {
+    const a = await askZalo('thị trấn long thành cũ giờ là xã nào');
+    expect(a.text).toContain('thuộc tỉnh (và huyện) nào');
+    expect(a.buttons.map((b) => b.title)).toEqual(['Đồng Nai', 'Trà Vinh']);
+    const b = await askZalo('Đồng Nai', a.user);
+    expect(b.text).toMatch(/^Dạ, từ ngày 1\/7\/2025, thị trấn Long Thành \(huyện Long Thành, tỉnh Đồng Nai cũ\) đã được sắp xếp vào xã Long Thành, tỉnh Đồng Nai/);
+    // A numbered district's option names it with its type word, and reads back as that district.
+    const c = await askZalo('em ở phường 3 quận 5 giờ đổi thành phường nào vậy');
+    expect(c.text).toContain('không có phường 3 thuộc quận 5');
+    const tapped = c.buttons.find((x) => x.title === 'Q. 3, Hồ Chí Minh');
+    expect(tapped).toBeDefined();
+    const d = await askZalo(String(tapped!.payload), c.user);
+    expect(d.text).toMatch(/^Dạ, từ ngày 1\/7\/2025, phường 3 \(quận 3, Thành phố Hồ Chí Minh cũ\)/);
+    // A new question afterwards is not read as an answer to the old one.
+    const e = await askZalo('huyện củ chi giờ còn không', c.user);
+    expect(e.text).toContain('huyện Củ Chi');
+  });
+
   it('asks rather than answers "mất sổ đỏ" with the only land record the sample holds, the one for the first time', async () => {
     const r = await askZalo('mất sổ đỏ thì làm lại ở đâu');
     expect(r.text).toMatch(/^Dạ, có phải anh\/chị hỏi về thủ tục dưới đây không ạ\?\n1\. Cấp giấy chứng nhận quyền sử dụng đất lần đầu\n/);

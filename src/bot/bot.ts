@@ -223,7 +223,10 @@ export class Bot {
 
   private async understandAndAnswer(turn: TurnContext): Promise<TurnResult> {
     const u = await this.understand(turn);
-    if (turn.state.expectPlace !== undefined) turn.state = { ...turn.state, expectPlace: undefined };
+    if (turn.state.expectPlace !== undefined || turn.state.placeQuestion !== undefined) {
+      if (this.context(turn.state, turn.kb, turn.now).expectPlace) turn.placeQuestion = turn.state.placeQuestion;
+      turn.state = { ...turn.state, expectPlace: undefined, placeQuestion: undefined };
+    }
     turn.understanding = u;
     const picked = pickFromPending(turn, turn.text, u);
     if (picked) {
@@ -342,17 +345,29 @@ export class Bot {
   private readonly placeCache = new Map<string, PlaceNow>();
 
   /** Where a place is since 1 July 2025: the new unit, the resolution, and which commune handles an old address. */
-  private locality(turn: Turn, u: Understanding): Outcome {
+  private locality(turn: TurnContext, u: Understanding): Outcome {
     const { kb, state } = turn;
     if (!u.place) return { replies: [reply(T.help, MENU_BUTTONS)], state };
+    // "xã Tân Phú cũ giờ thuộc xã nào" -> which province? -> "Long An": the answer narrows the question asked.
+    const question = turn.placeQuestion;
+    const narrowed = question ? this.kb.places?.resolve(`${question}, ${u.text}`) : undefined;
+    // Still about the unit first asked (its mention is in the question's part), answered or asked more narrowly.
+    const primary = narrowed?.mentions.find((m) => m.role === 'primary');
+    const useNarrowed = !!question && !!primary && primary.start < question.length
+      && (narrowed!.reading !== null || (narrowed!.kind === 'ambiguous' && narrowed!.candidates.length > 0));
+    const place = useNarrowed ? narrowed! : u.place;
     // Only offices an official verified are named as where to go; the map itself has no addresses.
     const offices = kb.offices.filter(isVerified).map((o) => ({ name: o.name, address: o.address, phone: o.phone, hours: o.hours }));
-    const answer = placeAnswer(u.place, officeLookupFromKb(offices));
+    const answer = placeAnswer(place, officeLookupFromKb(offices));
     const options = answer.options ?? [];
     return {
       replies: [reply(answer.text, options.slice(0, 5).map((o) => ({ title: o, payload: o })))],
       // The bot asked for a place (which new unit, which province): the next message may be just its name.
-      state: { ...state, expectPlace: options.length > 0 ? turn.now.getTime() : undefined },
+      state: {
+        ...state,
+        expectPlace: options.length > 0 ? turn.now.getTime() : undefined,
+        placeQuestion: place.kind === 'ambiguous' ? (useNarrowed ? `${question}, ${u.text}` : u.text) : undefined,
+      },
     };
   }
 

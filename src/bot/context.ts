@@ -43,6 +43,8 @@ export interface ConversationState {
   askedAspect?: Aspect;
   /** When the bot asked the citizen to name a place (which new unit, which province): a bare name answers it. */
   expectPlace?: number;
+  /** The place question that got "which province?": the answer ("Long An", a tapped option) narrows it. */
+  placeQuestion?: string;
 }
 
 export interface Matched { type: 'faq' | 'procedure' | 'model' | 'office' | null; id: number | null; name: string | null }

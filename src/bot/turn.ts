@@ -26,6 +26,8 @@ export class TurnContext implements Turn {
   form?: FormRecord;
   /** What the NLU thread understood of this message ahead of the turn (Bot.foresee), if it was asked. */
   foreseen?: Foreseen;
+  /** The place question this message may answer (the bot asked which province or district), taken out of the state. */
+  placeQuestion?: string;
 
   constructor(
     readonly msg: InboundMessage,

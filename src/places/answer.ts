@@ -116,8 +116,10 @@ function candidateLabels(cands: PlaceReading[]): string[] {
   const pairs = cands.map(where);
   const provinceCount = new Map<string, number>();
   for (const [p] of pairs) provinceCount.set(p, (provinceCount.get(p) ?? 0) + 1);
-  const labels = pairs.map(([p, d]) => {
+  const labels = pairs.map(([p, district]) => {
     if ((provinceCount.get(p) ?? 0) === 1) return shortLabel(p);
+    // A numbered district keeps its type word, so that the label read back names it: "Q. 3, Hồ Chí Minh".
+    const d = /^\d+$/.test(district) ? `Q. ${district}` : district;
     const both = `${d}, ${p}`;
     return both.length <= 20 ? both : shortLabel(d);
   });
