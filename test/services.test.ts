@@ -67,6 +67,11 @@ describe('hand-off inbox', () => {
     await waitFor(async () => (await api('GET', `/api/conversations/${item.id}/messages`, agent)).body.items.some((m: { text: string }) => m.text === 'alo có ai không'));
     await new Promise((r) => setTimeout(r, 500));
     expect(sentTo(user)).toHaveLength(count);
+    // An address given for the official is not a question for the bot.
+    await s.postZalo(zaloText(user, 'xã An Bình huyện Phú Giáo Bình Dương'));
+    await waitFor(async () => (await api('GET', `/api/conversations/${item.id}/messages`, agent)).body.items.some((m: { text: string }) => m.text.startsWith('xã An Bình')));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sentTo(user)).toHaveLength(count);
 
     const reply = await api('POST', `/api/conversations/${item.id}/reply`, agent, { text: 'Chào anh, tôi là cán bộ Một cửa, tôi hỗ trợ anh ngay.' });
     expect(reply.status).toBe(201);

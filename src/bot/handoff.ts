@@ -96,6 +96,8 @@ export function isRealQuestion(u: Understanding, threshold: number): boolean {
   // An unsure "which one?" is not: it may be a message for the officials.
   if (d.kind === 'faq' || d.kind === 'procedure' || (d.kind === 'clarify' && !d.unsure)) return true;
   if (u.intent === 'dossier_status' && u.entities.dossier_code) return true;
+  // An address alone ("xã An Bình huyện Phú Giáo") is what the citizen tells the official, not a question.
+  if (u.intent === 'locality' && u.place?.bareAddress) return false;
   return ['model_info', 'contact_info', 'locality'].includes(u.intent) && u.confidence >= threshold;
 }
 

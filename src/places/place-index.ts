@@ -52,12 +52,15 @@ export class PlaceIndex {
     const outside = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
     const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
     const sub = subCommunes[0];
-    const asksAboutPlace = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
-      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary) || isBareAddress(tokens, trusted, subCommunes);
+    const asks = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
+      || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
+    const bareAddress = !asks && isBareAddress(tokens, trusted, subCommunes);
+    const asksAboutPlace = asks || bareAddress;
     return {
       text,
       kind: unknown || outside ? 'not_found' : result.kind,
       asksAboutPlace: (!!result.primary || !!unknown || result.kind === 'where_to_submit') && asksAboutPlace,
+      bareAddress: !!result.primary && bareAddress,
       submit: result.submit,
       noDistrictLevel: result.noDistrictLevel,
       countQuestion: result.countQuestion,

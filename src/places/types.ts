@@ -118,6 +118,8 @@ export interface PlaceResolution {
    * than merely naming a place ("mô hình của thị xã Phú Mỹ"). The locality intent should require it.
    */
   asksAboutPlace: boolean;
+  /** The message is only an address (asksAboutPlace for that alone): during a hand-off it is meant for the official. */
+  bareAddress: boolean;
   /** The citizen asks where to submit or whom to contact. */
   submit: boolean;
   /** The citizen says there is no district any more ("không còn huyện thì làm ở đâu"). */

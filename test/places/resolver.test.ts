@@ -252,6 +252,9 @@ describe('ordinary words are not places', () => {
     }
     // An address inside a question about something else is not.
     expect(resolve('tôi ở xã An Bình huyện Phú Giáo muốn làm căn cước cho con').asksAboutPlace).toBe(false);
+    // An address alone is flagged as such (during a hand-off it is for the official).
+    expect(resolve('xã an bình huyện phú giáo bình dương').bareAddress).toBe(true);
+    expect(resolve('hội an giờ còn là thành phố không').bareAddress).toBe(false);
   });
 
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
