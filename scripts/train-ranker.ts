@@ -150,14 +150,15 @@ console.log(`gate: ${gateRows.length} questions, training accuracy ${gateAccurac
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
 // `--keep-gate`: refit the ranker only. The gate decides what is out of scope; a refit that raises top-1 may
 // lower out-of-scope precision on the held-out set (5 December: 0.929 -> 0.867), so it can be kept as it was.
-const previous = JSON.parse(readFileSync(RANKER_FILE, 'utf8')) as { gate: { features: string[]; weights: number[] }; trained: string };
-const keepGate = process.argv.includes('--keep-gate');
+const previous = process.argv.includes('--keep-gate')
+  ? JSON.parse(readFileSync(RANKER_FILE, 'utf8')) as { gate: { features: string[]; weights: number[] }; trained: string }
+  : undefined;
 const today = new Date().toISOString().slice(0, 10);
 const model = {
   ranker: { features: [...RANKER_FEATURES], weights: weights.map(round) },
-  gate: keepGate ? previous.gate : { features: [...GATE_FEATURES], weights: gateWeights.map(round) },
+  gate: previous?.gate ?? { features: [...GATE_FEATURES], weights: gateWeights.map(round) },
   trained: `npm run train:ranker on ${today}: ${groups.length} ranked questions of test/nlu/national/devset.jsonl and test/nlu/devset*.jsonl (5-fold top-1 ${mean(folds.map((f) => f.ranker)).toFixed(3)}); `
-    + (keepGate ? `gate kept from: ${previous.trained.replace(/^.*?(npm run train:ranker on [\d-]+).*?(gate on \d+ questions).*$/, '$1, $2')}` : `gate on ${gateRows.length} questions`),
+    + (previous ? gateOrigin(previous.trained) : `gate on ${gateRows.length} questions`),
 };
 if (!process.argv.includes('--dry-run')) {
   writeFileSync(RANKER_FILE, `${JSON.stringify(model, null, 2)}\n`);
@@ -196,4 +197,12 @@ function logistic(rows: Row[], k: number, { iterations = 30, l2 = 1e-3 } = {}): 
     if (change < 1e-6) break;
   }
   return w;
+}
+
+/** Where a kept gate was fitted, from the file's `trained` line: its own "gate kept from …", else its date and size. */
+function gateOrigin(trained: string): string {
+  const kept = /gate kept from: .*$/.exec(trained);
+  if (kept) return kept[0];
+  const fitted = /^npm run train:ranker on ([\d-]+):.*; (gate on \d+ questions)$/.exec(trained);
+  return `gate kept from: npm run train:ranker on ${fitted?.[1] ?? '?'}, ${fitted?.[2] ?? trained}`;
 }

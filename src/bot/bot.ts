@@ -8,7 +8,7 @@ import type { Understanding } from '../nlu/nlu.js';
 import { clean, fold } from '../nlu/text.js';
 import { contactAnswer, modelAnswer, modelListAnswer, modelsInPlaceNow, modelsOfPlace } from './answers.js';
 import { placeCodesOf, placeNow, type PlaceNow } from '../places/model-place.js';
-import { reply, type Outcome, type Turn } from './context.js';
+import { reply, type ConversationState, type Outcome, type Turn } from './context.js';
 import { lookupDossier, startProof, startRating, startSubscribe } from './dossier-actions.js';
 import { findDossier, unsubscribe } from './dossiers.js';
 import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
@@ -24,6 +24,7 @@ import { TurnContext, turnText, type Capabilities } from './turn.js';
 import { sameAsk, understandAsk, type Ask } from '../nlu/ask.js';
 import type { Foreseen } from '../nlu/thread-client.js';
 import { placeAnswer } from '../places/answer.js';
+import type { PlaceResolution } from '../places/types.js';
 import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
 import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
@@ -100,9 +101,7 @@ export class Bot {
 
   /** The NLU's context for a turn in `state`: the procedure of the last few turns, and whether a place was asked for. */
   private context(state: Turn['state'], kb: KbSnapshot, now: Date): Omit<Ask, 'text'> {
-    const procedure = contextProcedure(state, kb, now);
-    const expectPlace = state.expectPlace !== undefined && now.getTime() - state.expectPlace < CONTEXT_MINUTES * 60_000;
-    return { procedureId: procedure?.id, expectPlace };
+    return { procedureId: contextProcedure(state, kb, now)?.id, expectPlace: expectsPlace(state, now) };
   }
 
   /** What the bot would answer to `text` for a new user, without recording anything (console "try it"). */
@@ -223,8 +222,9 @@ export class Bot {
 
   private async understandAndAnswer(turn: TurnContext): Promise<TurnResult> {
     const u = await this.understand(turn);
-    if (turn.state.expectPlace !== undefined || turn.state.placeQuestion !== undefined) {
-      if (this.context(turn.state, turn.kb, turn.now).expectPlace) turn.placeQuestion = turn.state.placeQuestion;
+    if (turn.state.expectPlace !== undefined) {
+      // The question the bot asked about is this turn's to answer, and no later one's.
+      if (expectsPlace(turn.state, turn.now)) turn.placeQuestion = turn.state.placeQuestion;
       turn.state = { ...turn.state, expectPlace: undefined, placeQuestion: undefined };
     }
     turn.understanding = u;
@@ -349,13 +349,8 @@ export class Bot {
     const { kb, state } = turn;
     if (!u.place) return { replies: [reply(T.help, MENU_BUTTONS)], state };
     // "xã Tân Phú cũ giờ thuộc xã nào" -> which province? -> "Long An": the answer narrows the question asked.
-    const question = turn.placeQuestion;
-    const narrowed = question ? this.kb.places?.resolve(`${question}, ${u.text}`) : undefined;
-    // Still about the unit first asked (its mention is in the question's part), answered or asked more narrowly.
-    const primary = narrowed?.mentions.find((m) => m.role === 'primary');
-    const useNarrowed = !!question && !!primary && primary.start < question.length
-      && (narrowed!.reading !== null || (narrowed!.kind === 'ambiguous' && narrowed!.candidates.length > 0));
-    const place = useNarrowed ? narrowed! : u.place;
+    const narrowed = turn.placeQuestion ? this.narrowedPlace(turn.placeQuestion, u.text) : undefined;
+    const place = narrowed?.place ?? u.place;
     // Only offices an official verified are named as where to go; the map itself has no addresses.
     const offices = kb.offices.filter(isVerified).map((o) => ({ name: o.name, address: o.address, phone: o.phone, hours: o.hours }));
     const answer = placeAnswer(place, officeLookupFromKb(offices));
@@ -366,9 +361,21 @@ export class Bot {
       state: {
         ...state,
         expectPlace: options.length > 0 ? turn.now.getTime() : undefined,
-        placeQuestion: place.kind === 'ambiguous' ? (useNarrowed ? `${question}, ${u.text}` : u.text) : undefined,
+        placeQuestion: place.kind === 'ambiguous' ? (narrowed?.text ?? u.text) : undefined,
       },
     };
+  }
+
+  /**
+   * The place question asked before with the citizen's answer after it, when that is still about the unit first asked
+   * (its mention lies in the question's part), answered or asked more narrowly.
+   */
+  private narrowedPlace(question: string, answer: string): { place: PlaceResolution; text: string } | undefined {
+    const text = `${question}, ${answer}`;
+    const place = this.kb.places?.resolve(text);
+    const primary = place?.mentions.find((m) => m.role === 'primary');
+    if (!place || !primary || primary.start >= question.length) return undefined;
+    return place.reading !== null || (place.kind === 'ambiguous' && place.candidates.length > 0) ? { place, text } : undefined;
   }
 
 
@@ -378,4 +385,9 @@ export class Bot {
 function splitLast(arg: string): [string, string] {
   const i = arg.lastIndexOf(':');
   return i < 0 ? [arg, ''] : [arg.slice(0, i), arg.slice(i + 1)];
+}
+
+/** Whether the bot asked for a place (which new unit, which province) recently enough for a bare name to answer it. */
+function expectsPlace(state: ConversationState, now: Date): boolean {
+  return state.expectPlace !== undefined && now.getTime() - state.expectPlace < CONTEXT_MINUTES * 60_000;
 }

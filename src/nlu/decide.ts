@@ -112,10 +112,11 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     || (classified === 'procedure_lookup' && top.p >= options.intent.action);
   if (procedureLike && best && offered.length > 0) {
     const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
-    const clearWinner = best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0);
+    // The first is at least this likely and this many times as likely as the second.
+    const leads = (p: number, ratio: number) => best.score >= p && best.score >= ratio * (second?.score ?? 0);
     const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
-    const rankerSure = best.score >= o.sure && best.score >= o.sureRatio * (second?.score ?? 0) && quality(best) >= o.sureQuality;
-    if (clearWinner && (named || rankerSure)) {
+    const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality;
+    if (leads(o.answer, o.ratio) && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
     const weak = !strong && quality(best) < o.weakOffer;

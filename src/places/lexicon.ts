@@ -64,7 +64,8 @@ export const PLACE_CUES: string[] = [
   'bao nhiêu phường', 'mấy xã', 'mấy phường', 'đơn vị hành chính', 'địa giới', 'giải thể', 'không còn huyện', 'ko còn huyện',
   'k còn huyện', 'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'tên mới', 'tên cũ', 'là xã', 'là phường', 'là tỉnh', 'là huyện', 'là quận',
   'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
-  'ngày 1/7', '1/7/2025', 'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
+  'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
+  'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j',
