@@ -66,6 +66,11 @@ describe('conversations over Zalo', () => {
     const a = await askZalo('thị trấn long thành cũ giờ là xã nào');
     expect(a.text).toContain('thuộc tỉnh (và huyện) nào');
     expect(a.buttons.map((b) => b.title)).toEqual(['Đồng Nai', 'Trà Vinh']);
+    // A province that holds neither is said so, and the same question asked again.
+    const wrong = await askZalo('Hà Nội', a.user);
+    expect(wrong.text).toContain('không có thị trấn long thành thuộc Hà Nội');
+    expect(wrong.text).toContain('Có 2 đơn vị cùng tên ở nơi khác');
+    expect(wrong.buttons.map((b) => b.title)).toEqual(['Đồng Nai', 'Trà Vinh']);
     const b = await askZalo('Đồng Nai', a.user);
     expect(b.text).toMatch(/^Dạ, từ ngày 1\/7\/2025, thị trấn Long Thành \(huyện Long Thành, tỉnh Đồng Nai cũ\) đã được sắp xếp vào xã Long Thành, tỉnh Đồng Nai/);
     // A numbered district's option names it with its type word, and reads back as that district.

@@ -367,19 +367,29 @@ export class Bot {
   }
 
   /**
-   * The place question asked before with the citizen's answer after it, when that is still about the unit first asked
-   * (its mention lies in the question's part), answered or asked more narrowly.
+   * The place question asked before, narrowed by the citizen's answer: the answer is read right after the unit asked
+   * about ("thị trấn Long Thành, Đồng Nai cũ giờ là xã nào"). Only a bare answer ("Đồng Nai", "quận 5"): a new
+   * question ("huyện Củ Chi giờ còn không") is its own. A province or district that holds none of the units is said
+   * so and the same question asked again, its text kept for the next answer.
    */
   private narrowedPlace(question: string, answer: string): { place: PlaceResolution; text: string } | undefined {
-    const text = `${question}, ${answer}`;
-    const place = this.kb.places?.resolve(text);
-    const primary = place?.mentions.find((m) => m.role === 'primary');
-    if (!place || !primary || primary.start >= question.length) return undefined;
+    const places = this.kb.places;
+    const asked = places?.resolve(question);
+    const unit = asked?.mentions.find((m) => m.role === 'primary');
+    if (!places || !asked || !unit || ASKS_AGAIN.test(` ${clean(answer)} `)) return undefined;
+    const text = `${question.slice(0, unit.end)}, ${answer}${question.slice(unit.end)}`;
+    const place = places.resolve(text);
+    const primary = place.mentions.find((m) => m.role === 'primary');
+    if (!primary || primary.start >= unit.end) return undefined;
+    if (place.notFound?.within && asked.kind === 'ambiguous') return { place: { ...asked, contextMismatch: place.notFound.within }, text: question };
     return place.reading !== null || (place.kind === 'ambiguous' && place.candidates.length > 0) ? { place, text } : undefined;
   }
 
 
 }
+
+/** Words of a question rather than a bare place name answering "which province?" (with diacritics: "Gio Linh", "Côn Đảo" are names). */
+const ASKS_AGAIN = /[?]|[\s,.](giờ|nay|còn|thuộc|nào|đâu|không|ko|làm sao|là|hỏi)[\s,.]/u;
 
 /** "CODE:then" where the code itself may hold colons? It does not; the last part is the action. */
 function splitLast(arg: string): [string, string] {
