@@ -128,6 +128,8 @@ export const NAME_STOP_WORDS: string[] = [
   'về', 'ra', 'vào', 'lên', 'xuống', 'đi', 'bên', 'giúp', 'nữa', 'rồi', 'chưa', 'luôn', 'đang', 'người', 'dân', 'việc', 'thủ', 'tục',
   'giấy', 'tờ', 'bạn', 'ubnd', 'ủy', 'uỷ', 'khẩu', 'trú', 'nơi', 'đó', 'đây', 'kia', 'ấy', 'lại', 'gần', 'khác', 'cũng', 'vẫn', 'ta',
   'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ',
+  // what happened to the unit ("huyện Thăng Bình bỏ rồi", "xã X giải thể", "đổi tên")
+  'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
   // as typed in chat
   'h', 'j', 'z', 'v', 'r', 'ak', 'e', 'lm', 'nhg', 'mn', 'ae', 'hả', 'ha', 'zậy', 'zay', 'ntn', 'khum', 'hem', 'hok', 'hk', 'hông',
   'ui', 'bn', 'vs', 'ng', 'ntn', 'dzậy',
