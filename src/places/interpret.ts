@@ -59,6 +59,7 @@ export interface ContextMismatch { finer: RawMention; coarser: RawMention; level
  * in X's old province, unrelated otherwise).
  */
 function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismatch | null {
+  preferOtherType(tokens, mentions);
   let mismatch: ContextMismatch | null = null;
   for (const a of mentions) {
     for (const b of mentions) {
@@ -79,6 +80,21 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
     }
   }
   return mismatch;
+}
+
+/**
+ * "xã An Phú, thị xã Thuận An": no xã An Phú was ever in Thuận An, but its phường An Phú was (a commune made a ward
+ * before 2025). When every place given right after a name holds none of the units its type word names and does hold
+ * one of the same name and level under another type, the citizen used the type the unit had before.
+ */
+function preferOtherType(tokens: Token[], mentions: RawMention[]): void {
+  const within = (entries: NameEntry[], b: RawMention) => entries.some((x) => b.entries.some((y) => relationStrength(x.ref, y.ref) >= 1));
+  for (const a of mentions) {
+    const before = a.otherType.filter((e) => e.ref.kind === 'old_commune');
+    if (before.length === 0) continue;
+    const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
+    if (contexts.length > 0 && contexts.every((b) => !within(a.entries, b) && within(before, b))) a.entries = before;
+  }
 }
 
 const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_district: 1, province: 2 };

@@ -28,6 +28,9 @@ export interface RawMention {
   entries: NameEntry[];
   /** 1: the type word fits; 2: same level, other type (xã for a phường); 3: another level. */
   tier: number;
+  /** When the type word fits some units (tier 1): the units of the same name and level but another type, in case the
+   * citizen used the type the unit had before ("xã An Phú, Thuận An" became a ward in 2011). */
+  otherType: NameEntry[];
   /** Words typed with diacritics that differ from the name's. */
   mismatches: number;
   marker: 'old' | 'new' | null;
@@ -101,13 +104,15 @@ function mismatchesOf(tokens: Token[], from: number, e: NameEntry, strict: boole
   return n;
 }
 
+interface FoundName { to: number; tier: number; mismatches: number; entries: NameEntry[]; otherType: NameEntry[] }
+
 /**
  * The longest known name starting at `from`, keeping the entries that fit the type word best and, among them,
  * the spelling typed. Someone who typed "Xã Tam Thanh" with diacritics means Thanh, not Thành or Thạnh.
  */
-function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from) {
+function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from): FoundName | null {
   const max = Math.min(index.maxWords, tokens.length - from);
-  let fallback: { to: number; tier: number; mismatches: number; entries: NameEntry[] } | null = null;
+  let fallback: FoundName | null = null;
   for (let len = max; len >= 1; len--) {
     if (tokens.slice(from + 1, from + len).some((t) => t.breakBefore)) continue;
     const key = tokens.slice(from, from + len).map((t) => t.key).join(' ');
@@ -121,8 +126,18 @@ function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType 
       .map((e) => ({ e, m: mismatchesOf(tokens, from, e, false), s: mismatchesOf(tokens, from, e, strict) }));
     const best = Math.min(...scored.map((x) => x.m * 100 + x.s));
     const kept = scored.filter((x) => x.m * 100 + x.s === best);
-    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e) };
-    if (found.mismatches === 0) return fallback && fallback.tier < found.tier ? fallback : found;
+    const otherType = tier === 1 ? usable.filter((e) => tierOf(type, e) === 2 && mismatchesOf(tokens, from, e, false) === kept[0].m) : [];
+    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e), otherType };
+    if (found.mismatches === 0) {
+      if (fallback && fallback.tier < found.tier) return fallback;
+      // "phường An Phú Thuận An": the ward An Phú of Thuận An, not the commune An Phú Thuận. A longer name of another
+      // type gives way to a shorter one of the type typed when a known name follows the shorter one.
+      if (found.tier > 1 && len > 1) {
+        const shorter = nameAt(tokens.slice(0, from + len - 1), from, index, type, windowFrom);
+        if (shorter && shorter.tier === 1 && shorter.mismatches === 0 && nameAt(tokens, shorter.to, index, null)) return shorter;
+      }
+      return found;
+    }
     // "Tân Phú Đồng Xoài" is Tân Phú + Đồng Xoài, not Tân Phú Đông: a shorter name spelled as typed wins.
     fallback ??= found;
   }
@@ -202,7 +217,7 @@ function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameInde
 }
 
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
-  ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, mismatches: 0, marker: markerAround(tokens, i, to),
+  ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
 
 export function scanMentions(tokens: Token[], index: NameIndex): { mentions: RawMention[]; subCommunes: SubCommunePlace[] } {
@@ -220,7 +235,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       // A number names units of its type word's level only: "quận 2" is not "phường 2".
       if (found?.tier === 3 && found.entries.every((e) => e.numeric)) found = null;
       if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
-        mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier,
+        mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
         i = found.to;
         continue;
@@ -243,7 +258,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
     }
     const found = nameAt(tokens, i, index, null);
     if (found) {
-      mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier,
+      mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [],
         mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
       i = found.to;
       continue;

@@ -70,14 +70,14 @@ export function adjacent(tokens: Token[], a: RawMention, b: RawMention): boolean
   return second.from - first.to <= 2;
 }
 
-/** An untrusted name right next to a trusted place it belongs to is trusted too, and so on along the chain. */
+/** An untrusted name right next to a trusted place it belongs to (under the type word given or another) is trusted too, and so on along the chain. */
 function propagateAlongChains(tokens: Token[], mentions: RawMention[]): void {
   for (let changed = true; changed;) {
     changed = false;
     for (const m of mentions) {
       if (m.trusted || m.unknown || m.mismatches > 0) continue;
       const anchor = mentions.find((t) => t.trusted && !t.unknown && adjacent(tokens, t, m)
-        && t.entries.some((a) => m.entries.some((b) => related(a.ref, b.ref))));
+        && t.entries.some((a) => [...m.entries, ...m.otherType].some((b) => related(a.ref, b.ref))));
       if (anchor) { m.trusted = true; changed = true; }
     }
   }

@@ -12,6 +12,28 @@ const reading = <K extends PlaceReading['kind']>(r: PlaceResolution, kind: K) =>
   return r.reading as Extract<PlaceReading, { kind: K }>;
 };
 
+describe('the type a unit had before', () => {
+  it.each([
+    ['xã an phú thị xã thuận an cũ giờ ở phường nào', 'Phường An Phú', 'Thuận An'],
+    ['xã tân định huyện bến cát', 'Phường Tân Định', 'Bến Cát'],
+    // A longer name of another type gives way when the rest names its district.
+    ['phường an phú thuận an giờ thuộc đâu', 'Phường An Phú', 'Thuận An'],
+  ])('"%s" is %s of %s (a commune made a ward before 2025; the district\'s old type word)', (text, name, district) => {
+    const old = reading(resolve(text), 'old_commune');
+    expect(old.old.name).toBe(name);
+    expect(old.old.district.name).toContain(district);
+  });
+
+  it('still says a district holds no unit of that name when none of any type was there', () => {
+    expect(resolve('xã hòa khánh huyện hòa vang giờ ra sao').kind).toBe('not_found');
+  });
+
+  it('reads the words for what happened to a unit as the end of its name', () => {
+    expect(resolve('huyện thăng bình bỏ rồi thì lên đâu làm giấy tờ').reading?.kind).toBe('old_district');
+    expect(resolve('huyện thăng bình giải thể rồi').kind).toBe('district');
+  });
+});
+
 describe('an old commune', () => {
   it('resolves "xã Bình Triều cũ" to xã Thăng An, Đà Nẵng, with the resolution', () => {
     const r = resolve('Xã Bình Triều cũ giờ là xã nào vậy ạ?');
