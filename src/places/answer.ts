@@ -79,11 +79,11 @@ function district(r: Extract<PlaceReading, { kind: 'old_district' }>, q: PlaceRe
   const body = T.districtCommunes(name, provinces, r.communes.length, unitsVi(r.communes.map((c) => c.name), 8), listVi(resolutions));
   if (q.submit) {
     return {
-      text: join(body, T.submitAt('xã, phường nơi anh/chị cư trú'), T.askWhichCommuneOfDistrict),
+      text: join(body, q.formerly && `${q.formerly}.`, T.submitAt('xã, phường nơi anh/chị cư trú'), T.askWhichCommuneOfDistrict),
       options: r.communes.map((c) => shortLabel(c.name)).slice(0, MAX_OPTIONS),
     };
   }
-  return { text: body };
+  return { text: join(body, q.formerly && `${q.formerly}.`) };
 }
 
 function province(r: Extract<PlaceReading, { kind: 'province' }>, q: PlaceResolution): PlaceAnswer {

@@ -20,6 +20,8 @@ export interface NameEntry {
   provinceAlias: boolean;
   /** The name is a number ("Phường 5", "Quận 1"): never trusted without its type word. */
   numeric: boolean;
+  /** Through an alias for a unit merged before 2025: what became of it (aliases.ts). */
+  formerly?: string;
 }
 
 export interface NameIndex {
@@ -83,7 +85,7 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
         if (a.only && ref.kind !== a.only) continue;
         const own = byKey.get(target)!.find((e) => e.ref === ref)!;
         const provinceAlias = !!a.province && (ref.kind === 'new_province' || ref.kind === 'old_province');
-        add(key, { ...own, tones: form.tones, alias: true, weak: a.weak ?? false, provinceAlias, numeric: /^\d+$/.test(key) }, a.name);
+        add(key, { ...own, tones: form.tones, alias: true, weak: a.weak ?? false, provinceAlias, numeric: /^\d+$/.test(key), formerly: a.formerly }, a.name);
       }
     }
   }

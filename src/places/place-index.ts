@@ -81,6 +81,7 @@ export class PlaceIndex {
         suggestions: closestNames(this.names, tokens.slice(unknown.nameFrom, unknown.to).map((t) => t.key).join(' '), unknown.typeWord?.type ?? null, unknown.near),
       } : null,
       subCommune: sub ? clipped.slice(tokens[sub.from].start, tokens[sub.to - 1].end) : null,
+      formerly: result.primary?.entries.find((e) => e.formerly)?.formerly ?? null,
       contextMismatch: mismatch?.level === 'weak' && mismatch.finer === result.primary ? span(mismatch.coarser) : null,
     };
   }

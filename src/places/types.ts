@@ -140,6 +140,8 @@ export interface PlaceResolution {
   } | null;
   /** A hamlet, residential group or street the citizen gave ("thôn 3"). */
   subCommune: string | null;
+  /** The unit asked about was merged before 2025 and is answered as the unit it joined ("quận 9": Thủ Đức). */
+  formerly: string | null;
   /**
    * The district given does not match the data, though it is in the unit's old province ("xã Thạch Khê, huyện Thạch
    * Hà" for a commune listed under TP Hà Tĩnh): the answer follows the data and says so. This is the text as typed.

@@ -38,6 +38,11 @@ describe('answers to place questions', () => {
     const big = answer('thành phố Thủ Đức giờ có bao nhiêu phường').text;
     expect(big).toMatch(/gồm \d+ đơn vị cấp xã/);
     expect(big).toMatch(/và \d+ đơn vị khác/);
+    expect(big).not.toContain('1/1/2021');
+    // A district merged before 2025 is answered as the city it joined, and the answer says so.
+    const q9 = answer('quận 9 giờ chia thành mấy phường').text;
+    expect(q9).toContain('địa bàn thành phố Thủ Đức');
+    expect(q9).toContain('Quận 9 đã nhập vào thành phố Thủ Đức từ ngày 1/1/2021 (Nghị quyết số 1111/NQ-UBTVQH14)');
   });
 
   it('cites the province merger resolution and the counts', () => {
