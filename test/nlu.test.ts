@@ -94,6 +94,11 @@ describe('understanding single messages', () => {
     expect(nlu.understand('').intent).toBe('out_of_scope');
     expect(nlu.understand('😀😀').intent).toBe('out_of_scope');
   });
+
+  it.each(['mua sim số đẹp ở đâu', 'cho em hỏi vay vốn ngân hàng chính sách ở đâu'])(
+    'does not answer "%s" with a procedure that shares a word or two (asks, or says it is outside)', (text) => {
+      expect(nlu.understand(text).decision.kind).not.toBe('procedure');
+    });
 });
 
 describe('intent data files', () => {
