@@ -115,7 +115,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     // The first is at least this likely and this many times as likely as the second.
     const leads = (p: number, ratio: number) => best.score >= p && best.score >= ratio * (second?.score ?? 0);
     const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
-    const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.strongEvidence;
+    const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.sureEvidence;
     if (leads(o.answer, o.ratio) && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }

@@ -22,6 +22,11 @@ export interface NluOptions {
     sure: number;
     sureRatio: number;
     sureQuality: number;
+    /**
+     * ...matched on words weighing at least this much: with a small catalogue the words it does not know count for
+     * nothing, and "xin giấy phép karaoke" (8.7) or "ly hôn thuận tình nộp đơn ở đâu" (14.1) leant on one shared word.
+     */
+    sureEvidence: number;
     /** A candidate is offered when asking "which one?" from this index score, and from this share of the first's probability. */
     offer: number;
     offerShare: number;
@@ -60,6 +65,6 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
-  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, weakOffer: 0.4, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
+  procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, sureEvidence: 15, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, weakOffer: 0.4, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
   intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
 };
