@@ -77,6 +77,10 @@ describe('understanding single messages', () => {
   it.each([
     ['hồ sơ 000.00.19.H12-231123-0001 đến đâu rồi', '000.00.19.H12-231123-0001'],
     ['tra cuu ho so H12.22-240115-0007 giup em', 'H12.22-240115-0007'],
+    // Typed on a phone: spaces or dots for every separator; words before it are not part of it.
+    ['cho hỏi hồ sơ 000 00 19 H12 231123 0001 xong chưa', '000.00.19.H12-231123-0001'],
+    ['ma ho so H12 22 240115 0007 toi dau roi', 'H12.22-240115-0007'],
+    ['hồ sơ H12.22.240115.0007 sao rồi ạ', 'H12.22-240115-0007'],
   ])('extracts the dossier code from "%s"', (text, code) => {
     const u = nlu.understand(text);
     expect(u.intent).toBe('dossier_status');
