@@ -90,6 +90,15 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('làm sổ đỏ lần đầu').procedure?.name).toMatch(/lần đầu/);
   });
 
+  it('answers registering a household business with the registration, not with stopping it, unless stopping is asked', () => {
+    for (const text of ['thủ tục đăng ký hộ kinh doanh', 'dang ky ho kinh doanh mat bao nhieu tien']) {
+      const u = nlu.understand(text);
+      expect(u.decision.kind, text).toBe('procedure');
+      expect(u.procedure?.code, text).toBe('1.001612'); // Đăng ký thành lập hộ kinh doanh
+    }
+    expect(nlu.understand('dừng kinh doanh hộ cá thể').procedure?.name).toMatch(/^Dừng/);
+  });
+
   it('reads a name written with abbreviations ("công ty TNHH", "BHXH") as the message spelled out or abbreviated', () => {
     const first = (text: string) => nlu.understand(text).procedure?.code; // answered, or offered first
     // Đăng ký thành lập công ty TNHH một thành viên

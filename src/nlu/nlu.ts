@@ -318,7 +318,8 @@ export class Nlu {
    */
   private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
-    const probabilities = firstOrAgain(readings, families, this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text))));
+    const probabilities = endingUnasked(readings, families,
+      firstOrAgain(readings, families, this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)))));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -402,6 +403,37 @@ function nameWords(p: KbProcedure): string[] {
  * too ("làm sổ đỏ lần đầu" is not "Cấp đổi..."). The ranker's probabilities with those records' share given to
  * the others.
  */
+/**
+ * Records that stop or undo something ("Dừng thực hiện thủ tục đăng ký hộ kinh doanh", "Thu hồi…", "Hủy…"), matched
+ * with diacritics in the first words of the name. A message that says none of those words (compared folded, so "sử dụng" also counts as
+ * "dừng" and leaves things as they were) does not ask for them: "đăng ký hộ kinh doanh" gave the stop record 0.35.
+ */
+const ENDING_IN_NAME = [['dừng'], ['thu', 'hồi'], ['hủy'], ['huỷ'], ['chấm', 'dứt'], ['ngừng'], ['xóa'], ['xoá'], ['giải', 'thể'], ['thôi']];
+const ENDING_IN_MESSAGE = [['dung'], ['thu', 'hoi'], ['huy'], ['cham', 'dut'], ['ngung'], ['nghi'], ['xoa'], ['giai', 'the'], ['thoi'], ['bo'],
+  ['dong', 'cua'], ['khong', 'kinh', 'doanh'], ['het', 'han'], ['nop', 'lai'], ['tra', 'lai'], ['thanh', 'ly'], ['sat', 'vun']];
+const ENDING_NAMES = new WeakMap<KbProcedure, boolean>();
+function endsSomething(p: KbProcedure): boolean {
+  let ends = ENDING_NAMES.get(p);
+  if (ends === undefined) {
+    // What the record does is said first ("Thông báo tạm ngừng…", "Thủ tục thôi quốc tịch…"); "ghi vào sổ hộ tịch việc
+    // ly hôn, hủy việc kết hôn" records an event that others decided.
+    const words = clean(p.name).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const head = (words[0] === 'thủ' && words[1] === 'tục' ? words.slice(2) : words).slice(0, 4);
+    ENDING_NAMES.set(p, (ends = ENDING_IN_NAME.some((run) => findRun(head, run) >= 0 && findRun(head, run) + run.length <= 4)));
+  }
+  return ends;
+}
+
+export function endingUnasked(readings: Tok[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  const ending = ranked.map((r) => endsSomething(r.item));
+  if (!ending.some(Boolean) || readings.some((r) => hasAny(r.map((t) => t.f), ENDING_IN_MESSAGE))) return probabilities;
+  const kept = probabilities.map((p, i) => (ending[i] ? p * OTHER_CASE_KEEPS : p));
+  const rest = probabilities.reduce((s, p, i) => (ending[i] ? s : s + p), 0);
+  if (rest < REST_SHARES) return kept;
+  const total = kept.reduce((s, p) => s + p, 0);
+  return kept.map((p) => p / total);
+}
+
 export function firstOrAgain(readings: Tok[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   const read = readings.map((r) => r.map((t) => t.f));
   const again = read.some((w) => hasAny(w, AGAIN));
