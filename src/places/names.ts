@@ -8,7 +8,7 @@ import { fold } from '../nlu/text.js';
 
 const TONES: Record<string, string> = { '\u0300': '1', '\u0301': '2', '\u0303': '3', '\u0309': '4', '\u0323': '5' };
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
-const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10',
+export const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10',
   xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15' };
 
 /** Canonical spelling of one folded syllable: i/y after a consonant, Đắc/Đăk, leading zeros. */

@@ -4,7 +4,7 @@ import {
   type TypeWord,
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
-import type { UnitType } from './names.js';
+import { ROMAN, toneKey, tokenKey, type UnitType } from './names.js';
 import { endsBefore, longestAt, phrase, phrases, wordSet, type Phrase } from './phrases.js';
 import { related } from './refs.js';
 import type { Token } from './tokens.js';
@@ -216,6 +216,20 @@ function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameInde
   return null;
 }
 
+/**
+ * "phường IV", "phuong iv", "phường V": a Roman numeral right after a unit-type word is the unit's number (names store
+ * "IV" as 4), when no name written that way fits ("huyện Vị Xuyên" typed "huyen vi xuyen").
+ */
+function romanAsNumber(tokens: Token[], at: number): Token[] {
+  const t = tokens[at];
+  // One letter only in capitals: "phuong v ad" is "phường vậy ad".
+  const digits = t && !t.marked && (t.key.length > 1 || t.upper) ? ROMAN[t.key] : undefined;
+  if (!digits) return tokens;
+  const copy = tokens.slice();
+  copy[at] = { ...t, lower: digits, key: tokenKey(digits), tone: toneKey(digits) };
+  return copy;
+}
+
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
   ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
@@ -228,6 +242,11 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
     const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
     if (type) {
       let found = nameAt(tokens, type.to, index, type.type, i);
+      const roman = romanAsNumber(tokens, type.to);
+      if ((!found || found.tier > 1) && roman !== tokens) {
+        const numbered = nameAt(roman, type.to, index, type.type, i);
+        if (numbered && (!found || numbered.tier < found.tier)) found = numbered;
+      }
       if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
         // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
         found = oldPrefix(tokens, type, found.to, index) ?? found;

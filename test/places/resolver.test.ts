@@ -28,6 +28,14 @@ describe('the type a unit had before', () => {
     expect(resolve('xã hòa khánh huyện hòa vang giờ ra sao').kind).toBe('not_found');
   });
 
+  it('reads a Roman numeral after a unit-type word as the number of a ward so named, but not a name typed that way', () => {
+    for (const text of ['phường IV tây ninh giờ là phường nào', 'phuong iv thanh pho tay ninh cu']) {
+      expect(reading(resolve(text), 'old_commune').old.name, text).toBe('Phường IV');
+    }
+    expect(reading(resolve('xa thuan hoa huyen vi xuyen ha giang'), 'old_commune').old.district.name).toContain('Vị Xuyên');
+    expect(resolve('q1 gio con may phuong v ad').kind).toBe('district'); // "v" is "vậy"
+  });
+
   it('reads the words for what happened to a unit as the end of its name', () => {
     expect(resolve('huyện thăng bình bỏ rồi thì lên đâu làm giấy tờ').reading?.kind).toBe('old_district');
     expect(resolve('huyện thăng bình giải thể rồi').kind).toBe('district');
