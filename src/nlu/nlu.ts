@@ -318,8 +318,9 @@ export class Nlu {
    */
   private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
-    const probabilities = endingUnasked(readings, families,
-      firstOrAgain(readings, families, this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)))));
+    const read = readings.map((r) => r.map((t) => t.f));
+    const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
+    const probabilities = endingUnasked(read, families, firstOrAgain(read, families, ranked));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -382,7 +383,7 @@ export type { Aspect, Decision, Intent };
 /** How people ask for a document again, as the lexicon reads them ("mất sổ đỏ" arrives as "cấp lại giấy chứng nhận..."). */
 const AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['dang', 'ky', 'lai'], ['cap', 'doi']];
 const FIRST_TIME = [['lan', 'dau']];
-/** Of the probability of a record for the other case (first time / again) than the message's. */
+/** What a held-down record keeps of its probability (the other case, first time / again, than the message's; a record that stops something unasked). */
 const OTHER_CASE_KEEPS = 0.05;
 /** The probability the other records must hold between them to share what those lose. */
 const REST_SHARES = 0.1;
@@ -400,13 +401,20 @@ function nameWords(p: KbProcedure): string[] {
  * A message that asks for a document again ("mất sổ đỏ", "cấp lại bằng lái") is not about the record for the first
  * time ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu"), however well the rest of its name matches: the name's
  * tail is worth little to the index, and "lại" less than "lần đầu" is worth to the citizen. The other way round
- * too ("làm sổ đỏ lần đầu" is not "Cấp đổi..."). The ranker's probabilities with those records' share given to
- * the others.
+ * too ("làm sổ đỏ lần đầu" is not "Cấp đổi..."). `read`: the message's readings as folded words.
  */
+export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  const again = read.some((w) => hasAny(w, AGAIN));
+  const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
+  if (!again && !first) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN)));
+}
+
 /**
  * Records that stop or undo something ("Dừng thực hiện thủ tục đăng ký hộ kinh doanh", "Thu hồi…", "Hủy…"), matched
- * with diacritics in the first words of the name. A message that says none of those words (compared folded, so "sử dụng" also counts as
- * "dừng" and leaves things as they were) does not ask for them: "đăng ký hộ kinh doanh" gave the stop record 0.35.
+ * with diacritics in the first words of the name. A message that says none of those words (compared folded, so
+ * "sử dụng" also counts as "dừng" and leaves things as they were) does not ask for them: "đăng ký hộ kinh doanh"
+ * gave the stop record 0.35.
  */
 const ENDING_IN_NAME = [['dừng'], ['thu', 'hồi'], ['hủy'], ['huỷ'], ['chấm', 'dứt'], ['ngừng'], ['xóa'], ['xoá'], ['giải', 'thể'], ['thôi']];
 const ENDING_IN_MESSAGE = [['dung'], ['thu', 'hoi'], ['huy'], ['cham', 'dut'], ['ngung'], ['nghi'], ['xoa'], ['giai', 'the'], ['thoi'], ['bo'],
@@ -415,37 +423,31 @@ const ENDING_NAMES = new WeakMap<KbProcedure, boolean>();
 function endsSomething(p: KbProcedure): boolean {
   let ends = ENDING_NAMES.get(p);
   if (ends === undefined) {
-    // What the record does is said first ("Thông báo tạm ngừng…", "Thủ tục thôi quốc tịch…"); "ghi vào sổ hộ tịch việc
-    // ly hôn, hủy việc kết hôn" records an event that others decided.
+    // What the record does is said in its first four words ("Thông báo tạm ngừng…", "Thủ tục thôi quốc tịch…");
+    // "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records an event that others decided.
     const words = clean(p.name).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     const head = (words[0] === 'thủ' && words[1] === 'tục' ? words.slice(2) : words).slice(0, 4);
-    ENDING_NAMES.set(p, (ends = ENDING_IN_NAME.some((run) => findRun(head, run) >= 0 && findRun(head, run) + run.length <= 4)));
+    ENDING_NAMES.set(p, (ends = hasAny(head, ENDING_IN_NAME)));
   }
   return ends;
 }
 
-export function endingUnasked(readings: Tok[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
-  const ending = ranked.map((r) => endsSomething(r.item));
-  if (!ending.some(Boolean) || readings.some((r) => hasAny(r.map((t) => t.f), ENDING_IN_MESSAGE))) return probabilities;
-  const kept = probabilities.map((p, i) => (ending[i] ? p * OTHER_CASE_KEEPS : p));
-  const rest = probabilities.reduce((s, p, i) => (ending[i] ? s : s + p), 0);
+export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (read.some((w) => hasAny(w, ENDING_IN_MESSAGE))) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => endsSomething(r.item)));
+}
+
+/**
+ * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
+ * only when the ranker gave those some weight of their own: with nothing else near (the sample holds "lần đầu"
+ * alone), the record stays unlikely and the bot asks rather than answers.
+ */
+function holdDown(probabilities: number[], held: boolean[]): number[] {
+  if (!held.some(Boolean)) return probabilities;
+  const kept = probabilities.map((p, i) => (held[i] ? p * OTHER_CASE_KEEPS : p));
+  const rest = probabilities.reduce((s, p, i) => (held[i] ? s : s + p), 0);
   if (rest < REST_SHARES) return kept;
   const total = kept.reduce((s, p) => s + p, 0);
   return kept.map((p) => p / total);
 }
 
-export function firstOrAgain(readings: Tok[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
-  const read = readings.map((r) => r.map((t) => t.f));
-  const again = read.some((w) => hasAny(w, AGAIN));
-  const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
-  if (!again && !first) return probabilities;
-  const other = ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN));
-  if (!other.some(Boolean)) return probabilities;
-  const kept = probabilities.map((p, i) => (other[i] ? p * OTHER_CASE_KEEPS : p));
-  // Their share goes to the others only when the ranker gave those some weight of their own: with nothing else
-  // near (the sample holds "lần đầu" alone), the record stays unlikely and the bot asks rather than answers.
-  const rest = probabilities.reduce((s, p, i) => (other[i] ? s : s + p), 0);
-  if (rest < REST_SHARES) return kept;
-  const total = kept.reduce((s, p) => s + p, 0);
-  return kept.map((p) => p / total);
-}

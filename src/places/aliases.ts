@@ -11,11 +11,14 @@ export interface PlaceAlias {
   province?: boolean;
   /** Stands for units of this kind only (a former district's number must not name the wards of that number). */
   only?: 'old_district';
-  /** What became of the unit the citizen named, said with the answer about the unit the alias stands for. */
-  formerly?: string;
+  /** The unit the citizen named, merged into the one the alias stands for before 2025: said with the answer (texts.ts). */
+  formerly?: FormerUnit;
 }
 
-const INTO_THU_DUC = 'đã nhập vào thành phố Thủ Đức từ ngày 1/1/2021 (Nghị quyết số 1111/NQ-UBTVQH14), nên trên đây là cả địa bàn thành phố Thủ Đức cũ';
+/** A unit merged before 2025 ("Quận 9", into Thủ Đức on 1/1/2021 by Nghị quyết 1111/NQ-UBTVQH14). */
+export interface FormerUnit { name: string; date: string; resolution: string }
+
+const THU_DUC_2021 = { date: '1/1/2021', resolution: '1111/NQ-UBTVQH14' };
 
 export const PLACE_ALIASES: PlaceAlias[] = [
   { province: true, alias: 'sài gòn', name: 'Hồ Chí Minh' },
@@ -49,6 +52,6 @@ export const PLACE_ALIASES: PlaceAlias[] = [
   { alias: 'daknong', name: 'Đắk Nông' },
   // Districts merged before 2025 that people still write: Quận 2, Quận 9 and Quận Thủ Đức became the city of Thủ Đức
   // on 1/1/2021 (Nghị quyết 1111/NQ-UBTVQH14). A number names a unit only after its type word ("q2", "quận 9").
-  { alias: '2', name: 'Thủ Đức', only: 'old_district', formerly: `Quận 2 ${INTO_THU_DUC}` },
-  { alias: '9', name: 'Thủ Đức', only: 'old_district', formerly: `Quận 9 ${INTO_THU_DUC}` },
+  { alias: '2', name: 'Thủ Đức', only: 'old_district', formerly: { name: 'Quận 2', ...THU_DUC_2021 } },
+  { alias: '9', name: 'Thủ Đức', only: 'old_district', formerly: { name: 'Quận 9', ...THU_DUC_2021 } },
 ];

@@ -77,13 +77,14 @@ function district(r: Extract<PlaceReading, { kind: 'old_district' }>, q: PlaceRe
   }
   const provinces = sameProvince ? null : listVi(r.provinces.map((p) => inline(p.name)));
   const body = T.districtCommunes(name, provinces, r.communes.length, unitsVi(r.communes.map((c) => c.name), 8), listVi(resolutions));
+  const formerly = q.formerly && T.joinedBefore(q.formerly.name, inline(r.old.name), q.formerly.date, q.formerly.resolution);
   if (q.submit) {
     return {
-      text: join(body, q.formerly && `${q.formerly}.`, T.submitAt('xã, phường nơi anh/chị cư trú'), T.askWhichCommuneOfDistrict),
+      text: join(body, formerly, T.submitAt('xã, phường nơi anh/chị cư trú'), T.askWhichCommuneOfDistrict),
       options: r.communes.map((c) => shortLabel(c.name)).slice(0, MAX_OPTIONS),
     };
   }
-  return { text: join(body, q.formerly && `${q.formerly}.`) };
+  return { text: join(body, formerly) };
 }
 
 function province(r: Extract<PlaceReading, { kind: 'province' }>, q: PlaceResolution): PlaceAnswer {

@@ -1,4 +1,4 @@
-import { PLACE_ALIASES } from './aliases.js';
+import { PLACE_ALIASES, type FormerUnit } from './aliases.js';
 import { COMMON_NAMES } from './common-names.js';
 import { nameForms, splitOfficialName, type UnitType } from './names.js';
 import type { UnitRef } from './refs.js';
@@ -21,7 +21,7 @@ export interface NameEntry {
   /** The name is a number ("Phường 5", "Quận 1"): never trusted without its type word. */
   numeric: boolean;
   /** Through an alias for a unit merged before 2025: what became of it (aliases.ts). */
-  formerly?: string;
+  formerly?: FormerUnit;
 }
 
 export interface NameIndex {

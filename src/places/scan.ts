@@ -230,6 +230,15 @@ function romanAsNumber(tokens: Token[], at: number): Token[] {
   return copy;
 }
 
+/** The name after a type word, or the unit numbered by a Roman numeral there when no name written that way fits as well. */
+function nameAfter(tokens: Token[], type: TypeMatch, index: NameIndex, i: number): FoundName | null {
+  const found = nameAt(tokens, type.to, index, type.type, i);
+  if (found?.tier === 1) return found;
+  const roman = romanAsNumber(tokens, type.to);
+  const numbered = roman === tokens ? null : nameAt(roman, type.to, index, type.type, i);
+  return numbered && (!found || numbered.tier < found.tier) ? numbered : found;
+}
+
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
   ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
@@ -241,12 +250,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
   while (i < tokens.length) {
     const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
     if (type) {
-      let found = nameAt(tokens, type.to, index, type.type, i);
-      const roman = romanAsNumber(tokens, type.to);
-      if ((!found || found.tier > 1) && roman !== tokens) {
-        const numbered = nameAt(roman, type.to, index, type.type, i);
-        if (numbered && (!found || numbered.tier < found.tier)) found = numbered;
-      }
+      let found = nameAfter(tokens, type, index, i);
       if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
         // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
         found = oldPrefix(tokens, type, found.to, index) ?? found;

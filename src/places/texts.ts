@@ -27,6 +27,8 @@ export const placeTexts = {
   renamedFrom: (unit: string, old: string, res: string) => `Dạ, ${unit} được đổi tên từ ${old} ${EFFECTIVE}, theo ${res}.`,
 
   noDistrict: `Dạ, ${EFFECTIVE} không còn cấp huyện.`,
+  joinedBefore: (unit: string, into: string, date: string, resolution: string) =>
+    `${unit} đã nhập vào ${into} từ ngày ${date} (Nghị quyết số ${resolution}), nên trên đây là cả địa bàn ${into} cũ.`,
   districtWhole: (district: string, unit: string, res: string) => `Dạ, ${EFFECTIVE}, toàn bộ ${district} trở thành ${unit}, theo ${res}.`,
   districtCommunes: (district: string, province: string | null, n: number, list: string, res: string) =>
     `Dạ, ${EFFECTIVE} không còn cấp huyện; địa bàn ${district}${province ? ` nay thuộc ${province},` : ''} nay gồm ${n} đơn vị cấp xã `

@@ -77,7 +77,7 @@ function propagateAlongChains(tokens: Token[], mentions: RawMention[]): void {
     for (const m of mentions) {
       if (m.trusted || m.unknown || m.mismatches > 0) continue;
       const anchor = mentions.find((t) => t.trusted && !t.unknown && adjacent(tokens, t, m)
-        && t.entries.some((a) => [...m.entries, ...m.otherType].some((b) => related(a.ref, b.ref))));
+        && t.entries.some((a) => m.entries.some((b) => related(a.ref, b.ref)) || m.otherType.some((b) => related(a.ref, b.ref))));
       if (anchor) { m.trusted = true; changed = true; }
     }
   }

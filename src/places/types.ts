@@ -1,3 +1,4 @@
+import type { FormerUnit } from './aliases.js';
 import type { UnitType } from './names.js';
 
 // What the resolver returns: plain data (no references into the index), safe to log, store and compose answers
@@ -141,7 +142,7 @@ export interface PlaceResolution {
   /** A hamlet, residential group or street the citizen gave ("thôn 3"). */
   subCommune: string | null;
   /** The unit asked about was merged before 2025 and is answered as the unit it joined ("quận 9": Thủ Đức). */
-  formerly: string | null;
+  formerly: FormerUnit | null;
   /**
    * The district given does not match the data, though it is in the unit's old province ("xã Thạch Khê, huyện Thạch
    * Hà" for a commune listed under TP Hà Tĩnh): the answer follows the data and says so. This is the text as typed.
