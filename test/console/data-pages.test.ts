@@ -179,17 +179,19 @@ describe.skipIf(!hasChromium)('review, imports and dashboard pages in Chromium',
     const dismissed = await s.runtime.deps.db.prisma.message.findFirst({ where: { text: PARKING, direction: 'in' } });
     expect(dismissed?.reviewStatus).toBe('dismissed');
 
-    // A higher threshold lists messages the bot understood with middling confidence too (PHO, answered on a close
-    // call, is otherwise listed for that reason only).
+    // A higher threshold lists messages the bot understood with middling confidence too (PHO, which the bot now asks
+    // "which one?" about at 0.92, is in neither list below it).
     await page.selectOption('#review-reason', 'not_understood');
     await page.getByRole('button', { name: 'Xem lại' }).click();
-    // The list before the click holds PHO: wait for the new answer to replace it.
-    await expect.poll(() => page.locator('.review-group', { hasText: PHO }).count()).toBe(0);
+    // Wait for this load to be drawn (the list is aria-busy until then), not for PHO to leave: when PHO was not in
+    // the list before, that wait passed at once, the threshold below was typed, and the answer landing after it put
+    // the default threshold back in the field before the second click (it failed so twice in full runs).
+    await page.locator('.review-list:not([aria-busy])').waitFor({ state: 'attached' });
+    expect(await page.locator('.review-group', { hasText: PHO }).count()).toBe(0);
     await page.locator('.review-group').first().waitFor();
     await page.fill('#threshold', '0.99');
     await page.getByRole('button', { name: 'Xem lại' }).click();
-    // The review query reads every message of the week: on a loaded 2-core machine it took over 10 s once.
-    await page.locator('.review-group', { hasText: PHO }).waitFor({ timeout: 30_000 });
+    await page.locator('.review-group', { hasText: PHO }).waitFor();
     expect(page.url()).toContain('threshold=0.99'); // kept in the address, so a reload keeps the filter
     expect(pageErrors).toEqual([]);
   });

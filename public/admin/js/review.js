@@ -109,7 +109,8 @@ run(async () => {
       if (current()) list.removeAttribute('aria-busy');
     }
     if (!current()) return;
-    threshold.value = String(data.threshold);
+    // The threshold used fills the field, unless the official typed another while this load ran.
+    if (threshold.value.trim() === value) threshold.value = String(data.threshold);
     const total = data.groups.reduce((n, g) => n + g.count, 0);
     summary.textContent = data.groups.length
       ? `${data.groups.length} nhóm, ${total} tin nhắn (ngưỡng ${Math.round(data.threshold * 100)}%).`
