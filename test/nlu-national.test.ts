@@ -138,6 +138,14 @@ describe('telling near-identical procedures apart', () => {
     }
     // The model's own words still name it.
     expect(nlu.understand('thư chúc mừng khi đăng ký kết hôn là mô hình gì').intent).toBe('model_info');
+    // A model's keyword in a message mostly about something else ("học sinh", "công an xã") does not make it one about
+    // the model; a message that is mostly the model's words still is.
+    for (const text of ['xin học bổng cho học sinh nghèo', 'Tôi muốn khiếu nại quyết định xử phạt của công an xã thì làm thế nào?']) {
+      expect(nlu.understand(text).intent, text).not.toBe('model_info');
+    }
+    for (const text of ['ngày thứ năm không hẹn là sao', 'máy aps dùng thế nào', 'viết hộ đơn cho người không biết chữ']) {
+      expect(nlu.understand(text).intent, text).toBe('model_info');
+    }
   });
 
   it('reads a home-service request only where the message says so ("đến nhà", "bị liệt"), not from the word "nhà"', () => {

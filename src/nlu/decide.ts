@@ -29,6 +29,8 @@ export interface DecideInput<P> {
   /** The message asks where a place is now, or was (src/places). */
   asksAboutPlace: boolean;
   modelScore: number;
+  /** The share of the message's words (but those never evidence) that are the best model's words. */
+  modelShare: number;
   /** The message names a place that has reform models. */
   mentionsModelPlace: boolean;
   faqScore: number | undefined;
@@ -101,7 +103,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // A message that names a reform model (or a place that has one) more clearly than any procedure is about the
   // model; so is one the classifier reads as asking about models ("xã mình có mô hình chứng thực ngoài giờ không").
   const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
-    && (input.mentionsModelPlace || input.modelScore >= options.intent.sureModel) && !strong;
+    && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare))
+    && !strong;
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
     || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));

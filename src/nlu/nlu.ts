@@ -275,7 +275,9 @@ export class Nlu {
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false,
-      modelScore: modelHits[0]?.score ?? 0, mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
+      modelScore: modelHits[0]?.score ?? 0,
+      modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, readings[0].map((t) => t.f)) : 0,
+      mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level,
     }, this.options);
 

@@ -56,6 +56,11 @@ export interface NluOptions {
     model: number;
     /** ...when the message also names the model's place, or names the model at least this well. */
     sureModel: number;
+    /**
+     * ...and its words are at least this share of the message's: "xin học bổng cho học sinh nghèo" says the keyword
+     * "học sinh" of a model, but asks about something else.
+     */
+    modelShare: number;
     /** From this probability the classifier's model_info stands, whatever procedure words the message has. */
     modelIntent: number;
   };
@@ -66,5 +71,5 @@ export const DEFAULT_NLU_OPTIONS: NluOptions = {
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
   procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, sureEvidence: 15, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, weakOffer: 0.4, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },
-  intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelIntent: 0.6 },
+  intent: { action: 0.7, sureAction: 0.8, model: 0.7, sureModel: 0.8, modelShare: 0.5, modelIntent: 0.6 },
 };

@@ -14,9 +14,12 @@ export class PhraseIndex<T> {
   private readonly postings = new Map<string, number[]>();
   private readonly idf = new Map<string, number>();
   private readonly docs: T[];
+  /** Every word of each entry's phrases. */
+  private readonly words = new Map<T, Set<string>>();
 
   constructor(docs: IndexedDoc<T>[]) {
     this.docs = docs.map((d) => d.item);
+    for (const d of docs) this.words.set(d.item, new Set(d.phrases.flatMap((p) => p.tokens)));
     const df = new Map<string, number>();
     docs.forEach((d) => {
       const seen = new Set(d.phrases.flatMap((p) => p.tokens));
@@ -48,6 +51,12 @@ export class PhraseIndex<T> {
 
   weightOf(token: string): number {
     return this.idf.get(token) ?? 0;
+  }
+
+  /** The share of `tokens` that are words of the entry's phrases (0 for an entry not in the index). */
+  share(item: T, tokens: string[]): number {
+    const words = this.words.get(item);
+    return words && tokens.length > 0 ? tokens.filter((t) => words.has(t)).length / tokens.length : 0;
   }
 
   /** Entries ranked by how completely the message contains one of their phrases (score in 0..1). */
