@@ -197,6 +197,17 @@ describe('telling near-identical procedures apart', () => {
       expect(u.intent, text).toBe('procedure_lookup');
       expect(u.procedure?.name, text).toMatch(/^Đăng ký.* xe lần đầu/);
     }
+    // ...but a second-hand one as a change of owner.
+    for (const text of ['nhà e mới mua xe máy cũ, sang tên đổi chủ ở đâu', 'sang tên đổi chủ xe máy', 'vừa mua xe máy cũ của người quen thì làm giấy tờ gì']) {
+      expect(nlu.understand(text).procedure?.code, text).toBe('1.013076');
+    }
+  });
+
+  it('asks which one for a bare name every word of which a record says ("đăng ký tàu cá"), not out of scope', () => {
+    const u = nlu.understand('đăng ký tàu cá');
+    expect(u.decision.kind).toBe('clarify');
+    expect(u.intent).toBe('procedure_lookup');
+    expect(u.candidates.map((c) => c.item.code)).toContain('1.003650');
   });
 
   it('reads a neighbour building over the boundary as a land dispute for the commune to mediate', () => {

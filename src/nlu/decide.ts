@@ -131,7 +131,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // may still be about it: "đăng ký biển số xe máy mới mua" reads to the classifier like shopping, yet names "đăng ký,
   // cấp biển số xe". The bot offers the procedures; unless the classifier read a procedure question, it stays out of
   // scope, unsure, and the reply says the question may be outside what the bot does. Never an answer from here.
-  if (undecided && halfGate && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
+  // A bare name ("đăng ký tàu cá"), every word of it a record's, which the classifier reads as a procedure question,
+  // is asked too, though the gate (which weighs how people ask) finds little to go on.
+  const bareName = askedProcedure && best !== undefined && best.queryCov >= 1;
+  if (undecided && (halfGate || bareName) && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
     const choices = offered.map((r) => r.item);
     return askedProcedure ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
       : result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
