@@ -208,6 +208,9 @@ describe('telling near-identical procedures apart', () => {
     expect(u.decision.kind).toBe('clarify');
     expect(u.intent).toBe('procedure_lookup');
     expect(u.candidates.map((c) => c.item.code)).toContain('1.003650');
+    const unsure = nlu.understand('giải thể công ty');
+    expect(unsure.decision).toMatchObject({ kind: 'clarify', unsure: true });
+    expect(unsure.candidates[0].item.code).toBe('2.002023');
   });
 
   it('reads a neighbour building over the boundary as a land dispute for the commune to mediate', () => {

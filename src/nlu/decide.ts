@@ -131,9 +131,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // may still be about it: "đăng ký biển số xe máy mới mua" reads to the classifier like shopping, yet names "đăng ký,
   // cấp biển số xe". The bot offers the procedures; unless the classifier read a procedure question, it stays out of
   // scope, unsure, and the reply says the question may be outside what the bot does. Never an answer from here.
-  // A bare name ("đăng ký tàu cá"), every word of it a record's, which the classifier reads as a procedure question,
-  // is asked too, though the gate (which weighs how people ask) finds little to go on.
-  const bareName = askedProcedure && best !== undefined && best.queryCov >= 1;
+  // So is a bare name every word of which a record says, though the gate (which weighs how people ask) finds little
+  // to go on: "đăng ký tàu cá" (asked, as the classifier reads a procedure question), "giải thể công ty" (unsure; read
+  // as out of scope, only when the ranker is as sure of its record as it must be to answer).
+  const bareName = best !== undefined && best.queryCov >= 1 && (askedProcedure || best.score >= o.answer);
   if (undecided && (halfGate || bareName) && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
     const choices = offered.map((r) => r.item);
     return askedProcedure ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
