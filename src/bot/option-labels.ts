@@ -16,6 +16,8 @@ export function displayName(name: string): string {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A run of own words that starts with one of these is a qualifier cut from its head ("trong trường hợp…"). */
+const QUALIFIER_START = /^(?:trong|của|cho|đối với|với|và|hoặc|theo|tại|ở|khi|do|bị|từ|trường hợp)(?:\s|$)/iu;
 
 /** For each name, the shortest run of its own words that the other names do not share. */
 export function optionLabels(names: string[]): string[] {
@@ -26,7 +28,9 @@ export function optionLabels(names: string[]): string[] {
   const labels = words.map((ws, i) => {
     const own = ws.filter((_, j) => folded[i][j] && !common.has(folded[i][j]));
     const text = own.join(' ').replace(/^[,;:\s]+|[,;:\s]+$/g, '');
-    return capitalise(text || shown[i]);
+    // "Giải thể doanh nghiệp, giải thể trong trường hợp…" beside another dissolution: "Trong trường hợp…" alone
+    // would not say what the option is; its name's beginning does.
+    return capitalise(text && !QUALIFIER_START.test(text) ? text : shown[i]);
   });
   // Two labels that would read the same once shortened keep their full names.
   const cut = labels.map((l) => truncate(l, OPTION_LABEL_LIMIT));
