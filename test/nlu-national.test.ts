@@ -253,6 +253,13 @@ describe('telling near-identical procedures apart', () => {
     const follow = nlu.understand('còn lệ phí bao nhiêu', { procedure: khaiSinh });
     expect(follow.decision).toMatchObject({ kind: 'procedure', via: 'context' });
     expect(follow.entities.aspect).toBe('fee');
+    // Thanks around the follow-up is courtesy: the question is still answered, and bare thanks are still thanks.
+    for (const [text, aspect] of [['dạ em cảm ơn, vậy nộp ở đâu ạ', 'place'], ['cảm ơn, cho hỏi thêm lệ phí bao nhiêu', 'fee']]) {
+      const u = nlu.understand(text, { procedure: khaiSinh });
+      expect(u.decision, text).toMatchObject({ kind: 'procedure', via: 'context' });
+      expect(u.entities.aspect, text).toBe(aspect);
+    }
+    expect(nlu.understand('dạ em cảm ơn ad nhiều', { procedure: khaiSinh }).intent).toBe('goodbye_thanks');
   });
 
   it('keeps question words and diacritics out of the evidence ("tử" is not "tự", "báo" is not "bao")', () => {

@@ -63,7 +63,12 @@ export function collapseFamilies<P>(ranked: Array<Ranked<P>>, levelOf: (p: P) =>
 
 export function decide<P>(input: DecideInput<P>, options: NluOptions): { decision: Decision<P>; intent: Intent; confidence: number; offered: Array<Ranked<P>> } {
   const o = options.procedure;
-  const [top] = input.intents;
+  // "cảm ơn, cho hỏi thêm lệ phí bao nhiêu", "chào ad, nộp ở đâu ạ": thanks or a greeting around a question about a
+  // part of a procedure is courtesy; the question is what the message asks.
+  const courtesy = (label: string) => label === 'greeting' || label === 'goodbye_thanks';
+  const top = input.aspect && courtesy(input.intents[0].label)
+    ? { label: 'procedure_lookup', p: Math.max(options.confidenceThreshold, input.intents.find((i) => i.label === 'procedure_lookup')?.p ?? 0) }
+    : input.intents[0];
   const classified = top.label as Intent;
   // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all.
   const quality = (r: Ranked<P> | undefined) => r?.indexScore ?? r?.score ?? 0;
