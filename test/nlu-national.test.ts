@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LEVELS, isSelected } from '../src/kb/national/levels.js';
 import { loadNluData } from '../src/nlu/data-files.js';
 import { Nlu } from '../src/nlu/nlu.js';
 import { Normalizer } from '../src/nlu/normalizer.js';
@@ -201,6 +202,17 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['nhà e mới mua xe máy cũ, sang tên đổi chủ ở đâu', 'sang tên đổi chủ xe máy', 'vừa mua xe máy cũ của người quen thì làm giấy tờ gì']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.013076');
     }
+  });
+
+  it('never answers a change of a document ("đổi bằng lái") with its re-issue after a loss', () => {
+    expect(nlu.understand('đổi bằng lái xe').procedure?.code).toBe('3.000347');
+    // The driving-licence change is a ministry-level record, not loaded by default (`--levels tinh,xa`, as here): the re-issue,
+    // the only licence record left, was answered, sure of itself.
+    const provincial = new Nlu(loadNluData(), kbWithNational((r) => isSelected(r.cap_thuc_hien, DEFAULT_LEVELS)), DEFAULT_NLU_OPTIONS);
+    const u = provincial.understand('đổi bằng lái xe');
+    expect(u.decision.kind).not.toBe('procedure');
+    // A lost licence is still its re-issue.
+    expect(provincial.understand('bằng lái xe bị mất làm lại ở đâu').procedure?.code).toBe('3.000348');
   });
 
   it('asks which one for a bare name every word of which a record says ("đăng ký tàu cá"), not out of scope', () => {

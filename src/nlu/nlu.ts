@@ -322,7 +322,7 @@ export class Nlu {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const read = readings.map((r) => r.map((t) => t.f));
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
-    const probabilities = endingUnasked(read, families, firstOrAgain(read, families, ranked));
+    const probabilities = endingUnasked(read, families, renewalNotLoss(read, families, firstOrAgain(read, families, ranked)));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -410,6 +410,25 @@ export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>
   const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
   if (!again && !first) return probabilities;
   return holdDown(probabilities, ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN)));
+}
+
+/** "đổi bằng lái", "đổi căn cước hết hạn": a change or a renewal... */
+const RENEW = [['doi']];
+/** ...unless the message says the document was lost or damaged, or asks for it again ("lái" folds to "lai" alone). */
+const LOSS = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['doi', 'lai'], ['mat'], ['hong'], ['rach'], ['chay'], ['thien', 'tai']];
+
+/**
+ * A message that asks to change or renew a document ("đổi bằng lái xe") is not about its re-issue after a loss
+ * ("Cấp lại giấy phép lái xe"): with the renewal record not loaded (the driving-licence change is a ministry-level
+ * record), the re-issue was answered, sure of itself. Records whose name says both ("Cấp lại, đổi, điều chỉnh thông
+ * tin trên sổ BHXH") are not held down.
+ */
+export function renewalNotLoss(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (!read.some((w) => hasAny(w, RENEW)) || read.some((w) => hasAny(w, LOSS))) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => {
+    const words = nameWords(r.item);
+    return findRun(words, ['cap', 'lai']) >= 0 && !words.includes('doi');
+  }));
 }
 
 /**
