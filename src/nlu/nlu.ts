@@ -322,7 +322,7 @@ export class Nlu {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const read = readings.map((r) => r.map((t) => t.f));
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
-    const probabilities = endingUnasked(read, families, renewalNotLoss(read, families, firstOrAgain(read, families, ranked)));
+    const probabilities = endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked)));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -412,23 +412,28 @@ export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>
   return holdDown(probabilities, ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN)));
 }
 
-/** "đổi bằng lái", "đổi căn cước hết hạn": a change or a renewal... */
-const RENEW = [['doi']];
-/** ...unless the message says the document was lost or damaged, or asks for it again ("lái" folds to "lai" alone). */
-const LOSS = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['doi', 'lai'], ['mat'], ['hong'], ['rach'], ['chay'], ['thien', 'tai']];
+/**
+ * The message says the document was lost ("mất", "thất lạc", "bị trộm", "cháy") or asks for it again ("cấp lại", "làm
+ * lại"; "lái" folds to "lai" alone, so only pairs). A damaged one ("rách", "hỏng", "cũ nát") is changed, not re-issued.
+ */
+const LOSS = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['doi', 'lai'], ['mat'], ['that', 'lac'], ['trom'], ['cuop'], ['chay'],
+  ['thien', 'tai']];
+
+/** A record that re-issues a document: its name begins "Cấp lại" and does not also change it ("Cấp lại, đổi…"). */
+function reissues(p: KbProcedure): boolean {
+  const words = nameWords(p);
+  const head = words[0] === 'thu' && words[1] === 'tuc' ? words.slice(2) : words;
+  return head[0] === 'cap' && head[1] === 'lai' && !words.includes('doi');
+}
 
 /**
- * A message that asks to change or renew a document ("đổi bằng lái xe") is not about its re-issue after a loss
- * ("Cấp lại giấy phép lái xe"): with the renewal record not loaded (the driving-licence change is a ministry-level
- * record), the re-issue was answered, sure of itself. Records whose name says both ("Cấp lại, đổi, điều chỉnh thông
- * tin trên sổ BHXH") are not held down.
+ * A message that does not say the document was lost, nor ask for it again, is not about its re-issue ("Cấp lại giấy
+ * phép lái xe") however well the rest of the name matches: "đổi bằng lái xe" was answered with the re-issue when the
+ * change (a ministry-level record) was not loaded, "làm căn cước cho con" offered it second.
  */
-export function renewalNotLoss(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
-  if (!read.some((w) => hasAny(w, RENEW)) || read.some((w) => hasAny(w, LOSS))) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => {
-    const words = nameWords(r.item);
-    return findRun(words, ['cap', 'lai']) >= 0 && !words.includes('doi');
-  }));
+export function reissueUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (read.some((w) => hasAny(w, LOSS))) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => reissues(r.item)));
 }
 
 /**
