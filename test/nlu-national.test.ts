@@ -183,6 +183,9 @@ describe('telling near-identical procedures apart', () => {
         }
       }
     }
+    // Words of the record's name do not say the aspect, but only if written the same: "cổng dịch vụ công" is not the
+    // "…bằng dịch vụ công trực tuyến" of the vehicle transfer's name ("cổng" folds to "công").
+    expect(nlu.understand('Sang tên xe máy có nộp hồ sơ trên cổng dịch vụ công được không ạ?').entities.aspect).toBe('online');
   });
 
   it('reads questions about the Trung tâm phục vụ hành chính công (the one-stop office since July 2025) as contact questions', () => {

@@ -365,9 +365,13 @@ export class Nlu {
   }
 
   private aspectOf(toks: Tok[], procedureName?: string): Aspect | undefined {
-    // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked.
-    const nameWords = new Set(procedureName ? toksOf(procedureName).map((t) => t.f) : []);
-    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every((t) => nameWords.has(t.f)));
+    // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked; a word
+    // typed with diacritics is the name's only if written the same ("cổng dịch vụ công" is not in "…bằng dịch vụ công").
+    const nameToks = procedureName ? toksOf(procedureName) : [];
+    const nameFolded = new Set(nameToks.map((t) => t.f));
+    const nameAccented = new Set(nameToks.map((t) => t.a));
+    const inName = (t: Tok) => nameFolded.has(t.f) && (t.a === undefined || nameAccented.has(t.a));
+    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName));
     if (hits.length === 0) {
       if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
       return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
