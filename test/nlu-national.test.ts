@@ -186,6 +186,9 @@ describe('telling near-identical procedures apart', () => {
     // Words of the record's name do not say the aspect, but only if written the same: "cổng dịch vụ công" is not the
     // "…bằng dịch vụ công trực tuyến" of the vehicle transfer's name ("cổng" folds to "công").
     expect(nlu.understand('Sang tên xe máy có nộp hồ sơ trên cổng dịch vụ công được không ạ?').entities.aspect).toBe('online');
+    // Papers said to be missing are not papers asked for.
+    expect(nlu.understand('đất chưa có giấy tờ gì thì có được cấp sổ đỏ không').entities.aspect).toBe('eligibility');
+    expect(nlu.understand('làm sổ đỏ lần đầu cần có giấy tờ gì').entities.aspect).toBe('documents');
   });
 
   it('reads questions about the Trung tâm phục vụ hành chính công (the one-stop office since July 2025) as contact questions', () => {

@@ -371,7 +371,10 @@ export class Nlu {
     const nameFolded = new Set(nameToks.map((t) => t.f));
     const nameAccented = new Set(nameToks.map((t) => t.a));
     const inName = (t: Tok) => nameFolded.has(t.f) && (t.a === undefined || nameAccented.has(t.a));
-    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName));
+    // "không có giấy tờ gì thì có được cấp sổ đỏ không": papers said to be missing are not papers asked for.
+    const negated = (h: { start: number; value: string }) => h.value === 'documents'
+      && ['khong', 'chua'].includes(toks[h.start - 2]?.f ?? '') && toks[h.start - 1]?.f === 'co';
+    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h));
     if (hits.length === 0) {
       if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
       return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
