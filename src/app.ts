@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { channelHealth } from './channels/health.js';
@@ -6,7 +7,7 @@ import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
 import { HttpError } from './http/errors.js';
-import { webhookRouter } from './http/webhooks.js';
+import { HELMET_OPTIONS, webhookFastPath, webhookRouter } from './http/webhooks.js';
 import { accessLog } from './http/access-log.js';
 import { metricsHandler } from './metrics.js';
 
@@ -16,7 +17,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(accessLog(deps));
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'https:'] } } }));
+  app.use(helmet(HELMET_OPTIONS));
 
   app.get('/metrics', metricsHandler(deps));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
@@ -52,5 +53,12 @@ export function createApp(deps: AppDeps): express.Express {
     else if (err.type === 'entity.parse.failed') res.status(400).json({ error: 'body is not JSON' });
     else res.status(status).json({ error: status >= 500 ? 'internal error' : err.message });
   });
+  // The server it listens with answers webhooks before express (webhookFastPath); mounted in another app, or called
+  // as a handler, the app answers them itself, the same way.
+  const fast = webhookFastPath(deps);
+  app.listen = ((...args: unknown[]) => {
+    const server = createServer((req, res) => { if (!fast(req, res)) app(req, res); });
+    return (server.listen as (...a: unknown[]) => Server).apply(server, args);
+  }) as express.Express['listen'];
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 
 // The one interface every channel implements; bot logic only sees these channel-neutral shapes.
 
@@ -86,10 +86,13 @@ export interface TemplateNotice { phone: string; data: Record<string, string>; t
 
 export interface ChannelHealth { status: 'ok' | 'degraded'; reason?: string; since?: string }
 
+/** What a signature check reads of a webhook request: its bytes as received and its headers. */
+export interface WebhookRequest { rawBody?: Buffer; headers: IncomingHttpHeaders }
+
 export interface Channel {
   readonly name: ChannelName;
   /** Checks the platform's signature over the raw body. */
-  verify(req: Request & { rawBody?: Buffer }): boolean;
+  verify(req: WebhookRequest): boolean;
   /** Validates the body and turns it into inbound messages; throws ParseError for an unknown shape. */
   parse(body: unknown): InboundMessage[];
   /** What the platform can show beyond text and buttons (the bot adapts its wording, never names the channel). */

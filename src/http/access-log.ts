@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
 
@@ -13,16 +14,17 @@ const pathOf = (url: string | undefined) => (url ?? '').split('?')[0].slice(0, 3
 
 const UNLOGGED = new Set(['/healthz', '/metrics']);
 
-export function accessLog(deps: Pick<AppDeps, 'log' | 'config'>): RequestHandler {
+/** Gives a request its id (X-Request-Id) and, when ACCESS_LOG is on, writes its line once it ends. */
+export function requestLog(deps: Pick<AppDeps, 'log' | 'config'>): (req: IncomingMessage, res: ServerResponse) => void {
   const log = deps.log.child({ component: 'http' });
   const enabled = deps.config.ACCESS_LOG;
-  return (req, res, next) => {
+  return (req, res) => {
     // A request id from the proxy in front is kept (it ties the two logs together), else a new one.
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
-    const path = pathOf(req.originalUrl);
-    if (!enabled || UNLOGGED.has(path)) return next();
+    const path = pathOf(req.url);
+    if (!enabled || UNLOGGED.has(path)) return;
     const started = performance.now();
     const done = () => {
       res.off('finish', done);
@@ -38,6 +40,14 @@ export function accessLog(deps: Pick<AppDeps, 'log' | 'config'>): RequestHandler
     };
     res.on('finish', done);
     res.on('close', done);
+  };
+}
+
+/** The same as express middleware (the first of the app: `req.url` is still the URL as received). */
+export function accessLog(deps: Pick<AppDeps, 'log' | 'config'>): RequestHandler {
+  const logRequest = requestLog(deps);
+  return (req, res, next) => {
+    logRequest(req, res);
     next();
   };
 }
