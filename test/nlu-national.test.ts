@@ -285,5 +285,10 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('đăng ký khai tử cần gì').procedure?.code).toBe('1.000656');
     const u = nlu.understand('cần giấy tờ gì mất bao lâu');
     expect(u.decision.kind).not.toBe('procedure');
+    // "sao" asks how, unless beside what makes it a copy ("bản sao", "sao y", "cấp sao bản án").
+    const how = nlu.understand('tôi không có smartphone thì nộp online sao');
+    expect(how.decision.kind === 'clarify' ? how.decision.options.map((o) => o.name) : []).not.toContainEqual(expect.stringMatching(/sao/i));
+    expect(nlu.understand('xin bản sao giấy khai sinh').procedure?.code).toBe('2.000635');
+    expect(nlu.understand('sao y cccd ở đâu').procedure?.code).toBe('2.000815');
   });
 });

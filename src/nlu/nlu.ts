@@ -361,6 +361,9 @@ export class Nlu {
   private mayBeContent(toks: Tok[], hit: { start: number; end: number }): boolean {
     if (hit.end - hit.start !== 1) return false;
     const t = toks[hit.start];
+    const sense = CONTENT_ONLY_BESIDE[t.f];
+    // "sao" is written the same as "why" and as the "copy" of "bản sao", "sao y", "sao lục": the words beside it tell.
+    if (sense) return sense.before.includes(toks[hit.start - 1]?.f ?? '') || sense.after.includes(toks[hit.start + 1]?.f ?? '');
     return t.a === undefined && this.parts.procedures.weightOf(t.f) > 0;
   }
 
@@ -385,6 +388,11 @@ export class Nlu {
     return pool.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)).value;
   }
 }
+
+/** Function words spelled like a word of the catalogue whose sense needs one of these neighbours. */
+const CONTENT_ONLY_BESIDE: Record<string, { before: string[]; after: string[] }> = {
+  sao: { before: ['ban', 'cap'], after: ['y', 'luc', 'ke', 'chep'] },
+};
 
 export { ASPECTS, INTENTS };
 export type { Aspect, Decision, Intent };
