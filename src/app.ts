@@ -6,8 +6,9 @@ import type { AppDeps } from './deps.js';
 import { createConsoleRouter } from './console/index.js';
 import { createDossierConsoleRouter, createIntegrationRouter } from './dossiers/routes.js';
 import { chatRouter } from './http/chat.js';
-import { HttpError } from './http/errors.js';
-import { HELMET_OPTIONS, webhookFastPath, webhookRouter } from './http/webhooks.js';
+import { errorAnswer, serverFault } from './http/errors.js';
+import { webhookFastPath, webhookRouter } from './http/webhooks.js';
+import { HELMET_OPTIONS, TRUST_PROXY } from './http/security.js';
 import { accessLog } from './http/access-log.js';
 import { metricsHandler } from './metrics.js';
 
@@ -15,7 +16,7 @@ import { metricsHandler } from './metrics.js';
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', TRUST_PROXY);
   app.use(accessLog(deps));
   app.use(helmet(HELMET_OPTIONS));
 
@@ -41,17 +42,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/', (_req, res) => res.redirect('/chat'));
 
   app.use((_req, res) => { res.status(404).json({ error: 'not found' }); });
-  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError && !res.headersSent) {
-      if (err.retryAfterS) res.setHeader('Retry-After', String(err.retryAfterS));
-      return void res.status(err.status).json(err.body);
-    }
-    const status = err.status ?? 500;
-    if (status >= 500) deps.log.error({ err, path: req.path }, 'request failed');
+  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
+    const answer = errorAnswer(err);
+    if (answer.status >= 500 && (serverFault(err, answer) || res.headersSent)) deps.log.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;
-    if (err.type === 'entity.too.large') res.status(413).json({ error: 'payload too large' });
-    else if (err.type === 'entity.parse.failed') res.status(400).json({ error: 'body is not JSON' });
-    else res.status(status).json({ error: status >= 500 ? 'internal error' : err.message });
+    if (answer.retryAfterS) res.setHeader('Retry-After', String(answer.retryAfterS));
+    res.status(answer.status).json(answer.body);
   });
   // The server it listens with answers webhooks before express (webhookFastPath); mounted in another app, or called
   // as a handler, the app answers them itself, the same way.

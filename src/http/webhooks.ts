@@ -1,22 +1,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import helmet from 'helmet';
 import { ParseError, type Channel } from '../channels/types.js';
 import type { AppDeps } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { metrics } from '../metrics.js';
 import { requestLog } from './access-log.js';
-import { HttpError } from './errors.js';
+import { errorAnswer, serverFault } from './errors.js';
+import { clientIp, helmetHeaders } from './security.js';
 
 // Webhooks: raw bytes kept for the signature, verify -> validate -> record -> 200. Work happens in jobs.
 // A POST to /webhooks/<channel> is answered before express sees it (`webhookFastPath`): express's own work per
 // request (its request and response objects, the router, body-parser, res.json) cost more than the rest of
 // accepting an event. The express route below answers the same way for what the fast path leaves to it.
-
-/** Security headers on every answer, as the app's other routes get them (app.ts). */
-export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
-  contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'https:'] } },
-};
 
 type Answer = { status: number; body: Record<string, unknown> };
 
@@ -33,8 +28,11 @@ function arrive(deps: AppDeps, channel: Channel, req: IncomingMessage, res: Serv
   res.once('finish', () => ack());
 }
 
-/** Verify -> validate -> record, whichever way the bytes arrived. Throws what recording throws (HttpError 503). */
-async function accept(deps: AppDeps, channel: Channel, log: Logger, rawBody: Buffer, headers: IncomingHttpHeaders, ip: string | undefined): Promise<Answer> {
+/**
+ * Verify -> validate -> record, whichever way the bytes arrived. Throws what recording throws (HttpError 503). `ip` is
+ * read only to log a rejection (proxy-addr parses addresses: not for every accepted event).
+ */
+async function accept(deps: AppDeps, channel: Channel, log: Logger, rawBody: Buffer, headers: IncomingHttpHeaders, ip: () => string | undefined): Promise<Answer> {
   let body: unknown;
   try {
     body = JSON.parse(rawBody.toString('utf8'));
@@ -43,7 +41,7 @@ async function accept(deps: AppDeps, channel: Channel, log: Logger, rawBody: Buf
     body = undefined;
   }
   if (!channel.verify({ rawBody, headers })) {
-    log.warn({ ip }, 'webhook rejected: missing or wrong signature');
+    log.warn({ ip: ip() }, 'webhook rejected: missing or wrong signature');
     metrics.events.inc({ channel: channel.name, outcome: 'rejected_signature' });
     return { status: 401, body: { error: 'invalid signature' } };
   }
@@ -88,34 +86,11 @@ export function webhookRouter(deps: AppDeps): Router {
     router.post(path, express.raw({ type: () => true, limit }), async (req: Request, res: Response) => {
       arrive(deps, channel, req, res);
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const answer = await accept(deps, channel, log, raw, req.headers, req.ip);
+      const answer = await accept(deps, channel, log, raw, req.headers, () => req.ip);
       res.status(answer.status).json(answer.body);
     });
   }
   return router;
-}
-
-const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
-
-/** The client's address as express gives it with 'trust proxy' set to loopback (app.ts): a local proxy's is skipped. */
-function clientIp(req: IncomingMessage): string | undefined {
-  const remote = req.socket.remoteAddress;
-  const forwarded = req.headers['x-forwarded-for'];
-  if (!remote || !LOOPBACK.test(remote) || typeof forwarded !== 'string') return remote;
-  const hops = forwarded.split(',').map((s) => s.trim()).filter(Boolean).reverse();
-  return hops.find((a) => !LOOPBACK.test(a)) ?? hops.at(-1) ?? remote;
-}
-
-/** The headers helmet sets, taken once from helmet itself with the app's options. */
-function securityHeaders(): Array<[string, string]> {
-  const headers = new Map<string, string>();
-  const res = {
-    setHeader: (name: string, value: unknown) => { headers.set(name, String(value)); },
-    removeHeader: (name: string) => { headers.delete(name); },
-    getHeader: (name: string) => headers.get(name),
-  };
-  helmet(HELMET_OPTIONS)({} as never, res as never, () => {});
-  return [...headers];
 }
 
 /**
@@ -126,10 +101,10 @@ function securityHeaders(): Array<[string, string]> {
 export function webhookFastPath(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const routes = new Map(webhookChannels(deps).map((r) => [r.path, r]));
   const limit = deps.config.MAX_BODY_BYTES;
-  const security = securityHeaders();
+  const security = helmetHeaders();
   const logRequest = requestLog(deps);
   return (req, res) => {
-    if (req.method !== 'POST' || routes.size === 0) return false;
+    if (req.method !== 'POST') return false;
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const route = routes.get(q < 0 ? url : url.slice(0, q));
@@ -146,12 +121,16 @@ export function webhookFastPath(deps: AppDeps): (req: IncomingMessage, res: Serv
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
     };
+    const fail = (err: unknown) => {
+      const a = errorAnswer(err);
+      if (serverFault(err, a)) deps.log.error({ err, path: route.path }, 'request failed');
+      answer(a.status, a.body, a.retryAfterS);
+    };
     const tooLarge = () => {
-      // Stop reading a body over the limit; the connection closes once the answer is out.
+      // A body over the limit is not read; the connection closes once the answer is out.
       res.setHeader('Connection', 'close');
-      answer(413, { error: 'payload too large' });
-      req.unpipe();
       req.resume();
+      fail({ status: 413, type: 'entity.too.large' });
     };
     if (Number(req.headers['content-length']) > limit) {
       tooLarge();
@@ -159,26 +138,15 @@ export function webhookFastPath(deps: AppDeps): (req: IncomingMessage, res: Serv
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
+      if (size > limit) return;
       size += chunk.length;
-      if (size > limit) {
-        over = true;
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) tooLarge();
+      else chunks.push(chunk);
     });
     req.on('end', () => {
-      if (over) return;
-      accept(deps, route.channel, route.log, Buffer.concat(chunks, size), req.headers, clientIp(req)).then(
-        (a) => answer(a.status, a.body),
-        (err: unknown) => {
-          if (err instanceof HttpError) return answer(err.status, err.body, err.retryAfterS);
-          deps.log.error({ err, path: route.path }, 'request failed');
-          answer(500, { error: 'internal error' });
-        });
+      if (size > limit) return;
+      accept(deps, route.channel, route.log, Buffer.concat(chunks, size), req.headers, () => clientIp(req)).then((a) => answer(a.status, a.body), fail);
     });
     return true;
   };

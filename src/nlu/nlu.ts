@@ -141,6 +141,8 @@ interface NluParts {
 
 export class Nlu {
   private readonly parts: NluParts;
+  /** nameWordsOf's: at most one entry per record whose name the aspect was read against. */
+  private readonly nameWordCache = new Map<string, NameWords>();
 
   /**
    * Builds everything at once. `prepared` (from `Nlu.prepare`, run in slices) skips the building: a rebuild after
@@ -257,8 +259,9 @@ export class Nlu {
     const dossierCode = extractDossierCode(text);
     // Stage 2: lexicon -> the readings of the message, each without the words that are never evidence.
     const readings = this.readings(toks);
+    const read = foldedWords(readings);
     // Stage 3: candidates and their ranking over every text of every record.
-    const ranked = this.rank(text, readings);
+    const ranked = this.rank(text, readings, read);
     // Entities and the other indexes.
     const intents = this.intentsOf(normalized);
     const modelHits = this.parts.models.search(tokens, 2);
@@ -276,7 +279,7 @@ export class Nlu {
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false,
       modelScore: modelHits[0]?.score ?? 0,
-      modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, readings[0].map((t) => t.f)) : 0,
+      modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level,
     }, this.options);
@@ -318,9 +321,8 @@ export class Nlu {
    * Candidates from the index, one per family (the same procedure published at several levels), ordered by the
    * ranker's probability that each is the one meant; `score` is that probability, `indexScore` the index's.
    */
-  private rank(text: string, readings: Tok[][]): Array<Ranked<KbProcedure>> {
+  private rank(text: string, readings: Tok[][], read = foldedWords(readings)): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
-    const read = readings.map((r) => r.map((t) => t.f));
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
     const probabilities = endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked)));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
@@ -367,13 +369,22 @@ export class Nlu {
     return t.a === undefined && this.parts.procedures.weightOf(t.f) > 0;
   }
 
+  /** A name's words, folded and as written (accent keys), read once per name for this knowledge base's NLU. */
+  private nameWordsOf(name: string): NameWords {
+    let words = this.nameWordCache.get(name);
+    if (!words) {
+      const toks = toksOf(name);
+      words = { folded: new Set(toks.map((t) => t.f)), accented: new Set(toks.map((t) => t.a ?? '')) };
+      this.nameWordCache.set(name, words);
+    }
+    return words;
+  }
+
   private aspectOf(toks: Tok[], procedureName?: string): Aspect | undefined {
     // Words of the procedure's own name ("chi phí mai táng", "mẫu con dấu") do not say which aspect is asked; a word
     // typed with diacritics is the name's only if written the same ("cổng dịch vụ công" is not in "…bằng dịch vụ công").
-    const nameToks = procedureName ? toksOf(procedureName) : [];
-    const nameFolded = new Set(nameToks.map((t) => t.f));
-    const nameAccented = new Set(nameToks.map((t) => t.a));
-    const inName = (t: Tok) => nameFolded.has(t.f) && (t.a === undefined || nameAccented.has(t.a));
+    const name = procedureName ? this.nameWordsOf(procedureName) : NO_NAME;
+    const inName = (t: Tok) => name.folded.has(t.f) && (t.a === undefined || name.accented.has(t.a ?? ''));
     // "không có giấy tờ gì thì có được cấp sổ đỏ không": papers said to be missing are not papers asked for.
     const negated = (h: { start: number; value: string }) => h.value === 'documents'
       && ['khong', 'chua'].includes(toks[h.start - 2]?.f ?? '') && toks[h.start - 1]?.f === 'co';
@@ -389,6 +400,11 @@ export class Nlu {
   }
 }
 
+interface NameWords { folded: Set<string>; accented: Set<string> }
+const NO_NAME: NameWords = { folded: new Set(), accented: new Set() };
+/** The readings as folded words (what the rules on names compare). */
+const foldedWords = (readings: Tok[][]) => readings.map((r) => r.map((t) => t.f));
+
 /** Function words spelled like a word of the catalogue whose sense needs one of these neighbours. */
 const CONTENT_ONLY_BESIDE: Record<string, { before: string[]; after: string[] }> = {
   sao: { before: ['ban', 'cap'], after: ['y', 'luc', 'ke', 'chep'] },
@@ -397,21 +413,52 @@ const CONTENT_ONLY_BESIDE: Record<string, { before: string[]; after: string[] }>
 export { ASPECTS, INTENTS };
 export type { Aspect, Decision, Intent };
 
-/** How people ask for a document again, as the lexicon reads them ("mất sổ đỏ" arrives as "cấp lại giấy chứng nhận..."). */
-const AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['dang', 'ky', 'lai'], ['cap', 'doi']];
+/** Asking for a document again, as people say it and as the lexicon reads a loss ("mất sổ đỏ" -> "cấp lại giấy chứng nhận..."). */
+const ASKED_AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai']];
+/** A record for a document again, as messages and names say it. */
+const AGAIN = [...ASKED_AGAIN, ['dang', 'ky', 'lai'], ['cap', 'doi']];
 const FIRST_TIME = [['lan', 'dau']];
-/** What a held-down record keeps of its probability (the other case, first time / again, than the message's; a record that stops something unasked). */
+/**
+ * The message says the document was lost ("mất", "thất lạc", "bị trộm", "cháy") or asks for it again ("lái" folds to
+ * "lai" alone, so only pairs). A damaged one ("rách", "hỏng", "cũ nát") is changed, not re-issued.
+ */
+const LOSS = [...ASKED_AGAIN, ['doi', 'lai'], ['mat'], ['that', 'lac'], ['trom'], ['cuop'], ['chay'], ['thien', 'tai']];
+/**
+ * Records that stop or undo something ("Dừng thực hiện thủ tục đăng ký hộ kinh doanh", "Thu hồi…", "Hủy…"), matched
+ * with diacritics in the first words of the name; a message asks for them with any of ENDING_IN_MESSAGE, compared
+ * folded (so "sử dụng" also counts as "dừng" and leaves things as they were).
+ */
+const ENDING_IN_NAME = [['dừng'], ['thu', 'hồi'], ['hủy'], ['huỷ'], ['chấm', 'dứt'], ['ngừng'], ['xóa'], ['xoá'], ['giải', 'thể'], ['thôi']];
+const ENDING_IN_MESSAGE = [['dung'], ['thu', 'hoi'], ['huy'], ['cham', 'dut'], ['ngung'], ['nghi'], ['xoa'], ['giai', 'the'], ['thoi'], ['bo'],
+  ['dong', 'cua'], ['khong', 'kinh', 'doanh'], ['het', 'han'], ['nop', 'lai'], ['tra', 'lai'], ['thanh', 'ly'], ['sat', 'vun']];
+/** What a held-down record keeps of its probability (a case other than the message's: first time / again, a re-issue, an ending). */
 const OTHER_CASE_KEEPS = 0.05;
 /** The probability the other records must hold between them to share what those lose. */
 const REST_SHARES = 0.1;
 
 const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun(words, run) >= 0);
-/** A record's name as folded words, once per record object (a knowledge-base load makes new ones). */
-const NAME_WORDS = new WeakMap<KbProcedure, string[]>();
-function nameWords(p: KbProcedure): string[] {
-  let words = NAME_WORDS.get(p);
-  if (!words) NAME_WORDS.set(p, (words = tokenize(fold(clean(p.name)))));
-  return words;
+/** A name's words after a leading "Thủ tục": what the record does comes first ("Thủ tục thôi quốc tịch…"). */
+const afterThuTuc = (words: string[], [thu, tuc]: [string, string]) => (words[0] === thu && words[1] === tuc ? words.slice(2) : words);
+
+/** What a record's name says it does, read once per record object (a knowledge-base load makes new ones). */
+interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean }
+const NAME_KINDS = new WeakMap<KbProcedure, NameKinds>();
+function kindsOf(p: KbProcedure): NameKinds {
+  let kinds = NAME_KINDS.get(p);
+  if (kinds) return kinds;
+  const folded = tokenize(fold(clean(p.name)));
+  const head = afterThuTuc(folded, ['thu', 'tuc']);
+  const accented = clean(p.name).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  kinds = {
+    firstTime: hasAny(folded, FIRST_TIME),
+    again: hasAny(folded, AGAIN),
+    // It begins "Cấp lại" and does not also change the document ("Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH").
+    reissues: head[0] === 'cap' && head[1] === 'lai' && !folded.includes('doi'),
+    // In its first four words: "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records what others decided.
+    ends: hasAny(afterThuTuc(accented, ['thủ', 'tục']).slice(0, 4), ENDING_IN_NAME),
+  };
+  NAME_KINDS.set(p, kinds);
+  return kinds;
 }
 
 /**
@@ -424,21 +471,7 @@ export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>
   const again = read.some((w) => hasAny(w, AGAIN));
   const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
   if (!again && !first) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => hasAny(nameWords(r.item), again ? FIRST_TIME : AGAIN)));
-}
-
-/**
- * The message says the document was lost ("mất", "thất lạc", "bị trộm", "cháy") or asks for it again ("cấp lại", "làm
- * lại"; "lái" folds to "lai" alone, so only pairs). A damaged one ("rách", "hỏng", "cũ nát") is changed, not re-issued.
- */
-const LOSS = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai'], ['doi', 'lai'], ['mat'], ['that', 'lac'], ['trom'], ['cuop'], ['chay'],
-  ['thien', 'tai']];
-
-/** A record that re-issues a document: its name begins "Cấp lại" and does not also change it ("Cấp lại, đổi…"). */
-function reissues(p: KbProcedure): boolean {
-  const words = nameWords(p);
-  const head = words[0] === 'thu' && words[1] === 'tuc' ? words.slice(2) : words;
-  return head[0] === 'cap' && head[1] === 'lai' && !words.includes('doi');
+  return holdDown(probabilities, ranked.map((r) => (again ? kindsOf(r.item).firstTime : kindsOf(r.item).again)));
 }
 
 /**
@@ -448,34 +481,13 @@ function reissues(p: KbProcedure): boolean {
  */
 export function reissueUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (read.some((w) => hasAny(w, LOSS))) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => reissues(r.item)));
+  return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).reissues));
 }
 
-/**
- * Records that stop or undo something ("Dừng thực hiện thủ tục đăng ký hộ kinh doanh", "Thu hồi…", "Hủy…"), matched
- * with diacritics in the first words of the name. A message that says none of those words (compared folded, so
- * "sử dụng" also counts as "dừng" and leaves things as they were) does not ask for them: "đăng ký hộ kinh doanh"
- * gave the stop record 0.35.
- */
-const ENDING_IN_NAME = [['dừng'], ['thu', 'hồi'], ['hủy'], ['huỷ'], ['chấm', 'dứt'], ['ngừng'], ['xóa'], ['xoá'], ['giải', 'thể'], ['thôi']];
-const ENDING_IN_MESSAGE = [['dung'], ['thu', 'hoi'], ['huy'], ['cham', 'dut'], ['ngung'], ['nghi'], ['xoa'], ['giai', 'the'], ['thoi'], ['bo'],
-  ['dong', 'cua'], ['khong', 'kinh', 'doanh'], ['het', 'han'], ['nop', 'lai'], ['tra', 'lai'], ['thanh', 'ly'], ['sat', 'vun']];
-const ENDING_NAMES = new WeakMap<KbProcedure, boolean>();
-function endsSomething(p: KbProcedure): boolean {
-  let ends = ENDING_NAMES.get(p);
-  if (ends === undefined) {
-    // What the record does is said in its first four words ("Thông báo tạm ngừng…", "Thủ tục thôi quốc tịch…");
-    // "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records an event that others decided.
-    const words = clean(p.name).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    const head = (words[0] === 'thủ' && words[1] === 'tục' ? words.slice(2) : words).slice(0, 4);
-    ENDING_NAMES.set(p, (ends = hasAny(head, ENDING_IN_NAME)));
-  }
-  return ends;
-}
-
+/** A message that says none of ENDING_IN_MESSAGE does not ask to stop something: "đăng ký hộ kinh doanh" gave the stop record 0.35. */
 export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (read.some((w) => hasAny(w, ENDING_IN_MESSAGE))) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => endsSomething(r.item)));
+  return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).ends));
 }
 
 /**
@@ -491,4 +503,3 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
   const total = kept.reduce((s, p) => s + p, 0);
   return kept.map((p) => p / total);
 }
-

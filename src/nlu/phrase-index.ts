@@ -21,10 +21,7 @@ export class PhraseIndex<T> {
     this.docs = docs.map((d) => d.item);
     for (const d of docs) this.words.set(d.item, new Set(d.phrases.flatMap((p) => p.tokens)));
     const df = new Map<string, number>();
-    docs.forEach((d) => {
-      const seen = new Set(d.phrases.flatMap((p) => p.tokens));
-      for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
-    });
+    for (const words of this.words.values()) for (const t of words) df.set(t, (df.get(t) ?? 0) + 1);
     const n = Math.max(docs.length, 1);
     for (const [t, count] of df) this.idf.set(t, Math.log(1 + n / count));
     docs.forEach((d, doc) => {
