@@ -67,7 +67,7 @@ export interface NluOptions {
 }
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = {
-  rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3 },
+  rank: { pairWeight: 0.6, sideCredit: 0.35, nameExponent: 0.55, phraseWeight: 0.97, shortlist: 50, nameDecay: 0.08, localBoost: 1.5, weakWeight: 0.3, boundShare: 0.9 },
   confidenceThreshold: 0.45,
   faqThreshold: 0.62,
   procedure: { answer: 0.8, ratio: 5, answerQuality: 0.45, answerCoverage: 0.5, sure: 0.85, sureRatio: 10, sureQuality: 0.3, sureEvidence: 15, offer: 0.25, offerShare: 0.02, offerFloor: 0.005, weakOffer: 0.4, gate: 0.5, strong: 0.6, strongEvidence: 8, minEvidence: 3, maxOptions: 4 },

@@ -47,6 +47,12 @@ export interface RankOptions {
    * words that tell them apart ("lại", "đổi", "nước ngoài") count most, however common they are in the catalogue.
    */
   localBoost: number;
+  /**
+   * A word the catalogue writes beside one same other word at least this share of the times it writes it ("đào" of
+   * "đào tạo") is that pair's half: in a message without the pair it is another word ("đào đường") and matches
+   * nothing. Off when undefined.
+   */
+  boundShare?: number;
 }
 
 export interface MatchSignals {
@@ -116,6 +122,8 @@ export class ProcedureIndex<T> {
   private pairOf: Int32Array = new Int32Array(0);
   private secondOf: Int32Array = new Int32Array(0);
   private idf: Float64Array = new Float64Array(0);
+  /** Words that are a pair's half (see RankOptions.boundShare), folded and as written. */
+  private bound = new Set<number>();
   private readonly postings: Int32Array[] = [];
   private body!: BodyIndex;
   /** Scratch: the local weight of each key for the current message (0 = not computed). */
@@ -170,6 +178,7 @@ export class ProcedureIndex<T> {
     const weakWeight = options.weakWeight ?? 1;
     const n = Math.max(entries.length, 1);
     this.idf = new Float64Array(this.keyIds.size);
+    this.bound = yield* boundWords(entries.map((e) => e.texts), this.keyIds, options.boundShare);
     yield* eachOf(this.keyIds, ([k, id]) => {
       const isWeak = k.split(' ').some((w) => weak.has(w));
       this.idf[id] = df[id] > 0 ? Math.log(1 + n / df[id]) * (isWeak ? weakWeight : 1) : 0;
@@ -291,8 +300,12 @@ export class ProcedureIndex<T> {
     toks.forEach((t, i) => {
       const id = this.keyIds.get(t.f);
       if (id === undefined) return;
-      add(id, [t.a]);
-      unit(id, (t.w ?? 1) * this.idf[id]);
+      // A pair's half beside no word it makes a pair with is another word: it matches nothing alone (its pairs
+      // with farther words are still looked for).
+      if (!this.bound.has(id) || this.besidePair(toks, i)) {
+        add(id, [t.a]);
+        unit(id, (t.w ?? 1) * this.idf[id]);
+      }
       for (let j = i + 1; j < toks.length && j <= i + PAIR_SPAN; j++) {
         const forward = this.keyIds.get(`${t.f} ${toks[j].f}`);
         if (forward !== undefined) {
@@ -305,6 +318,20 @@ export class ProcedureIndex<T> {
       }
     });
     return { typed, units };
+  }
+
+  /**
+   * Whether the word at `i` is beside a word it makes a pair with in the catalogue: "chấp" (bound to "chấp thuận")
+   * is a word of the catalogue in "tranh chấp", "cước" (bound to "căn cước") is not in "cước điện thoại".
+   */
+  private besidePair(toks: Tok[], i: number): boolean {
+    return (i > 0 && this.keyIds.has(`${toks[i - 1].f} ${toks[i].f}`)) || (i + 1 < toks.length && this.keyIds.has(`${toks[i].f} ${toks[i + 1].f}`));
+  }
+
+  /** The words bound to a pair (RankOptions.boundShare); for the developer. */
+  boundWords(): string[] {
+    const names = [...this.keyIds.keys()];
+    return [...this.bound].map((id) => names[id]);
   }
 
   /** Records sharing rare words with the message, best first by the weight they share. */
@@ -481,6 +508,47 @@ export class ProcedureIndex<T> {
       },
     };
   }
+}
+
+/** Words met at least this often before they can be bound to a pair: a rare word's neighbours are chance. */
+const BOUND_MIN = 5;
+/** ...in a catalogue of at least this many records: in a small one, every word has few neighbours. */
+const BOUND_CATALOGUE = 300;
+
+/**
+ * The word keys the texts write beside one same word at least `share` of the times they write them ("đào" of "đào
+ * tạo", "cước" of "căn cước"), each text counted once per word and pair. Folded words: "dao" is also "đạo", "đảo",
+ * so a word folded with others is rarely bound (tried as written too: more answers lost than won).
+ */
+function* boundWords(texts: ProcedureTexts[], keyIds: Map<string, number>, share?: number): Work<Set<number>> {
+  const bound = new Set<number>();
+  if (share === undefined || texts.length < BOUND_CATALOGUE) return bound;
+  const count = new Map<string, number>();
+  const pairs = new Map<string, Map<string, number>>();
+  yield* eachOf(texts, (t) => {
+    for (const toks of [t.name, ...t.phrases, t.side]) {
+      const seen = new Map<string, Set<string>>();
+      toks.forEach((tok, i) => {
+        const set = seen.get(tok.f) ?? new Set<string>();
+        seen.set(tok.f, set);
+        if (i > 0) set.add(`${toks[i - 1].f} ${tok.f}`);
+        if (i + 1 < toks.length) set.add(`${tok.f} ${toks[i + 1].f}`);
+      });
+      for (const [word, beside] of seen) {
+        count.set(word, (count.get(word) ?? 0) + 1);
+        const m = pairs.get(word) ?? new Map<string, number>();
+        pairs.set(word, m);
+        for (const p of beside) m.set(p, (m.get(p) ?? 0) + 1);
+      }
+    }
+  }, 64);
+  yield;
+  for (const [word, n] of count) {
+    if (n < BOUND_MIN) continue;
+    const most = Math.max(0, ...pairs.get(word)!.values());
+    if (most >= share * n) bound.add(keyIds.get(word)!);
+  }
+  return bound;
 }
 
 /** The `k` ids with the highest scores, best first: a small min-heap, since the hits can be thousands. */
