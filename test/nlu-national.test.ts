@@ -208,6 +208,10 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['nhà e mới mua xe máy cũ, sang tên đổi chủ ở đâu', 'sang tên đổi chủ xe máy', 'vừa mua xe máy cũ của người quen thì làm giấy tờ gì']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.013076');
     }
+    // A classifier word between the words of a phrase ("mua lại chiếc xe") does not hide it.
+    for (const text of ['em vừa mua lại chiếc xe máy của hàng xóm, giờ sang tên thế nào ạ', 'mua lai chiec xe may cu thi sang ten o dau']) {
+      expect(nlu.understand(text).procedure?.code, text).toBe('1.013076');
+    }
   });
 
   it('never answers a change of a document ("đổi bằng lái"), nor one not said lost, with its re-issue', () => {

@@ -309,7 +309,7 @@ export class Nlu {
 
   /** The message as written and as the lexicon reads it, each without the words that are never evidence. */
   readings(toks: Tok[]): Tok[][] {
-    return this.parts.lexicon.readings(toks).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+    return this.parts.lexicon.readings(toks.filter((t) => !isClassifier(t))).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
   }
 
   /** Ranked candidates for a message (evaluation and probes). */
@@ -402,6 +402,16 @@ export class Nlu {
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
 const NO_NAME: NameWords = { folded: new Set(), accented: new Set() };
+/**
+ * Classifier words ("chiếc xe", "cuốn sổ", "ngôi nhà") stand between the words of a phrase the lexicon knows ("mua
+ * lại chiếc xe máy cũ" is "mua lại xe"): the lexicon reads the message without them. Typed without diacritics only
+ * where the folded word is no other word that matters ("quyen" is also "quyền", "tam" "tạm"). Not "mảnh": "mua
+ * mảnh đất" read as "mua đất" lost as many answers as it won.
+ */
+const CLASSIFIERS = new Set(['chiếc', 'cái', 'cuốn', 'quyển', 'tấm', 'ngôi'].map((w) => toksOf(w)[0]).map((t) => `${t.f}\0${t.a}`));
+const CLASSIFIERS_FOLDED = new Set(['chiec', 'cuon']);
+const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f) : CLASSIFIERS.has(`${t.f}\0${t.a}`));
+
 /** The readings as folded words (what the rules on names compare). */
 const foldedWords = (readings: Tok[][]) => readings.map((r) => r.map((t) => t.f));
 
