@@ -170,11 +170,11 @@ describe('telling near-identical procedures apart', () => {
 
   it('tells which part of a procedure is asked in the ways people ask it (fee, time, place, online, papers)', () => {
     const asks: Record<string, string[]> = {
-      fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không'],
-      duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày'],
-      place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai'],
+      fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không', 'có tốn đồng nào không', 'giá thế nào', 'đóng những khoản gì'],
+      duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày', 'nộp xong thì bao giờ đi lấy'],
+      place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai', 'làm ở xã nơi sinh hay nơi ở bây giờ'],
       online: ['nộp qua mạng được không', 'không cần đến có làm được không'],
-      documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì'],
+      documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì', 'có cần sổ hộ khẩu không', 'giấy tờ cần để làm'],
     };
     for (const [aspect, phrases] of Object.entries(asks)) {
       for (const p of phrases) {
