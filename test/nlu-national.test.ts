@@ -214,6 +214,12 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
+  it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
+    for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
+      expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');
+    }
+  });
+
   it('never answers a change of a document ("đổi bằng lái"), nor one not said lost, with its re-issue', () => {
     expect(nlu.understand('đổi bằng lái xe').procedure?.code).toBe('3.000347');
     // The driving-licence change is a ministry-level record, not loaded by default (`--levels tinh,xa`, as here): the re-issue,
