@@ -154,6 +154,11 @@ describe('telling near-identical procedures apart', () => {
       expect(nlu.understand(text).intent, text).toBe('procedure_lookup');
     }
     expect(nlu.understand('ông nội bị tai biến nằm một chỗ, cán bộ xã đến nhà chứng thực được không').intent).toBe('home_service');
+    // A business or a class run at home is no request to be served there (not_cues in home_service.yaml).
+    for (const text of ['Tôi muốn xin giấy phép để mở lớp dạy thêm tại nhà', 'nấu cơm tại nhà bán có cần giấy an toàn thực phẩm']) {
+      expect(nlu.understand(text).intent, text).not.toBe('home_service');
+    }
+    expect(nlu.understand('mẹ tôi muốn chứng thực tại nhà vì không đi được').intent).toBe('home_service');
     // A phrase an official taught for home_service is one of its cues.
     const kb = kbWithNational(() => true);
     const taught = 'nhờ xã cử người sang giúp ông bà làm giấy tờ'; // none of the cue words

@@ -22,6 +22,8 @@ const intentFileSchema = z.object({
   examples: z.array(phrase).min(5),
   /** Words one of which a message must say for the classifier's reading as this intent to stand (see NluData.cues). */
   cues: z.array(phrase).min(1).optional(),
+  /** Phrases in which a cue word does not count ("kinh doanh tại nhà" is no request to be served at home). */
+  not_cues: z.array(phrase).min(1).optional(),
 }).strict();
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
@@ -63,6 +65,8 @@ export interface NluData {
    * home_service): without them, the word "nhà" alone made "lập di chúc để lại nhà cho con" a home-service request.
    */
   cues: Partial<Record<Intent, string[]>>;
+  /** Phrases in which the intent's cue words do not count (the message is read without them). */
+  notCues: Partial<Record<Intent, string[]>>;
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
   /** The candidate ranker's weights (intents/ranker.json, `npm run train:ranker`). */
@@ -100,6 +104,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   let abbreviations: NluData['abbreviations'] = {};
   let lexicon: NluData['lexicon'] = {};
   const cues: NluData['cues'] = {};
+  const notCues: NluData['notCues'] = {};
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
@@ -117,13 +122,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       const data = loadYaml(file, intentFileSchema);
       examples[data.intent].push(...data.examples);
       if (data.cues) cues[data.intent] = [...(cues[data.intent] ?? []), ...data.cues];
+      if (data.not_cues) notCues[data.intent] = [...(notCues[data.intent] ?? []), ...data.not_cues];
     }
   }
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, abbreviations, cues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, abbreviations, cues, notCues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -137,6 +137,8 @@ interface NluParts {
   localities: Array<{ name: string; tokens: string[] }>;
   /** Intents that need one of their cue words in the message (NluData.cues). */
   cues: Map<string, PhraseMatcher<true>>;
+  /** Phrases the message is read without before its cue words are looked for (NluData.notCues). */
+  notCues: Map<string, PhraseMatcher<true>>;
 }
 
 export class Nlu {
@@ -247,7 +249,7 @@ export class Nlu {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: new PhraseMatcher(data.mayOrMust.map((w) => [w, true])),
       whereMay: new PhraseMatcher(data.whereMay.map((w) => [w, true])), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
-      cues,
+      cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, new PhraseMatcher<true>((words ?? []).map((w) => [w, true]))])),
     };
   }
 
@@ -331,7 +333,7 @@ export class Nlu {
   /** The classifier's reading, without the intents whose cue words the message lacks (renormalised). */
   private intentsOf({ tokens, accented, toks }: Normalized): Scored[] {
     const all = this.parts.classifier.predict(tokens, accented);
-    const kept = all.filter((s) => this.parts.cues.get(s.label)?.occursIn(toks) ?? true);
+    const kept = all.filter((s) => this.parts.cues.get(s.label)?.occursIn(this.parts.notCues.get(s.label)?.remove(toks) ?? toks) ?? true);
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     return kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
   }
