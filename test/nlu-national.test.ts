@@ -230,6 +230,12 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('làm căn cước cho bé').procedure?.code).toBe('1.014062');
   });
 
+  it('reads an area ("300m2") or a garden as a plot of land, and land cleared long ago as a first certificate', () => {
+    const u = nlu.understand('Cho em hỏi, nhà em có mảnh vườn 300m2, giờ bố mẹ muốn tách cho em 100m2 để làm nhà thì làm những gì?');
+    expect(u.procedure?.code).toBe('1.012784'); // the plot split, not the household's (Tách hộ)
+    expect(nlu.understand('công nhận quyền sử dụng đất cho đất khai hoang từ năm 1990 chưa có giấy tờ gì').procedure?.code).toBe('1.013978');
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');

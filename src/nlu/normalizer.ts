@@ -28,6 +28,8 @@ export interface Normalized {
 const MAX_SEGMENT_LEN = 40;
 /** "14t", "5tuoi": an age typed in one word. */
 const AGE = /^(\d{1,3})(?:t|tuoi|tuổi)$/u;
+/** "300m2", "100m²": an area typed in one word (the lexicon reads "m2" as land). */
+const AREA = /^(\d{1,7})(?:m2|m²)$/u;
 const VOWEL = /[aeiouy]/;
 
 /** A word as a citizen typed it: without diacritics it could be any word that folds the same. */
@@ -129,6 +131,12 @@ export class Normalizer {
         toks.push(...longer.expansion);
         words.push(longer.expansion.map((t) => t.f).join(' '));
         i += longer.n - 1;
+        continue;
+      }
+      const area = token.match(AREA);
+      if (area) {
+        toks.push({ f: area[1] }, { f: 'm2' });
+        words.push(`${area[1]} m2`);
         continue;
       }
       const age = token.match(AGE);
