@@ -236,6 +236,13 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('công nhận quyền sử dụng đất cho đất khai hoang từ năm 1990 chưa có giấy tờ gì').procedure?.code).toBe('1.013978');
   });
 
+  it('reads a certificate of being unmarried said in words, not a mother without a husband, as the marital-status certificate', () => {
+    expect(nlu.understand('xác nhận chưa có chồng để làm hồ sơ').procedure?.code).toBe('1.004873');
+    const u = nlu.understand('con tôi chưa có chồng mà có con, làm khai sinh thế nào');
+    expect(u.candidates.map((c) => c.item.code)).not.toContain('1.004873');
+    expect(nlu.understand('xây tường rào có cần xin phép không').candidates[0]?.item.code).toBe('1.013225');
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');
