@@ -194,6 +194,9 @@ describe('telling near-identical procedures apart', () => {
     // Papers said to be missing are not papers asked for.
     expect(nlu.understand('đất chưa có giấy tờ gì thì có được cấp sổ đỏ không').entities.aspect).toBe('eligibility');
     expect(nlu.understand('làm sổ đỏ lần đầu cần có giấy tờ gì').entities.aspect).toBe('documents');
+    // "mai táng phí", "học phí" name a payment, not the procedure's fee; "mai táng phí bao nhiêu tiền" asks it.
+    expect(nlu.understand('mai tang phi').entities.aspect).toBe('general');
+    expect(nlu.understand('mai táng phí bao nhiêu tiền').entities.aspect).toBe('fee');
   });
 
   it('reads questions about the Trung tâm phục vụ hành chính công (the one-stop office since July 2025) as contact questions', () => {

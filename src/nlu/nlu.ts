@@ -390,7 +390,10 @@ export class Nlu {
     // "không có giấy tờ gì thì có được cấp sổ đỏ không": papers said to be missing are not papers asked for.
     const negated = (h: { start: number; value: string }) => h.value === 'documents'
       && ['khong', 'chua'].includes(toks[h.start - 2]?.f ?? '') && toks[h.start - 1]?.f === 'co';
-    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h));
+    // "mai táng phí", "học phí", "viện phí" name a payment the procedure is about, not its fee.
+    const compound = (h: { start: number; end: number; value: string }) => h.value === 'fee' && h.end - h.start === 1
+      && toks[h.start].f === 'phi' && PAYMENT_BEFORE_PHI.has(toks[h.start - 1]?.f ?? '');
+    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !compound(h));
     if (hits.length === 0) {
       if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
       return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
@@ -413,6 +416,9 @@ const NO_NAME: NameWords = { folded: new Set(), accented: new Set() };
 const CLASSIFIERS = new Set(['chiếc', 'cái', 'cuốn', 'quyển', 'tấm', 'ngôi'].map((w) => toksOf(w)[0]).map((t) => `${t.f}\0${t.a}`));
 const CLASSIFIERS_FOLDED = new Set(['chiec', 'cuon']);
 const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f) : CLASSIFIERS.has(`${t.f}\0${t.a}`));
+
+/** Words before "phí" that make it the name of a payment ("mai táng phí", "học phí", "viện phí"), folded. */
+const PAYMENT_BEFORE_PHI = new Set(['tang', 'hoc', 'vien']);
 
 /** The readings as folded words (what the rules on names compare). */
 const foldedWords = (readings: Tok[][]) => readings.map((r) => r.map((t) => t.f));
