@@ -246,6 +246,17 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('xây tường rào có cần xin phép không').candidates[0]?.item.code).toBe('1.013225');
   });
 
+  it('answers a question about the reorganisation that names no unit with the FAQ officials wrote for it, not the map', () => {
+    for (const text of ['sau sáp nhập giấy tờ cũ có phải đổi không', 'xã em mới sáp nhập, con dấu mới chưa có, giấy tờ cũ còn dùng được không']) {
+      const u = nlu.understand(text);
+      expect(u.decision.kind, text).toBe('faq');
+      expect(u.faq?.faq.questions[0], text).toBe('Giấy tờ ghi địa chỉ cũ có phải đổi không?');
+    }
+    // A unit named is still looked up on the map.
+    expect(nlu.understand('huyện Hòa Vang cũ giờ nộp hồ sơ ở đâu').intent).toBe('locality');
+    expect(nlu.understand('xã Tân Lập cũ giờ là xã nào').decision.kind).toBe('intent');
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');

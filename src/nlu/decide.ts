@@ -28,6 +28,8 @@ export interface DecideInput<P> {
   procedureProbability: number;
   /** The message asks where a place is now, or was (src/places). */
   asksAboutPlace: boolean;
+  /** ...and names a unit (a commune, district or province). */
+  namesPlace?: boolean;
   modelScore: number;
   /** The share of the message's words (but those never evidence) that are the best model's words. */
   modelShare: number;
@@ -84,6 +86,12 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (input.hasDossierCode && !['subscribe', 'feedback', 'rating'].includes(classified)) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
+  // An FAQ officials wrote about the reorganisation itself answers a question about it that names no unit ("sau sáp
+  // nhập giấy tờ cũ có phải đổi không"): the map has nothing to look up.
+  const faqMatches = input.faqScore !== undefined && input.faqScore >= options.faqThreshold;
+  if ((input.asksAboutPlace || classified === 'locality') && !input.namesPlace && faqMatches && !(strong && classified === 'procedure_lookup')) {
+    return result({ kind: 'faq' }, classified, top.p);
+  }
   // "xã Bình Triều cũ giờ là xã nào", "không còn huyện thì nộp ở đâu": the map, unless a procedure is named clearly
   // or the classifier is sure of an action ("cho tôi gặp cán bộ xã X").
   if (input.asksAboutPlace && !(ACTIONS.has(classified) && top.p >= options.intent.sureAction)
@@ -98,7 +106,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   }
   // An FAQ officials wrote answers before the bot's own answers (contact, greeting, models...), unless the message
   // names a procedure clearly.
-  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold && FAQ_INTENTS.has(classified) && !strong) {
+  if (faqMatches && FAQ_INTENTS.has(classified) && !strong) {
     return result({ kind: 'faq' }, classified, top.p);
   }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
@@ -151,6 +159,6 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
-  if (input.faqScore !== undefined && input.faqScore >= options.faqThreshold) return result({ kind: 'faq' }, 'out_of_scope', top.p);
+  if (faqMatches) return result({ kind: 'faq' }, 'out_of_scope', top.p);
   return result({ kind: 'out_of_scope' }, 'out_of_scope', classified === 'out_of_scope' ? top.p : 1 - top.p);
 }
