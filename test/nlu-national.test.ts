@@ -257,6 +257,14 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('xã Tân Lập cũ giờ là xã nào').decision.kind).toBe('intent');
   });
 
+  it('never answers a marriage with a foreigner with the domestic marriage record', () => {
+    for (const text of ['đkkh với ng nước ngoài ở đâu', 'đăng ký kết hôn với người nước ngoài ở đâu']) {
+      const u = nlu.understand(text);
+      expect(u.decision.kind === 'procedure' ? u.procedure?.code : 'asked', text).not.toBe('1.000894');
+      expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)], text).toContain('2.000806');
+    }
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');
