@@ -265,6 +265,13 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
+  it('reads a lost diploma as a copy from the register, an electric motorbike as a vehicle to register', () => {
+    expect(nlu.understand('xin cấp bằng tốt nghiệp bị mất').procedure?.code).toBe('2.000908');
+    expect(nlu.understand('đăng ký xe máy điện cho học sinh').intent).toBe('procedure_lookup');
+    const u = nlu.understand('chứng nhận con dấu công ty');
+    expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)][0] ?? '').toMatch(/con dấu/);
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');
