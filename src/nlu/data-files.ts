@@ -30,6 +30,7 @@ const aspectsFileSchema = z.object({
     Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),
   may_or_must: z.array(phrase).default([]),
   where_may: z.array(phrase).default([]),
+  not_aspects: z.array(phrase).default([]),
 }).strict();
 const abbreviationsFileSchema = z.object({
   abbreviations: z.record(z.string().trim().min(1).max(20), z.coerce.string().trim().min(1).max(80)),
@@ -53,6 +54,8 @@ export interface NluData {
   mayOrMust: string[];
   /** Offices after "ở/tại": with a may_or_must phrase, the question is where ("làm ở xã được không"). */
   whereMay: string[];
+  /** Phrases in which an aspect word does not count ("mai táng phí" asks no fee). */
+  notAspects: string[];
   abbreviations: Record<string, string>;
   /** Words that carry no meaning of their own (taken out of messages and of official names). */
   functionWords: string[];
@@ -101,6 +104,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   let aspects: NluData['aspects'] | undefined;
   let mayOrMust: string[] = [];
   let whereMay: string[] = [];
+  let notAspects: string[] = [];
   let abbreviations: NluData['abbreviations'] = {};
   let lexicon: NluData['lexicon'] = {};
   const cues: NluData['cues'] = {};
@@ -108,7 +112,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
-    if (name.startsWith('aspects.')) ({ aspects, may_or_must: mayOrMust, where_may: whereMay } = loadYaml(file, aspectsFileSchema));
+    if (name.startsWith('aspects.')) ({ aspects, may_or_must: mayOrMust, where_may: whereMay, not_aspects: notAspects } = loadYaml(file, aspectsFileSchema));
     else if (name.startsWith('abbreviations.')) abbreviations = loadYaml(file, abbreviationsFileSchema).abbreviations;
     else if (name.startsWith('function-words.')) words = loadYaml(file, functionWordsFileSchema);
     // lexicon.yaml and any lexicon-*.yaml: one vocabulary (a term in two files is an error naming the second).
@@ -129,7 +133,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, abbreviations, cues, notCues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

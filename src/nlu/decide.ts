@@ -29,7 +29,7 @@ export interface DecideInput<P> {
   /** The message asks where a place is now, or was (src/places). */
   asksAboutPlace: boolean;
   /** ...and names a unit (a commune, district or province). */
-  namesPlace?: boolean;
+  namesPlace: boolean;
   modelScore: number;
   /** The share of the message's words (but those never evidence) that are the best model's words. */
   modelShare: number;

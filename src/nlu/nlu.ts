@@ -12,7 +12,7 @@ import { BODY_CHARS } from './body-index.js';
 import { featuresOf, messageMentionsOrg, Ranker, type GateInput } from './ranker.js';
 import { SimilarityIndex } from './similarity-index.js';
 import type { PlaceResolution } from '../places/types.js';
-import { clean, fold, tokenize } from './text.js';
+import { accentKey, clean, fold, tokenize } from './text.js';
 import { mapOf, runNow, type Work } from './work.js';
 
 // Understanding one message, as a pipeline of named stages:
@@ -130,6 +130,7 @@ interface NluParts {
   aspectWords: PhraseMatcher<Exclude<Aspect, 'general'>>;
   mayOrMust: PhraseMatcher<true>;
   whereMay: PhraseMatcher<true>;
+  notAspects: PhraseMatcher<true>;
   procedures: ProcedureIndex<KbProcedure>;
   ranker: Ranker;
   models: PhraseIndex<KbModel>;
@@ -174,8 +175,8 @@ export class Nlu {
     yield;
     yield* normalizer.addVocabulary([...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
       ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords]);
-    const functionWords = new PhraseMatcher<true>(data.functionWords.map((w) => [w, true]));
-    const notEvidence = new PhraseMatcher<true>([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)].map((w) => [w, true]));
+    const functionWords = PhraseMatcher.of(data.functionWords);
+    const notEvidence = PhraseMatcher.of([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)]);
 
     const example = (s: string, label: string) => ({ ...normalizer.normalize(s), label });
     const training = (yield* mapOf(INTENTS.flatMap((intent) => data.examples[intent].map((text) => [text, intent] as const)), ([text, intent]) => example(text, intent), 4));
@@ -242,14 +243,14 @@ export class Nlu {
     const lexiconIndex = yield* Lexicon.build(lexicon);
     // A phrase an official taught for such an intent is one of its cues (read as a message is): what was taught is
     // never filtered out.
-    const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, new PhraseMatcher<true>(
-      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).toks)].map((w) => [w, true]))]));
+    const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, PhraseMatcher.of(
+      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).toks)])]));
     yield;
     return {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
-      aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: new PhraseMatcher(data.mayOrMust.map((w) => [w, true])),
-      whereMay: new PhraseMatcher(data.whereMay.map((w) => [w, true])), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
-      cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, new PhraseMatcher<true>((words ?? []).map((w) => [w, true]))])),
+      aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
+      whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
+      cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
     };
   }
 
@@ -390,10 +391,10 @@ export class Nlu {
     // "không có giấy tờ gì thì có được cấp sổ đỏ không": papers said to be missing are not papers asked for.
     const negated = (h: { start: number; value: string }) => h.value === 'documents'
       && ['khong', 'chua'].includes(toks[h.start - 2]?.f ?? '') && toks[h.start - 1]?.f === 'co';
-    // "mai táng phí", "học phí", "viện phí" name a payment the procedure is about, not its fee.
-    const compound = (h: { start: number; end: number; value: string }) => h.value === 'fee' && h.end - h.start === 1
-      && toks[h.start].f === 'phi' && PAYMENT_BEFORE_PHI.has(toks[h.start - 1]?.f ?? '');
-    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !compound(h));
+    // Nor do aspect words inside a not_aspects phrase ("mai táng phí" names a payment, it asks no fee).
+    const spans = this.parts.notAspects.all(toks);
+    const inNotAspect = (h: { start: number; end: number }) => spans.some((s) => s.start <= h.start && h.end <= s.end);
+    const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !inNotAspect(h));
     if (hits.length === 0) {
       if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
       return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
@@ -413,12 +414,9 @@ const NO_NAME: NameWords = { folded: new Set(), accented: new Set() };
  * where the folded word is no other word that matters ("quyen" is also "quyền", "tam" "tạm"). Not "mảnh": "mua
  * mảnh đất" read as "mua đất" lost as many answers as it won.
  */
-const CLASSIFIERS = new Set(['chiếc', 'cái', 'cuốn', 'quyển', 'tấm', 'ngôi'].map((w) => toksOf(w)[0]).map((t) => `${t.f}\0${t.a}`));
+const CLASSIFIERS = new Set(['chiếc', 'cái', 'cuốn', 'quyển', 'tấm', 'ngôi'].map(accentKey));
 const CLASSIFIERS_FOLDED = new Set(['chiec', 'cuon']);
-const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f) : CLASSIFIERS.has(`${t.f}\0${t.a}`));
-
-/** Words before "phí" that make it the name of a payment ("mai táng phí", "học phí", "viện phí"), folded. */
-const PAYMENT_BEFORE_PHI = new Set(['tang', 'hoc', 'vien']);
+const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f) : CLASSIFIERS.has(t.a));
 
 /** The readings as folded words (what the rules on names compare). */
 const foldedWords = (readings: Tok[][]) => readings.map((r) => r.map((t) => t.f));

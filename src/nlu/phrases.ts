@@ -26,6 +26,11 @@ export class PhraseMatcher<V> {
     for (const list of this.byFirst.values()) list.sort((a, b) => b.toks.length - a.toks.length);
   }
 
+  /** A matcher that only tells where the phrases are (function words, cue words...). */
+  static of(phrases: Iterable<string | Tok[]>): PhraseMatcher<true> {
+    return new PhraseMatcher<true>([...phrases].map((p) => [p, true]));
+  }
+
   /** The longest phrase starting at `i`, if any. */
   at(toks: Tok[], i: number): PhraseHit<V> | undefined {
     for (const p of this.byFirst.get(toks[i].f) ?? []) {

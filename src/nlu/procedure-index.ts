@@ -122,7 +122,7 @@ export class ProcedureIndex<T> {
   private pairOf: Int32Array = new Int32Array(0);
   private secondOf: Int32Array = new Int32Array(0);
   private idf: Float64Array = new Float64Array(0);
-  /** Words that are a pair's half (see RankOptions.boundShare), folded and as written. */
+  /** Word keys that are a pair's half (see RankOptions.boundShare). */
   private bound = new Set<number>();
   private readonly postings: Int32Array[] = [];
   private body!: BodyIndex;
@@ -178,7 +178,7 @@ export class ProcedureIndex<T> {
     const weakWeight = options.weakWeight ?? 1;
     const n = Math.max(entries.length, 1);
     this.idf = new Float64Array(this.keyIds.size);
-    this.bound = yield* boundWords(entries.map((e) => e.texts), this.keyIds, options.boundShare);
+    this.bound = yield* boundWords(parts.flatMap((p) => [p.name, ...p.phrases, p.side]), this.pairOf, this.secondOf, entries.length, options.boundShare);
     yield* eachOf(this.keyIds, ([k, id]) => {
       const isWeak = k.split(' ').some((w) => weak.has(w));
       this.idf[id] = df[id] > 0 ? Math.log(1 + n / df[id]) * (isWeak ? weakWeight : 1) : 0;
@@ -297,17 +297,20 @@ export class ProcedureIndex<T> {
       if (list) list.push(accents);
       else typed.set(k, [accents]);
     };
+    // The pair each word makes with the next one, if the catalogue writes it.
+    const next = toks.map((t, i) => (i + 1 < toks.length ? this.keyIds.get(`${t.f} ${toks[i + 1].f}`) : undefined));
     toks.forEach((t, i) => {
       const id = this.keyIds.get(t.f);
       if (id === undefined) return;
-      // A pair's half beside no word it makes a pair with is another word: it matches nothing alone (its pairs
-      // with farther words are still looked for).
-      if (!this.bound.has(id) || this.besidePair(toks, i)) {
+      // A pair's half beside no word it makes a pair with ("cước" of "căn cước" in "cước điện thoại"; not "chấp" of
+      // "chấp thuận" in "tranh chấp") is another word: it matches nothing alone (its pairs with farther words are
+      // still looked for).
+      if (!this.bound.has(id) || next[i] !== undefined || (i > 0 && next[i - 1] !== undefined)) {
         add(id, [t.a]);
         unit(id, (t.w ?? 1) * this.idf[id]);
       }
       for (let j = i + 1; j < toks.length && j <= i + PAIR_SPAN; j++) {
-        const forward = this.keyIds.get(`${t.f} ${toks[j].f}`);
+        const forward = j === i + 1 ? next[i] : this.keyIds.get(`${t.f} ${toks[j].f}`);
         if (forward !== undefined) {
           add(forward, [t.a, toks[j].a]);
           if (j === i + 1) unit(forward, Math.min(t.w ?? 1, toks[j].w ?? 1) * this.options.pairWeight * this.idf[forward]);
@@ -318,14 +321,6 @@ export class ProcedureIndex<T> {
       }
     });
     return { typed, units };
-  }
-
-  /**
-   * Whether the word at `i` is beside a word it makes a pair with in the catalogue: "chấp" (bound to "chấp thuận")
-   * is a word of the catalogue in "tranh chấp", "cước" (bound to "căn cước") is not in "cước điện thoại".
-   */
-  private besidePair(toks: Tok[], i: number): boolean {
-    return (i > 0 && this.keyIds.has(`${toks[i - 1].f} ${toks[i].f}`)) || (i + 1 < toks.length && this.keyIds.has(`${toks[i].f} ${toks[i + 1].f}`));
   }
 
   /** The words bound to a pair (RankOptions.boundShare); for the developer. */
@@ -517,36 +512,24 @@ const BOUND_CATALOGUE = 300;
 
 /**
  * The word keys the texts write beside one same word at least `share` of the times they write them ("đào" of "đào
- * tạo", "cước" of "căn cước"), each text counted once per word and pair. Folded words: "dao" is also "đạo", "đảo",
- * so a word folded with others is rarely bound (tried as written too: more answers lost than won).
+ * tạo", "cước" of "căn cước"), each text counted once per word and pair (a part's keys are distinct). Folded words:
+ * "dao" is also "đạo", "đảo", so a word folded with others is rarely bound (tried as written too: more answers lost
+ * than won).
  */
-function* boundWords(texts: ProcedureTexts[], keyIds: Map<string, number>, share?: number): Work<Set<number>> {
+function* boundWords(parts: Part[], pairOf: Int32Array, secondOf: Int32Array, records: number, share?: number): Work<Set<number>> {
   const bound = new Set<number>();
-  if (share === undefined || texts.length < BOUND_CATALOGUE) return bound;
-  const count = new Map<string, number>();
-  const pairs = new Map<string, Map<string, number>>();
-  yield* eachOf(texts, (t) => {
-    for (const toks of [t.name, ...t.phrases, t.side]) {
-      const seen = new Map<string, Set<string>>();
-      toks.forEach((tok, i) => {
-        const set = seen.get(tok.f) ?? new Set<string>();
-        seen.set(tok.f, set);
-        if (i > 0) set.add(`${toks[i - 1].f} ${tok.f}`);
-        if (i + 1 < toks.length) set.add(`${tok.f} ${toks[i + 1].f}`);
-      });
-      for (const [word, beside] of seen) {
-        count.set(word, (count.get(word) ?? 0) + 1);
-        const m = pairs.get(word) ?? new Map<string, number>();
-        pairs.set(word, m);
-        for (const p of beside) m.set(p, (m.get(p) ?? 0) + 1);
-      }
-    }
-  }, 64);
-  yield;
-  for (const [word, n] of count) {
-    if (n < BOUND_MIN) continue;
-    const most = Math.max(0, ...pairs.get(word)!.values());
-    if (most >= share * n) bound.add(keyIds.get(word)!);
+  if (share === undefined || records < BOUND_CATALOGUE) return bound;
+  // How many texts write each word and each pair; then, for each word, how many write it beside its commonest neighbour.
+  const count = new Int32Array(pairOf.length);
+  yield* eachOf(parts, (part) => { for (const k of part.keys) count[k]++; }, 256);
+  const beside = new Int32Array(pairOf.length);
+  for (let p = 0; p < pairOf.length; p++) {
+    if (pairOf[p] < 0) continue;
+    beside[pairOf[p]] = Math.max(beside[pairOf[p]], count[p]);
+    beside[secondOf[p]] = Math.max(beside[secondOf[p]], count[p]);
+  }
+  for (let w = 0; w < pairOf.length; w++) {
+    if (pairOf[w] < 0 && count[w] >= BOUND_MIN && beside[w] >= share * count[w]) bound.add(w);
   }
   return bound;
 }
