@@ -17,6 +17,6 @@ for (const text of process.argv.slice(2)) {
     + (d.kind === 'clarify' ? ` options: ${d.options.map((o) => o.name.slice(0, 50)).join(' / ')}` : '')
     + ` | ${u.ranking.map((r) => `${r.label}:${r.p.toFixed(2)}`).join(' ')}`);
   for (const c of nlu.rankProcedures(text).slice(0, 6)) {
-    console.log(`    ${c.score.toFixed(3)} n=${c.nameCov.toFixed(2)} q=${c.queryCov.toFixed(2)} e=${c.evidence.toFixed(1)} ${c.item.code} ${c.item.name.slice(0, 90)}`);
+    console.log(`    ${c.score.toFixed(3)} n=${c.nameCov.toFixed(2)} q=${c.queryCov.toFixed(2)} e=${c.evidence.toFixed(1)} core=${c.core.toFixed(1)} ${c.item.code} ${c.item.name.slice(0, 90)}`);
   }
 }

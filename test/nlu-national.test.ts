@@ -272,6 +272,17 @@ describe('telling near-identical procedures apart', () => {
     expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)][0] ?? '').toMatch(/con dấu/);
   });
 
+  it('reads an age as a qualifier: it picks the identity card for the age, but is no identity-card question alone', () => {
+    expect(nlu.understand('làm căn cước cho con 16 tuổi').procedure?.code).toBe('2.000200');
+    expect(nlu.understand('làm căn cước cho bé 5 tuổi').procedure?.code).toBe('1.014062');
+    for (const text of ['con 16 tuổi đi học nghề', 'con tôi 17 tuổi phải đăng ký nghĩa vụ quân sự ở đâu', 'trẻ em bị bạo hành thì báo ở đâu',
+      'bé 3 tuổi chưa có khai sinh giờ làm sao']) {
+      const u = nlu.understand(text);
+      expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)], text).not.toContain('2.000200');
+      expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)], text).not.toContain('1.014062');
+    }
+  });
+
   it('reads a pension moved to another place as the transfer of where it is paid, not a pension paid differently', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');

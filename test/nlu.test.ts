@@ -114,6 +114,10 @@ describe('intent data files', () => {
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+/);
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greting\nexamples:\n  - a\n  - b\n  - c\n  - d\n  - e\n');
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:1: .*intent/);
+    // A term both a lexicon entry and a qualifier would be read two ways.
+    writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
+    writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con 9 tuổi: trẻ em\nqualifiers:\n  con 9 tuổi: người dưới 14 tuổi\n');
+    expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:1: "con 9 tuổi" is already/);
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {

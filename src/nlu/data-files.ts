@@ -40,10 +40,9 @@ const functionWordsFileSchema = z.object({
   question_words: z.array(phrase).min(1),
   weak_words: z.array(phrase).default([]),
 }).strict();
-const lexiconFileSchema = z.object({
-  lexicon: z.record(z.string().trim().min(1).max(80), z.union([phrase, z.array(phrase).min(1)])
-    .transform((v) => (Array.isArray(v) ? v : [v]))),
-}).strict();
+const lexiconEntries = z.record(z.string().trim().min(1).max(80), z.union([phrase, z.array(phrase).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v])));
+const lexiconFileSchema = z.object({ lexicon: lexiconEntries, qualifiers: lexiconEntries.default({}) }).strict();
 
 export class DataFileError extends Error {}
 
@@ -72,6 +71,11 @@ export interface NluData {
   notCues: Partial<Record<Intent, string[]>>;
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
+  /**
+   * The lexicon's terms that only qualify a thing ("16 tuổi" -> "người từ đủ 14 tuổi trở lên"): a record matched on
+   * their words alone is no candidate (`qualifiers:` of a lexicon file; their entries are in `lexicon` too).
+   */
+  qualifiers: string[];
   /** The candidate ranker's weights (intents/ranker.json, `npm run train:ranker`). */
   ranker: RankerModel;
 }
@@ -107,6 +111,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   let notAspects: string[] = [];
   let abbreviations: NluData['abbreviations'] = {};
   let lexicon: NluData['lexicon'] = {};
+  const qualifiers: string[] = [];
   const cues: NluData['cues'] = {};
   const notCues: NluData['notCues'] = {};
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
@@ -117,10 +122,12 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
     else if (name.startsWith('function-words.')) words = loadYaml(file, functionWordsFileSchema);
     // lexicon.yaml and any lexicon-*.yaml: one vocabulary (a term in two files is an error naming the second).
     else if (name.startsWith('lexicon')) {
-      const more = loadYaml(file, lexiconFileSchema).lexicon;
-      const twice = Object.keys(more).find((k) => k in lexicon);
-      if (twice) throw new DataFileError(`${file}:1: "${twice}" is already in another lexicon file`);
+      const read = loadYaml(file, lexiconFileSchema);
+      const more = { ...read.lexicon, ...read.qualifiers };
+      const twice = Object.keys(read.qualifiers).find((k) => k in read.lexicon) ?? Object.keys(more).find((k) => k in lexicon);
+      if (twice) throw new DataFileError(`${file}:1: "${twice}" is already in another lexicon file or section`);
       lexicon = { ...lexicon, ...more };
+      qualifiers.push(...Object.keys(read.qualifiers));
     }
     else {
       const data = loadYaml(file, intentFileSchema);
@@ -133,7 +140,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, lexicon, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

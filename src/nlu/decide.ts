@@ -74,7 +74,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const classified = top.label as Intent;
   // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all.
   const quality = (r: Ranked<P> | undefined) => r?.indexScore ?? r?.score ?? 0;
-  const candidates = input.ranked.filter((r) => r.evidence >= o.minEvidence);
+  // A record the message says only qualifiers of ("16 tuổi" for the card of those over 14) is not what it asks.
+  const candidates = input.ranked.filter((r) => r.core >= o.minEvidence);
   const best = candidates[0];
   const second = candidates[1];
   const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;

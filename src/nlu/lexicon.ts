@@ -13,9 +13,13 @@ const MAX_READINGS = 4;
 export class Lexicon {
   private constructor(private readonly matcher: PhraseMatcher<Tok[][]>, readonly size: number) {}
 
-  /** Reading ~900 entries into words takes 10-20 ms: a pause point every 64 (a rebuild runs between replies). */
-  static *build(entries: Record<string, string[]>): Work<Lexicon> {
-    const list = yield* mapOf(Object.entries(entries), ([term, means]) => [toksOf(term), means.map(toksOf)] as [Tok[], Tok[][]], 64);
+  /**
+   * Reading ~900 entries into words takes 10-20 ms: a pause point every 64 (a rebuild runs between replies). The
+   * meanings of `qualifiers` are read as qualifier words (Tok.q).
+   */
+  static *build(entries: Record<string, string[]>, qualifiers: ReadonlySet<string> = new Set()): Work<Lexicon> {
+    const meaning = (term: string) => (text: string) => toksOf(text).map((t) => (qualifiers.has(term) ? { ...t, q: true as const } : t));
+    const list = yield* mapOf(Object.entries(entries), ([term, means]) => [toksOf(term), means.map(meaning(term))] as [Tok[], Tok[][]], 64);
     return new Lexicon(new PhraseMatcher(list), list.length);
   }
 

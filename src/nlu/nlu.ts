@@ -240,7 +240,8 @@ export class Nlu {
       .map(([key, name]) => ({ name, tokens: tokenize(key) }))
       .sort((a, b) => b.tokens.length - a.tokens.length);
     yield;
-    const lexiconIndex = yield* Lexicon.build(lexicon);
+    // A qualifier an official redefined from the console is their term, read as any other.
+    const lexiconIndex = yield* Lexicon.build(lexicon, new Set(data.qualifiers.filter((t) => !(t in (kb.lexicon ?? {})))));
     // A phrase an official taught for such an intent is one of its cues (read as a message is): what was taught is
     // never filtered out.
     const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, PhraseMatcher.of(

@@ -12,6 +12,11 @@ export interface Tok {
    * as "giấy phép lái xe") stays at 0: a record may still match it, but the message's weight is its meaning.
    */
   w?: number;
+  /**
+   * A qualifier the lexicon read ("16 tuổi" as "người từ đủ 14 tuổi trở lên"): it tells records of one thing apart,
+   * but is no evidence that the message is about that thing ("con 16 tuổi đi học nghề" asks no identity card).
+   */
+  q?: true;
 }
 
 export interface Normalized {

@@ -42,7 +42,7 @@ export interface NluOptions {
     /** ...and from this score and evidence whatever the classifier says (unless it is sure). */
     strong: number;
     strongEvidence: number;
-    /** Weight of rare words a message must share with a record before the record counts at all. */
+    /** Weight of rare words a message must share with a record before the record counts at all (qualifiers aside: Ranked.core). */
     minEvidence: number;
     /** At most this many options when asking which procedure (Zalo and Messenger show 4-5 buttons well). */
     maxOptions: number;

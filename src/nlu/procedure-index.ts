@@ -80,6 +80,8 @@ export interface Ranked<T> {
   queryCov: number;
   /** Weight of the message this record explains (absolute evidence). */
   evidence: number;
+  /** The part of `evidence` in words that are not qualifiers (Tok.q): what says the record is the one asked about. */
+  core: number;
   familyKey: string;
   /** What the learned ranker reads besides the above (see ranker.ts). */
   signals: MatchSignals;
@@ -111,8 +113,8 @@ interface Doc<T> { item: T; name: Part; phrases: Part[]; side: Part; familyKey: 
 interface Query {
   /** key -> accent keys typed (undefined: typed without diacritics). */
   typed: Map<number, Array<Array<string | undefined>>>;
-  /** The message's own units (its words and adjacent pairs), with their weight. */
-  units: Array<{ key: number; w: number }>;
+  /** The message's own units (its words and adjacent pairs), with their weight; `q` when only qualifiers say it. */
+  units: Array<{ key: number; w: number; q: boolean }>;
 }
 
 export class ProcedureIndex<T> {
@@ -285,12 +287,15 @@ export class ProcedureIndex<T> {
     const units: Query['units'] = [];
     // A word read twice (a shadow original at weight 0, then the lexicon's term) counts at its higher weight.
     const unitAt = new Map<number, number>();
-    const unit = (key: number, w: number) => {
+    const unit = (key: number, w: number, q: boolean) => {
       const at = unitAt.get(key);
       if (at === undefined) {
         unitAt.set(key, units.length);
-        units.push({ key, w });
-      } else if (w > units[at].w) units[at].w = w;
+        units.push({ key, w, q: q || w === 0 }); // a word said at weight 0 is no evidence either
+        return;
+      }
+      if (w > units[at].w) units[at].w = w;
+      if (!q && w > 0) units[at].q = false;
     };
     const add = (k: number, accents: Array<string | undefined>) => {
       const list = typed.get(k);
@@ -307,13 +312,13 @@ export class ProcedureIndex<T> {
       // still looked for).
       if (!this.bound.has(id) || next[i] !== undefined || (i > 0 && next[i - 1] !== undefined)) {
         add(id, [t.a]);
-        unit(id, (t.w ?? 1) * this.idf[id]);
+        unit(id, (t.w ?? 1) * this.idf[id], t.q === true);
       }
       for (let j = i + 1; j < toks.length && j <= i + PAIR_SPAN; j++) {
         const forward = j === i + 1 ? next[i] : this.keyIds.get(`${t.f} ${toks[j].f}`);
         if (forward !== undefined) {
           add(forward, [t.a, toks[j].a]);
-          if (j === i + 1) unit(forward, Math.min(t.w ?? 1, toks[j].w ?? 1) * this.options.pairWeight * this.idf[forward]);
+          if (j === i + 1) unit(forward, Math.min(t.w ?? 1, toks[j].w ?? 1) * this.options.pairWeight * this.idf[forward], t.q === true || toks[j].q === true);
         }
         // Either order: "căn cước hết hạn đổi" asks for "đổi thẻ căn cước".
         const back = this.keyIds.get(`${toks[j].f} ${t.f}`);
@@ -451,15 +456,18 @@ export class ProcedureIndex<T> {
     const { nameExponent: e, sideCredit, localBoost } = this.options;
     // The best part's figures (numbers, not an object per improvement: this runs for every shortlisted record).
     let found = false;
-    const best = { nameCov: 0, queryCov: 0, evidence: 0, score: 0 };
+    const best = { nameCov: 0, queryCov: 0, evidence: 0, core: 0, score: 0 };
     let sideOnly = 0;
     for (const part of m.parts) {
       let full = 0;
       let side = 0;
+      let core = 0;
       for (const u of q.units) {
         const w = u.w * this.localOf(u.key);
+        const explained = part.keys.includes(u.key) ? w : m.side.includes(u.key) ? sideCredit * w : 0;
         if (part.keys.includes(u.key)) full += w;
         else if (m.side.includes(u.key)) side += w;
+        if (!u.q) core += explained;
       }
       const evidence = full + sideCredit * side;
       const queryCov = Math.min(1, evidence / ctx.mass);
@@ -469,6 +477,7 @@ export class ProcedureIndex<T> {
         best.nameCov = part.cov;
         best.queryCov = queryCov;
         best.evidence = evidence;
+        best.core = core;
         best.score = score;
         sideOnly = side / ctx.mass;
       }
