@@ -206,14 +206,15 @@ describe('telling near-identical procedures apart', () => {
     }
   });
 
-  it('reads a newly bought motorbike as its first registration', () => {
-    for (const text of ['đăng ký xe máy mới mua', 'mới mua xe máy thì đăng ký ở đâu']) {
+  it('reads a newly bought motorbike or car as its first registration', () => {
+    for (const text of ['đăng ký xe máy mới mua', 'mới mua xe máy thì đăng ký ở đâu', 'dang ky xe oto moi mua', 'mới mua ô tô cần làm giấy tờ gì']) {
       const u = nlu.understand(text);
       expect(u.intent, text).toBe('procedure_lookup');
       expect(u.procedure?.name, text).toMatch(/^Đăng ký.* xe lần đầu/);
     }
     // ...but a second-hand one as a change of owner.
-    for (const text of ['nhà e mới mua xe máy cũ, sang tên đổi chủ ở đâu', 'sang tên đổi chủ xe máy', 'vừa mua xe máy cũ của người quen thì làm giấy tờ gì']) {
+    for (const text of ['nhà e mới mua xe máy cũ, sang tên đổi chủ ở đâu', 'sang tên đổi chủ xe máy', 'vừa mua xe máy cũ của người quen thì làm giấy tờ gì',
+      'mua xe máy cũ của hàng xóm giờ sang tên sao', 'sang tên ô tô mua lại của người quen', 'xe máy mua lại không chính chủ làm sao sang tên']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.013076');
     }
     // A classifier word between the words of a phrase ("mua lại chiếc xe") does not hide it.
