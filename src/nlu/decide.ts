@@ -119,8 +119,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
     && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare))
     && !strong;
+  // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
+  // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
-    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction))) {
+    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || quality(best) < o.weakOffer))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
