@@ -180,14 +180,14 @@ describe('telling near-identical procedures apart', () => {
       fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không', 'có tốn đồng nào không', 'giá thế nào', 'đóng những khoản gì', 'mấy đồng 1 trang',
         'có thu tiền không', 'tốn hết nhiêu', 'mất mấy trăm', 'có free không', 'có tốn gì không', 'có tốn chi không'],
       duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày', 'nộp xong thì bao giờ đi lấy', 'có lẹ hông ad',
-        'khi nào nhận được', 'bao giờ được nhận', 'nộp hôm nay thì ngày nào có', 'làm xong liền không'],
+        'khi nào nhận được', 'bao giờ được nhận', 'nộp hôm nay thì ngày nào có', 'làm xong liền không', 'cần gấp có kịp không'],
       place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai', 'làm ở xã nơi sinh hay nơi ở bây giờ',
         'có phải lên tỉnh không', 'phòng ban nào làm'],
       online: ['nộp qua mạng được không', 'không cần đến có làm được không', 'làm trên điện thoại được không', 'qua zalo được không',
         'ngồi nhà làm được không'],
       documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì', 'có cần sổ hộ khẩu không', 'giấy tờ cần để làm', 'cần chi',
         'cần mấy bản', 'cần bao nhiêu bộ hồ sơ', 'có cần ảnh không', 'mang bản sao hay bản chính', 'giấy tờ thế nào', 'cần những cái gì',
-        'cần cung cấp gì', 'cần xuất trình gì'],
+        'cần cung cấp gì', 'cần xuất trình gì', 'hồ sơ có những gì'],
       forms: ['đơn viết sao', 'tờ khai điền thế nào'],
     };
     for (const [aspect, phrases] of Object.entries(asks)) {
