@@ -246,17 +246,23 @@ const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near
 export function scanMentions(tokens: Token[], index: NameIndex): { mentions: RawMention[]; subCommunes: SubCommunePlace[] } {
   const mentions: RawMention[] = [];
   const subCommunes: SubCommunePlace[] = [];
+  // In a message typed with diacritics, a type word spelt out without them ("làm ăn xa 10 năm") is most likely another
+  // word: it still introduces a name the index knows, but no unknown one.
+  const words = tokens.filter((t) => /\p{L}/u.test(t.lower));
+  const typedMarked = words.length >= 4 && words.filter((t) => t.marked).length * 2 >= words.length;
   let i = 0;
   while (i < tokens.length) {
-    const type = typeAt(tokens, i) ?? softTypeAt(tokens, i, index);
+    const typed = typeAt(tokens, i);
+    const type = typed && typed.folded && !typed.abbreviation && typedMarked ? { ...typed, deliberate: false } : typed ?? softTypeAt(tokens, i, index);
     if (type) {
       let found = nameAfter(tokens, type, index, i);
       if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
         // "Phường 2 Bảo Lộc cũ": the new ward is named after the city; the citizen means the old Phường 2 of Bảo Lộc.
         found = oldPrefix(tokens, type, found.to, index) ?? found;
       }
-      // A number names units of its type word's level only: "quận 2" is not "phường 2".
-      if (found?.tier === 3 && found.entries.every((e) => e.numeric)) found = null;
+      // A number names units of its type word's level only: "quận 2" is not "phường 2"; nor after "xa" that is likely
+      // "far" ("làm ăn xa 10 năm": "phuong 10" in the same kind of message is still a ward).
+      if ((found?.tier === 3 || (typed && type !== typed && type.type === 'xã')) && found?.entries.every((e) => e.numeric)) found = null;
       if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

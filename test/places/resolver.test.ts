@@ -287,6 +287,17 @@ describe('ordinary words are not places', () => {
     expect(resolve('hội an giờ còn là thành phố không').bareAddress).toBe(false);
   });
 
+  it('reads a type word typed without diacritics in a message typed with them as the ordinary word, unless a known name follows', () => {
+    // "xa" is "far", "quan" the "quan" of "cơ quan": no unknown unit, no place question.
+    for (const text of ['Tôi đi làm ăn xa 10 năm, giờ về quê thì hộ khẩu đã bị xóa, muốn đăng ký lại thường trú thì làm sao?',
+      'Cơ quan bảo tôi nộp giấy xác nhận thông tin hộ tịch đã đăng ký trước đây, xin ở đâu và làm thế nào ạ?']) {
+      expect(resolve(text).mentions, text).toEqual([]);
+      expect(resolve(text).asksAboutPlace, text).toBe(false);
+    }
+    expect(resolve('Tôi ở xa Tân Lập cũ giờ thuộc xã nào').mentions.map((m) => m.text)).toEqual(['xa Tân Lập']);
+    expect(resolve('nhà tôi ở phuong 10 cũ giờ là phường nào').mentions.map((m) => m.text)).toEqual(['phuong 10']);
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
