@@ -282,6 +282,13 @@ describe('telling near-identical procedures apart', () => {
     expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)][0] ?? '').toMatch(/con dấu/);
   });
 
+  it('reads moving one\'s residence to a husband\'s home as the residence, not only the marriage the story tells', () => {
+    const u = nlu.understand('Em chào cán bộ, em lấy chồng ở xã khác, giờ muốn chuyển hộ khẩu về nhà chồng thì phải làm gì ạ?');
+    expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)]).toContain('1.004222');
+    expect(u.decision.kind).not.toBe('procedure');
+    expect(nlu.understand('lấy chồng cần giấy tờ gì').procedure?.code).toBe('1.000894');
+  });
+
   it('reads an age as a qualifier: it picks the identity card for the age, but is no identity-card question alone', () => {
     expect(nlu.understand('làm căn cước cho con 16 tuổi').procedure?.code).toBe('2.000200');
     expect(nlu.understand('làm căn cước cho bé 5 tuổi').procedure?.code).toBe('1.014062');
