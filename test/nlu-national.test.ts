@@ -289,6 +289,16 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('lấy chồng cần giấy tờ gì').procedure?.code).toBe('1.000894');
   });
 
+  it('reads what is asked after "muốn" / "cần" before the story told first', () => {
+    // The story names a marriage, a divorce; the question a residence, a child's name.
+    const home = nlu.understand('Em chào cán bộ, em lấy chồng ở xã khác, giờ muốn chuyển hộ khẩu về nhà chồng thì phải làm gì ạ?');
+    expect([home.procedure?.code, ...home.candidates.map((c) => c.item.code)][0]).toBe('1.004222');
+    expect(nlu.understand('Vợ chồng tôi ly hôn rồi, con ở với tôi, giờ tôi muốn đổi họ cho con theo họ mẹ được không?').procedure?.code).toBe('1.004859');
+    // "cần" before only aspect words asks nothing new: "sang tên sổ đỏ" is still the question.
+    const papers = nlu.understand('Sang tên sổ đỏ cần những giấy tờ gì ạ?');
+    expect(papers.entities.aspect).toBe('documents');
+  });
+
   it('reads an age as a qualifier: it picks the identity card for the age, but is no identity-card question alone', () => {
     expect(nlu.understand('làm căn cước cho con 16 tuổi').procedure?.code).toBe('2.000200');
     expect(nlu.understand('làm căn cước cho bé 5 tuổi').procedure?.code).toBe('1.014062');

@@ -55,8 +55,11 @@ function reading(toks: Tok[], hits: Array<PhraseHit<Tok[][]>>, alt: number): Tok
   const out: Tok[] = [];
   let i = 0;
   for (const hit of hits) {
-    const said = toks.slice(hit.start, hit.end).map((t) => ({ ...t, w: 0 }));
-    out.push(...toks.slice(i, hit.start), ...said, ...hit.value[Math.min(alt, hit.value.length - 1)]);
+    const said = toks.slice(hit.start, hit.end);
+    // The meaning weighs what the words said weighed (less than 1 only in a story told before the question).
+    const weight = Math.min(...said.map((t) => t.w ?? 1));
+    const meaning = hit.value[Math.min(alt, hit.value.length - 1)];
+    out.push(...toks.slice(i, hit.start), ...said.map((t) => ({ ...t, w: 0 })), ...(weight < 1 ? meaning.map((t) => ({ ...t, w: weight })) : meaning));
     i = hit.end;
   }
   out.push(...toks.slice(i));

@@ -313,7 +313,20 @@ export class Nlu {
 
   /** The message as written and as the lexicon reads it, each without the words that are never evidence. */
   readings(toks: Tok[]): Tok[][] {
-    return this.parts.lexicon.readings(toks.filter((t) => !isClassifier(t))).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+    const plain = toks.filter((t) => !isClassifier(t));
+    const read = (ts: Tok[]) => this.parts.lexicon.readings(ts).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+    const asked = this.askedAfter(plain);
+    if (asked <= 0) return read(plain);
+    return [...read(plain), ...read(plain.map((t, i) => (i < asked ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)))];
+  }
+
+  /** Where the question starts after a story (STORY_WEIGHT): the last ask word with enough content on both sides, or -1. */
+  private askedAfter(toks: Tok[]): number {
+    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
+    for (let i = toks.length - 1 - ASK_MIN; i > 0; i--) {
+      if (isAskWord(toks[i]) && content(toks.slice(i + 1)) >= ASK_MIN && content(toks.slice(0, i)) >= STORY_MIN) return i;
+    }
+    return -1;
   }
 
   /** Ranked candidates for a message (evaluation and probes). */
@@ -418,6 +431,19 @@ const NO_NAME: NameWords = { folded: new Set(), accented: new Set() };
 const CLASSIFIERS = new Set(['chiếc', 'cái', 'cuốn', 'quyển', 'tấm', 'ngôi'].map(accentKey));
 const CLASSIFIERS_FOLDED = new Set(['chiec', 'cuon']);
 const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f) : CLASSIFIERS.has(t.a));
+
+/**
+ * "Bố em mất được 3 tháng rồi, giờ mẹ em muốn làm thủ tục để đứng tên mảnh đất": what is asked comes after the
+ * last "muốn" / "cần" / "định"; what comes before is the story. The message is also read with the story's words
+ * weighing this much, so a record the question names is not outweighed by one the story names (each record keeps
+ * its better reading).
+ */
+const STORY_WEIGHT = 0.3;
+const ASK_WORDS = new Set(['muốn', 'cần'].map(accentKey));
+/** Content words (not function, question or aspect words) the story and the question need at least. */
+const STORY_MIN = 3;
+const ASK_MIN = 2;
+const isAskWord = (t: Tok) => (t.a !== undefined ? ASK_WORDS.has(t.a) : t.f === 'muon'); // typed without diacritics, "muon" is "muốn"
 
 /** The readings as folded words (what the rules on names compare). */
 const foldedWords = (readings: Tok[][]) => readings.map((r) => r.map((t) => t.f));
