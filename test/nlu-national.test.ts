@@ -178,7 +178,7 @@ describe('telling near-identical procedures apart', () => {
   it('tells which part of a procedure is asked in the ways people ask it (fee, time, place, online, papers)', () => {
     const asks: Record<string, string[]> = {
       fee: ['hết bao nhiêu tiền', 'nhiêu tiền ad', 'có mất phí không', 'tốn kém không', 'có tốn đồng nào không', 'giá thế nào', 'đóng những khoản gì', 'mấy đồng 1 trang',
-        'có thu tiền không', 'tốn hết nhiêu', 'mất mấy trăm', 'có free không', 'có tốn gì không', 'có tốn chi không'],
+        'có thu tiền không', 'tốn hết nhiêu', 'mất mấy trăm', 'có free không', 'có tốn gì không', 'có tốn chi không', 'bao nhiu 1 trang'],
       duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày', 'nộp xong thì bao giờ đi lấy', 'có lẹ hông ad',
         'khi nào nhận được', 'bao giờ được nhận', 'nộp hôm nay thì ngày nào có', 'làm xong liền không', 'cần gấp có kịp không'],
       place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai', 'làm ở xã nơi sinh hay nơi ở bây giờ',
@@ -302,6 +302,12 @@ describe('telling near-identical procedures apart', () => {
   it('reads an age as a qualifier: it picks the identity card for the age, but is no identity-card question alone', () => {
     expect(nlu.understand('làm căn cước cho con 16 tuổi').procedure?.code).toBe('2.000200');
     expect(nlu.understand('làm căn cước cho bé 5 tuổi').procedure?.code).toBe('1.014062');
+    // An old person's age likewise: the allowance for the elderly when asked about money, not about a card or a death.
+    expect(nlu.understand('mẹ e 80t đc nhận tiền ko ạ').procedure?.name).toMatch(/người cao tuổi/);
+    for (const text of ['bà 90 tuổi làm căn cước có cần đến công an không', 'ông 75 tuổi mất, khai tử ở đâu']) {
+      const u = nlu.understand(text);
+      expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)].join(' / '), text).not.toMatch(/người cao tuổi/);
+    }
     for (const text of ['con 16 tuổi đi học nghề', 'con tôi 17 tuổi phải đăng ký nghĩa vụ quân sự ở đâu', 'trẻ em bị bạo hành thì báo ở đâu',
       'bé 3 tuổi chưa có khai sinh giờ làm sao']) {
       const u = nlu.understand(text);
