@@ -18,7 +18,7 @@ export class Lexicon {
    * meanings of `qualifiers` are read as qualifier words (Tok.q).
    */
   static *build(entries: Record<string, string[]>, qualifiers: ReadonlySet<string> = new Set()): Work<Lexicon> {
-    const meaning = (term: string) => (text: string) => toksOf(text).map((t) => (qualifiers.has(term) ? { ...t, q: true as const } : t));
+    const meaning = (term: string) => (qualifiers.has(term) ? (text: string) => toksOf(text).map((t) => ({ ...t, q: true as const })) : toksOf);
     const list = yield* mapOf(Object.entries(entries), ([term, means]) => [toksOf(term), means.map(meaning(term))] as [Tok[], Tok[][]], 64);
     return new Lexicon(new PhraseMatcher(list), list.length);
   }

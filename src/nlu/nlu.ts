@@ -434,9 +434,9 @@ const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f
 
 /**
  * "Bố em mất được 3 tháng rồi, giờ mẹ em muốn làm thủ tục để đứng tên mảnh đất": what is asked comes after the
- * last "muốn" / "cần" / "định"; what comes before is the story. The message is also read with the story's words
- * weighing this much, so a record the question names is not outweighed by one the story names (each record keeps
- * its better reading).
+ * last "muốn" / "cần" ("định" is also "định danh", "định cư"); what comes before is the story. The message is also
+ * read with the story's words weighing this much, so a record the question names is not outweighed by one the story
+ * names (each record keeps its better reading).
  */
 const STORY_WEIGHT = 0.3;
 const ASK_WORDS = new Set(['muốn', 'cần'].map(accentKey));

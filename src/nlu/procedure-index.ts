@@ -464,10 +464,13 @@ export class ProcedureIndex<T> {
       let core = 0;
       for (const u of q.units) {
         const w = u.w * this.localOf(u.key);
-        const explained = part.keys.includes(u.key) ? w : m.side.includes(u.key) ? sideCredit * w : 0;
-        if (part.keys.includes(u.key)) full += w;
-        else if (m.side.includes(u.key)) side += w;
-        if (!u.q) core += explained;
+        if (part.keys.includes(u.key)) {
+          full += w;
+          if (!u.q) core += w;
+        } else if (m.side.includes(u.key)) {
+          side += w;
+          if (!u.q) core += sideCredit * w;
+        }
       }
       const evidence = full + sideCredit * side;
       const queryCov = Math.min(1, evidence / ctx.mass);
