@@ -253,7 +253,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
   let i = 0;
   while (i < tokens.length) {
     const typed = typeAt(tokens, i);
-    const type = typed && typed.folded && !typed.abbreviation && typedMarked ? { ...typed, deliberate: false } : typed ?? softTypeAt(tokens, i, index);
+    const otherWord = typed !== null && typed.folded && !typed.abbreviation && typedMarked;
+    const type = otherWord ? { ...typed, deliberate: false } : typed ?? softTypeAt(tokens, i, index);
     if (type) {
       let found = nameAfter(tokens, type, index, i);
       if (found && markerAround(tokens, i, found.to) === 'old' && !found.entries.some((e) => e.ref.kind.startsWith('old'))) {
@@ -262,7 +263,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       }
       // A number names units of its type word's level only: "quận 2" is not "phường 2"; nor after "xa" that is likely
       // "far" ("làm ăn xa 10 năm": "phuong 10" in the same kind of message is still a ward).
-      if ((found?.tier === 3 || (typed && type !== typed && type.type === 'xã')) && found?.entries.every((e) => e.numeric)) found = null;
+      if ((found?.tier === 3 || (otherWord && type.type === 'xã')) && found?.entries.every((e) => e.numeric)) found = null;
       if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
