@@ -299,6 +299,13 @@ describe('telling near-identical procedures apart', () => {
     expect(papers.entities.aspect).toBe('documents');
   });
 
+  it('reads a CV or a job application to have confirmed as a signature to certify, not the criminal record', () => {
+    for (const text of ['xác nhận đơn xin việc ở đâu', 'xác nhận sơ yếu lý lịch ở xã được không']) {
+      expect(nlu.understand(text).procedure?.code, text).toBe('2.000884');
+    }
+    expect(nlu.understand('xin lý lịch để đi xuất khẩu lao động').procedure?.code).toBe('3.000333');
+  });
+
   it('reads an age as a qualifier: it picks the identity card for the age, but is no identity-card question alone', () => {
     expect(nlu.understand('làm căn cước cho con 16 tuổi').procedure?.code).toBe('2.000200');
     expect(nlu.understand('làm căn cước cho bé 5 tuổi').procedure?.code).toBe('1.014062');
