@@ -299,6 +299,15 @@ describe('telling near-identical procedures apart', () => {
     expect(papers.entities.aspect).toBe('documents');
   });
 
+  it('never answers whether selling online needs registering with the tax refund of online sellers', () => {
+    for (const text of ['bán hàng online có phải đăng ký kinh doanh không', 'bán hàng online tại nhà có phải đk hkd ko ad']) {
+      const u = nlu.understand(text);
+      expect(u.decision.kind, text).toBe('clarify');
+      expect(u.candidates.map((c) => c.item.code), text).toContain('1.001612');
+    }
+    expect(nlu.understand('đóng cửa tiệm luôn không bán nữa thì báo ai').procedure?.code).toBe('1.001266');
+  });
+
   it('reads a CV or a job application to have confirmed as a signature to certify, not the criminal record', () => {
     for (const text of ['xác nhận đơn xin việc ở đâu', 'xác nhận sơ yếu lý lịch ở xã được không']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('2.000884');
