@@ -206,6 +206,9 @@ describe('telling near-identical procedures apart', () => {
     // "mai táng phí", "học phí" name a payment, not the procedure's fee; "mai táng phí bao nhiêu tiền" asks it.
     expect(nlu.understand('mai tang phi').entities.aspect).toBe('general');
     expect(nlu.understand('mai táng phí bao nhiêu tiền').entities.aspect).toBe('fee');
+    // "mẫu mới" is the new model of a paper, not a form.
+    expect(nlu.understand('đổi sổ đỏ cũ sang mẫu mới').entities.aspect).toBe('general');
+    expect(nlu.understand('mẫu đơn đăng ký khai sinh').entities.aspect).toBe('forms');
   });
 
   it('reads questions about the Trung tâm phục vụ hành chính công (the one-stop office since July 2025) as contact questions', () => {
