@@ -327,6 +327,10 @@ describe('telling near-identical procedures apart', () => {
       const u = nlu.understand(text);
       expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)].join(' / '), text).not.toMatch(/người cao tuổi/);
     }
+    // A group of people likewise: the question is what is asked for them.
+    const aid = nlu.understand('Tôi là người khuyết tật, đang bị kiện tranh chấp, có được trợ giúp pháp lý miễn phí không?');
+    expect([aid.procedure?.code, ...aid.candidates.map((c) => c.item.code)][0]).toBe('2.000829');
+    expect(nlu.understand('con bị khuyết tật muốn xin xác nhận mức độ').procedure?.name).toMatch(/xác nhận khuyết tật/);
     for (const text of ['con 16 tuổi đi học nghề', 'con tôi 17 tuổi phải đăng ký nghĩa vụ quân sự ở đâu', 'trẻ em bị bạo hành thì báo ở đâu',
       'bé 3 tuổi chưa có khai sinh giờ làm sao']) {
       const u = nlu.understand(text);

@@ -38,7 +38,10 @@ export class Lexicon {
     if (hits.length === 0) return [toks];
     const longer = this.matcher.all(toks, true);
     const width = Math.max(...hits.map((h) => h.value.length));
-    const out: Tok[][] = [toks];
+    // A qualifier is one as written too ("16 tuổi" typed is no more evidence than its meaning).
+    const qualifying = hits.filter((h) => h.value[0][0]?.q);
+    const out: Tok[][] = [qualifying.length === 0 ? toks
+      : toks.map((t, i) => (qualifying.some((h) => h.start <= i && i < h.end) ? { ...t, q: true as const } : t))];
     const differs = !sameHits(hits, longer);
     for (let alt = 0; alt < width && out.length < MAX_READINGS - (differs ? 1 : 0); alt++) out.push(reading(toks, hits, alt));
     if (differs) out.push(reading(toks, longer, 0));
