@@ -118,6 +118,13 @@ describe('intent data files', () => {
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
     writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con 9 tuổi: trẻ em\nqualifiers:\n  con 9 tuổi: người dưới 14 tuổi\n');
     expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:1: "con 9 tuổi" is already/);
+    // Ages are ranges; an age another file's range already gives is said twice (the file read second is named).
+    writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con nhỏ: trẻ em\nages:\n  người dưới 14 tuổi: 13-1\n');
+    expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:\d+: the range ends before it starts/);
+    writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con nhỏ: trẻ em\nages:\n  người dưới 14 tuổi: một đến mười\n');
+    expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:\d+: expected a range of ages/);
+    writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con nhỏ: trẻ em\nages:\n  trẻ nhỏ: 2-5\n');
+    expect(() => loadNluData(dir)).toThrow(/lexicon\.yaml:1: "2 tuổi" is already in another lexicon file/);
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {

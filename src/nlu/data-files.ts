@@ -42,7 +42,10 @@ const functionWordsFileSchema = z.object({
 }).strict();
 const lexiconEntries = z.record(z.string().trim().min(1).max(80), z.union([phrase, z.array(phrase).min(1)])
   .transform((v) => (Array.isArray(v) ? v : [v])));
-const lexiconFileSchema = z.object({ lexicon: lexiconEntries, qualifiers: lexiconEntries.default({}) }).strict();
+/** "người dưới 14 tuổi: 1-13": each age in the range said as a number ("con 7t") is a qualifier with that meaning. */
+const ageRanges = z.record(phrase, z.string().regex(/^\d{1,3}-\d{1,3}$/, 'expected a range of ages such as "1-13"')
+  .transform((r) => r.split('-').map(Number) as [number, number]).refine(([from, to]) => from <= to, 'the range ends before it starts'));
+const lexiconFileSchema = z.object({ lexicon: lexiconEntries, qualifiers: lexiconEntries.default({}), ages: ageRanges.default({}) }).strict();
 
 export class DataFileError extends Error {}
 
@@ -123,11 +126,19 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
     // lexicon.yaml and any lexicon-*.yaml: one vocabulary (a term in two files is an error naming the second).
     else if (name.startsWith('lexicon')) {
       const read = loadYaml(file, lexiconFileSchema);
-      const more = { ...read.lexicon, ...read.qualifiers };
-      const twice = Object.keys(read.qualifiers).find((k) => k in read.lexicon) ?? Object.keys(more).find((k) => k in lexicon);
+      const ages = Object.entries(read.ages).flatMap(([meaning, [from, to]]) =>
+        Array.from({ length: to - from + 1 }, (_, i): [string, string[]] => [`${from + i} tuổi`, [meaning]]));
+      const qualifying = [...Object.entries(read.qualifiers), ...ages];
+      const entries = [...Object.entries(read.lexicon), ...qualifying];
+      const seen = new Set<string>();
+      const twice = entries.map(([term]) => term).find((t) => {
+        const again = seen.has(t) || t in lexicon;
+        seen.add(t);
+        return again;
+      });
       if (twice) throw new DataFileError(`${file}:1: "${twice}" is already in another lexicon file or section`);
-      lexicon = { ...lexicon, ...more };
-      qualifiers.push(...Object.keys(read.qualifiers));
+      lexicon = { ...lexicon, ...Object.fromEntries(entries) };
+      qualifiers.push(...qualifying.map(([term]) => term));
     }
     else {
       const data = loadYaml(file, intentFileSchema);
