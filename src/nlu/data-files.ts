@@ -76,7 +76,7 @@ export interface NluData {
   lexicon: Record<string, string[]>;
   /**
    * The lexicon's terms that only qualify a thing ("16 tuổi" -> "người từ đủ 14 tuổi trở lên"): a record matched on
-   * their words alone is no candidate (`qualifiers:` of a lexicon file; their entries are in `lexicon` too).
+   * their words alone is no candidate (`qualifiers:` and `ages:` of a lexicon file; their entries are in `lexicon` too).
    */
   qualifiers: string[];
   /** The candidate ranker's weights (intents/ranker.json, `npm run train:ranker`). */

@@ -79,6 +79,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const best = candidates[0];
   const second = candidates[1];
   const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;
+  // Even the best candidate matches the message poorly (a procedure the catalogue lacks, or another intent).
+  const poor = quality(best) < o.weakOffer;
   const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * (best?.score ?? 0)))
     .slice(0, o.maxOptions);
   const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
@@ -122,7 +124,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
   // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
-    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || quality(best) < o.weakOffer))) {
+    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || poor))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
@@ -138,7 +140,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     if (leads(o.answer, o.ratio) && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
-    const weak = !strong && quality(best) < o.weakOffer;
+    const weak = !strong && poor;
     return result({ kind: 'clarify', options: offered.map((r) => r.item), ...(weak ? { unsure: true as const } : {}) }, 'procedure_lookup', confidence);
   }
   const halfGate = input.procedureProbability >= o.gate / 2;

@@ -13,8 +13,8 @@ export interface Tok {
    */
   w?: number;
   /**
-   * A qualifier the lexicon read ("16 tuổi" as "người từ đủ 14 tuổi trở lên"): it tells records of one thing apart,
-   * but is no evidence that the message is about that thing ("con 16 tuổi đi học nghề" asks no identity card).
+   * A qualifier the lexicon found ("16 tuổi", and its meaning "người từ đủ 14 tuổi trở lên"): it tells records of one
+   * thing apart, but is no evidence that the message is about that thing ("con 16 tuổi đi học nghề" asks no card).
    */
   q?: true;
 }
