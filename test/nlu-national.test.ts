@@ -285,6 +285,32 @@ describe('telling near-identical procedures apart', () => {
     expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)][0] ?? '').toMatch(/con dấu/);
   });
 
+  it('reads a diploma copy to certify as a certified copy, and a lost one as a copy from the register', () => {
+    expect(nlu.understand('chứng thực bản sao bằng tốt nghiệp ở đâu nhanh nhất').procedure?.code).toBe('2.000815');
+    expect(nlu.understand('xin bản sao bằng tốt nghiệp cấp 3 bị mất').procedure?.code).toBe('2.000908');
+  });
+
+  it('reads animals counted with "con" as livestock, never as adopting a child ("nuôi con nuôi")', () => {
+    for (const text of ['nuôi 2000 con gà có cần giấy chứng nhận gì không', 'em muốn mở trang trại nuôi heo 500 con cần giấy tờ gì',
+      'nuoi may tram con heo co phai dang ky khong']) {
+      const u = nlu.understand(text);
+      expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)].join(' / '), text).not.toMatch(/con nuôi/);
+    }
+    const normalizer = new Normalizer(loadNluData().abbreviations);
+    expect(normalizer.normalize('nuôi 2000 con gà').tokens).toEqual(['nuoi', 'ga']);
+    // "vẫn còn" folds to "van con", and two children are children.
+    expect(normalizer.normalize('van con ho khau').tokens).toEqual(['van', 'con', 'ho', 'khau']);
+    expect(normalizer.normalize('tôi có 2 con nhỏ').tokens).toContain('con');
+    expect(nlu.understand('xin nhận con nuôi cần giấy tờ gì').procedure?.name ?? nlu.understand('xin nhận con nuôi cần giấy tờ gì').candidates[0]?.item.name).toMatch(/con nuôi/);
+  });
+
+  it('reads a land certificate written wrong as its correction, and a torn one as its exchange', () => {
+    for (const text of ['sổ đỏ bị sai tên chủ thì làm sao', 'sổ hồng in sai ngày sinh', 'so do bi ghi sai dien tich, sua lai o dau']) {
+      expect(nlu.understand(text).procedure?.name, text).toMatch(/^Đính chính Giấy chứng nhận/);
+    }
+    expect(nlu.understand('sổ đỏ bị rách xin đổi cái mới').procedure?.name).toMatch(/^Cấp đổi Giấy chứng nhận/);
+  });
+
   it('reads moving one\'s residence to a husband\'s home as the residence, not only the marriage the story tells', () => {
     const u = nlu.understand('Em chào cán bộ, em lấy chồng ở xã khác, giờ muốn chuyển hộ khẩu về nhà chồng thì phải làm gì ạ?');
     expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)]).toContain('1.004222');

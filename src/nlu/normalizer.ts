@@ -57,6 +57,39 @@ const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{2,}(?![\p{L}\p{N}])/gu;
 const NUMBER = /(?<![\p{L}\p{N}/.-])0*(\d+)(?![\p{L}\p{N}/.%-]|[.,]\d)/gu;
 
 /**
+ * Animals people count with "con" ("nuôi 2000 con gà", "mấy con heo"): as typed with diacritics, or typed without
+ * them when the word folds to no other common one ("con heo"; "con bo" may be "con bố", "con lon" "con lớn").
+ */
+const ANIMALS = new Set(['gà', 'heo', 'lợn', 'bò', 'trâu', 'vịt', 'dê', 'ngỗng', 'ngan', 'chim', 'ong', 'cá', 'chó', 'mèo', 'thỏ', 'ngựa'].map(accentKey));
+const FOLDED_ANIMALS = new Set(['heo', 'trau', 'vit', 'ngong']);
+/**
+ * Numbers of animals, not children: from ten up, or a round number in words ("vài trăm con"), typed with its
+ * diacritics ("van con" is "vẫn còn").
+ */
+const HERD = new Set(['chục', 'trăm', 'nghìn', 'ngàn'].map(accentKey));
+const herd = (t: Tok | undefined) => t !== undefined && ((/^\d+$/.test(t.f) && Number(t.f) >= 10) || (t.a !== undefined && HERD.has(t.a)));
+
+/**
+ * The message without the counter "con" of animals and the number before it: "nuôi 2000 con gà" asks about raising
+ * chickens ("nuôi gà"), while the words "nuôi" and "con" are those of adoption (nuôi con nuôi).
+ */
+function withoutCounters(toks: Tok[]): Tok[] {
+  const number = (t: Tok | undefined) => t !== undefined && (/^\d+$/.test(t.f) || (t.a !== undefined && HERD.has(t.a)));
+  const counter = (i: number) => {
+    if (toks[i].f !== 'con') return false;
+    const next = toks[i + 1];
+    return (next !== undefined && (next.a ? ANIMALS.has(next.a) : FOLDED_ANIMALS.has(next.f))) || herd(toks[i - 1]);
+  };
+  const drop = new Set<number>();
+  toks.forEach((_, i) => {
+    if (!counter(i)) return;
+    drop.add(i);
+    if (number(toks[i - 1])) drop.add(i - 1);
+  });
+  return drop.size ? toks.filter((_, i) => !drop.has(i)) : toks;
+}
+
+/**
  * Turns a message into folded tokens that match the vocabulary of the training data and the knowledge base:
  * teencode and abbreviations expanded, glued words split ("lamgiaykhaisinh"), one-letter typos repaired.
  */
@@ -170,7 +203,8 @@ export class Normalizer {
       if (repaired.length === 1 && repaired[0] === tok.f) toks.push(tok);
       else toks.push(...repaired.map((f) => ({ f })));
     }
-    return { text: words.join(' '), tokens: toks.map((t) => t.f), toks, accented };
+    const counted = withoutCounters(toks);
+    return { text: words.join(' '), tokens: counted.map((t) => t.f), toks: counted, accented };
   }
 
   /**
