@@ -16,6 +16,7 @@ import { evaluatePlaces, falsePositives, loadNotPlaces, loadPlaceDevSet } from '
 //      province's share of the catalogue (the records the questions name and every "Cấp xã" record, ~680) and over
 //      the sample plus the whole catalogue (2,649): top-1 on clear questions, resolved (answered right, or asked
 //      with the right option), ambiguous handled, confidently wrong, out-of-scope precision/recall/F1, by register;
+//      and the wider set (test/nlu/national/devset-wide.jsonl: more procedures, longer stories) over the whole catalogue;
 //   3. place questions (test/places): the resolver, and the NLU routing them to the locality intent;
 //   4. a confusion table of intents and a 5-fold cross-validation of the intent classifier.
 // `-- --heldout` runs the blind held-out sets instead (written without seeing the training data or the
@@ -58,6 +59,12 @@ for (const [name, kb] of Object.entries(configs)) {
     if (showErrors) for (const e of _e) console.log(`in-full   ${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
     for (const l of nationalLines) allPairs.push({ expected: l.intent, got: nlu.understand(l.text).intent });
     nationalErrors.push(...errors.map((e) => `${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
+    if (!heldout) {
+      // The wider development set (more procedures, longer stories), over the whole catalogue.
+      const { errors: wideErrors, ...wide } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', 'devset-wide.jsonl')));
+      out.national_wide = wide;
+      nationalErrors.push(...wideErrors.map((e) => `wide ${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
+    }
   }
 }
 
