@@ -311,6 +311,27 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('sổ đỏ bị rách xin đổi cái mới').procedure?.name).toMatch(/^Cấp đổi Giấy chứng nhận/);
   });
 
+  it('reads situations told in everyday words as the procedure they need', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['ba má em có lô đất một sổ, muốn cắt ra làm hai sổ để bán bớt thì làm sao', /^Tách thửa/],
+      ['nhà tôi phá nhà cũ xây lại 2 tầng thì xin giấy phép cần gì', /^Cấp giấy phép xây dựng nhà ở riêng lẻ/],
+      ['giấy phép xây dựng sắp hết hạn mà chưa khởi công thì kéo dài giấy phép xây dựng thế nào', /^Gia hạn giấy phép xây dựng/],
+      ['tiệm may của má em dẹp hẳn rồi, trả lại giấy phép kinh doanh thế nào', /^Chấm dứt hoạt động hộ kinh doanh/],
+      ['em nghỉ làm rồi, muốn lãnh bảo hiểm một cục được không', /bảo hiểm xã hội một lần/],
+      ['bố em đi làm xa 6 tháng có phải báo vắng với công an xã không', /tạm vắng/],
+      ['nhà có khách ở lại qua đêm có phải báo công an không', /^Thông báo lưu trú/],
+      ['heo nhà em bị tiêu hủy do dịch, xin hỗ trợ thế nào', /thiệt hại do dịch bệnh động vật/],
+      ['bố mất không để lại di chúc, mấy anh em chia đất thì làm giấy gì ở xã', /phân chia di sản/],
+    ];
+    for (const [text, name] of cases) {
+      const u = nlu.understand(text);
+      expect([u.procedure?.name, ...u.candidates.map((c) => c.item.name)][0] ?? '', text).toMatch(name);
+    }
+    // Typed without diacritics, "cho bo me" is "cho bố mẹ", not "chở bò": no livestock permit for parents' insurance.
+    const parents = nlu.understand('mua bhyt cho bo me gia o nha thi dang ky o dau');
+    expect([parents.procedure?.name, ...parents.candidates.map((c) => c.item.name)].join(' / ')).not.toMatch(/kiểm dịch/);
+  });
+
   it('reads moving one\'s residence to a husband\'s home as the residence, not only the marriage the story tells', () => {
     const u = nlu.understand('Em chào cán bộ, em lấy chồng ở xã khác, giờ muốn chuyển hộ khẩu về nhà chồng thì phải làm gì ạ?');
     expect([u.procedure?.code, ...u.candidates.map((c) => c.item.code)]).toContain('1.004222');
