@@ -311,6 +311,17 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('sổ đỏ bị rách xin đổi cái mới').procedure?.name).toMatch(/^Cấp đổi Giấy chứng nhận/);
   });
 
+  it('never offers a citizen the people\'s police\'s own policy procedures, unless the message speaks of the police', () => {
+    // "Cấp thẻ bảo hiểm y tế (thực hiện tại cấp tỉnh)" is the card of police officers' families (field "Chính sách").
+    for (const text of ['làm thẻ bảo hiểm y tế ở đâu', 'Tôi làm mất thẻ bảo hiểm y tế, cấp lại thế nào ạ?', 'mua thẻ bhyt cho ba má ở đâu dzậy ad']) {
+      const u = nlu.understand(text);
+      const offered = [u.procedure, ...u.candidates.map((c) => c.item)];
+      expect(offered.some((p) => p?.field === 'Chính sách'), text).toBe(false);
+      expect(offered.some((p) => p?.code === '1.001939' || p?.code === '1.002759' || p?.name.includes('trẻ em dưới 6 tuổi')), text).toBe(true);
+    }
+    expect(nlu.understand('bố em là công an, làm thẻ bảo hiểm y tế cho thân nhân ở đâu').procedure?.field).toBe('Chính sách');
+  });
+
   it('reads situations told in everyday words as the procedure they need', () => {
     const cases: Array<[string, RegExp]> = [
       ['ba má em có lô đất một sổ, muốn cắt ra làm hai sổ để bán bớt thì làm sao', /^Tách thửa/],

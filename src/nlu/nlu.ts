@@ -341,7 +341,7 @@ export class Nlu {
   private rank(text: string, readings: Tok[][], read = foldedWords(readings)): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
-    const probabilities = endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked)));
+    const probabilities = policeUnasked(text, families, endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked))));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -484,7 +484,7 @@ const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun
 const afterThuTuc = (words: string[], [thu, tuc]: [string, string]) => (words[0] === thu && words[1] === tuc ? words.slice(2) : words);
 
 /** What a record's name says it does, read once per record object (a knowledge-base load makes new ones). */
-interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean }
+interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean; police: boolean }
 const NAME_KINDS = new WeakMap<KbProcedure, NameKinds>();
 function kindsOf(p: KbProcedure): NameKinds {
   let kinds = NAME_KINDS.get(p);
@@ -499,6 +499,7 @@ function kindsOf(p: KbProcedure): NameKinds {
     reissues: head[0] === 'cap' && head[1] === 'lai' && !folded.includes('doi'),
     // In its first four words: "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records what others decided.
     ends: hasAny(afterThuTuc(accented, ['thủ', 'tục']).slice(0, 4), ENDING_IN_NAME),
+    police: /^chính sách$/iu.test(p.field.trim()) && /công an/iu.test(p.competentBody ?? ''),
   };
   NAME_KINDS.set(p, kinds);
   return kinds;
@@ -532,6 +533,21 @@ export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure
   if (read.some((w) => hasAny(w, ENDING_IN_MESSAGE))) return probabilities;
   return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).ends));
 }
+
+/**
+ * The people's police's own policy procedures (field "Chính sách", decided by the Công an) are for its officers and
+ * their families: "Cấp thẻ bảo hiểm y tế" there, though its name says nothing of it, answered "làm thẻ bảo hiểm y tế
+ * ở đâu" sure of itself. Held down unless the message speaks of the police ("bố em là công an", "chiến sĩ", "CAND").
+ */
+export function policeUnasked(text: string, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  const police = ranked.map((r) => kindsOf(r.item).police);
+  if (!police.some(Boolean) || POLICE_WORDS.test(fold(text.toLowerCase()))) return probabilities;
+  // Out of the running, not only held down: what is left is what a citizen may use ("làm thẻ bảo hiểm y tế" is the
+  // social-insurance card), however little of the ranker's weight it had.
+  const rest = probabilities.reduce((sum, p, i) => (police[i] ? sum : sum + p), 0);
+  return rest > 0 ? probabilities.map((p, i) => (police[i] ? 0 : p / rest)) : probabilities;
+}
+const POLICE_WORDS = /\b(cong an|cand|chien si|si quan)\b/u;
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
