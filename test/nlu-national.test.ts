@@ -355,6 +355,9 @@ describe('telling near-identical procedures apart', () => {
     const home = nlu.understand('Em chào cán bộ, em lấy chồng ở xã khác, giờ muốn chuyển hộ khẩu về nhà chồng thì phải làm gì ạ?');
     expect([home.procedure?.code, ...home.candidates.map((c) => c.item.code)][0]).toBe('1.004222');
     expect(nlu.understand('Vợ chồng tôi ly hôn rồi, con ở với tôi, giờ tôi muốn đổi họ cho con theo họ mẹ được không?').procedure?.code).toBe('1.004859');
+    // "giờ" ("now") starts the question too: the contract already certified is the story.
+    const transfer = nlu.understand('Tôi mua lại mảnh đất của người quen, hợp đồng đã công chứng xong xuôi, giờ sang tên sổ đỏ nộp ở đâu');
+    expect([transfer.procedure?.code, ...transfer.candidates.map((c) => c.item.code)][0]).toBe('1.013831');
     // "cần" before only aspect words asks nothing new: "sang tên sổ đỏ" is still the question.
     const papers = nlu.understand('Sang tên sổ đỏ cần những giấy tờ gì ạ?');
     expect(papers.entities.aspect).toBe('documents');

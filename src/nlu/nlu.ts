@@ -434,12 +434,13 @@ const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f
 
 /**
  * "Bố em mất được 3 tháng rồi, giờ mẹ em muốn làm thủ tục để đứng tên mảnh đất": what is asked comes after the
- * last "muốn" / "cần" ("định" is also "định danh", "định cư"); what comes before is the story. The message is also
+ * last "muốn" / "cần" / "giờ" (now; "mấy giờ" has no story before it) ("định" is also "định danh", "định cư"); what
+ * comes before is the story. The message is also
  * read with the story's words weighing this much, so a record the question names is not outweighed by one the story
  * names (each record keeps its better reading).
  */
 const STORY_WEIGHT = 0.3;
-const ASK_WORDS = new Set(['muốn', 'cần'].map(accentKey));
+const ASK_WORDS = new Set(['muốn', 'cần', 'giờ'].map(accentKey));
 /** Content words (not function, question or aspect words) the story and the question need at least. */
 const STORY_MIN = 3;
 const ASK_MIN = 2;
