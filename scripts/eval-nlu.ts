@@ -17,7 +17,8 @@ import { evaluatePlaces, falsePositives, loadNotPlaces, loadPlaceDevSet } from '
 //      the sample plus the whole catalogue (2,649): top-1 on clear questions, resolved (answered right, or asked
 //      with the right option), ambiguous handled, confidently wrong, out-of-scope precision/recall/F1, by register;
 //      and the wider set (test/nlu/national/devset-wide.jsonl: more procedures, longer stories) over the whole catalogue;
-//   3. place questions (test/places): the resolver, and the NLU routing them to the locality intent;
+//   3. place questions (test/places): the resolver, and the NLU routing them to the locality intent; the wider place
+//      set (devset-wide.jsonl) for the resolver;
 //   4. a confusion table of intents and a 5-fold cross-validation of the intent classifier.
 // `-- --heldout` runs the blind held-out sets instead (written without seeing the training data or the
 // development sets); `-- --errors` lists the misses; `-- --try "câu hỏi" ...` shows how messages are read.
@@ -73,6 +74,12 @@ const placeLines = loadPlaceDevSet(heldout ? path.join(import.meta.dirname, '../
 const { errors: placeErrors, ...placeFigures } = evaluatePlaces(places, placeLines);
 const routed = placeLines.filter((l) => sampleNlu.understand(l.text).intent === 'locality').length;
 out.places = { ...placeFigures, routedToLocality: Math.round((routed / placeLines.length) * 1000) / 1000, falsePositives: falsePositives(places, loadNotPlaces()) };
+if (!heldout) {
+  // The wider place set (test/places/devset-wide.jsonl: another writer, all 34 provinces).
+  const { errors: wideErrors, ...wide } = evaluatePlaces(places, loadPlaceDevSet(path.join(import.meta.dirname, '../test/places/devset-wide.jsonl')));
+  out.places_wide = wide;
+  placeErrors.push(...wideErrors.map((e) => ({ ...e, text: `(wide) ${e.text}` })));
+}
 for (const l of placeLines) allPairs.push({ expected: 'locality', got: sampleNlu.understand(l.text).intent });
 
 // 4. Intents.

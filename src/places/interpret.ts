@@ -60,6 +60,7 @@ export interface ContextMismatch { finer: RawMention; coarser: RawMention; level
  */
 function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismatch | null {
   preferOtherType(tokens, mentions);
+  coarserAfterTyped(tokens, mentions);
   let mismatch: ContextMismatch | null = null;
   for (const a of mentions) {
     for (const b of mentions) {
@@ -94,6 +95,22 @@ function preferOtherType(tokens: Token[], mentions: RawMention[]): void {
     if (before.length === 0) continue;
     const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
     if (contexts.length > 0 && contexts.every((b) => !within(a.entries, b) && within(before, b))) a.entries = before;
+  }
+}
+
+/**
+ * "huyện Châu Thành Long An": an address goes from the finest place to the coarsest, so a bare name right after a
+ * typed unit qualifies it ("Long An" the province), not a finer unit of that name inside it (the xã Long An of
+ * another huyện Châu Thành), when the name has a coarser reading at all.
+ */
+function coarserAfterTyped(tokens: Token[], mentions: RawMention[]): void {
+  for (const b of mentions) {
+    if (b.typeWord || b.marker) continue;
+    const a = mentions.find((m) => m !== b && m.typeWord && m.to <= b.from && adjacent(tokens, m, b));
+    if (!a || a.entries.length === 0) continue;
+    const level = Math.max(...a.entries.map((e) => levelRank(e.ref)));
+    const coarser = b.entries.filter((e) => levelRank(e.ref) > level);
+    if (coarser.length > 0 && coarser.length < b.entries.length) b.entries = coarser;
   }
 }
 

@@ -46,7 +46,9 @@ export const SUB_COMMUNE_FOLDED_OK: ReadonlySet<string> = new Set(['thon', 'ap',
   'khu dan cu', 'plei']);
 
 /** Right after a name: the citizen means the unit as it was ("cũ") or as it is now ("mới"). */
-export const OLD_MARKERS: string[][] = [['cũ'], ['trước', 'đây'], ['trước', 'kia'], ['ngày', 'xưa'], ['hồi', 'trước'], ['cũ', 'kỹ']];
+export const OLD_MARKERS: string[][] = [['cũ'], ['trước', 'đây'], ['trước', 'kia'], ['ngày', 'xưa'], ['hồi', 'trước'], ['cũ', 'kỹ'],
+  // as typed in chat: trc = trước
+  ['trc', 'đây'], ['trc', 'kia'], ['hồi', 'trc']];
 export const NEW_MARKERS: string[][] = [['mới']];
 /** "cu" followed by these is "cư" (cư trú, cư dân), not "cũ". */
 export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu']);
@@ -68,12 +70,12 @@ export const PLACE_CUES: string[] = [
   'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
-  'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j',
+  'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
 ];
 
 /** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
 export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
-  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko'];
+  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc'];
 
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [
@@ -85,6 +87,7 @@ export const NEW_TO_OLD_CUES: string[] = [
   'xã cũ nào', 'phường cũ nào', 'tỉnh cũ nào', 'xã nào cũ', 'phường nào cũ', 'tỉnh nào cũ', 'xã nào sáp nhập', 'phường nào sáp nhập',
   'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',
   'trước đây thuộc', 'gộp những', 'gộp các', 'ghép những', 'nhập những', 'những phường nào trước đây', 'những xã nào trước đây',
+  'trc là', 'trc đây là', 'trc kia là', 'trc thuộc', 'trc đây thuộc',
 ];
 
 /** Phrases asking where to go or submit (where_to_submit). */
@@ -113,7 +116,7 @@ export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'làm', 'lm', 'nộp
 
 /** Before a name: it is the unit as it was ("trước đây là xã X") or as it is now ("giờ là xã Y"). */
 export const OLD_BEFORE: string[][] = [['cũ', 'là'], ['trước', 'đây', 'là'], ['trước', 'là'], ['trước', 'kia', 'là'], ['trước', 'thuộc'],
-  ['trước', 'đây', 'thuộc'], ['trước', 'đây', 'ở'], ['hồi', 'trước', 'ở']];
+  ['trước', 'đây', 'thuộc'], ['trước', 'đây', 'ở'], ['hồi', 'trước', 'ở'], ['trc', 'là'], ['trc', 'đây', 'là'], ['trc', 'thuộc']];
 export const NEW_BEFORE: string[][] = [['giờ', 'là'], ['nay', 'là'], ['giờ', 'thuộc'], ['nay', 'thuộc'], ['mới', 'là'], ['đổi', 'thành'],
   ['nhập', 'vào'], ['sáp', 'nhập', 'vào'], ['gộp', 'vào'], ['sáp', 'nhập', 'thành'], ['gộp', 'thành'], ['nhập', 'thành']];
 /** "mới" right after a name followed by one of these is "just" ("mới sáp nhập"), not "new". */
@@ -132,7 +135,7 @@ export const NAME_STOP_WORDS: string[] = [
   'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
   // as typed in chat
   'h', 'j', 'z', 'v', 'r', 'ak', 'e', 'lm', 'nhg', 'mn', 'ae', 'hả', 'ha', 'zậy', 'zay', 'ntn', 'khum', 'hem', 'hok', 'hk', 'hông',
-  'ui', 'bn', 'vs', 'ng', 'ntn', 'dzậy',
+  'ui', 'bn', 'vs', 'ng', 'ntn', 'dzậy', 'trc',
 ];
 
 /** Words that cannot begin a name after a unit-type word: "xã nào", "phường mình", "huyện cũ". */

@@ -252,6 +252,20 @@ describe('ambiguous and unknown names', () => {
     expect(r.contextMismatch).toBe('quận 5');
   });
 
+  it('reads a bare name right after a typed unit as the place it lies in, not a finer namesake inside it', () => {
+    // "Long An" is a province and a xã of huyện Châu Thành (Tiền Giang): after "huyện Châu Thành" it is the province.
+    const r = resolve('Huyện Châu Thành Long An bỏ rồi thì nộp hồ sơ ở đâu ạ');
+    const district = reading(r, 'old_district');
+    expect(district.old.province.name).toBe('Tỉnh Long An');
+    expect(reading(resolve('xã Long An huyện Châu Thành Tiền Giang cũ giờ là xã nào'), 'old_commune').old.name).toBe('Xã Long An');
+  });
+
+  it('reads "trc" (trước) as typed in chat: "đặc khu Bạch Long Vĩ trc là j"', () => {
+    const r = resolve('đặc khu Bạch Long Vĩ trc là j ad');
+    expect(r.kind).toBe('new_to_old');
+    expect(reading(r, 'new_commune').commune.name).toBe('Đặc khu Bạch Long Vĩ');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
