@@ -333,6 +333,10 @@ describe('telling near-identical procedures apart', () => {
       ['nhà có khách ở lại qua đêm có phải báo công an không', /^Thông báo lưu trú/],
       ['heo nhà em bị tiêu hủy do dịch, xin hỗ trợ thế nào', /thiệt hại do dịch bệnh động vật/],
       ['bố mất không để lại di chúc, mấy anh em chia đất thì làm giấy gì ở xã', /phân chia di sản/],
+      ['vay ngân hàng cầm sổ đỏ thì đăng ký ở đâu', /biện pháp bảo đảm bằng quyền sử dụng đất/],
+      ['chưa cưới mà có con, giờ muốn bé mang tên ba thì làm sao', /nhận cha, mẹ, con/],
+      ['sổ bảo hiểm xã hội ghi sai ngày sinh thì sửa thế nào', /sổ BHXH, thẻ BHYT/],
+      ['ghe nhà tui xin giấy phép đi biển đánh bắt mất bao lâu', /khai thác thủy sản/],
     ];
     for (const [text, name] of cases) {
       const u = nlu.understand(text);
