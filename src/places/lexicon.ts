@@ -11,6 +11,7 @@ export const TYPE_WORDS: TypeWord[] = [
   { words: ['thị', 'xã'], type: 'thị xã', abbreviation: false },
   { words: ['thành', 'phố'], type: 'thành phố', abbreviation: false },
   { words: ['đặc', 'khu'], type: 'đặc khu', abbreviation: false },
+  { words: ['xã', 'đảo'], type: 'xã', abbreviation: false },
   { words: ['xã'], type: 'xã', abbreviation: false },
   { words: ['phường'], type: 'phường', abbreviation: false },
   { words: ['huyện'], type: 'huyện', abbreviation: false },
@@ -75,7 +76,10 @@ export const PLACE_CUES: string[] = [
 
 /** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
 export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
-  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc'];
+  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc', 'bị xóa', 'bị xoá', 'bỏ rồi', 'bị bỏ',
+  'không còn', 'ko còn', 'k còn', 'giải thể', 'bị giải thể',
+  // what became of it (next to a name only: "hồ sơ nộp hôm thứ ba giờ ra sao rồi" asks about a dossier)
+  'giờ thế nào', 'giờ ra sao', 'ra sao rồi', 'thế nào rồi'];
 
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [

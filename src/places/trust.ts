@@ -13,6 +13,7 @@ const CUES = phrases(PLACE_CUES);
 const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
+const FUNCTION_WORD_NAMES = new Set(['co bi']);
 
 export interface TrustOptions {
   /** The bot has just asked for a place: a bare name is an answer, not an ordinary word. */
@@ -53,6 +54,9 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       continue;
     }
     if (m.mismatches > 0) continue;
+    // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
+    // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
+    if (FUNCTION_WORD_NAMES.has(key) && !tokens.slice(m.nameFrom, m.to).some((t) => t.marked)) continue;
     // A one-word name alone is an ordinary word ("hồ", "chợ") unless it is a province ("Huế").
     if (words === 1 && !m.entries.some((e) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province')) {
       m.trusted = !!opts.expectPlace;

@@ -260,6 +260,13 @@ describe('ambiguous and unknown names', () => {
     expect(reading(resolve('xã Long An huyện Châu Thành Tiền Giang cũ giờ là xã nào'), 'old_commune').old.name).toBe('Xã Long An');
   });
 
+  it('reads what became of a unit asked in everyday words, an island commune, and "có bị" typed without diacritics', () => {
+    expect(reading(resolve('Huyện Kbang bị xóa rồi thì giờ gồm những xã nào ạ?'), 'old_district').old.name).toBe('Huyện KBang');
+    expect(reading(resolve('Xã đảo Nhơn Lý ở Quy Nhơn giờ là phường nào rồi ạ?'), 'old_commune').old.name).toBe('Xã Nhơn Lý');
+    // "co bi" is "có bị", not the xã Cổ Bi of Hà Nội: the province is what is asked.
+    expect(resolve('tinh Cao Bang sau 1/7 co bi sap nhap khong').kind).toBe('province');
+  });
+
   it('reads "trc" (trước) as typed in chat: "đặc khu Bạch Long Vĩ trc là j"', () => {
     const r = resolve('đặc khu Bạch Long Vĩ trc là j ad');
     expect(r.kind).toBe('new_to_old');
