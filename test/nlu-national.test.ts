@@ -322,6 +322,15 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('bố em là công an, làm thẻ bảo hiểm y tế cho thân nhân ở đâu').procedure?.field).toBe('Chính sách');
   });
 
+  it('does not answer with a procedure the message says is done ("... xong rồi") when it asks something else', () => {
+    const baby = nlu.understand('Làm giấy khai sinh cho con xong rồi, giờ bé hay quấy khóc đêm thì làm sao');
+    expect(baby.decision.kind).not.toBe('procedure');
+    expect(baby.candidates[0]?.item.name).not.toBe('Đăng ký khai sinh');
+    expect(nlu.understand('Đăng ký kết hôn xong rồi, giờ muốn nhập khẩu cho vợ về nhà chồng thì cần gì').procedure?.name).toBe('Đăng ký thường trú');
+    // Only a part of it asked after: the procedure done is still the subject.
+    expect(nlu.understand('Nộp hồ sơ đăng ký kết hôn xong rồi thì bao lâu có kết quả').procedure?.name).toBe('Đăng ký kết hôn');
+  });
+
   it('reads situations told in everyday words as the procedure they need', () => {
     const cases: Array<[string, RegExp]> = [
       ['ba má em có lô đất một sổ, muốn cắt ra làm hai sổ để bán bớt thì làm sao', /^Tách thửa/],

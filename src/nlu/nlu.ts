@@ -313,11 +313,26 @@ export class Nlu {
 
   /** The message as written and as the lexicon reads it, each without the words that are never evidence. */
   readings(toks: Tok[]): Tok[][] {
-    const plain = toks.filter((t) => !isClassifier(t));
+    const plain = this.afterDone(toks.filter((t) => !isClassifier(t)));
     const read = (ts: Tok[]) => this.parts.lexicon.readings(ts).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
     const asked = this.askedAfter(plain);
     if (asked <= 0) return read(plain);
     return [...read(plain), ...read(plain.map((t, i) => (i < asked ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)))];
+  }
+
+  /**
+   * "Làm giấy khai sinh cho con xong rồi, giờ bé 6 tháng nên uống sữa gì": what is said done ("... xong rồi") is not
+   * what is asked when the rest asks something of its own (ASK_MIN content words): the words after it, alone. With
+   * only a part asked after it ("nộp hồ sơ kết hôn xong rồi thì bao lâu có kết quả"), the message stays whole.
+   */
+  private afterDone(toks: Tok[]): Tok[] {
+    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
+    for (let i = toks.length - 2; i > 0; i--) {
+      if (toks[i].f !== 'xong' || !DONE_AFTER.has(toks[i + 1].f)) continue;
+      const rest = toks.slice(i + 2);
+      return content(rest) >= ASK_MIN && content(toks.slice(0, i)) > 0 ? rest : toks;
+    }
+    return toks;
   }
 
   /** Where the question starts after a story (STORY_WEIGHT): the last ask word with enough content on both sides, or -1. */
@@ -440,6 +455,8 @@ const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f
  * names (each record keeps its better reading).
  */
 const STORY_WEIGHT = 0.3;
+/** "xong rồi", "xong r", "xong xuôi": what comes before is done. */
+const DONE_AFTER = new Set(['roi', 'r', 'xuoi']);
 const ASK_WORDS = new Set(['muốn', 'cần', 'giờ'].map(accentKey));
 /** Content words (not function, question or aspect words) the story and the question need at least. */
 const STORY_MIN = 3;
