@@ -346,6 +346,9 @@ describe('telling near-identical procedures apart', () => {
       ['chưa cưới mà có con, giờ muốn bé mang tên ba thì làm sao', /nhận cha, mẹ, con/],
       ['sổ bảo hiểm xã hội ghi sai ngày sinh thì sửa thế nào', /sổ BHXH, thẻ BHYT/],
       ['ghe nhà tui xin giấy phép đi biển đánh bắt mất bao lâu', /khai thác thủy sản/],
+      ['tui mua nhà trên thị trấn rồi, nhập khẩu vô đó được chưa', /^Đăng ký thường trú/],
+      ['má tui già yếu, muốn cho tui lãnh lương hưu thay thì làm giấy gì', /^Ủy quyền lĩnh thay/],
+      ['ra xã cthuc photo cccd lấy liền được không', /^Chứng thực bản sao từ bản chính/],
     ];
     for (const [text, name] of cases) {
       const u = nlu.understand(text);
