@@ -322,6 +322,16 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('bố em là công an, làm thẻ bảo hiểm y tế cho thân nhân ở đâu').procedure?.field).toBe('Chính sách');
   });
 
+  it('never answers with a procedure a message that asks what none answers (a rate, a price, advice, an opinion)', () => {
+    for (const text of ['Lãi suất vay thế chấp sổ đỏ bây giờ bao nhiêu vậy ad', 'làm căn cước gắn chip có bị định vị không',
+      'anh em cãi nhau chuyện chia đất, ai đúng ai sai ạ']) {
+      const u = nlu.understand(text);
+      expect(u.decision.kind, text).not.toBe('procedure');
+      expect(u.intent, text).toBe('out_of_scope');
+    }
+    expect(nlu.understand('thế chấp sổ đỏ vay ngân hàng thì đăng ký ở đâu').procedure?.name).toMatch(/biện pháp bảo đảm/);
+  });
+
   it('does not answer with a procedure the message says is done ("... xong rồi") when it asks something else', () => {
     const baby = nlu.understand('Làm giấy khai sinh cho con xong rồi, giờ bé hay quấy khóc đêm thì làm sao');
     expect(baby.decision.kind).not.toBe('procedure');

@@ -115,6 +115,9 @@ describe('intent data files', () => {
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greting\nexamples:\n  - a\n  - b\n  - c\n  - d\n  - e\n');
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:1: .*intent/);
     // A term both a lexicon entry and a qualifier would be read two ways.
+    // What no procedure answers is said once, in the out-of-scope file.
+    writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nasks_else:\n  - lãi suất\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
+    expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+: asks_else belongs in the out_of_scope file/);
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
     writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con 9 tuổi: trẻ em\nqualifiers:\n  con 9 tuổi: người dưới 14 tuổi\n');
     expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:1: "con 9 tuổi" is already/);

@@ -24,7 +24,9 @@ const intentFileSchema = z.object({
   cues: z.array(phrase).min(1).optional(),
   /** Phrases in which a cue word does not count ("kinh doanh tại nhà" is no request to be served at home). */
   not_cues: z.array(phrase).min(1).optional(),
-}).strict();
+  /** out_of_scope only: what no procedure answers (see NluData.asksElse). */
+  asks_else: z.array(phrase).min(1).optional(),
+}).strict().refine((f) => !f.asks_else || f.intent === 'out_of_scope', { message: 'asks_else belongs in the out_of_scope file', path: ['asks_else'] });
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
     Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),
@@ -72,6 +74,11 @@ export interface NluData {
   cues: Partial<Record<Intent, string[]>>;
   /** Phrases in which the intent's cue words do not count (the message is read without them). */
   notCues: Partial<Record<Intent, string[]>>;
+  /**
+   * What no procedure answers, however well the message names one (a bank's rate, a price, advice, an opinion:
+   * "lãi suất vay thế chấp sổ đỏ", "làm căn cước gắn chip có bị theo dõi không"): never answered with a procedure.
+   */
+  asksElse: string[];
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
   /**
@@ -117,6 +124,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const qualifiers: string[] = [];
   const cues: NluData['cues'] = {};
   const notCues: NluData['notCues'] = {};
+  const asksElse: string[] = [];
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
@@ -145,13 +153,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       examples[data.intent].push(...data.examples);
       if (data.cues) cues[data.intent] = [...(cues[data.intent] ?? []), ...data.cues];
       if (data.not_cues) notCues[data.intent] = [...(notCues[data.intent] ?? []), ...data.not_cues];
+      asksElse.push(...(data.asks_else ?? []));
     }
   }
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -24,6 +24,8 @@ export interface DecideInput<P> {
   aspect: Aspect | undefined;
   hasDossierCode: boolean;
   hasContent: boolean;
+  /** The message asks what no procedure answers (a rate, a price, advice: NluData.asksElse). */
+  asksElse: boolean;
   /** The gate's probability that the message is about a procedure at all (see ranker.ts). */
   procedureProbability: number;
   /** The message asks where a place is now, or was (src/places). */
@@ -137,6 +139,11 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     const leads = (p: number, ratio: number) => best.score >= p && best.score >= ratio * (second?.score ?? 0);
     const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
     const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.sureEvidence;
+    // "lãi suất vay thế chấp sổ đỏ ở ngân hàng nào" names a procedure and asks what none answers: the bot offers
+    // what it matched, unsure, and the question stays out of scope.
+    if (input.asksElse) {
+      return result({ kind: 'clarify', options: offered.map((r) => r.item), unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
+    }
     if (leads(o.answer, o.ratio) && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }

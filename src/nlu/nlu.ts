@@ -140,6 +140,8 @@ interface NluParts {
   cues: Map<string, PhraseMatcher<true>>;
   /** Phrases the message is read without before its cue words are looked for (NluData.notCues). */
   notCues: Map<string, PhraseMatcher<true>>;
+  /** What no procedure answers (NluData.asksElse). */
+  asksElse: PhraseMatcher<true>;
 }
 
 export class Nlu {
@@ -252,6 +254,7 @@ export class Nlu {
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
+      asksElse: PhraseMatcher.of(data.asksElse),
     };
   }
 
@@ -279,7 +282,7 @@ export class Nlu {
     const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
-      ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent,
+      ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       modelScore: modelHits[0]?.score ?? 0,
