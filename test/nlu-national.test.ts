@@ -341,6 +341,15 @@ describe('telling near-identical procedures apart', () => {
     expect(nlu.understand('thế chấp sổ đỏ vay ngân hàng thì đăng ký ở đâu').procedure?.name).toMatch(/biện pháp bảo đảm/);
   });
 
+  it('reads what follows "để" (in order to) also as what the procedure is for, weighing less', () => {
+    const weighed = (text: string) => nlu.readings(new Normalizer(loadNluData().abbreviations).normalize(text).toks)
+      .some((r) => r.some((t) => t.w !== undefined && t.w > 0 && t.w < 1));
+    expect(weighed('xin xác nhận độc thân để ngân hàng duyệt vay mua nhà')).toBe(true);
+    // The words before it name nothing ("cần giấy tờ gì"), or it is "để lại" (left behind): no purpose.
+    expect(weighed('cần giấy tờ gì để đăng ký kết hôn')).toBe(false);
+    expect(weighed('đất bố mẹ để lại sang tên thế nào')).toBe(false);
+  });
+
   it('does not answer with a procedure the message says is done ("... xong rồi") when it asks something else', () => {
     const baby = nlu.understand('Làm giấy khai sinh cho con xong rồi, giờ bé hay quấy khóc đêm thì làm sao');
     expect(baby.decision.kind).not.toBe('procedure');

@@ -318,9 +318,26 @@ export class Nlu {
   readings(toks: Tok[]): Tok[][] {
     const plain = this.afterDone(toks.filter((t) => !isClassifier(t)));
     const read = (ts: Tok[]) => this.parts.lexicon.readings(ts).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
+    const weighed = (from: number, to: number) => read(plain.map((t, i) => (i >= from && i < to ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)));
     const asked = this.askedAfter(plain);
-    if (asked <= 0) return read(plain);
-    return [...read(plain), ...read(plain.map((t, i) => (i < asked ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)))];
+    const purpose = this.purposeFrom(plain);
+    return [...read(plain), ...(asked > 0 ? weighed(0, asked) : []), ...(purpose > 0 ? weighed(purpose, plain.length) : [])];
+  }
+
+  /**
+   * "Muốn lên thổ cư để cất nhà cho con, làm hồ sơ ra sao": what comes after "để" (in order to) is what the procedure
+   * is for, not the procedure ("xin xác nhận độc thân để ngân hàng duyệt vay"); read also with those words weighing
+   * STORY_WEIGHT, when the words before it name something (ASK_MIN content words; "cần giấy tờ gì để đăng ký kết hôn"
+   * names it after). Not "để lại" (left behind).
+   */
+  private purposeFrom(toks: Tok[]): number {
+    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
+    for (let i = 1; i < toks.length - 1; i++) {
+      const t = toks[i];
+      if (t.f !== 'de' || (t.a !== undefined && t.a !== PURPOSE) || toks[i + 1].f === 'lai') continue;
+      return content(toks.slice(0, i)) >= ASK_MIN && content(toks.slice(i + 1)) > 0 ? i : -1;
+    }
+    return -1;
   }
 
   /**
@@ -458,6 +475,8 @@ const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f
  * names (each record keeps its better reading).
  */
 const STORY_WEIGHT = 0.3;
+/** "để" (in order to) as typed with diacritics; typed without them, "de" is read so too. */
+const PURPOSE = accentKey('để');
 /** "xong rồi", "xong r", "xong xuôi": what comes before is done. */
 const DONE_AFTER = new Set(['roi', 'r', 'xuoi']);
 const ASK_WORDS = new Set(['muốn', 'cần', 'giờ'].map(accentKey));
