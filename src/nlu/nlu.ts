@@ -376,7 +376,7 @@ export class Nlu {
   private rank(text: string, readings: Tok[][], read = foldedWords(readings)): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
-    const probabilities = policeUnasked(text, families, endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked))));
+    const probabilities = businessUnasked(read, families, policeUnasked(text, families, endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked)))));
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -524,7 +524,7 @@ const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun
 const afterThuTuc = (words: string[], [thu, tuc]: [string, string]) => (words[0] === thu && words[1] === tuc ? words.slice(2) : words);
 
 /** What a record's name says it does, read once per record object (a knowledge-base load makes new ones). */
-interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean; police: boolean }
+interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean; police: boolean; household: boolean; company: boolean }
 const NAME_KINDS = new WeakMap<KbProcedure, NameKinds>();
 function kindsOf(p: KbProcedure): NameKinds {
   let kinds = NAME_KINDS.get(p);
@@ -540,6 +540,8 @@ function kindsOf(p: KbProcedure): NameKinds {
     // In its first four words: "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records what others decided.
     ends: hasAny(afterThuTuc(accented, ['thủ', 'tục']).slice(0, 4), ENDING_IN_NAME),
     police: /^chính sách$/iu.test(p.field.trim()) && /công an/iu.test(p.competentBody ?? ''),
+    household: hasAny(folded, HOUSEHOLD_BUSINESS),
+    company: hasAny(folded, COMPANY),
   };
   NAME_KINDS.set(p, kinds);
   return kinds;
@@ -580,14 +582,39 @@ export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure
  * ở đâu" sure of itself. Held down unless the message speaks of the police ("bố em là công an", "chiến sĩ", "CAND").
  */
 export function policeUnasked(text: string, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
-  const police = ranked.map((r) => kindsOf(r.item).police);
-  if (!police.some(Boolean) || POLICE_WORDS.test(fold(text.toLowerCase()))) return probabilities;
+  if (POLICE_WORDS.test(fold(text.toLowerCase()))) return probabilities;
   // Out of the running, not only held down: what is left is what a citizen may use ("làm thẻ bảo hiểm y tế" is the
   // social-insurance card), however little of the ranker's weight it had.
-  const rest = probabilities.reduce((sum, p, i) => (police[i] ? sum : sum + p), 0);
-  return rest > 0 ? probabilities.map((p, i) => (police[i] ? 0 : p / rest)) : probabilities;
+  return setAside(probabilities, ranked.map((r) => kindsOf(r.item).police));
+}
+
+/** The probabilities without the `aside` records, the others' renormalised (unchanged when nothing else is left). */
+function setAside(probabilities: number[], aside: boolean[]): number[] {
+  if (!aside.some(Boolean)) return probabilities;
+  const rest = probabilities.reduce((sum, p, i) => (aside[i] ? sum : sum + p), 0);
+  return rest > 0 ? probabilities.map((p, i) => (aside[i] ? 0 : p / rest)) : probabilities;
 }
 const POLICE_WORDS = /\b(cong an|cand|chien si|si quan)\b/u;
+
+/**
+ * A company is not a household business, nor the other way round: "công ty muốn đóng cửa vĩnh viễn" was answered,
+ * sure of itself, with closing a household business, "hộ kinh doanh tạm ngừng" could be offered a company's. A
+ * message naming one and not the other sets the other's records aside (a record naming both, "chuyển đổi hộ kinh
+ * doanh thành doanh nghiệp", stays).
+ */
+export function businessUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  // A company as written (the first reading); a household business as written or as the lexicon reads the message
+  // ("mở tiệm tạp hóa" is one), unless a company is written: the lexicon reads "đăng ký kinh doanh" as a household's.
+  const company = hasAny(read[0] ?? [], COMPANY);
+  const household = hasAny(read[0] ?? [], HOUSEHOLD_BUSINESS) || (!company && read.some((w) => hasAny(w, HOUSEHOLD_BUSINESS)));
+  if (company === household) return probabilities;
+  return setAside(probabilities, ranked.map((r) => {
+    const k = kindsOf(r.item);
+    return company ? k.household && !k.company : k.company && !k.household;
+  }));
+}
+const HOUSEHOLD_BUSINESS = [['ho', 'kinh', 'doanh']];
+const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y as i ('công ty' is 'cong ti')
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
