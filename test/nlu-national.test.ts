@@ -20,45 +20,24 @@ beforeAll(() => {
 }, 60_000);
 
 describe('understanding over the national catalogue', () => {
-  it('meets its floors on the development set (figures printed)', () => {
-    const lines = loadNationalSet(path.join(dir, 'devset.jsonl'));
+  // Each set's floors (development sets higher; the blind sets are never read to make a change).
+  const floors: Array<{ name: string; file: string; lines?: number; clearResolved: number; clearTop1?: number; ambiguousHandled?: number; confidentlyWrong: number; oosF1: number }> = [
+    { name: 'the development set', file: 'devset.jsonl', lines: 500, clearResolved: 0.78, clearTop1: 0.33, ambiguousHandled: 0.85, confidentlyWrong: 0.05, oosF1: 0.8 },
+    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 700, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
+    { name: 'the blind held-out set', file: 'heldout/heldout.jsonl', clearResolved: 0.72, ambiguousHandled: 0.6, confidentlyWrong: 0.06, oosF1: 0.8 },
+    { name: 'the second blind set', file: 'heldout/heldout-2.jsonl', clearResolved: 0.72, confidentlyWrong: 0.07, oosF1: 0.7 },
+  ];
+  it.each(floors)('meets its floors on $name (figures printed)', (f) => {
+    const lines = loadNationalSet(path.join(dir, f.file));
     const { errors, ...figures } = evaluateNational(nlu, lines);
-    console.log('National development set', JSON.stringify(figures));
-    expect(lines.length).toBeGreaterThanOrEqual(500);
-    expect(errors.length).toBeLessThan(lines.length);
-    expect(figures.clearResolved).toBeGreaterThanOrEqual(0.78);
-    expect(figures.clearTop1).toBeGreaterThanOrEqual(0.33);
-    expect(figures.ambiguousHandled).toBeGreaterThanOrEqual(0.85);
-    expect(figures.confidentlyWrong).toBeLessThanOrEqual(0.05);
-    expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it('meets its floors on the wider development set (figures printed)', () => {
-    const { errors: _errors, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'devset-wide.jsonl')));
-    console.log('National wider development set', JSON.stringify(figures));
-    expect(figures.clearResolved).toBeGreaterThanOrEqual(0.85);
-    expect(figures.clearTop1).toBeGreaterThanOrEqual(0.4);
-    expect(figures.confidentlyWrong).toBeLessThanOrEqual(0.04);
-    expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it('holds up on the second blind set (figures printed)', () => {
-    const { errors, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'heldout/heldout-2.jsonl')));
-    console.log('National second held-out set', JSON.stringify(figures));
-    expect(figures.clearResolved).toBeGreaterThanOrEqual(0.72);
-    expect(figures.confidentlyWrong).toBeLessThanOrEqual(0.07);
-    expect(figures.oosF1).toBeGreaterThanOrEqual(0.7);
-    expect(errors.length).toBeGreaterThan(0);
-  });
-
-  it('holds up on the blind held-out set (figures printed)', () => {
-    const { errors, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'heldout/heldout.jsonl')));
-    console.log('National held-out set', JSON.stringify(figures));
-    expect(figures.clearResolved).toBeGreaterThanOrEqual(0.72);
-    expect(figures.ambiguousHandled).toBeGreaterThanOrEqual(0.6);
-    expect(figures.confidentlyWrong).toBeLessThanOrEqual(0.06);
-    expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
-    expect(errors.length).toBeGreaterThan(0);
+    console.log(`National ${f.name}`, JSON.stringify(figures));
+    expect(lines.length).toBeGreaterThanOrEqual(f.lines ?? 150);
+    expect(errors.length).toBeGreaterThan(0); // the floors are floors, not a copy of the figures
+    expect(figures.clearResolved).toBeGreaterThanOrEqual(f.clearResolved);
+    expect(figures.clearTop1).toBeGreaterThanOrEqual(f.clearTop1 ?? 0);
+    expect(figures.ambiguousHandled).toBeGreaterThanOrEqual(f.ambiguousHandled ?? 0);
+    expect(figures.confidentlyWrong).toBeLessThanOrEqual(f.confidentlyWrong);
+    expect(figures.oosF1).toBeGreaterThanOrEqual(f.oosF1);
   });
 
   it('has the registers and kinds the set is meant to have', () => {
