@@ -376,6 +376,9 @@ describe('telling near-identical procedures apart', () => {
       ['tui mua nhà trên thị trấn rồi, nhập khẩu vô đó được chưa', /^Đăng ký thường trú/],
       ['má tui già yếu, muốn cho tui lãnh lương hưu thay thì làm giấy gì', /^Ủy quyền lĩnh thay/],
       ['ra xã cthuc photo cccd lấy liền được không', /^Chứng thực bản sao từ bản chính/],
+      ['công ty em muốn tăng vốn từ 1 tỷ lên 3 tỷ thì làm sao', /thay đổi vốn điều lệ/],
+      ['hóa đơn điện tử xuất sai tên khách thì xử lý thế nào', /^Xử lý hóa đơn điện tử đã lập sai/],
+      ['xưởng bị cháy, công ty xin chậm nộp thuế được không', /[Gg]ia hạn nộp thuế/],
     ];
     for (const [text, name] of cases) {
       const u = nlu.understand(text);
