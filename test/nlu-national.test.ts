@@ -379,6 +379,8 @@ describe('telling near-identical procedures apart', () => {
       ['công ty em muốn tăng vốn từ 1 tỷ lên 3 tỷ thì làm sao', /thay đổi vốn điều lệ/],
       ['hóa đơn điện tử xuất sai tên khách thì xử lý thế nào', /^Xử lý hóa đơn điện tử đã lập sai/],
       ['xưởng bị cháy, công ty xin chậm nộp thuế được không', /[Gg]ia hạn nộp thuế/],
+      ['nhà cháy, cháy luôn cuốn sổ hồng, xin lại thế nào', /^Cấp lại Giấy chứng nhận do bị mất/],
+      ['xã hòa giải tranh chấp đất không xong, giờ muốn chủ tịch xã giải quyết thì làm sao', /thuộc thẩm quyền của Chủ tịch/],
     ];
     for (const [text, name] of cases) {
       const u = nlu.understand(text);
