@@ -86,6 +86,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * (best?.score ?? 0)))
     .slice(0, o.maxOptions);
   const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
+  // Out of scope, with what the message matched offered, unsure: the reply says the question may be outside what the bot does.
+  const unsureOutOfScope = (choices: P[]) => result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
 
   if (!input.hasContent) return result({ kind: 'out_of_scope' }, 'out_of_scope', 1);
   if (input.hasDossierCode && !['subscribe', 'feedback', 'rating'].includes(classified)) {
@@ -141,9 +143,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.sureEvidence;
     // "lãi suất vay thế chấp sổ đỏ ở ngân hàng nào" names a procedure and asks what none answers: the bot offers
     // what it matched, unsure, and the question stays out of scope.
-    if (input.asksElse) {
-      return result({ kind: 'clarify', options: offered.map((r) => r.item), unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
-    }
+    if (input.asksElse) return unsureOutOfScope(offered.map((r) => r.item));
     if (leads(o.answer, o.ratio) && (named || rankerSure)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
@@ -163,7 +163,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (undecided && (halfGate || bareName) && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
     const choices = offered.map((r) => r.item);
     return askedProcedure ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
-      : result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
+      : unsureOutOfScope(choices);
   }
   if (procedureLike || (askedProcedure && halfGate)) {
     return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));

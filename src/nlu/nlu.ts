@@ -331,11 +331,10 @@ export class Nlu {
    * names it after). Not "để lại" (left behind).
    */
   private purposeFrom(toks: Tok[]): number {
-    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
     for (let i = 1; i < toks.length - 1; i++) {
       const t = toks[i];
       if (t.f !== 'de' || (t.a !== undefined && t.a !== PURPOSE) || toks[i + 1].f === 'lai') continue;
-      return content(toks.slice(0, i)) >= ASK_MIN && content(toks.slice(i + 1)) > 0 ? i : -1;
+      return this.contentCount(toks.slice(0, i)) >= ASK_MIN && this.contentCount(toks.slice(i + 1)) > 0 ? i : -1;
     }
     return -1;
   }
@@ -346,20 +345,23 @@ export class Nlu {
    * only a part asked after it ("nộp hồ sơ kết hôn xong rồi thì bao lâu có kết quả"), the message stays whole.
    */
   private afterDone(toks: Tok[]): Tok[] {
-    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
     for (let i = toks.length - 2; i > 0; i--) {
       if (toks[i].f !== 'xong' || !DONE_AFTER.has(toks[i + 1].f)) continue;
       const rest = toks.slice(i + 2);
-      return content(rest) >= ASK_MIN && content(toks.slice(0, i)) > 0 ? rest : toks;
+      return this.contentCount(rest) >= ASK_MIN && this.contentCount(toks.slice(0, i)) > 0 ? rest : toks;
     }
     return toks;
   }
 
+  /** How many content words (not function, question or aspect words) `toks` holds: what the story, purpose and done rules weigh. */
+  private contentCount(toks: Tok[]): number {
+    return this.parts.notEvidence.remove(toks).length;
+  }
+
   /** Where the question starts after a story (STORY_WEIGHT): the last ask word with enough content on both sides, or -1. */
   private askedAfter(toks: Tok[]): number {
-    const content = (ts: Tok[]) => this.parts.notEvidence.remove(ts).length;
     for (let i = toks.length - 1 - ASK_MIN; i > 0; i--) {
-      if (isAskWord(toks[i]) && content(toks.slice(i + 1)) >= ASK_MIN && content(toks.slice(0, i)) >= STORY_MIN) return i;
+      if (isAskWord(toks[i]) && this.contentCount(toks.slice(i + 1)) >= ASK_MIN && this.contentCount(toks.slice(0, i)) >= STORY_MIN) return i;
     }
     return -1;
   }
@@ -376,7 +378,7 @@ export class Nlu {
   private rank(text: string, readings: Tok[][], read = foldedWords(readings)): Array<Ranked<KbProcedure>> {
     const families = collapseFamilies(this.parts.procedures.rank(readings, CANDIDATES), (p) => p.level);
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
-    const probabilities = businessUnasked(read, families, policeUnasked(text, families, endingUnasked(read, families, reissueUnasked(read, families, firstOrAgain(read, families, ranked)))));
+    const probabilities = ADJUSTMENTS.reduce((p, adjust) => adjust({ text, read }, families, p), ranked);
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
   }
 
@@ -553,7 +555,7 @@ function kindsOf(p: KbProcedure): NameKinds {
  * tail is worth little to the index, and "lại" less than "lần đầu" is worth to the citizen. The other way round
  * too ("làm sổ đỏ lần đầu" is not "Cấp đổi..."). `read`: the message's readings as folded words.
  */
-export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+export function firstOrAgain({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   const again = read.some((w) => hasAny(w, AGAIN));
   const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
   if (!again && !first) return probabilities;
@@ -565,13 +567,13 @@ export function firstOrAgain(read: string[][], ranked: Array<Ranked<KbProcedure>
  * phép lái xe") however well the rest of the name matches: "đổi bằng lái xe" was answered with the re-issue when the
  * change (a ministry-level record) was not loaded, "làm căn cước cho con" offered it second.
  */
-export function reissueUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+export function reissueUnasked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (read.some((w) => hasAny(w, LOSS))) return probabilities;
   return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).reissues));
 }
 
 /** A message that says none of ENDING_IN_MESSAGE does not ask to stop something: "đăng ký hộ kinh doanh" gave the stop record 0.35. */
-export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+export function endingUnasked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (read.some((w) => hasAny(w, ENDING_IN_MESSAGE))) return probabilities;
   return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).ends));
 }
@@ -581,7 +583,7 @@ export function endingUnasked(read: string[][], ranked: Array<Ranked<KbProcedure
  * their families: "Cấp thẻ bảo hiểm y tế" there, though its name says nothing of it, answered "làm thẻ bảo hiểm y tế
  * ở đâu" sure of itself. Held down unless the message speaks of the police ("bố em là công an", "chiến sĩ", "CAND").
  */
-export function policeUnasked(text: string, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+export function policeUnasked({ text }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (POLICE_WORDS.test(fold(text.toLowerCase()))) return probabilities;
   // Out of the running, not only held down: what is left is what a citizen may use ("làm thẻ bảo hiểm y tế" is the
   // social-insurance card), however little of the ranker's weight it had.
@@ -602,7 +604,7 @@ const POLICE_WORDS = /\b(cong an|cand|chien si|si quan)\b/u;
  * message naming one and not the other sets the other's records aside (a record naming both, "chuyển đổi hộ kinh
  * doanh thành doanh nghiệp", stays).
  */
-export function businessUnasked(read: string[][], ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+export function businessUnasked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   // A company as written (the first reading); a household business as written or as the lexicon reads the message
   // ("mở tiệm tạp hóa" is one), unless a company is written: the lexicon reads "đăng ký kinh doanh" as a household's.
   const company = hasAny(read[0] ?? [], COMPANY);
@@ -615,6 +617,14 @@ export function businessUnasked(read: string[][], ranked: Array<Ranked<KbProcedu
 }
 const HOUSEHOLD_BUSINESS = [['ho', 'kinh', 'doanh']];
 const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y as i ('công ty' is 'cong ti')
+
+/**
+ * What the ranker's probabilities are corrected by, in this order: each rule compares what the message says (as
+ * typed, and its readings as folded words) with what a record's name or fields say.
+ */
+interface Asked { text: string; read: string[][] }
+type Adjustment = (asked: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]) => number[];
+const ADJUSTMENTS: Adjustment[] = [firstOrAgain, reissueUnasked, endingUnasked, policeUnasked, businessUnasked];
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others

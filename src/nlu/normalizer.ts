@@ -62,29 +62,29 @@ const NUMBER = /(?<![\p{L}\p{N}/.-])0*(\d+)(?![\p{L}\p{N}/.%-]|[.,]\d)/gu;
  */
 const ANIMALS = new Set(['gà', 'heo', 'lợn', 'bò', 'trâu', 'vịt', 'dê', 'ngỗng', 'ngan', 'chim', 'ong', 'cá', 'chó', 'mèo', 'thỏ', 'ngựa'].map(accentKey));
 const FOLDED_ANIMALS = new Set(['heo', 'trau', 'vit', 'ngong']);
-/**
- * Numbers of animals, not children: from ten up, or a round number in words ("vài trăm con"), typed with its
- * diacritics ("van con" is "vẫn còn").
- */
-const HERD = new Set(['chục', 'trăm', 'nghìn', 'ngàn'].map(accentKey));
-const herd = (t: Tok | undefined) => t !== undefined && ((/^\d+$/.test(t.f) && Number(t.f) >= 10) || (t.a !== undefined && HERD.has(t.a)));
+/** Round numbers said in words ("vài trăm con"), typed with their diacritics ("van con" is "vẫn còn"). */
+const ROUND = new Set(['chục', 'trăm', 'nghìn', 'ngàn'].map(accentKey));
+/** How many a word says: a number in digits, ten or more for a round number in words; undefined for any other word. */
+const countOf = (t: Tok | undefined): number | undefined =>
+  (t === undefined ? undefined : /^\d+$/.test(t.f) ? Number(t.f) : t.a !== undefined && ROUND.has(t.a) ? 10 : undefined);
+/** Numbers of animals, not children: from ten up. */
+const HERD = 10;
 
 /**
  * The message without the counter "con" of animals and the number before it: "nuôi 2000 con gà" asks about raising
  * chickens ("nuôi gà"), while the words "nuôi" and "con" are those of adoption (nuôi con nuôi).
  */
 function withoutCounters(toks: Tok[]): Tok[] {
-  const number = (t: Tok | undefined) => t !== undefined && (/^\d+$/.test(t.f) || (t.a !== undefined && HERD.has(t.a)));
   const counter = (i: number) => {
     if (toks[i].f !== 'con') return false;
     const next = toks[i + 1];
-    return (next !== undefined && (next.a ? ANIMALS.has(next.a) : FOLDED_ANIMALS.has(next.f))) || herd(toks[i - 1]);
+    return (next !== undefined && (next.a ? ANIMALS.has(next.a) : FOLDED_ANIMALS.has(next.f))) || (countOf(toks[i - 1]) ?? 0) >= HERD;
   };
   const drop = new Set<number>();
   toks.forEach((_, i) => {
     if (!counter(i)) return;
     drop.add(i);
-    if (number(toks[i - 1])) drop.add(i - 1);
+    if (countOf(toks[i - 1]) !== undefined) drop.add(i - 1);
   });
   return drop.size ? toks.filter((_, i) => !drop.has(i)) : toks;
 }
