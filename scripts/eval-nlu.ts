@@ -60,18 +60,12 @@ for (const [name, kb] of Object.entries(configs)) {
     if (showErrors) for (const e of _e) console.log(`in-full   ${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
     for (const l of nationalLines) allPairs.push({ expected: l.intent, got: nlu.understand(l.text).intent });
     nationalErrors.push(...errors.map((e) => `${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
-    if (heldout) {
-      // The second blind set (5 December, eighth session: a month of messages as a page receives them), never read to
-      // make a change.
-      const { errors: blindErrors, ...blind } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', 'heldout', 'heldout-2.jsonl')));
-      out.national_heldout2 = blind;
-      nationalErrors.push(...blindErrors.map((e) => `held-out-2 ${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
-    } else {
-      // The wider development set (more procedures, longer stories), over the whole catalogue.
-      const { errors: wideErrors, ...wide } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', 'devset-wide.jsonl')));
-      out.national_wide = wide;
-      nationalErrors.push(...wideErrors.map((e) => `wide ${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
-    }
+    // Over the whole catalogue too: the second blind set (a month of a page's messages, never read to make a change),
+    // or the wider development set (more procedures, longer stories).
+    const [key, file, label] = heldout ? ['national_heldout2', 'heldout/heldout-2.jsonl', 'held-out-2 '] : ['national_wide', 'devset-wide.jsonl', 'wide '];
+    const { errors: more, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', file)));
+    out[key] = figures;
+    nationalErrors.push(...more.map((e) => `${label}${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
   }
 }
 
