@@ -268,6 +268,10 @@ describe('telling near-identical procedures apart', () => {
     // A unit named is still looked up on the map.
     expect(nlu.understand('huyện Hòa Vang cũ giờ nộp hồ sơ ở đâu').intent).toBe('locality');
     expect(nlu.understand('xã Tân Lập cũ giờ là xã nào').decision.kind).toBe('intent');
+    // Thanks with it is courtesy; "what became of it" right after a unit asks about the unit.
+    for (const text of ['p Thuận An tx Long Mỹ Hậu Giang cũ bh là p j ạ, e cảm ơn nhìu', 'huyen chau thanh tien giang gio ra sao']) {
+      expect(nlu.understand(text).intent, text).toBe('locality');
+    }
   });
 
   it('never answers a marriage with a foreigner with the domestic marriage record', () => {

@@ -100,8 +100,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     return result({ kind: 'faq' }, classified, top.p);
   }
   // "xã Bình Triều cũ giờ là xã nào", "không còn huyện thì nộp ở đâu": the map, unless a procedure is named clearly
-  // or the classifier is sure of an action ("cho tôi gặp cán bộ xã X").
-  if (input.asksAboutPlace && !(ACTIONS.has(classified) && top.p >= options.intent.sureAction)
+  // or the classifier is sure of an action ("cho tôi gặp cán bộ xã X"); thanks or a greeting with it is courtesy.
+  if (input.asksAboutPlace && !(ACTIONS.has(classified) && !courtesy(classified) && top.p >= options.intent.sureAction)
     && !(strong && classified === 'procedure_lookup' && top.p >= options.intent.sureAction)) {
     return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
   }

@@ -40,6 +40,11 @@ export const PLACE_ALIASES: PlaceAlias[] = [
   { alias: 'vt', name: 'Vũng Tàu', weak: true },
   // People say "Vũng Tàu" for the whole old province as well as for its city.
   { alias: 'vũng tàu', name: 'Bà Rịa - Vũng Tàu' },
+  // Provinces by their initials, as on number plates and in chat ("tp Thuận An BD"); weak: "hd" is also "hướng dẫn".
+  // Initials two provinces share (ĐN, QN, TN, BT, HG) are left out.
+  ...[['bd', 'Bình Dương'], ['hd', 'Hải Dương'], ['hp', 'Hải Phòng'], ['bp', 'Bình Phước'], ['ag', 'An Giang'], ['py', 'Phú Yên'],
+    ['qb', 'Quảng Bình'], ['bg', 'Bắc Giang'], ['hy', 'Hưng Yên'], ['ht', 'Hà Tĩnh'], ['na', 'Nghệ An'], ['gl', 'Gia Lai']]
+    .map(([alias, name]) => ({ province: true, alias, name, weak: true })),
   // Districts and cities people abbreviate in chat.
   { alias: 'gv', name: 'Gò Vấp', weak: true },
   { alias: 'pn', name: 'Phú Nhuận', weak: true },

@@ -12,6 +12,7 @@ export const TYPE_WORDS: TypeWord[] = [
   { words: ['thành', 'phố'], type: 'thành phố', abbreviation: false },
   { words: ['đặc', 'khu'], type: 'đặc khu', abbreviation: false },
   { words: ['xã', 'đảo'], type: 'xã', abbreviation: false },
+  { words: ['huyện', 'đảo'], type: 'huyện', abbreviation: false },
   { words: ['xã'], type: 'xã', abbreviation: false },
   { words: ['phường'], type: 'phường', abbreviation: false },
   { words: ['huyện'], type: 'huyện', abbreviation: false },
@@ -72,14 +73,22 @@ export const PLACE_CUES: string[] = [
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
+  // bh = bây giờ
+  'bh là', 'bh thuộc', 'bh nằm', 'bh về', 'bh nhập', 'bh sáp nhập', 'bh đổi', 'bh thành', 'bh còn', 'bh gồm', 'bây h là', 'bây h thuộc',
 ];
+
+/**
+ * What became of it: right after a place, a question about that place ("huyện Châu Thành Tiền Giang giờ ra sao"); not
+ * elsewhere ("hồ sơ nộp hôm thứ ba giờ ra sao rồi" asks about a dossier).
+ */
+export const BECAME_CUES: string[] = ['giờ thế nào', 'giờ ra sao', 'h ra sao', 'bh ra sao', 'ra sao rồi', 'ra sao r', 'thế nào rồi',
+  'h vẫn là', 'giờ vẫn là', 'bị xóa', 'bị xoá', 'bỏ rồi', 'bị bỏ', 'bị giải thể'];
 
 /** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
 export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
-  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc', 'bị xóa', 'bị xoá', 'bỏ rồi', 'bị bỏ',
-  'không còn', 'ko còn', 'k còn', 'giải thể', 'bị giải thể',
-  // what became of it (next to a name only: "hồ sơ nộp hôm thứ ba giờ ra sao rồi" asks about a dossier)
-  'giờ thế nào', 'giờ ra sao', 'ra sao rồi', 'thế nào rồi'];
+  'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc',
+  'không còn', 'ko còn', 'k còn', 'giải thể',
+  ...BECAME_CUES];
 
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [

@@ -2,14 +2,16 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import { readAdminDataFromDb } from './dataset/from-db.js';
 import { ADMIN_DATASET_DIR, readAdminDataset } from './dataset/read-files.js';
 import type { AdminData } from './dataset/schema.js';
-import { interpret } from './interpret.js';
+import { inline, withProvince } from './format.js';
+import { interpret, type ContextMismatch } from './interpret.js';
 import { buildNameIndex, type NameIndex } from './name-index.js';
-import { levelOf } from './refs.js';
+import { COMMUNE_WORDS } from './lexicon.js';
+import { levelOf, relationStrength } from './refs.js';
 import { scanMentions, type RawMention } from './scan.js';
 import { closestNames, describeEntry } from './suggest.js';
 import { tokenizeMessage, type Token } from './tokens.js';
-import { decideTrust, hasPlaceCue, type TrustOptions } from './trust.js';
-import type { PlaceMention, PlaceResolution } from './types.js';
+import { adjacent, asksWhatBecame, decideTrust, hasPlaceCue, type TrustOptions } from './trust.js';
+import type { PlaceMention, PlaceReading, PlaceResolution } from './types.js';
 import { buildUnits, type PlaceUnits } from './units.js';
 
 // The administrative map in memory, ready to answer "where is this place now?" for a citizen's message.
@@ -49,10 +51,11 @@ export class PlaceIndex {
     const result = interpret(tokens, trusted, this.names, this.units);
     const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
     const mismatch = result.contextMismatch;
-    const outside = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
+    const outside = (mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null)
+      ?? unknownWithin(tokens, mentions, result.primary, result.reading);
     const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
     const sub = subCommunes[0];
-    const asks = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || result.newToOld
+    const asks = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || asksWhatBecame(tokens, trusted) || result.newToOld
       || result.countQuestion || result.noDistrictLevel || (result.submit && !!result.primary);
     const bareAddress = !asks && isBareAddress(tokens, trusted, subCommunes);
     const asksAboutPlace = asks || bareAddress;
@@ -71,9 +74,13 @@ export class PlaceIndex {
       notFound: outside ? {
         name: clipped.slice(tokens[outside.finer.nameFrom].start, tokens[outside.finer.to - 1].end),
         typeWord: outside.finer.typeWord?.type ?? null,
-        within: span(outside.coarser),
-        suggestions: [...new Set(outside.finer.entries.map((e) => e.ref.unit))].slice(0, 5)
-          .map((u) => describeEntry(outside.finer.entries.find((e) => e.ref.unit === u)!)),
+        within: outside === mismatch || !result.reading ? span(outside.coarser) : officialName(result.reading),
+        suggestions: outside.finer.unknown
+          // Names close to the one typed, within the place it was given in (a typo, not a unit that never was).
+          ? closestNames(this.names, tokens.slice(outside.finer.nameFrom, outside.finer.to).map((t) => t.key).join(' '), outside.finer.typeWord?.type ?? null,
+            [], 5, (e) => outside.coarser.entries.some((c) => relationStrength(c.ref, e.ref) >= 1))
+          : [...new Set(outside.finer.entries.map((e) => e.ref.unit))].slice(0, 5)
+            .map((u) => describeEntry(outside.finer.entries.find((e) => e.ref.unit === u)!)),
       } : unknown ? {
         name: clipped.slice(tokens[unknown.nameFrom].start, tokens[unknown.to - 1].end),
         typeWord: unknown.typeWord?.type ?? null,
@@ -89,7 +96,7 @@ export class PlaceIndex {
   /** An unknown name is reported only after a full unit-type word, in a message about places. */
   private isNotFoundCandidate(tokens: Token[], m: RawMention, opts: ResolveOptions): boolean {
     if (!m.typeWord?.deliberate) return false;
-    return !!opts.expectPlace || !!m.marker || hasPlaceCue(tokens);
+    return !!opts.expectPlace || !!m.marker || hasPlaceCue(tokens) || asksWhatBecame(tokens, [m]);
   }
 
   private describeMention(text: string, tokens: Token[], m: RawMention, primary: boolean): PlaceMention {
@@ -108,6 +115,24 @@ export class PlaceIndex {
       candidates: new Set(m.entries.map((e) => e.ref.unit)).size,
     };
   }
+}
+
+/**
+ * "xã Khuôi San Mù, huyện Bảo Lạc": a commune nobody knows, given right before the district (or province) it is said
+ * to be in, is not found there; the district is its address, not the question.
+ */
+function unknownWithin(tokens: Token[], mentions: RawMention[], primary: RawMention | null, reading: PlaceReading | null): ContextMismatch | null {
+  if (!primary || !reading || reading.kind === 'old_commune' || reading.kind === 'new_commune') return null;
+  const finer = mentions.find((m) => m.unknown && m.typeWord && COMMUNE_WORDS.has(m.typeWord.type) && m.to <= primary.from && adjacent(tokens, m, primary));
+  return finer ? { finer, coarser: primary, level: 'unrelated' } : null;
+}
+
+
+/** "huyện Bảo Lạc, tỉnh Cao Bằng" as the catalogue writes it, not as typed. */
+function officialName(r: PlaceReading): string {
+  if (r.kind === 'old_district') return withProvince(r.old, r.old.province);
+  if (r.kind === 'province') return inline(r.asked.name);
+  return r.kind === 'old_commune' ? inline(r.old.name) : inline(r.commune.name);
 }
 
 /**

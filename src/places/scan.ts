@@ -270,9 +270,11 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
         i = found.to;
         continue;
       }
-      const end = type.deliberate ? unknownNameEnd(tokens, type.to) : type.to;
+      // "tt Bến Mơ": an abbreviation without its dot still introduces a name when the name is capitalised.
+      const named = type.deliberate || (type.abbreviation && tokens[type.to]?.upper === true);
+      const end = named ? unknownNameEnd(tokens, type.to) : type.to;
       if (end > type.to && tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key))) {
-        mentions.push(unknownAt(i, type, end, tokens, found && found.tier === 3 ? found.entries : []));
+        mentions.push(unknownAt(i, { ...type, deliberate: true }, end, tokens, found && found.tier === 3 ? found.entries : []));
         i = end;
         continue;
       }

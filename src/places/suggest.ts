@@ -54,7 +54,8 @@ export function describeEntry(e: NameEntry): PlaceSuggestion {
 }
 
 /** Up to `limit` known units whose names are closest to `key` (folded words joined by spaces). */
-export function closestNames(index: NameIndex, key: string, type: UnitType | null, near: NameEntry[] = [], limit = 5): PlaceSuggestion[] {
+export function closestNames(index: NameIndex, key: string, type: UnitType | null, near: NameEntry[] = [], limit = 5,
+  keep: (e: NameEntry) => boolean = () => true): PlaceSuggestion[] {
   const max = Math.max(1, Math.min(3, Math.floor(key.replace(/ /g, '').length / 3)));
   const scored: Array<{ d: number; e: NameEntry }> = [];
   const numeric = /^\d+$/.test(key);
@@ -62,7 +63,7 @@ export function closestNames(index: NameIndex, key: string, type: UnitType | nul
     if (Math.abs(k.length - key.length) > max || /^\d+$/.test(k) !== numeric) continue;
     const d = editDistance(key, k, max);
     if (d > max) continue;
-    for (const e of entries) if (!e.alias && fits(type, e)) scored.push({ d, e });
+    for (const e of entries) if (!e.alias && fits(type, e) && keep(e)) scored.push({ d, e });
   }
   scored.sort((a, b) => a.d - b.d);
   // Units of exactly that name at another level come first ("tỉnh Sa Pa": there is a thị xã Sa Pa).

@@ -1,4 +1,4 @@
-import { ADJACENT_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
+import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
 import { related } from './refs.js';
@@ -12,6 +12,7 @@ import type { Token } from './tokens.js';
 const CUES = phrases(PLACE_CUES);
 const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
+const BECAME = phrases(BECAME_CUES);
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
 const FUNCTION_WORD_NAMES = new Set(['co bi']);
 
@@ -22,6 +23,11 @@ export interface TrustOptions {
 
 export function hasPlaceCue(tokens: Token[]): boolean {
   return findAll(tokens, CUES).length > 0;
+}
+
+/** A trusted place with "what became of it" right after it ("huyện Châu Thành Tiền Giang giờ ra sao"). */
+export function asksWhatBecame(tokens: Token[], trusted: RawMention[]): boolean {
+  return findAll(tokens, BECAME).some((c) => trusted.some((m) => c.from === m.to && !tokens[c.from].breakBefore));
 }
 
 function isNumericName(m: RawMention): boolean {
@@ -48,7 +54,8 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       if (isNumericName(m) || m.entries.every((e) => e.alias)) m.trusted = true;
       else if (m.tier === 3 && t.folded) m.trusted = false;
       // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
-      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || !!opts.expectPlace);
+      // "h Vĩnh Thạnh h ra sao": what became of it, right after a typed unit, is a question about places too.
+      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m]) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;

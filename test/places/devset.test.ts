@@ -21,11 +21,11 @@ describe('place questions as citizens type them', () => {
     for (const [register, r] of Object.entries(report.byRegister)) expect(r.accuracy, register).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('resolves the wider set of two other writers, all 34 provinces (figures printed; floor 0.93)', () => {
+  it('resolves the wider set of three other writers, all 34 provinces (figures printed; floor 0.94)', () => {
     const report = evaluatePlaces(index, loadPlaceDevSet(path.join(import.meta.dirname, 'devset-wide.jsonl')));
     print('Place wider set', report);
-    expect(report.lines).toBeGreaterThanOrEqual(300);
-    expect(report.accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(report.lines).toBeGreaterThanOrEqual(470);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.94);
   });
 
   it('holds up on the held-out set, written after the resolver (figures printed)', () => {

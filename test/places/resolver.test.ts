@@ -214,6 +214,29 @@ describe('ambiguous and unknown names', () => {
     expect(typo.notFound?.suggestions[0]).toMatchObject({ name: 'Phường Trúc Bạch' });
     // A real name followed by words that make it another, unknown name is not the real one.
     expect(resolve('huyện Thanh Sơn Lâm cũ giờ thuộc tỉnh nào').kind).toBe('not_found');
+    // An abbreviation without its dot still introduces a capitalised name.
+    expect(resolve('tt Bến Mơ cũ bh thuộc đâu z ad').notFound?.name).toBe('Bến Mơ');
+  });
+
+  it('says an unknown commune is not in the district given, rather than answering for the district', () => {
+    const r = resolve('xa khuoi san mu huyen bao lac gio la xa gi');
+    expect(r.kind).toBe('not_found');
+    expect(r.reading).toBeNull();
+    expect(r.notFound).toMatchObject({ name: 'khuoi san mu', within: 'huyện Bảo Lạc, tỉnh Cao Bằng' });
+    // A known commune there is still answered, and the district alone still lists its communes.
+    expect(reading(resolve('xã Cốc Pàng huyện Bảo Lạc giờ thuộc xã nào'), 'old_commune').old.name).toBe('Xã Cốc Pàng');
+    expect(resolve('huyện Bảo Lạc giờ gồm những xã nào').kind).toBe('district');
+  });
+
+  it('reads provinces by their initials next to a place in them, "huyện đảo", and "giờ ra sao" after a unit', () => {
+    expect(communesOf(resolve('tt Nam Sách HD cũ bh là xã j').reading)).toEqual(['10606']);
+    expect(resolve('Huyện đảo Lý Sơn bây giờ thành đơn vị gì rồi?').kind).toBe('district');
+    // "what became of it" right after a unit, known or not, asks about it.
+    expect(resolve('huyen chau thanh tien giang gio ra sao').asksAboutPlace).toBe(true);
+    expect(resolve('Huyện Krông Tơ Lan giờ ra sao rồi ạ?').kind).toBe('not_found');
+    expect(resolve('hồ sơ nộp hôm thứ ba giờ ra sao rồi').kind).toBe('none');
+    // Not alone: "hd" is also "hướng dẫn".
+    expect(resolve('ad hd giúp em thủ tục khai sinh').kind).toBe('none');
   });
 
   it('follows the data when the district given is another of the same old province, and says so', () => {
