@@ -60,7 +60,7 @@ export function collapseFamilies<P>(ranked: Array<Ranked<P>>, levelOf: (p: P) =>
   for (const r of ranked) {
     const prev = byFamily.get(r.familyKey);
     if (!prev) byFamily.set(r.familyKey, r);
-    else if (r.score >= prev.score - 1e-9 && rankLevel(r.item) < rankLevel(prev.item)) byFamily.set(r.familyKey, { ...r, score: prev.score });
+    else if (rankLevel(r.item) < rankLevel(prev.item)) byFamily.set(r.familyKey, { ...r, score: prev.score });
   }
   return [...byFamily.values()].sort((a, b) => b.score - a.score);
 }

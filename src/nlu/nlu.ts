@@ -105,8 +105,10 @@ const BRACKETS = /\([^)]*\)/gu;
 function procedureTexts(p: KbProcedure, taught: string[], normalizer: Normalizer, functionWords: PhraseMatcher<true>, notEvidence: PhraseMatcher<true>): ProcedureTexts {
   const words = (s: string | undefined) => (s ? functionWords.remove(toksOf(s)) : []);
   // Names write some words as abbreviations ("công ty TNHH", "sổ BHXH"); a message's are written out by the normalizer.
-  const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), normalizer.spellOut(p.name));
-  const details = unqualified.match(BRACKETS) ?? [];
+  const spelt = normalizer.spellOut(p.name);
+  const qualifiers = QUALIFIERS.flatMap((re) => spelt.match(re) ?? []);
+  const unqualified = QUALIFIERS.reduce((s, re) => s.replace(re, ' '), spelt);
+  const details = [...qualifiers, ...(unqualified.match(BRACKETS) ?? [])];
   const name = words(unqualified.replace(BRACKETS, ' '));
   return {
     name,
@@ -537,8 +539,9 @@ function kindsOf(p: KbProcedure): NameKinds {
   kinds = {
     firstTime: hasAny(folded, FIRST_TIME),
     again: hasAny(folded, AGAIN),
-    // It begins "Cấp lại" and does not also change the document ("Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH").
-    reissues: head[0] === 'cap' && head[1] === 'lai' && !folded.includes('doi'),
+    // It begins "Cấp lại" and does not also change the document ("Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH"),
+    // "đổi" as written: folded, "đối với" would be it too.
+    reissues: head[0] === 'cap' && head[1] === 'lai' && !accented.includes('đổi'),
     // In its first four words: "ghi vào sổ hộ tịch việc ly hôn, hủy việc kết hôn" records what others decided.
     ends: hasAny(afterThuTuc(accented, ['thủ', 'tục']).slice(0, 4), ENDING_IN_NAME),
     police: /^chính sách$/iu.test(p.field.trim()) && /công an/iu.test(p.competentBody ?? ''),

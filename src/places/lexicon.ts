@@ -158,6 +158,10 @@ export const NOT_A_NAME_START: string[] = [
   'trong', 'bên', 'những', 'các', 'mọi', 'một', 'sao', 'bao', 'mấy', 'thuộc', 'sẽ', 'đang', 'vẫn', 'cũng', 'nữa', 'rồi', 'r', 'v', 'z',
   'nè', 'ơi', 'khác', 'lần', 'cần', 'để', 'về', 'ra', 'vào', 'lên', 'xuống', 'nộp', 'làm', 'xin', 'chưa', 'hết', 'bị', 'phải', 'muốn',
   'hỏi', 'giúp', 'nhà', 'nơi', 'mình', 'ạ', 'ad', 'đi', 'tới', 'đến', 'từ', 'khi', 'lúc', 'vậy', 'thế',
+  // "quan karaoke" typed without diacritics is a shop (quán), not a district nobody knows.
+  'karaoke', 'cafe', 'cà', 'ăn', 'nhậu', 'net', 'game', 'cơm', 'phở', 'bún', 'nước', 'bia', 'bida', 'tạp', 'hủ', 'lẩu', 'nướng', 'trà',
+  // nor is "quan ly", "quan trong": quản lý, quan trọng.
+  'lý', 'trọng', 'tâm', 'hệ', 'điểm', 'sát', 'quá', 'lắm',
 ];
 
 /** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */
