@@ -37,6 +37,12 @@ const sampleLines = loadDevSet(heldout ? path.join(dir, 'heldout') : undefined);
 const { errors: sampleErrors, ...sample } = evaluate(sampleNlu, sampleLines);
 out.sample = sample;
 for (const l of sampleLines) allPairs.push({ expected: l.intent, got: sampleNlu.understand(l.text).intent });
+if (!heldout) {
+  // Every intent but procedure questions, by another writer (test/nlu/intents-wide: dossier status, hand-off, contact...).
+  const { errors: _wideErrors, ...wideIntents } = evaluate(sampleNlu, loadDevSet(path.join(dir, 'intents-wide')));
+  out.sample_intents_wide = { lines: wideIntents.lines, intentAccuracy: wideIntents.intentAccuracy, oosF1: wideIntents.oosF1, dossierCodeExact: wideIntents.dossierCodeExact };
+  if (showErrors) for (const e of _wideErrors) console.log(`intents  ${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
+}
 
 // 2. The national catalogue.
 const nationalLines = loadNationalSet(path.join(dir, 'national', heldout ? 'heldout/heldout.jsonl' : 'devset.jsonl'));

@@ -26,7 +26,11 @@ const intentFileSchema = z.object({
   not_cues: z.array(phrase).min(1).optional(),
   /** out_of_scope only: what no procedure answers (see NluData.asksElse). */
   asks_else: z.array(phrase).min(1).optional(),
-}).strict().refine((f) => !f.asks_else || f.intent === 'out_of_scope', { message: 'asks_else belongs in the out_of_scope file', path: ['asks_else'] });
+  /** dossier_status only: what only a submitted dossier answers (see NluData.asksStatus). */
+  asks_status: z.array(phrase).min(1).optional(),
+}).strict()
+  .refine((f) => !f.asks_else || f.intent === 'out_of_scope', { message: 'asks_else belongs in the out_of_scope file', path: ['asks_else'] })
+  .refine((f) => !f.asks_status || f.intent === 'dossier_status', { message: 'asks_status belongs in the dossier_status file', path: ['asks_status'] });
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
     Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),
@@ -79,6 +83,11 @@ export interface NluData {
    * "lãi suất vay thế chấp sổ đỏ", "làm căn cước gắn chip có bị theo dõi không"): never answered with a procedure.
    */
   asksElse: string[];
+  /**
+   * Questions only a dossier already submitted answers ("xong chưa", "đã được giải quyết chưa", "đang nằm ở đâu"):
+   * the message asks for its status even when it names the procedure ("hồ sơ trích lục kết hôn của em xong chưa").
+   */
+  asksStatus: string[];
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
   /**
@@ -125,6 +134,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const cues: NluData['cues'] = {};
   const notCues: NluData['notCues'] = {};
   const asksElse: string[] = [];
+  const asksStatus: string[] = [];
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
@@ -154,13 +164,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       if (data.cues) cues[data.intent] = [...(cues[data.intent] ?? []), ...data.cues];
       if (data.not_cues) notCues[data.intent] = [...(notCues[data.intent] ?? []), ...data.not_cues];
       asksElse.push(...(data.asks_else ?? []));
+      asksStatus.push(...(data.asks_status ?? []));
     }
   }
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -26,6 +26,8 @@ export interface DecideInput<P> {
   hasContent: boolean;
   /** The message asks what no procedure answers (a rate, a price, advice: NluData.asksElse). */
   asksElse: boolean;
+  /** The message asks what only a submitted dossier answers (NluData.asksStatus). */
+  asksStatus: boolean;
   /** The gate's probability that the message is about a procedure at all (see ranker.ts). */
   procedureProbability: number;
   /** The message asks where a place is now, or was (src/places). */
@@ -90,7 +92,11 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const unsureOutOfScope = (choices: P[]) => result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
 
   if (!input.hasContent) return result({ kind: 'out_of_scope' }, 'out_of_scope', 1);
-  if (input.hasDossierCode && !['subscribe', 'feedback', 'rating'].includes(classified)) {
+  // A dossier code, or a question only a submitted dossier answers ("hồ sơ trích lục kết hôn của em xong chưa": it names
+  // the procedure, but asks where its dossier is).
+  // A code with "bật thông báo", "đánh giá", "phản ánh" is that action, when the classifier is fairly sure of it.
+  const otherAction = ['subscribe', 'feedback', 'rating'].includes(classified) && top.p >= options.intent.action / 2;
+  if ((input.hasDossierCode || input.asksStatus) && !otherAction) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
   // An FAQ officials wrote about the reorganisation itself answers a question about it that names no unit ("sau sáp

@@ -144,6 +144,8 @@ interface NluParts {
   notCues: Map<string, PhraseMatcher<true>>;
   /** What no procedure answers (NluData.asksElse). */
   asksElse: PhraseMatcher<true>;
+  /** What only a submitted dossier answers (NluData.asksStatus). */
+  asksStatus: PhraseMatcher<true>;
 }
 
 export class Nlu {
@@ -256,7 +258,7 @@ export class Nlu {
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
-      asksElse: PhraseMatcher.of(data.asksElse),
+      asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
     };
   }
 
@@ -285,6 +287,7 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
+      asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       modelScore: modelHits[0]?.score ?? 0,
