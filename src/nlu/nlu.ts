@@ -351,11 +351,27 @@ export class Nlu {
    */
   private afterDone(toks: Tok[]): Tok[] {
     for (let i = toks.length - 2; i > 0; i--) {
-      if (toks[i].f !== 'xong' || !DONE_AFTER.has(toks[i + 1].f)) continue;
-      const rest = toks.slice(i + 2);
-      return this.contentCount(rest) >= ASK_MIN && this.contentCount(toks.slice(0, i)) > 0 ? rest : toks;
+      const act = this.doneActAt(toks, i);
+      if (!act && !(toks[i].f === 'xong' && DONE_AFTER.has(toks[i + 1].f))) continue;
+      const rest = toks.slice(act ? i + 1 : i + 2);
+      if (!(this.contentCount(rest) >= ASK_MIN && this.contentCount(toks.slice(0, i)) > 0)) return toks;
+      // A step said done still tells what it is about ("hợp đồng … đã chứng thực rồi, giờ hai bên muốn hủy"): it stays,
+      // weighing STORY_WEIGHT. What "xong rồi" closes is left out.
+      return act ? toks.map((t, k) => (k <= i ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)) : rest;
     }
     return toks;
+  }
+
+  /**
+   * "hợp đồng tặng cho đã chứng thực ở xã rồi, giờ làm tiếp thủ tục sang tên": "đã <an act of a procedure> … rồi" says
+   * that step is done, as "xong rồi" does. Not "con đã 15 tuổi rồi", "bố đã mất rồi": no act, and they tell which
+   * record fits.
+   */
+  private doneActAt(toks: Tok[], i: number): boolean {
+    if (!DONE_AFTER.has(toks[i].f) || toks[i].f === 'xuoi') return false;
+    const clause = toks.slice(Math.max(0, i - DONE_CLAUSE), i);
+    const since = clause.findLastIndex((t) => t.f === 'da' && (t.a === undefined || t.a === DONE_MARK));
+    return since >= 0 && clause.slice(since + 1).some((t) => DONE_ACTS.has(t.f));
   }
 
   /** How many content words (not function, question or aspect words) `toks` holds: what the story, purpose and done rules weigh. */
@@ -486,6 +502,10 @@ const STORY_WEIGHT = 0.3;
 const PURPOSE = accentKey('để');
 /** "xong rồi", "xong r", "xong xuôi": what comes before is done. */
 const DONE_AFTER = new Set(['roi', 'r', 'xuoi']);
+/** "đã" as typed with diacritics; how far back from "rồi" it is looked for; the acts of a procedure it may say done. */
+const DONE_MARK = accentKey('đã');
+const DONE_CLAUSE = 8;
+const DONE_ACTS = new Set(['chung', 'thuc', 'cong', 'dang', 'ky', 'nop', 'lam', 'xin', 'cap', 'khai']);
 const ASK_WORDS = new Set(['muốn', 'cần', 'giờ'].map(accentKey));
 /** Content words (not function, question or aspect words) the story and the question need at least. */
 const STORY_MIN = 3;

@@ -14,7 +14,7 @@ const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const BECAME = phrases(BECAME_CUES);
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
-const FUNCTION_WORD_NAMES = new Set(['co bi']);
+const FUNCTION_WORD_NAMES = new Set(['co bi', 'la gi']);
 
 export interface TrustOptions {
   /** The bot has just asked for a place: a bare name is an answer, not an ordinary word. */

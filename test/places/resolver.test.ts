@@ -235,6 +235,9 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('huyen chau thanh tien giang gio ra sao').asksAboutPlace).toBe(true);
     expect(resolve('Huyện Krông Tơ Lan giờ ra sao rồi ạ?').kind).toBe('not_found');
     expect(resolve('hồ sơ nộp hôm thứ ba giờ ra sao rồi').kind).toBe('none');
+    // "la gi" typed without diacritics is "là gì", not the old thị xã La Gi, unless a type word says so.
+    expect(resolve('tinh Long An sap nhap voi tinh nao, ten moi la gi a').kind).toBe('province');
+    expect(resolve('thi xa La Gi gio la phuong nao').kind).toBe('district');
     // Not alone: "hd" is also "hướng dẫn".
     expect(resolve('ad hd giúp em thủ tục khai sinh').kind).toBe('none');
   });
