@@ -18,7 +18,8 @@ const PHONE = { width: 360, height: 740 };
 
 const SWIFTLET = 'cho hỏi cách nuôi chim yến';
 const SWIFTLET_ANSWER = 'Dạ, nuôi chim yến cần đăng ký với UBND phường theo Nghị định 13/2020/NĐ-CP; anh/chị liên hệ bộ phận một cửa để được hướng dẫn ạ.';
-const SATURDAY = 'chiều thứ bảy có nhận hồ sơ không';
+// The Saturday question in words the bot does not read as a contact question (no contact word): an official teaches it.
+const SATURDAY = 'cuối tuần bên mình có ai ngồi không';
 const PARKING = 'có chỗ gửi xe máy không';
 // Understood (a procedure found) with middling confidence: listed only under a high threshold.
 const PHO = 'xin hỏi về đất đai';
