@@ -60,7 +60,7 @@ export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu
  * trusted only when one of these is in the message (names that are also ordinary words: right next to it).
  */
 export const PLACE_CUES: string[] = [
-  'giờ là', 'giờ thuộc', 'giờ nằm', 'giờ về', 'giờ đổi', 'giờ thành', 'giờ gồm', 'bây giờ là', 'bây giờ thuộc', 'hiện nay là',
+  'giờ là', 'giờ thuộc', 'giờ nằm', 'giờ về đâu', 'giờ về xã', 'giờ về phường', 'giờ về tỉnh', 'giờ về huyện', 'giờ đổi', 'giờ thành', 'giờ gồm', 'bây giờ là', 'bây giờ thuộc', 'hiện nay là',
   'hiện nay thuộc', 'nay là', 'nay thuộc', 'nay nằm', 'nay về', 'sáp nhập', 'sát nhập', 'xác nhập', 'sắp xếp', 'gộp vào', 'gộp với',
   'gộp lại', 'nhập vào', 'nhập với', 'nhập lại', 'đổi tên', 'thuộc xã', 'thuộc phường', 'thuộc tỉnh', 'thuộc huyện', 'thuộc quận',
   'thuộc thành phố', 'thuộc tp', 'thuộc đâu', 'thuộc về', 'về đâu', 'xã nào', 'phường nào', 'tỉnh nào', 'huyện nào', 'quận nào',
@@ -161,7 +161,7 @@ export const NOT_A_NAME_START: string[] = [
   // "quan karaoke" typed without diacritics is a shop (quán), not a district nobody knows.
   'karaoke', 'cafe', 'cà', 'ăn', 'nhậu', 'net', 'game', 'cơm', 'phở', 'bún', 'nước', 'bia', 'bida', 'tạp', 'hủ', 'lẩu', 'nướng', 'trà',
   // nor is "quan ly", "quan trong": quản lý, quan trọng.
-  'lý', 'trọng', 'tâm', 'hệ', 'điểm', 'sát', 'quá', 'lắm',
+  'lý', 'trọng', 'tâm', 'hệ', 'điểm', 'sát', 'quá', 'lắm', 'năm',
 ];
 
 /** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */

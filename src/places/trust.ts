@@ -1,6 +1,6 @@
 import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
-import { findAll, phrases } from './phrases.js';
+import { findAll, phrases, type Phrase } from './phrases.js';
 import { related } from './refs.js';
 import type { RawMention } from './scan.js';
 import type { Token } from './tokens.js';
@@ -21,8 +21,15 @@ export interface TrustOptions {
   expectPlace?: boolean;
 }
 
+/** Words before "nay" that make it a time ("tháng nay là ngày nào", "năm nay"), not "now" ("nay là xã nào"). */
+const TIME_BEFORE_NAY = new Set(['thang', 'nam', 'hom', 'bua', 'tuan', 'sang', 'chieu', 'toi', 'ngay', 'dao', 'gan']);
+/** The cues of `list` in the message, but "nay …" after a word of time. */
+function cuesIn(tokens: Token[], list: Phrase[]) {
+  return findAll(tokens, list).filter((c) => !(c.phrase.keys[0] === 'nay' && TIME_BEFORE_NAY.has(tokens[c.from - 1]?.key ?? '')));
+}
+
 export function hasPlaceCue(tokens: Token[]): boolean {
-  return findAll(tokens, CUES).length > 0;
+  return cuesIn(tokens, CUES).length > 0;
 }
 
 /** A trusted place with "what became of it" right after it ("huyện Châu Thành Tiền Giang giờ ra sao"). */
@@ -35,9 +42,9 @@ function isNumericName(m: RawMention): boolean {
 }
 
 export function decideTrust(tokens: Token[], mentions: RawMention[], index: NameIndex, opts: TrustOptions = {}): void {
-  const anyCue = findAll(tokens, CUES).length > 0 || !!opts.expectPlace;
-  const near = findAll(tokens, NEAR_CUES);
-  const geo = findAll(tokens, GEO_CUES);
+  const anyCue = cuesIn(tokens, CUES).length > 0 || !!opts.expectPlace;
+  const near = cuesIn(tokens, NEAR_CUES);
+  const geo = cuesIn(tokens, GEO_CUES);
   const touches = (m: RawMention) => (c: { from: number; to: number }) =>
     (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || c.to === m.from;
   const cueNextTo = (m: RawMention) => near.some(touches(m));

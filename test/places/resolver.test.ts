@@ -238,6 +238,11 @@ describe('ambiguous and unknown names', () => {
     // "la gi" typed without diacritics is "là gì", not the old thị xã La Gi, unless a type word says so.
     expect(resolve('tinh Long An sap nhap voi tinh nao, ten moi la gi a').kind).toBe('province');
     expect(resolve('thi xa La Gi gio la phuong nao').kind).toBe('district');
+    // "tháng nay là", "năm nay" are times, "ở HN giờ về quê" goes home: no place question.
+    for (const text of ['lich tiem vaccine cho tre so sinh o tram y te thang nay la ngay nao', 'diem chuan vao lop 10 truong huyen nam nay la bao nhieu vay',
+      'mạ e lãnh lương hưu ở HN giờ về quê ở với con, chuyển chỗ nhận lương hưu mần ở mô ạ']) {
+      expect(resolve(text).asksAboutPlace, text).toBe(false);
+    }
     // Not alone: "hd" is also "hướng dẫn".
     expect(resolve('ad hd giúp em thủ tục khai sinh').kind).toBe('none');
   });
