@@ -154,6 +154,15 @@ describe('intent data files', () => {
     expect(() => loadNluData(dir)).toThrow(/lexicon\.yaml:1: "2 tuổi" is already in another lexicon file/);
   });
 
+  it('reads words typed with Telex keys left as letters, when they spell a known word', () => {
+    const data = loadNluData();
+    const normalizer = new Normalizer(data.abbreviations, Object.values(data.examples).flat());
+    expect(normalizer.normalize('nhaapj hoo khaaur cho vk veef nhaf ck').tokens.join(' ')).toBe('nhap ho khau cho vo ve nha chong');
+    expect(normalizer.normalize('lamf giaays khai sinh').tokens.join(' ')).toBe('lam giay khai sinh');
+    // A word that spells nothing known stays as typed.
+    expect(normalizer.normalize('zzoos').tokens).toEqual(['zzoos']);
+  });
+
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {
     const data = loadNluData();
     const normalizer = new Normalizer(data.abbreviations, Object.values(data.examples).flat()); // as the NLU reads them

@@ -237,8 +237,11 @@ export class Normalizer {
     if (this.vocabulary.has(token) || !/^\p{L}+$/u.test(token) || token.length < 3 || !VOWEL.test(token)) return [token];
     const cached = this.repairCache.get(token);
     if (cached) return cached;
+    // Typed with Telex keys on a keyboard that did not convert them ("nhaapj hoo khaaur"): the word they spell.
+    const telex = telexFold(token);
     // A short word is more likely mistyped than glued ("tachs" is "tách"); a long one more likely glued.
-    const result = (token.length <= 7 ? this.nearest(token) ?? this.segment(token) : this.segment(token) ?? this.nearest(token)) ?? [token];
+    const result = (telex !== token && this.vocabulary.has(telex) ? [telex]
+      : token.length <= 7 ? this.nearest(token) ?? this.segment(token) : this.segment(token) ?? this.nearest(token)) ?? [token];
     if (this.repairCache.size > 50_000) this.repairCache.clear();
     this.repairCache.set(token, result);
     return result;
@@ -280,4 +283,13 @@ export class Normalizer {
     }
     return bestWord ? [bestWord] : null;
   }
+}
+
+/**
+ * A word typed with Telex keys left as letters, folded: the tone key typed last ("nhaapj", "veef"; no Vietnamese word
+ * ends in s, f, r, x or j) and the doubled or w-marked letters ("aa" â, "dd" đ, "ow" ơ, "uw" ư) read as their letter.
+ */
+function telexFold(word: string): string {
+  const toneless = word.length > 2 && /[sfrxj]$/.test(word) && /[aeiouy]/.test(word.slice(0, -1)) ? word.slice(0, -1) : word;
+  return toneless.replace(/^dd/, 'd').replace(/aa|aw/g, 'a').replace(/ee/g, 'e').replace(/oo|ow/g, 'o').replace(/uw/g, 'u');
 }
