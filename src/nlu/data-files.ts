@@ -16,6 +16,8 @@ export type Aspect = (typeof ASPECTS)[number];
 export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
 
 const phrase = z.string().trim().min(1).max(300);
+/** Phrase lists only one intent's file may hold (what they mean is that intent's). */
+const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status' } as const;
 const intentFileSchema = z.object({
   intent: z.enum(INTENTS),
   description: z.string().optional(),
@@ -28,9 +30,11 @@ const intentFileSchema = z.object({
   asks_else: z.array(phrase).min(1).optional(),
   /** dossier_status only: what only a submitted dossier answers (see NluData.asksStatus). */
   asks_status: z.array(phrase).min(1).optional(),
-}).strict()
-  .refine((f) => !f.asks_else || f.intent === 'out_of_scope', { message: 'asks_else belongs in the out_of_scope file', path: ['asks_else'] })
-  .refine((f) => !f.asks_status || f.intent === 'dossier_status', { message: 'asks_status belongs in the dossier_status file', path: ['asks_status'] });
+}).strict().superRefine((f, ctx) => {
+  for (const [key, owner] of Object.entries(OWNED_PHRASES)) {
+    if (f[key as keyof typeof OWNED_PHRASES] && f.intent !== owner) ctx.addIssue({ code: 'custom', message: `${key} belongs in the ${owner} file`, path: [key] });
+  }
+});
 const aspectsFileSchema = z.object({
   aspects: z.object(Object.fromEntries(ASPECTS.filter((a) => a !== 'general').map((a) => [a, z.array(phrase).min(1)])) as
     Record<Exclude<Aspect, 'general'>, z.ZodArray<typeof phrase>>).strict(),

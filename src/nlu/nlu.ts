@@ -323,10 +323,10 @@ export class Nlu {
   readings(toks: Tok[]): Tok[][] {
     const plain = this.afterDone(toks.filter((t) => !isClassifier(t)));
     const read = (ts: Tok[]) => this.parts.lexicon.readings(ts).map((r) => this.parts.notEvidence.remove(r, (hit) => this.mayBeContent(r, hit)));
-    const weighed = (from: number, to: number) => read(plain.map((t, i) => (i >= from && i < to ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)));
     const asked = this.askedAfter(plain);
     const purpose = this.purposeFrom(plain);
-    return [...read(plain), ...(asked > 0 ? weighed(0, asked) : []), ...(purpose > 0 ? weighed(purpose, plain.length) : [])];
+    return [...read(plain), ...(asked > 0 ? read(storyWeighed(plain, 0, asked)) : []),
+      ...(purpose > 0 ? read(storyWeighed(plain, purpose, plain.length)) : [])];
   }
 
   /**
@@ -345,9 +345,11 @@ export class Nlu {
   }
 
   /**
-   * "Làm giấy khai sinh cho con xong rồi, giờ bé 6 tháng nên uống sữa gì": what is said done ("... xong rồi") is not
-   * what is asked when the rest asks something of its own (ASK_MIN content words): the words after it, alone. With
-   * only a part asked after it ("nộp hồ sơ kết hôn xong rồi thì bao lâu có kết quả"), the message stays whole.
+   * What is said done is not what is asked, when the rest asks something of its own (ASK_MIN content words). "Làm giấy
+   * khai sinh cho con xong rồi, giờ bé 6 tháng nên uống sữa gì": what "... xong rồi" closes is left out. "Hợp đồng …
+   * đã chứng thực rồi, giờ hai bên muốn hủy": a step said done still tells what it is about, so it stays, weighing
+   * STORY_WEIGHT. With only a part asked after it ("nộp hồ sơ kết hôn xong rồi thì bao lâu có kết quả"), the message
+   * stays whole.
    */
   private afterDone(toks: Tok[]): Tok[] {
     for (let i = toks.length - 2; i > 0; i--) {
@@ -355,9 +357,7 @@ export class Nlu {
       if (!act && !(toks[i].f === 'xong' && DONE_AFTER.has(toks[i + 1].f))) continue;
       const rest = toks.slice(act ? i + 1 : i + 2);
       if (!(this.contentCount(rest) >= ASK_MIN && this.contentCount(toks.slice(0, i)) > 0)) return toks;
-      // A step said done still tells what it is about ("hợp đồng … đã chứng thực rồi, giờ hai bên muốn hủy"): it stays,
-      // weighing STORY_WEIGHT. What "xong rồi" closes is left out.
-      return act ? toks.map((t, k) => (k <= i ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t)) : rest;
+      return act ? storyWeighed(toks, 0, i + 1) : rest;
     }
     return toks;
   }
@@ -368,7 +368,7 @@ export class Nlu {
    * record fits.
    */
   private doneActAt(toks: Tok[], i: number): boolean {
-    if (!DONE_AFTER.has(toks[i].f) || toks[i].f === 'xuoi') return false;
+    if (!DONE_ACT_END.has(toks[i].f)) return false;
     const clause = toks.slice(Math.max(0, i - DONE_CLAUSE), i);
     const since = clause.findLastIndex((t) => t.f === 'da' && (t.a === undefined || t.a === DONE_MARK));
     return since >= 0 && clause.slice(since + 1).some((t) => DONE_ACTS.has(t.f));
@@ -498,11 +498,16 @@ const isClassifier = (t: Tok) => (t.a === undefined ? CLASSIFIERS_FOLDED.has(t.f
  * names (each record keeps its better reading).
  */
 const STORY_WEIGHT = 0.3;
+/** The message with the words from `from` to `to` (exclusive) weighing STORY_WEIGHT of what they weighed. */
+const storyWeighed = (toks: Tok[], from: number, to: number): Tok[] =>
+  toks.map((t, i) => (i >= from && i < to ? { ...t, w: (t.w ?? 1) * STORY_WEIGHT } : t));
 /** "để" (in order to) as typed with diacritics; typed without them, "de" is read so too. */
 const PURPOSE = accentKey('để');
 /** "xong rồi", "xong r", "xong xuôi": what comes before is done. */
 const DONE_AFTER = new Set(['roi', 'r', 'xuoi']);
-/** "đã" as typed with diacritics; how far back from "rồi" it is looked for; the acts of a procedure it may say done. */
+/** "đã … rồi" / "đã … r": a step said done; "đã" as typed with diacritics; how far back from "rồi" it is looked for;
+ * the acts of a procedure it may say done. */
+const DONE_ACT_END = new Set(['roi', 'r']);
 const DONE_MARK = accentKey('đã');
 const DONE_CLAUSE = 8;
 const DONE_ACTS = new Set(['chung', 'thuc', 'cong', 'dang', 'ky', 'nop', 'lam', 'xin', 'cap', 'khai']);

@@ -51,8 +51,9 @@ export class PlaceIndex {
     const result = interpret(tokens, trusted, this.names, this.units);
     const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
     const mismatch = result.contextMismatch;
-    const outside = (mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null)
-      ?? unknownWithin(tokens, mentions, result.primary, result.reading);
+    const unrelated = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
+    const unknownIn = unrelated ? null : unknownWithin(tokens, mentions, result.primary, result.reading);
+    const outside = unrelated ?? unknownIn?.mismatch ?? null;
     const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);
     const sub = subCommunes[0];
     const asks = !!unknown || !!opts.expectPlace || trusted.some((m) => m.marker) || hasPlaceCue(tokens) || asksWhatBecame(tokens, trusted) || result.newToOld
@@ -74,8 +75,8 @@ export class PlaceIndex {
       notFound: outside ? {
         name: clipped.slice(tokens[outside.finer.nameFrom].start, tokens[outside.finer.to - 1].end),
         typeWord: outside.finer.typeWord?.type ?? null,
-        within: outside === mismatch || !result.reading ? span(outside.coarser) : officialName(result.reading),
-        suggestions: outside.finer.unknown
+        within: unknownIn?.within ?? span(outside.coarser),
+        suggestions: unknownIn
           // Names close to the one typed, within the place it was given in (a typo, not a unit that never was).
           ? closestNames(this.names, tokens.slice(outside.finer.nameFrom, outside.finer.to).map((t) => t.key).join(' '), outside.finer.typeWord?.type ?? null,
             [], 5, (e) => outside.coarser.entries.some((c) => relationStrength(c.ref, e.ref) >= 1))
@@ -121,18 +122,14 @@ export class PlaceIndex {
  * "xã Khuôi San Mù, huyện Bảo Lạc": a commune nobody knows, given right before the district (or province) it is said
  * to be in, is not found there; the district is its address, not the question.
  */
-function unknownWithin(tokens: Token[], mentions: RawMention[], primary: RawMention | null, reading: PlaceReading | null): ContextMismatch | null {
+function unknownWithin(tokens: Token[], mentions: RawMention[], primary: RawMention | null, reading: PlaceReading | null):
+  { mismatch: ContextMismatch; within: string } | null {
   if (!primary || !reading || reading.kind === 'old_commune' || reading.kind === 'new_commune') return null;
   const finer = mentions.find((m) => m.unknown && m.typeWord && COMMUNE_WORDS.has(m.typeWord.type) && m.to <= primary.from && adjacent(tokens, m, primary));
-  return finer ? { finer, coarser: primary, level: 'unrelated' } : null;
-}
-
-
-/** "huyện Bảo Lạc, tỉnh Cao Bằng" as the catalogue writes it, not as typed. */
-function officialName(r: PlaceReading): string {
-  if (r.kind === 'old_district') return withProvince(r.old, r.old.province);
-  if (r.kind === 'province') return inline(r.asked.name);
-  return r.kind === 'old_commune' ? inline(r.old.name) : inline(r.commune.name);
+  if (!finer) return null;
+  // Where it is said to be, as the catalogue writes it ("huyện Bảo Lạc, tỉnh Cao Bằng"), not as typed.
+  const within = reading.kind === 'old_district' ? withProvince(reading.old, reading.old.province) : inline(reading.asked.name);
+  return { mismatch: { finer, coarser: primary, level: 'unrelated' }, within };
 }
 
 /**

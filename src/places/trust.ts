@@ -32,9 +32,12 @@ export function hasPlaceCue(tokens: Token[]): boolean {
   return cuesIn(tokens, CUES).length > 0;
 }
 
-/** A trusted place with "what became of it" right after it ("huyện Châu Thành Tiền Giang giờ ra sao"). */
-export function asksWhatBecame(tokens: Token[], trusted: RawMention[]): boolean {
-  return findAll(tokens, BECAME).some((c) => trusted.some((m) => c.from === m.to && !tokens[c.from].breakBefore));
+/**
+ * One of `mentions` with "what became of it" right after it ("huyện Châu Thành Tiền Giang giờ ra sao"); `cues`: the
+ * message's BECAME cues, when already found.
+ */
+export function asksWhatBecame(tokens: Token[], mentions: RawMention[], cues = findAll(tokens, BECAME)): boolean {
+  return cues.some((c) => mentions.some((m) => c.from === m.to && !tokens[c.from].breakBefore));
 }
 
 function isNumericName(m: RawMention): boolean {
@@ -45,6 +48,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   const anyCue = cuesIn(tokens, CUES).length > 0 || !!opts.expectPlace;
   const near = cuesIn(tokens, NEAR_CUES);
   const geo = cuesIn(tokens, GEO_CUES);
+  const became = findAll(tokens, BECAME);
   const touches = (m: RawMention) => (c: { from: number; to: number }) =>
     (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || c.to === m.from;
   const cueNextTo = (m: RawMention) => near.some(touches(m));
@@ -62,7 +66,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       else if (m.tier === 3 && t.folded) m.trusted = false;
       // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
       // "h Vĩnh Thạnh h ra sao": what became of it, right after a typed unit, is a question about places too.
-      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m]) || !!opts.expectPlace);
+      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;
