@@ -3,7 +3,7 @@ import { ACTION_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_
 import type { NameEntry, NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
-import type { RawMention } from './scan.js';
+import { introducedAsNew, type RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 import { adjacent } from './trust.js';
 import type { PlaceKind, PlaceReading } from './types.js';
@@ -48,6 +48,14 @@ function uniqueRefs(entries: NameEntry[]): Array<{ ref: UnitRef; alias: boolean 
 }
 
 const minRank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref)));
+/**
+ * The level `b` qualifies `a` at: its finest reading, or its province reading when `a` has no type word and `b` is
+ * also a province ("ngũ kiên thái bình": the province, not one of the communes named Thái Bình).
+ */
+const coarserRank = (a: RawMention, b: RawMention) => {
+  const province = b.entries.filter((e) => e.ref.kind === 'old_province' || e.ref.kind === 'new_province');
+  return !a.typeWord && !b.typeWord && province.length > 0 ? Math.max(...province.map((e) => levelRank(e.ref))) : minRank(b);
+};
 const strengthBetween = (a: RawMention, b: RawMention) =>
   Math.max(0, ...a.entries.flatMap((x) => b.entries.map((y) => relationStrength(x.ref, y.ref))));
 
@@ -64,12 +72,13 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
   let mismatch: ContextMismatch | null = null;
   for (const a of mentions) {
     for (const b of mentions) {
-      if (a === b || !(a.to <= b.from && adjacent(tokens, a, b) && minRank(a) < minRank(b))) continue;
+      if (a === b || !(a.to <= b.from && adjacent(tokens, a, b) && minRank(a) < coarserRank(a, b))) continue;
       const s = strengthBetween(a, b);
       if (s === 0) mismatch = { finer: a, coarser: b, level: 'unrelated' };
       else if (s < 1 && mismatch?.level !== 'unrelated') mismatch = { finer: a, coarser: b, level: 'weak' };
     }
   }
+  sameNameSameUnit(tokens, mentions);
   for (let pass = 0; pass < 2; pass++) {
     for (const a of mentions) {
       for (const b of mentions) {
@@ -81,6 +90,22 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
     }
   }
   return mismatch;
+}
+
+/**
+ * "Tam Đa Yên Phong giờ vẫn giữ tên xã Tam Đa", "huyện Thanh Ba … các xã của Thanh Ba cũ": a name said again means the
+ * unit it named the first time, when that was narrower.
+ */
+function sameNameSameUnit(tokens: Token[], mentions: RawMention[]): void {
+  const key = (m: RawMention) => tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
+  for (const a of mentions) {
+    for (const b of mentions) {
+      if (a === b || a.entries.length >= b.entries.length || key(a) !== key(b)) continue;
+      const placed = new Set(a.entries.map((e) => refKey(e.ref)));
+      const shared = b.entries.filter((e) => placed.has(refKey(e.ref)));
+      if (shared.length > 0) b.entries = shared;
+    }
+  }
 }
 
 /**
@@ -120,8 +145,8 @@ const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_
  * The subject: the finest place, as each name would be read ("Thăng Bình" alone is the district); between two
  * communes, the one not introduced as the new unit ("giờ là xã Y").
  */
-function pickPrimary(mentions: RawMention[], newToOld: boolean): RawMention | null {
-  const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (m.marker === 'new' ? 1 : 0);
+function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean): RawMention | null {
+  const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (introducedAsNew(tokens, m) ? 1 : 0);
   return [...mentions].sort((a, b) => rank(a) - rank(b) || a.from - b.from)[0] ?? null;
 }
 
@@ -152,21 +177,23 @@ function sameOutcome(refs: UnitRef[]): boolean {
 }
 
 export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
-  const noDistrictLevel = findAll(tokens, NO_DISTRICT).length > 0;
-  const outside = (c: { from: number; to: number }) => !mentions.some((m) => c.from < m.to && c.to > m.from);
-  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm".
+  const noDistrict = findAll(tokens, NO_DISTRICT);
+  const noDistrictLevel = noDistrict.length > 0;
+  const outside = (c: { from: number; to: number }) => ![...mentions, ...noDistrict].some((m) => c.from < m.to && c.to > m.from);
+  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện".
   const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
-  const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && findAll(tokens, WHERE_GO).length > 0);
+  const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
+  // "bỏ huyện rồi thì làm ở xã nào" asks where to go; "huyện Than Uyên bỏ huyện rồi còn những xã nào" asks what it became.
+  const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && known.length === 0 && findAll(tokens, WHERE_GO).length > 0);
   const countQuestion = findAll(tokens, COUNT).length > 0;
   const newToOld = findAll(tokens, NEW_TO_OLD).length > 0;
   const base = { submit, noDistrictLevel, countQuestion, newToOld, candidates: [] as PlaceReading[], reading: null, contextMismatch: null as ContextMismatch | null };
-  const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
   if (known.length === 0) {
     const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';
     return { ...base, kind, primary: null };
   }
   const contextMismatch = narrowByContext(tokens, known);
-  const primary = pickPrimary(known, newToOld)!;
+  const primary = pickPrimary(tokens, known, newToOld)!;
   let refs = uniqueRefs(primary.entries);
   // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
   const group = chooseGroup(refs, primary, newToOld);

@@ -69,7 +69,7 @@ export const PLACE_CUES: string[] = [
   'k còn huyện', 'bỏ huyện', 'bỏ cấp huyện', 'cấp huyện', 'tên mới', 'tên cũ', 'là xã', 'là phường', 'là tỉnh', 'là huyện', 'là quận',
   'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
   'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
-  'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là',
+  'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'giữ tên', 'giữ nguyên tên', 'giữ nguyên',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
@@ -101,6 +101,8 @@ export const NEW_TO_OLD_CUES: string[] = [
   'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',
   'trước đây thuộc', 'gộp những', 'gộp các', 'ghép những', 'nhập những', 'những phường nào trước đây', 'những xã nào trước đây',
   'trc là', 'trc đây là', 'trc kia là', 'trc thuộc', 'trc đây thuộc',
+  // "Ba Tơ mới gồm thị trấn Ba Tơ với những xã nào nữa", "xã Lao Chải mới có gộp thêm xã nào không"
+  'gộp thêm', 'nhập thêm', 'sáp nhập thêm', 'ghép thêm', 'mới gồm', 'mới bao gồm',
 ];
 
 /** Phrases asking where to go or submit (where_to_submit). */
@@ -110,10 +112,12 @@ export const SUBMIT_CUES: string[] = [
   'giải quyết ở đâu', 'ai giải quyết', 'nơi nộp', 'làm ở xã nào', 'làm ở phường nào', 'nộp ở xã nào', 'nộp ở phường nào', 'ubnd nào',
   'ủy ban nào', 'uỷ ban nào', 'làm tại xã nào', 'ở đâu làm', 'ở đâu nộp', 'chứng thực ở đâu', 'đăng ký ở đâu', 'đk ở đâu',
   'dk ở đâu', 'đăng kí ở đâu', 'lm ở đâu', 'nộp hs ở đâu', 'bộ phận một cửa nào', 'một cửa ở đâu',
+  // "đăng ký kết hôn giờ vẫn làm ở xã Nghĩa Trụ hay lên chỗ khác", "thì vẫn làm ở xã mình hả"
+  'vẫn làm ở', 'vẫn nộp ở', 'vẫn làm tại', 'vẫn nộp tại', 'vẫn lên', 'vẫn ra xã',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
-export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu'];
+export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu', 'chỗ khác', 'nơi khác'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
@@ -166,3 +170,7 @@ export const NOT_A_NAME_START: string[] = [
 
 /** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */
 export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án', 'pháp', 'tiện', 'thức', 'hướng', 'tây'];
+
+/** "Em tên Hà Giang", "con tôi tên là Hòa Bình": a person's name after these is not a place. */
+const NAMED_PEOPLE = ['em', 'tôi', 'tui', 'mình', 'con', 'cháu', 'bé', 'vợ', 'chồng', 'ông', 'bà', 'anh', 'chị', 'mẹ', 'bố', 'ba', 'má', 'cô', 'chú'];
+export const PERSON_NAME_BEFORE: string[][] = NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]);

@@ -75,18 +75,21 @@ export interface NameForm { keys: string[]; tones: string[] }
 
 /**
  * The forms a core name is matched under: as written, with apostrophes glued ("Ea H'Leo" -> "ea hleo"), and with a
- * Roman numeral turned into digits ("IV" -> "4").
+ * final Roman numeral in digits ("IV" -> "4" only; "Tam Xuân II" also "tam xuân 2").
  */
 export function nameForms(core: string): NameForm[] {
   const forms: NameForm[] = [];
   const add = (text: string) => {
     const ws = words(text).map((w) => w.lower);
     if (ws.length === 0) return;
-    const romanAsDigits = ws.length === 1 && ROMAN[ws[0]] ? [ROMAN[ws[0]]] : ws;
-    const form = { keys: romanAsDigits.map(tokenKey), tones: romanAsDigits.map(toneKey) };
+    const form = { keys: ws.map(tokenKey), tones: ws.map(toneKey) };
     if (!forms.some((f) => f.keys.join(' ') === form.keys.join(' '))) forms.push(form);
   };
-  add(core);
+  const last = core.trim().split(/\s+/).at(-1) ?? '';
+  const numeral = /^[IVX]+$/.test(last) ? ROMAN[last.toLowerCase()] : undefined;
+  const rest = core.trim().slice(0, -last.length);
+  if (!(numeral && rest === '')) add(core);
+  if (numeral) add(`${rest}${numeral}`);
   if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, ''));
   return forms;
 }

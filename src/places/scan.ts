@@ -156,6 +156,11 @@ function markerAround(tokens: Token[], from: number, to: number): 'old' | 'new' 
   return null;
 }
 
+/** "giờ là xã Y", "nhập vào xã Y": the name is introduced as what a unit became, not as the unit asked about. */
+export function introducedAsNew(tokens: Token[], m: RawMention): boolean {
+  return endsBefore(tokens, m.from, NEW_BEFORE_P);
+}
+
 function isStop(t: Token): boolean {
   return STOP.has(t);
 }
@@ -239,6 +244,21 @@ function nameAfter(tokens: Token[], type: TypeMatch, index: NameIndex, i: number
   return numbered && (!found || numbered.tier < found.tier) ? numbered : found;
 }
 
+/**
+ * "ban Huoi Dao xa Nam Cha": a name read without a type word that ends in a word that is also a type word ("Đạo Xá")
+ * gives way when that word, read as the type word, introduces a longer known name of its level ("xã Nậm Chà").
+ */
+function shortenBeforeType(tokens: Token[], from: number, found: FoundName | null, index: NameIndex): FoundName | null {
+  if (!found) return null;
+  for (let j = from + 1; j < found.to; j++) {
+    const type = typeAt(tokens, j);
+    if (!type || !type.folded || type.abbreviation) continue;
+    const after = nameAt(tokens, type.to, index, type.type);
+    if (after && after.tier === 1 && after.mismatches === 0 && after.to > found.to) return nameAt(tokens.slice(0, j), from, index, null);
+  }
+  return found;
+}
+
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
   ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
@@ -288,7 +308,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       i = sub.to;
       continue;
     }
-    const found = nameAt(tokens, i, index, null);
+    const found = shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
     if (found) {
       mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [],
         mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

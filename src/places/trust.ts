@@ -1,7 +1,7 @@
-import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PLACE_CUES } from './lexicon.js';
+import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PERSON_NAME_BEFORE, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
-import { findAll, phrases, type Phrase } from './phrases.js';
-import { related } from './refs.js';
+import { endsBefore, findAll, phrases, type Phrase } from './phrases.js';
+import { levelRank, related, relationStrength } from './refs.js';
 import type { RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 
@@ -13,7 +13,8 @@ const CUES = phrases(PLACE_CUES);
 const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const BECAME = phrases(BECAME_CUES);
-const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've']);
+const PERSON_BEFORE = phrases(PERSON_NAME_BEFORE);
+const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've', 'ben']);
 const FUNCTION_WORD_NAMES = new Set(['co bi', 'la gi']);
 
 export interface TrustOptions {
@@ -71,7 +72,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;
     }
-    if (m.mismatches > 0) continue;
+    if (m.mismatches > 0 || endsBefore(tokens, m.from, PERSON_BEFORE)) continue;
     // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
     // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
     if (FUNCTION_WORD_NAMES.has(key) && !tokens.slice(m.nameFrom, m.to).some((t) => t.marked)) continue;
@@ -82,7 +83,26 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
     }
     m.trusted = common ? !!m.marker || geoCueNextTo(m) || !!opts.expectPlace : anyCue || !!m.marker || cueNextTo(m);
   }
+  trustAddresses(tokens, mentions);
   propagateAlongChains(tokens, mentions);
+}
+
+const nameKey = (tokens: Token[], m: RawMention) => tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
+
+/**
+ * "phuong Tran Phu Mong Cai", "Pà Cò Mai Châu", "Doan Ha, Thanh Thuy": a name right before a place of two words or more
+ * that holds it is an address, however ordinary its words (the name has two words, or a type word before it).
+ */
+function trustAddresses(tokens: Token[], mentions: RawMention[]): void {
+  const usable = (m: RawMention) => !m.unknown && m.mismatches === 0 && !FUNCTION_WORD_NAMES.has(nameKey(tokens, m));
+  for (const a of mentions) {
+    for (const b of mentions) {
+      if (a === b || a.to > b.from || !usable(a) || !usable(b) || !adjacent(tokens, a, b)) continue;
+      if ((a.to - a.nameFrom < 2 && !a.typeWord) || b.to - b.nameFrom < 2) continue;
+      const holds = a.entries.some((x) => b.entries.some((y) => levelRank(y.ref) > levelRank(x.ref) && relationStrength(x.ref, y.ref) >= 1));
+      if (holds) a.trusted = b.trusted = true;
+    }
+  }
 }
 
 /** Two places next to each other, or joined by "thuộc", "của", "ở" (an address chain). */
@@ -98,6 +118,9 @@ function propagateAlongChains(tokens: Token[], mentions: RawMention[]): void {
     changed = false;
     for (const m of mentions) {
       if (m.trusted || m.unknown || m.mismatches > 0) continue;
+      // "Bac Giang voi Bac Ninh": one word typed without diacritics and without a type word is an ordinary word ("với",
+      // not thị trấn Vôi), even next to a place that holds a unit of that name; a nickname is not ("p5 vt").
+      if (!m.typeWord && m.to - m.nameFrom === 1 && !tokens[m.nameFrom].marked && !m.entries.some((e) => e.alias)) continue;
       const anchor = mentions.find((t) => t.trusted && !t.unknown && adjacent(tokens, t, m)
         && t.entries.some((a) => m.entries.some((b) => related(a.ref, b.ref)) || m.otherType.some((b) => related(a.ref, b.ref))));
       if (anchor) { m.trusted = true; changed = true; }

@@ -304,6 +304,42 @@ describe('ambiguous and unknown names', () => {
     expect(reading(r, 'new_commune').commune.name).toBe('Đặc khu Bạch Long Vĩ');
   });
 
+  it('reads a numeral typed in digits after a name written with a Roman one ("tam xuân 2" is Xã Tam Xuân II)', () => {
+    expect(reading(resolve('tam xuân 2 núi thành h là xã j ạ'), 'old_commune').old.name).toBe('Xã Tam Xuân II');
+    expect(reading(resolve('tam xuân II núi thành giờ là xã gì'), 'old_commune').old.name).toBe('Xã Tam Xuân II');
+  });
+
+  it('trusts a name right before a place that holds it, typed without diacritics or a place question', () => {
+    const r = resolve('Toi o phuong Tran Phu Mong Cai, gio muon sang ten so do thi nop ho so o dau');
+    expect(r.kind).toBe('where_to_submit');
+    expect(reading(r, 'old_commune').old.district.name).toContain('Móng Cái');
+    expect(resolve('châu thái quỳ hợp muốn c.thực bản sao sổ hk thì ra đâu ạ').kind).toBe('where_to_submit');
+    expect(reading(resolve('Pà Cò Mai Châu còn giữ tên xã không các bác'), 'old_commune').old.name).toBe('Xã Pà Cò');
+  });
+
+  it('reads "xa" before a known commune as the type word, not the end of a village\'s name ("ban Huoi Dao xa Nam Cha")', () => {
+    const r = resolve('toi o ban Huoi Dao xa Nam Cha huyen Nam Nhun, lam giay khai sinh cho con thi di xa nao');
+    expect(r.kind).toBe('where_to_submit');
+    expect(reading(r, 'old_commune').old.name).toBe('Xã Nậm Chà');
+  });
+
+  it('reads a name said again as the unit it named first, and "X mới" as the unit asked about', () => {
+    expect(reading(resolve('Tam Đa Yên Phong giờ vẫn giữ tên xã Tam Đa hả anh?'), 'old_commune').old.district.name).toContain('Yên Phong');
+    expect(resolve('Huyện Thanh Ba Phú Thọ bỏ rồi, giờ các xã của Thanh Ba cũ nhập lại thành những xã nào?').kind).toBe('district');
+    const fresh = resolve('Xã Ba Tơ mới gồm thị trấn Ba Tơ với những xã nào nữa ạ?');
+    expect(fresh.kind).toBe('new_to_old');
+    expect(reading(fresh, 'new_commune').commune.name).toBe('Xã Ba Tơ');
+  });
+
+  it('asks what a district became, not where to submit, when "bỏ cấp huyện" comes with "những phường nào"', () => {
+    expect(resolve('Thị xã Quảng Yên bỏ cấp huyện rồi thì giờ có những phường nào ạ?').kind).toBe('district');
+  });
+
+  it('says a bare name is not in the province named after it ("ngũ kiên thái bình"), and reads "với" as a word', () => {
+    expect(resolve('ngũ kiên thái bình h về xã nào v').kind).toBe('not_found');
+    expect(resolve('Bac Giang voi Bac Ninh nhap lai thi ten tinh la gi').kind).toBe('province');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
@@ -348,6 +384,10 @@ describe('ordinary words are not places', () => {
     }
     expect(resolve('Tôi ở xa Tân Lập cũ giờ thuộc xã nào').mentions.map((m) => m.text)).toEqual(['xa Tân Lập']);
     expect(resolve('nhà tôi ở phuong 10 cũ giờ là phường nào').mentions.map((m) => m.text)).toEqual(['phuong 10']);
+  });
+
+  it('reads a name given to a person as a name ("Em tên Hà Giang")', () => {
+    expect(resolve('Hồ sơ đăng ký kết hôn em nộp hôm thứ hai đến giờ có kết quả chưa ạ? Em tên Hà Giang, sinh năm 1998.').kind).toBe('none');
   });
 
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
