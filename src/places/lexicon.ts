@@ -174,3 +174,10 @@ export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án',
 /** "Em tên Hà Giang", "con tôi tên là Hòa Bình": a person's name after these is not a place. */
 const NAMED_PEOPLE = ['em', 'tôi', 'tui', 'mình', 'con', 'cháu', 'bé', 'vợ', 'chồng', 'ông', 'bà', 'anh', 'chị', 'mẹ', 'bố', 'ba', 'má', 'cô', 'chú'];
 export const PERSON_NAME_BEFORE: string[][] = NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]);
+
+/**
+ * Two words that belong together: a name never starts at the second ("đăng ký phương tiện" is not xã Kỳ Phương, "hồ sơ
+ * Tân Phú" may be). Matched on the folded words, before a name without a type word only.
+ */
+export const WORD_PAIRS: string[] = ['đăng ký', 'đăng kí', 'hồ sơ', 'thủ tục', 'giấy tờ', 'xác nhận', 'chứng thực', 'kết hôn',
+  'khai sinh', 'khai tử', 'tạm trú', 'thường trú', 'căn cước', 'bảo hiểm', 'hộ khẩu', 'giấy phép', 'lệ phí', 'sang tên'];

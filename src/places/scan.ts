@@ -1,5 +1,5 @@
 import {
-  COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_A_NAME_START,
+  COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, WORD_PAIRS, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_A_NAME_START,
   NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU, OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS,
   type TypeWord,
 } from './lexicon.js';
@@ -51,6 +51,10 @@ const OLD_BEFORE_P = phrases(OLD_BEFORE);
 const NEW_BEFORE_P = phrases(NEW_BEFORE);
 const STOP = wordSet(NAME_STOP_WORDS);
 const NOT_START = wordSet([...NOT_A_NAME_START, ...NOT_A_NAME_AFTER_TYPE]);
+const AFTER_TYPE_WORD = wordSet(NOT_A_NAME_AFTER_TYPE);
+const PAIRS = new Set(WORD_PAIRS.map((p) => p.split(' ').map(tokenKey).join(' ')));
+/** The word at `i` ends a pair of words that belong together ("đăng ký"): no name starts there. */
+const endsPair = (tokens: Token[], i: number) => i > 0 && !tokens[i].breakBefore && PAIRS.has(`${tokens[i - 1].key} ${tokens[i].key}`);
 
 function typeAt(tokens: Token[], i: number): TypeMatch | null {
   for (const { word, p } of TYPE_PHRASES) {
@@ -298,7 +302,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
         i = end;
         continue;
       }
-      i = type.to;
+      // "phuong tien thuy" is "phương tiện thủy": the ordinary word after the type word starts no name either.
+      i = type.to + (type.folded && tokens[type.to] && AFTER_TYPE_WORD.has(tokens[type.to]) ? 1 : 0);
       continue;
     }
     const sub = subCommuneAt(tokens, i);
@@ -308,7 +313,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       i = sub.to;
       continue;
     }
-    const found = shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
+    const found = endsPair(tokens, i) ? null : shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
     if (found) {
       mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [],
         mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

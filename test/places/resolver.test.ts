@@ -352,6 +352,8 @@ describe('ordinary words are not places', () => {
     'đăng ký khai sinh cho con', 'làm giấy phép xây dựng nhà ở', 'hộ nghèo', 'tách hộ', 'chứng thực hợp đồng',
     'thủ tục này là gì vậy', 'văn phòng công chứng ở đâu', 'hồ sơ tôi nộp hôm thứ ba giờ ra sao rồi', 'bảo trợ xã hội cho người già',
     'xin giay xac nhan cu tru', 'đạo hàm của x bình phương là gì', 'nop ho so dang ky thuong tru bao nhieu ngay',
+    // "đăng ký" is one word (not xã Kỳ Phương), and so is "phương tiện" after it (not xã Tiền Thủy)
+    'Dang ky phuong tien thuy lan dau thi nop o dau?',
   ])('"%s" resolves to no place', (text) => {
     const r = resolve(text);
     expect(r.kind).toBe('none');
