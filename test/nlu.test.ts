@@ -47,12 +47,13 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by another writer, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by two other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(240);
-    expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(figures.oosF1).toBeGreaterThanOrEqual(0.85);
+    expect(figures.lines).toBeGreaterThanOrEqual(480);
+    expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
+    expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
     expect(errors.length).toBeGreaterThan(0); // a floor, not a copy of the figures
   });
 
@@ -66,7 +67,9 @@ describe('understanding on the development set', () => {
 describe('a dossier asked about by its procedure', () => {
   it('reads "the dossier of <procedure> ... xong chưa / đã được giải quyết chưa" as its status, not the procedure', () => {
     for (const text of ['ho so cap ban sao trich luc ket hon cua em xong chua a', 'Xin hỏi hồ sơ đăng ký thường trú của gia đình tôi đã được giải quyết chưa?',
-      'Tôi làm sổ đỏ nộp hơn 2 tháng rồi, giờ không biết hồ sơ đang nằm ở đâu.', 'Đã ký chưa ạ?']) {
+      'Tôi làm sổ đỏ nộp hơn 2 tháng rồi, giờ không biết hồ sơ đang nằm ở đâu.', 'Đã ký chưa ạ?',
+      'nộp online từ thứ hai mà trên cổng vẫn ghi chờ tiếp nhận', 'hồ sơ tách thửa nộp ở xã đã chuyển lên tỉnh chưa',
+      'hs tạm trú của em bị yc bổ sung, bổ sung gì vậy ad']) {
       expect(nlu.understand(text).intent, text).toBe('dossier_status');
     }
     // How long a procedure takes is still the procedure.

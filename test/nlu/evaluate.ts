@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { canonicalDossierCode } from '../../src/nlu/entities.js';
 import type { Nlu } from '../../src/nlu/nlu.js';
 import { hasDiacritics } from '../../src/nlu/text.js';
 
@@ -77,8 +78,9 @@ export function evaluate(nlu: Nlu, lines: DevLine[]): Report {
       else errors.push({ text: line.text, expected: line.model, got: u.model?.name ?? 'null' });
     }
     if (line.dossier_code) {
+      // Labels give the code as typed ("000 00 12 H56 250614 0023"); the bot reads it in its printed form.
       codeN++;
-      if (u.entities.dossier_code === line.dossier_code) codeOk++;
+      if (u.entities.dossier_code === canonicalDossierCode(line.dossier_code)) codeOk++;
       else errors.push({ text: line.text, expected: line.dossier_code, got: u.entities.dossier_code ?? 'none' });
     }
   }
