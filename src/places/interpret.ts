@@ -49,12 +49,12 @@ function uniqueRefs(entries: NameEntry[]): Array<{ ref: UnitRef; alias: boolean 
 
 const minRank = (m: RawMention) => Math.min(...m.entries.map((e) => levelRank(e.ref)));
 /**
- * The level `b` qualifies `a` at: its finest reading, or its province reading when `a` has no type word and `b` is
- * also a province ("ngũ kiên thái bình": the province, not one of the communes named Thái Bình).
+ * The level `b` qualifies `a` at: its finest reading, or its province reading when `b`, typed without a type word, is
+ * also a province ("ngũ kiên thái bình", "phường Hoàn Kiếm ở Hải Phòng": the province, not a commune of that name).
  */
 const coarserRank = (a: RawMention, b: RawMention) => {
   const province = b.entries.filter((e) => e.ref.kind === 'old_province' || e.ref.kind === 'new_province');
-  return !a.typeWord && !b.typeWord && province.length > 0 ? Math.max(...province.map((e) => levelRank(e.ref))) : minRank(b);
+  return !b.typeWord && province.length > 0 ? Math.max(...province.map((e) => levelRank(e.ref))) : minRank(b);
 };
 const strengthBetween = (a: RawMention, b: RawMention) =>
   Math.max(0, ...a.entries.flatMap((x) => b.entries.map((y) => relationStrength(x.ref, y.ref))));

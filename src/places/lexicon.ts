@@ -114,6 +114,8 @@ export const SUBMIT_CUES: string[] = [
   'dk ở đâu', 'đăng kí ở đâu', 'lm ở đâu', 'nộp hs ở đâu', 'bộ phận một cửa nào', 'một cửa ở đâu',
   // "đăng ký kết hôn giờ vẫn làm ở xã Nghĩa Trụ hay lên chỗ khác", "thì vẫn làm ở xã mình hả"
   'vẫn làm ở', 'vẫn nộp ở', 'vẫn làm tại', 'vẫn nộp tại', 'vẫn lên', 'vẫn ra xã',
+  // "thì ra UB xã nào", "tới UB nào"
+  'ub nào', 'ub xã nào', 'ub phường nào', 'ra ub', 'tới ub', 'lên ub',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
@@ -126,7 +128,7 @@ export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huy�
   'huyện bỏ rồi', 'huyện đã bỏ', 'hết cấp huyện', 'không còn cấp quận', 'sau khi bỏ huyện', 'bỏ quận'];
 
 /** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
-export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
+export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'đky', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
   'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận',
   // the office itself: "ubnd xã Thăng An ở đâu"
   'ubnd', 'ủy ban', 'uỷ ban', 'trụ sở', 'một cửa', 'trung tâm phục vụ'];

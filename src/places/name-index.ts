@@ -89,10 +89,34 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
       }
     }
   }
+  addInitials(refs, byKey, add);
   const common = new Set(COMMON_NAMES.map((n) => nameForms(n)[0].keys.join(' ')));
   for (const [key, list] of byKey) {
     const distinct = new Set(list.map((e) => e.ref.unit)).size;
     if (distinct >= 5 || key.split(' ').length === 1) common.add(key);
   }
   return { byKey, maxWords: Math.min(maxWords, 8), common, display };
+}
+
+/**
+ * "Q.Bình", "T.Hóa", "N.An": a province with its first word cut to its initial, as people write it in chat. Weak
+ * aliases (trusted only with another place or a place question), and none where two provinces share one ("H.Giang").
+ */
+function addInitials(refs: UnitRef[], byKey: Map<string, NameEntry[]>, add: (key: string, entry: NameEntry, shown: string) => void): void {
+  const byInitials = new Map<string, Array<{ ref: UnitRef; core: string; tones: string[] }>>();
+  for (const ref of refs) {
+    if (ref.kind !== 'old_province' && ref.kind !== 'new_province') continue;
+    const { core } = splitOfficialName(ref.unit.name);
+    const form = nameForms(core)[0];
+    if (form.keys.length !== 2) continue;
+    const key = `${form.keys[0][0]} ${form.keys[1]}`;
+    byInitials.set(key, [...(byInitials.get(key) ?? []), { ref, core, tones: [form.keys[0][0], form.tones[1]] }]);
+  }
+  for (const [key, list] of byInitials) {
+    if (new Set(list.map((x) => x.core)).size > 1) continue;
+    for (const { ref, core, tones } of list) {
+      const own = byKey.get(nameForms(core)[0].keys.join(' '))!.find((e) => e.ref === ref)!;
+      add(key, { ...own, tones, alias: true, weak: true, provinceAlias: true, numeric: false }, core);
+    }
+  }
 }

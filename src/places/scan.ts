@@ -162,7 +162,7 @@ function markerAround(tokens: Token[], from: number, to: number): 'old' | 'new' 
 
 /** "giờ là xã Y", "nhập vào xã Y": the name is introduced as what a unit became, not as the unit asked about. */
 export function introducedAsNew(tokens: Token[], m: RawMention): boolean {
-  return endsBefore(tokens, m.from, NEW_BEFORE_P);
+  return endsBefore(tokens, m.from, NEW_BEFORE_P) !== undefined;
 }
 
 function isStop(t: Token): boolean {
@@ -292,6 +292,14 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
         i = found.to;
+        continue;
+      }
+      // "Q.Bình", "H.Tĩnh": no unit of the type so named, but a province by its initial.
+      const initialed = type.abbreviation ? nameAt(tokens, i, index, null) : null;
+      if (initialed && initialed.to > type.to && initialed.entries.every((e) => e.alias)) {
+        mentions.push({ from: i, to: initialed.to, nameFrom: i, typeWord: null, entries: initialed.entries, tier: initialed.tier, otherType: [],
+          mismatches: initialed.mismatches, marker: markerAround(tokens, i, initialed.to), unknown: false, near: [], trusted: false });
+        i = initialed.to;
         continue;
       }
       // "tt Bến Mơ": an abbreviation without its dot still introduces a name when the name is capitalised.

@@ -51,7 +51,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   const geo = cuesIn(tokens, GEO_CUES);
   const became = findAll(tokens, BECAME);
   const touches = (m: RawMention) => (c: { from: number; to: number }) =>
-    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || c.to === m.from;
+    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || (c.to === m.from && !tokens[m.from].breakBefore);
   const cueNextTo = (m: RawMention) => near.some(touches(m));
   // Ordinary-word names need a question about places right next to them, not just "giờ" ("hôm thứ ba giờ ra sao").
   const geoCueNextTo = (m: RawMention) => geo.some(touches(m));
@@ -67,7 +67,8 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       else if (m.tier === 3 && t.folded) m.trusted = false;
       // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
       // "h Vĩnh Thạnh h ra sao": what became of it, right after a typed unit, is a question about places too.
-      else if (t.folded && common) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
+      // "p.tân định": an abbreviation with its dot before a name typed with its diacritics is deliberate too.
+      else if (t.folded && common && !(t.abbreviation && t.deliberate && tokens[m.nameFrom].marked)) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;

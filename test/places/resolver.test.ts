@@ -340,6 +340,22 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('Bac Giang voi Bac Ninh nhap lai thi ten tinh la gi').kind).toBe('province');
   });
 
+  it('reads a province written with its first word cut to the initial ("Q.Bình", "N.An")', () => {
+    const r = resolve('h.Quảng Ninh(Q.Bình cũ) giờ tách ra thành nhg xã nào vậy ad');
+    expect(r.kind).toBe('district');
+    expect(reading(r, 'old_district').old.province.name).toBe('Tỉnh Quảng Bình');
+  });
+
+  it('says a typed ward is not in the province or city named after it ("phường Hoàn Kiếm ở Hải Phòng", "p.tân định tp đà lạt")', () => {
+    expect(resolve('phuong Hoan Kiem o Hai Phong cu gio thuoc phuong nao').kind).toBe('not_found');
+    expect(resolve('p.tân định tp đà lạt h là p gì ạ').kind).toBe('not_found');
+  });
+
+  it('reads "thì ra UB xã nào" as where to go, and a common-word name after a comma as an ordinary word', () => {
+    expect(resolve('nhà e ở xóm Trại x.Tuy Lai h.Mỹ Đức HN, h muốn đky kết hôn thì ra UB xã nào ạ').kind).toBe('where_to_submit');
+    expect(resolve('Bình Định sáp nhập với Gia Lai thì tỉnh mới tên gì, trung tâm hành chính đặt ở đâu?').kind).toBe('province');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
