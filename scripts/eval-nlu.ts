@@ -66,12 +66,16 @@ for (const [name, kb] of Object.entries(configs)) {
     if (showErrors) for (const e of _e) console.log(`in-full   ${e.expected.padEnd(28)} <- ${e.got.padEnd(30)} | ${e.text}`);
     for (const l of nationalLines) allPairs.push({ expected: l.intent, got: nlu.understand(l.text).intent });
     nationalErrors.push(...errors.map((e) => `${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
-    // Over the whole catalogue too: the second blind set (a month of a page's messages, never read to make a change),
-    // or the wider development set (more procedures, longer stories).
-    const [key, file, label] = heldout ? ['national_heldout2', 'heldout/heldout-2.jsonl', 'held-out-2 '] : ['national_wide', 'devset-wide.jsonl', 'wide '];
-    const { errors: more, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', file)));
-    out[key] = figures;
-    nationalErrors.push(...more.map((e) => `${label}${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
+    // Over the whole catalogue too: the second and third blind sets (a month of a page's messages each, never read to
+    // make a change), or the wider development set (more procedures, longer stories).
+    const sets = heldout
+      ? [['national_heldout2', 'heldout/heldout-2.jsonl', 'held-out-2 '], ['national_heldout3', 'heldout/heldout-3.jsonl', 'held-out-3 ']]
+      : [['national_wide', 'devset-wide.jsonl', 'wide ']];
+    for (const [key, file, label] of sets) {
+      const { errors: more, ...figures } = evaluateNational(nlu, loadNationalSet(path.join(dir, 'national', file)));
+      out[key] = figures;
+      nationalErrors.push(...more.map((e) => `${label}${e.kind.padEnd(9)} ${e.expected.padEnd(24)} <- ${e.got} | ${e.text}`));
+    }
   }
 }
 
