@@ -170,6 +170,14 @@ describe('telling near-identical procedures apart', () => {
     expect(withPhrase.understand(taught).intent).toBe('home_service');
   });
 
+  it('answers a home-service request that names a registration done at home ("lưu động") with that procedure', () => {
+    const u = nlu.understand('Ông bà ngoại tui giờ mới muốn làm giấy kết hôn mà bà nằm liệt giường, cán bộ xuống tận nhà đăng ký kết hôn được hông');
+    expect(u.decision.kind).toBe('procedure');
+    expect(u.procedure?.code).toBe('1.000593');
+    // A procedure not done at home by its nature stays a request to book the home service.
+    expect(nlu.understand('mẹ tôi già yếu không đi được, nhờ cán bộ xuống nhà làm căn cước').intent).toBe('home_service');
+  });
+
   it('reads "bị mất hộ chiếu" with "mất hộ chiếu" as well as "bị mất": the lost passport is reported, not a new one issued', () => {
     for (const text of ['em bị mất hộ chiếu, báo mất ở đâu vậy', 'mất hộ chíu làm lại ntn ad']) {
       expect(nlu.understand(text).procedure?.name, text).toMatch(/^Trình báo mất hộ chiếu/);

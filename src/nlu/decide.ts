@@ -44,6 +44,8 @@ export interface DecideInput<P> {
   context?: P;
   /** The level of the procedure, to choose within a family published at several levels. */
   levelOf: (p: P) => string;
+  /** The procedure is done at the citizen's home by its nature (registration "lưu động"). */
+  atHome?: (p: P) => boolean;
 }
 
 /** Intents that are actions or conversation, not questions about a procedure. */
@@ -121,6 +123,11 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // names a procedure clearly.
   if (faqMatches && FAQ_INTENTS.has(classified) && !strong) {
     return result({ kind: 'faq' }, classified, top.p);
+  }
+  // "cán bộ xuống tận nhà đăng ký kết hôn được không": a request to be served at home that names a procedure the
+  // office does at home by its nature (khai sinh, kết hôn, khai tử "lưu động") asks about that procedure.
+  if (classified === 'home_service' && best && input.atHome?.(best.item) && best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0)) {
+    return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', Math.max(top.p, best.score));
   }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
   if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {

@@ -87,6 +87,8 @@ const MODEL_MIN = 0.5;
 const SHARED_KEYWORD = 0.6;
 /** Candidates the ranker orders: the right procedure is almost always among the index's first twenty. */
 const CANDIDATES = 20;
+/** Procedures done at the citizen's home by their nature: "Thủ tục đăng ký khai sinh lưu động". */
+const AT_HOME = /lưu động/iu;
 const PLACE_WORDS = /^(thanh pho|tp|huyen|quan|thi xa|tx|thi tran|phuong|xa|tinh|dac khu|so)\s+/;
 /**
  * What a record's name says about where and how it is done rather than what it is: "(thực hiện tại cấp tỉnh)",
@@ -293,7 +295,7 @@ export class Nlu {
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
-      levelOf: (p) => p.level,
+      levelOf: (p) => p.level, atHome: (p) => AT_HOME.test(p.name),
     }, this.options);
 
     const procedure = decision.kind === 'procedure' ? decision.procedure : decision.kind === 'clarify' ? decision.options[0] : null;
