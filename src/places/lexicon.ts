@@ -70,6 +70,8 @@ export const PLACE_CUES: string[] = [
   'là đặc khu', 'nhập vô', 'sáp nhập vô', 'gộp vô', 'vô đâu', 'còn không', 'còn ko', 'còn k', 'sau 1/7', 'từ 1/7', 'giờ có',
   'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
   'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'giữ tên', 'giữ nguyên tên', 'giữ nguyên',
+  'có bị sáp nhập', 'có sáp nhập', 'có bị nhập', 'có bị gộp', 'bị sáp nhập', 'đã sáp nhập', 'bây giờ sáp nhập', 'giờ sáp nhập',
+  'bây giờ nhập', 'giờ nhập vào',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
@@ -116,6 +118,8 @@ export const SUBMIT_CUES: string[] = [
   'vẫn làm ở', 'vẫn nộp ở', 'vẫn làm tại', 'vẫn nộp tại', 'vẫn lên', 'vẫn ra xã',
   // "thì ra UB xã nào", "tới UB nào"
   'ub nào', 'ub xã nào', 'ub phường nào', 'ra ub', 'tới ub', 'lên ub',
+  // "h là xã M'Drắk hả ad, e mún làm giấy khai sinh thì nộp ở đó lun đc ko"
+  'nộp ở đó', 'làm ở đó', 'nộp ở đấy', 'làm ở đấy',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */

@@ -206,6 +206,8 @@ function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | n
 function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEntry[]): boolean {
   const t = tokens[to];
   if (!t || t.breakBefore || t.key.length < 2 || /\d/.test(t.key) || isStop(t)) return false;
+  // "huyện Hồng Dân BL cũ": letters in capitals are an abbreviation (a province's initials), not more of the name.
+  if (t.key.length <= 3 && !/[aeiouy]/.test(t.key) && t.upper) return false;
   if (typeAt(tokens, to) || longestAt(tokens, to, SUB_PHRASES) || longestAt(tokens, to, OLD_AFTER) || longestAt(tokens, to, NEW_AFTER)) return false;
   // A known name next is context ("phường Hoa Lư Pleiku"), unless it is one word that has nothing to do with the
   // first name (most one-word names are ordinary words too).
@@ -322,6 +324,12 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       continue;
     }
     const found = endsPair(tokens, i) ? null : shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
+    // "ở Điện Biên" is not Ô Diên + "Biên": a name spelt otherwise than typed gives way to one spelt as typed next.
+    const spelt = (f: FoundName | null) => f !== null && f.mismatches === 0;
+    if (found && !spelt(found) && spelt(nameAt(tokens, i + 1, index, null))) {
+      i++;
+      continue;
+    }
     if (found) {
       mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [],
         mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

@@ -356,6 +356,15 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('Bình Định sáp nhập với Gia Lai thì tỉnh mới tên gì, trung tâm hành chính đặt ở đâu?').kind).toBe('province');
   });
 
+  it('reads a name spelt as typed after a word that only looks like a name ("ở Điện Biên" is not Ô Diên)', () => {
+    expect(resolve('Xã Nà Phặc ở Điện Biên sau sáp nhập tên là gì ạ?').kind).toBe('not_found');
+  });
+
+  it('ends a name before initials in capitals ("huyện Hồng Dân BL cũ"), and reads "có bị sáp nhập" next to a province', () => {
+    expect(reading(resolve('huyện Hồng Dân BL cũ h có mấy xã, tên j z mn'), 'old_district').old.name).toBe('Huyện Hồng Dân');
+    expect(provinceOf(resolve('điện biên có bị sáp nhập vs lai châu ko ad').reading)).toBe('11');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
