@@ -18,6 +18,7 @@ const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
 const WHERE_GO = phrases(WHERE_TO_GO);
 const ACTIONS = phrases(ACTION_WORDS);
+const COURTESY = phrases(['xin hỏi', 'xin cho hỏi', 'cho xin hỏi', 'xin phép hỏi', 'xin chào', 'xin cảm ơn']);
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -179,7 +180,9 @@ function sameOutcome(refs: UnitRef[]): boolean {
 export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
   const noDistrict = findAll(tokens, NO_DISTRICT);
   const noDistrictLevel = noDistrict.length > 0;
-  const outside = (c: { from: number; to: number }) => ![...mentions, ...noDistrict].some((m) => c.from < m.to && c.to > m.from);
+  // "Xin hỏi ấp 3, xã …": courtesy, not something to do.
+  const courtesy = findAll(tokens, COURTESY);
+  const outside = (c: { from: number; to: number }) => ![...mentions, ...noDistrict, ...courtesy].some((m) => c.from < m.to && c.to > m.from);
   // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện".
   const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);

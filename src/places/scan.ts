@@ -170,11 +170,15 @@ function isStop(t: Token): boolean {
 }
 
 /** Words after a type word that look like a name nobody knows: up to four, until a break or an ordinary word. */
-function unknownNameEnd(tokens: Token[], from: number): number {
+function unknownNameEnd(tokens: Token[], from: number, index?: NameIndex): number {
   if (from >= tokens.length || (NOT_START.has(tokens[from]) && !(tokens[from].upper && from > 0))) return from;
   let to = from;
   // The first word may be one that is ordinary elsewhere ("hồ" of "hồ sơ"): the type word before it says it is a name.
-  while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !isStop(tokens[to]))
+  // A capitalised word after a capitalised one goes on with the name even if it is ordinary elsewhere ("Gò Sao": "sao"),
+  // unless a known name of two words or more starts there ("Ea Pok Nam Cu M'gar": Cư M'gar).
+  const knownFrom = (k: number) => { const f = index ? nameAt(tokens, k, index, null) : null; return f !== null && f.to - k >= 2; };
+  const stops = (k: number) => isStop(tokens[k]) && !(tokens[k].upper && tokens[k - 1].upper && !knownFrom(k));
+  while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !stops(to))
     && !typeAt(tokens, to) && !longestAt(tokens, to, SUB_PHRASES)) to++;
   return to;
 }
@@ -193,13 +197,19 @@ function subCommuneAt(tokens: Token[], i: number): SubCommunePlace | null {
   return { from: i, to, nameFrom };
 }
 
-/** A one-letter abbreviation without its dot ("p thảo điền", "q hoàn kiếm"), trusted before a two-word name only. */
+/**
+ * A one-letter abbreviation without its dot ("p thảo điền", "q hoàn kiếm"), trusted before a two-word name only, or
+ * before two capitalised words that name no unit.
+ */
 function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | null {
   const word = TYPE_WORDS.find((t) => t.needsDotOrNumber && t.words.length === 1 && t.words[0] === tokens[i].lower);
   if (!word || i + 1 >= tokens.length || tokens[i + 1].breakBefore) return null;
   const found = nameAt(tokens, i + 1, index, word.type);
-  if (!found || found.to - (i + 1) < 2 || found.tier !== 1 || found.mismatches > 0) return null;
-  return { type: word.type, from: i, to: i + 1, abbreviation: true, folded: true, deliberate: false };
+  const soft = { type: word.type, from: i, to: i + 1, abbreviation: true, folded: true, deliberate: false };
+  // "p Gò Sao cũ": two capitalised words no unit bears still introduce a name (one nobody knows).
+  const capitalised = tokens[i + 1].upper && tokens[i + 2]?.upper === true && !tokens[i + 2].breakBefore;
+  if (!found || found.to - (i + 1) < 2) return capitalised && !found ? soft : null;
+  return found.tier !== 1 || found.mismatches > 0 ? null : soft;
 }
 
 /** Whether the words after a found name go on as part of a longer, unknown name ("huyện Thanh Sơn Lâm"). */
@@ -306,7 +316,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       }
       // "tt Bến Mơ": an abbreviation without its dot still introduces a name when the name is capitalised.
       const named = type.deliberate || (type.abbreviation && tokens[type.to]?.upper === true);
-      const end = named ? unknownNameEnd(tokens, type.to) : type.to;
+      const end = named ? unknownNameEnd(tokens, type.to, index) : type.to;
       if (end > type.to && tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key))) {
         mentions.push(unknownAt(i, { ...type, deliberate: true }, end, tokens, found && found.tier === 3 ? found.entries : []));
         i = end;

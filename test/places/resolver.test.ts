@@ -365,6 +365,17 @@ describe('ambiguous and unknown names', () => {
     expect(provinceOf(resolve('điện biên có bị sáp nhập vs lai châu ko ad').reading)).toBe('11');
   });
 
+  it('reads two capitalised words after "p" without its dot as a ward nobody knows ("p Gò Sao cũ"), not a known district after it', () => {
+    const r = resolve('p Gò Sao cũ h thuộc p nào z');
+    expect(r.kind).toBe('not_found');
+    expect(r.mentions.map((m) => m.name)).toEqual(['Gò Sao']);
+    expect(resolve("xa Ea Pok Nam Cu M'gar gio la xa gi").mentions.map((m) => m.name)).toContain("Cu M'gar");
+  });
+
+  it('reads "Xin hỏi" as courtesy, not as something to do there', () => {
+    expect(resolve('Xin hỏi ấp 3, xã Viên An Đông, huyện Ngọc Hiển, tỉnh Cà Mau bây giờ thuộc xã nào?').kind).toBe('old_to_new');
+  });
+
   it('suggests the unit of that name at another level ("tỉnh Sa Pa")', () => {
     const r = resolve('tỉnh Sa Pa cũ giờ là tỉnh nào');
     expect(r.kind).toBe('not_found');
