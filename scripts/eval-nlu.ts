@@ -85,7 +85,7 @@ const { errors: placeErrors, ...placeFigures } = evaluatePlaces(places, placeLin
 const routed = placeLines.filter((l) => sampleNlu.understand(l.text).intent === 'locality').length;
 out.places = { ...placeFigures, routedToLocality: Math.round((routed / placeLines.length) * 1000) / 1000, falsePositives: falsePositives(places, loadNotPlaces()) };
 if (!heldout) {
-  // The wider place set (test/places/devset-wide.jsonl: eight other writers, 1,070 questions over all 34 provinces).
+  // The wider place set (test/places/devset-wide.jsonl: eight other writers, 1,220 questions over all 34 provinces).
   const { errors: wideErrors, ...wide } = evaluatePlaces(places, loadPlaceDevSet(path.join(import.meta.dirname, '../test/places/devset-wide.jsonl')));
   out.places_wide = wide;
   placeErrors.push(...wideErrors.map((e) => ({ ...e, text: `(wide) ${e.text}` })));

@@ -71,7 +71,7 @@ export const PLACE_CUES: string[] = [
   'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
   'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'giữ tên', 'giữ nguyên tên', 'giữ nguyên',
   'có bị sáp nhập', 'có sáp nhập', 'có bị nhập', 'có bị gộp', 'bị sáp nhập', 'đã sáp nhập', 'bây giờ sáp nhập', 'giờ sáp nhập',
-  'bây giờ nhập', 'giờ nhập vào',
+  'bây giờ nhập', 'giờ nhập vào', 'có nhập với', 'có nhập vs', 'nhập vs',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
