@@ -1,9 +1,9 @@
 import { readingOf } from './describe.js';
-import { ACTION_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import { ACTION_WORDS, COURTESY_PHRASES, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
-import { introducedAsNew, type RawMention } from './scan.js';
+import { introducedAsNew, mentionKey, type RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 import { adjacent } from './trust.js';
 import type { PlaceKind, PlaceReading } from './types.js';
@@ -18,7 +18,7 @@ const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
 const WHERE_GO = phrases(WHERE_TO_GO);
 const ACTIONS = phrases(ACTION_WORDS);
-const COURTESY = phrases(['xin hỏi', 'xin cho hỏi', 'cho xin hỏi', 'xin phép hỏi', 'xin chào', 'xin cảm ơn']);
+const COURTESY = phrases(COURTESY_PHRASES);
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -98,10 +98,9 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
  * unit it named the first time, when that was narrower.
  */
 function sameNameSameUnit(tokens: Token[], mentions: RawMention[]): void {
-  const key = (m: RawMention) => tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
   for (const a of mentions) {
     for (const b of mentions) {
-      if (a === b || a.entries.length >= b.entries.length || key(a) !== key(b)) continue;
+      if (a === b || a.entries.length >= b.entries.length || mentionKey(tokens, a) !== mentionKey(tokens, b)) continue;
       const placed = new Set(a.entries.map((e) => refKey(e.ref)));
       const shared = b.entries.filter((e) => placed.has(refKey(e.ref)));
       if (shared.length > 0) b.entries = shared;
@@ -180,10 +179,10 @@ function sameOutcome(refs: UnitRef[]): boolean {
 export function interpret(tokens: Token[], mentions: RawMention[], index: NameIndex, units: PlaceUnits): Interpretation {
   const noDistrict = findAll(tokens, NO_DISTRICT);
   const noDistrictLevel = noDistrict.length > 0;
-  // "Xin hỏi ấp 3, xã …": courtesy, not something to do.
-  const courtesy = findAll(tokens, COURTESY);
-  const outside = (c: { from: number; to: number }) => ![...mentions, ...noDistrict, ...courtesy].some((m) => c.from < m.to && c.to > m.from);
-  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện".
+  // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện", nor
+  // the "xin" of "Xin hỏi ấp 3, xã …".
+  const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY)];
+  const outside = (c: { from: number; to: number }) => !notActions.some((m) => c.from < m.to && c.to > m.from);
   const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
   // "bỏ huyện rồi thì làm ở xã nào" asks where to go; "huyện Than Uyên bỏ huyện rồi còn những xã nào" asks what it became.

@@ -131,6 +131,9 @@ export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huy�
   'khong con huyen', 'hông còn huyện', 'hk còn huyện', 'kh còn huyện', 'huyện không còn', 'huyện ko còn', 'huyện k còn',
   'huyện bỏ rồi', 'huyện đã bỏ', 'hết cấp huyện', 'không còn cấp quận', 'sau khi bỏ huyện', 'bỏ quận'];
 
+/** Courtesy around a question, not something to do there ("Xin hỏi ấp 3, xã … giờ thuộc xã nào"). */
+export const COURTESY_PHRASES: string[] = ['xin hỏi', 'xin cho hỏi', 'cho xin hỏi', 'xin phép hỏi', 'xin chào', 'xin cảm ơn'];
+
 /** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
 export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'đky', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
   'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận',

@@ -103,19 +103,19 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
  * aliases (trusted only with another place or a place question), and none where two provinces share one ("H.Giang").
  */
 function addInitials(refs: UnitRef[], byKey: Map<string, NameEntry[]>, add: (key: string, entry: NameEntry, shown: string) => void): void {
-  const byInitials = new Map<string, Array<{ ref: UnitRef; core: string; tones: string[] }>>();
+  const byInitials = new Map<string, Array<{ ref: UnitRef; core: string; fullKey: string; tones: string[] }>>();
   for (const ref of refs) {
     if (ref.kind !== 'old_province' && ref.kind !== 'new_province') continue;
     const { core } = splitOfficialName(ref.unit.name);
     const form = nameForms(core)[0];
     if (form.keys.length !== 2) continue;
     const key = `${form.keys[0][0]} ${form.keys[1]}`;
-    byInitials.set(key, [...(byInitials.get(key) ?? []), { ref, core, tones: [form.keys[0][0], form.tones[1]] }]);
+    byInitials.set(key, [...(byInitials.get(key) ?? []), { ref, core, fullKey: form.keys.join(' '), tones: [form.keys[0][0], form.tones[1]] }]);
   }
   for (const [key, list] of byInitials) {
     if (new Set(list.map((x) => x.core)).size > 1) continue;
-    for (const { ref, core, tones } of list) {
-      const own = byKey.get(nameForms(core)[0].keys.join(' '))!.find((e) => e.ref === ref)!;
+    for (const { ref, core, fullKey, tones } of list) {
+      const own = byKey.get(fullKey)!.find((e) => e.ref === ref)!;
       add(key, { ...own, tones, alias: true, weak: true, provinceAlias: true, numeric: false }, core);
     }
   }

@@ -85,11 +85,14 @@ export function nameForms(core: string): NameForm[] {
     const form = { keys: ws.map(tokenKey), tones: ws.map(toneKey) };
     if (!forms.some((f) => f.keys.join(' ') === form.keys.join(' '))) forms.push(form);
   };
-  const last = core.trim().split(/\s+/).at(-1) ?? '';
+  const parts = core.trim().split(/\s+/);
+  const last = parts.at(-1) ?? '';
   const numeral = /^[IVX]+$/.test(last) ? ROMAN[last.toLowerCase()] : undefined;
-  const rest = core.trim().slice(0, -last.length);
-  if (!(numeral && rest === '')) add(core);
-  if (numeral) add(`${rest}${numeral}`);
+  if (numeral && parts.length === 1) add(numeral);
+  else {
+    add(core);
+    if (numeral) add([...parts.slice(0, -1), numeral].join(' '));
+  }
   if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, ''));
   return forms;
 }

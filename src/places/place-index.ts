@@ -7,7 +7,7 @@ import { interpret, type ContextMismatch } from './interpret.js';
 import { buildNameIndex, type NameIndex } from './name-index.js';
 import { COMMUNE_WORDS } from './lexicon.js';
 import { levelOf, relationStrength } from './refs.js';
-import { scanMentions, type RawMention } from './scan.js';
+import { mentionKey, scanMentions, type RawMention } from './scan.js';
 import { closestNames, describeEntry } from './suggest.js';
 import { tokenizeMessage, type Token } from './tokens.js';
 import { adjacent, asksWhatBecame, decideTrust, hasPlaceCue, type TrustOptions } from './trust.js';
@@ -78,7 +78,7 @@ export class PlaceIndex {
         within: unknownIn?.within ?? span(outside.coarser),
         suggestions: unknownIn
           // Names close to the one typed, within the place it was given in (a typo, not a unit that never was).
-          ? closestNames(this.names, tokens.slice(outside.finer.nameFrom, outside.finer.to).map((t) => t.key).join(' '), outside.finer.typeWord?.type ?? null,
+          ? closestNames(this.names, mentionKey(tokens, outside.finer), outside.finer.typeWord?.type ?? null,
             [], 5, (e) => outside.coarser.entries.some((c) => relationStrength(c.ref, e.ref) >= 1))
           : [...new Set(outside.finer.entries.map((e) => e.ref.unit))].slice(0, 5)
             .map((u) => describeEntry(outside.finer.entries.find((e) => e.ref.unit === u)!)),
@@ -86,7 +86,7 @@ export class PlaceIndex {
         name: clipped.slice(tokens[unknown.nameFrom].start, tokens[unknown.to - 1].end),
         typeWord: unknown.typeWord?.type ?? null,
         within: null,
-        suggestions: closestNames(this.names, tokens.slice(unknown.nameFrom, unknown.to).map((t) => t.key).join(' '), unknown.typeWord?.type ?? null, unknown.near),
+        suggestions: closestNames(this.names, mentionKey(tokens, unknown), unknown.typeWord?.type ?? null, unknown.near),
       } : null,
       subCommune: sub ? clipped.slice(tokens[sub.from].start, tokens[sub.to - 1].end) : null,
       formerly: result.primary?.entries.find((e) => e.formerly)?.formerly ?? null,

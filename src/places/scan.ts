@@ -275,6 +275,15 @@ function shortenBeforeType(tokens: Token[], from: number, found: FoundName | nul
   return found;
 }
 
+/** The folded words of a mention's name ("binh trieu"), as the name index keys them. */
+export const mentionKey = (tokens: Token[], m: Pick<RawMention, 'nameFrom' | 'to'>): string =>
+  tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
+
+/** A name found without a type word (or a province by its initials), from `i`. */
+const bareAt = (i: number, found: FoundName, tokens: Token[]): RawMention =>
+  ({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [], mismatches: found.mismatches,
+    marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
+
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
   ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
@@ -309,8 +318,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       // "Q.Bình", "H.Tĩnh": no unit of the type so named, but a province by its initial.
       const initialed = type.abbreviation ? nameAt(tokens, i, index, null) : null;
       if (initialed && initialed.to > type.to && initialed.entries.every((e) => e.alias)) {
-        mentions.push({ from: i, to: initialed.to, nameFrom: i, typeWord: null, entries: initialed.entries, tier: initialed.tier, otherType: [],
-          mismatches: initialed.mismatches, marker: markerAround(tokens, i, initialed.to), unknown: false, near: [], trusted: false });
+        mentions.push(bareAt(i, initialed, tokens));
         i = initialed.to;
         continue;
       }
@@ -341,8 +349,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       continue;
     }
     if (found) {
-      mentions.push({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [],
-        mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
+      mentions.push(bareAt(i, found, tokens));
       i = found.to;
       continue;
     }

@@ -2,7 +2,7 @@ import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PERSON_NAME_BEFORE, PLACE_
 import type { NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases, type Phrase } from './phrases.js';
 import { levelRank, related, relationStrength } from './refs.js';
-import type { RawMention } from './scan.js';
+import { mentionKey, type RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 
 // Which found names to believe. Many communes are named with ordinary words ("Hợp Đồng", "Trung Tâm", "Tân Phú"),
@@ -58,7 +58,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   for (const m of mentions) {
     if (m.unknown) continue;
     const words = m.to - m.nameFrom;
-    const key = tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
+    const key = mentionKey(tokens, m);
     const common = index.common.has(key) || m.entries.every((e) => e.weak);
     if (m.typeWord) {
       const t = m.typeWord;
@@ -88,14 +88,12 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   propagateAlongChains(tokens, mentions);
 }
 
-const nameKey = (tokens: Token[], m: RawMention) => tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
-
 /**
  * "phuong Tran Phu Mong Cai", "Pà Cò Mai Châu", "Doan Ha, Thanh Thuy": a name right before a place of two words or more
  * that holds it is an address, however ordinary its words (the name has two words, or a type word before it).
  */
 function trustAddresses(tokens: Token[], mentions: RawMention[]): void {
-  const usable = (m: RawMention) => !m.unknown && m.mismatches === 0 && !FUNCTION_WORD_NAMES.has(nameKey(tokens, m));
+  const usable = (m: RawMention) => !m.unknown && m.mismatches === 0 && !FUNCTION_WORD_NAMES.has(mentionKey(tokens, m));
   for (const a of mentions) {
     for (const b of mentions) {
       if (a === b || a.to > b.from || !usable(a) || !usable(b) || !adjacent(tokens, a, b)) continue;
