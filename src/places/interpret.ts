@@ -1,7 +1,7 @@
 import { readingOf } from './describe.js';
-import { ACTION_WORDS, COURTESY_PHRASES, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import { ACTION_WORDS, BECAME_BEFORE_WHERE, COURTESY_PHRASES, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
-import { findAll, phrases } from './phrases.js';
+import { endsBefore, findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
 import { introducedAsNew, mentionKey, type RawMention } from './scan.js';
 import type { Token } from './tokens.js';
@@ -17,6 +17,7 @@ const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
 const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
 const WHERE_GO = phrases(WHERE_TO_GO);
+const BECAME_BEFORE = phrases(BECAME_BEFORE_WHERE);
 const ACTIONS = phrases(ACTION_WORDS);
 const COURTESY = phrases(COURTESY_PHRASES);
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
@@ -183,7 +184,8 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   // the "xin" of "Xin hỏi ấp 3, xã …".
   const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY)];
   const outside = (c: { from: number; to: number }) => !notActions.some((m) => c.from < m.to && c.to > m.from);
-  const asksWhere = findAll(tokens, WHERE_GO).some(outside) && findAll(tokens, ACTIONS).some(outside);
+  const goes = findAll(tokens, WHERE_GO).filter((c) => outside(c) && !endsBefore(tokens, c.from, BECAME_BEFORE));
+  const asksWhere = goes.length > 0 && findAll(tokens, ACTIONS).some(outside);
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
   // "bỏ huyện rồi thì làm ở xã nào" asks where to go; "huyện Than Uyên bỏ huyện rồi còn những xã nào" asks what it became.
   const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && known.length === 0 && findAll(tokens, WHERE_GO).length > 0);

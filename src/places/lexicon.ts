@@ -72,6 +72,10 @@ export const PLACE_CUES: string[] = [
   'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'giữ tên', 'giữ nguyên tên', 'giữ nguyên',
   'có bị sáp nhập', 'có sáp nhập', 'có bị nhập', 'có bị gộp', 'bị sáp nhập', 'đã sáp nhập', 'bây giờ sáp nhập', 'giờ sáp nhập',
   'bây giờ nhập', 'giờ nhập vào', 'có nhập với', 'có nhập vs', 'nhập vs',
+  // "huyện Mường Tè giờ chia thành những xã nào"
+  // (not "chia làm hai" alone: a plot of land is split too)
+  'giờ chia', 'h chia', 'bh chia', 'bị chia', 'bị tách', 'chia thành những', 'chia thành các', 'chia làm những', 'chia ra những',
+  'tách thành những', 'tách thành các',
   // as typed in chat: h = giờ, j = gì, bn = bao nhiêu
   'h là', 'h thuộc', 'h có', 'h nằm', 'h về', 'h nhập', 'h sáp nhập', 'h đổi', 'h thành', 'h còn', 'h gồm', 'bn xã',
   'bn phường', 'xã j', 'phường j', 'p j', 'p nào', 'x nào', 'tỉnh j', 'trc đây', 'trc kia',
@@ -124,6 +128,11 @@ export const SUBMIT_CUES: string[] = [
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
 export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu', 'chỗ khác', 'nơi khác'];
+/**
+ * ...but not right after these: "đổi thành phường nào", "quê quán ghi xã nào", "giờ nhập vô đâu" ask what the unit became,
+ * whatever else the citizen is doing ("làm lại giấy tờ", "điền tờ khai").
+ */
+export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
@@ -158,7 +167,7 @@ export const NAME_STOP_WORDS: string[] = [
   'giấy', 'tờ', 'bạn', 'ubnd', 'ủy', 'uỷ', 'khẩu', 'trú', 'nơi', 'đó', 'đây', 'kia', 'ấy', 'lại', 'gần', 'khác', 'cũng', 'vẫn', 'ta',
   'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ',
   // what happened to the unit ("huyện Thăng Bình bỏ rồi", "xã X giải thể", "đổi tên")
-  'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
+  'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'chia', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
   // as typed in chat
   'h', 'j', 'z', 'v', 'r', 'ak', 'e', 'lm', 'nhg', 'mn', 'ae', 'hả', 'ha', 'zậy', 'zay', 'ntn', 'khum', 'hem', 'hok', 'hk', 'hông',
   'ui', 'bn', 'vs', 'ng', 'ntn', 'dzậy', 'trc',
@@ -182,11 +191,20 @@ export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án',
 
 /** "Em tên Hà Giang", "con tôi tên là Hòa Bình": a person's name after these is not a place. */
 const NAMED_PEOPLE = ['em', 'tôi', 'tui', 'mình', 'con', 'cháu', 'bé', 'vợ', 'chồng', 'ông', 'bà', 'anh', 'chị', 'mẹ', 'bố', 'ba', 'má', 'cô', 'chú'];
-export const PERSON_NAME_BEFORE: string[][] = NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]);
+/** "Cty Hoàng Long", "tiệm Phú Quý": a firm's or a shop's name after these is not a place either. */
+const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'tập đoàn', 'hãng', 'tiệm', 'cửa hàng', 'nhà thuốc', 'khách sạn', 'nhà hàng', 'htx',
+  'hợp tác xã'];
+export const NOT_A_PLACE_BEFORE: string[][] = [...NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]),
+  ...NAMED_FIRMS.map((f) => f.split(' '))];
+
+/** A unit-type word that ends an ordinary compound: "địa phương" typed without diacritics, "hợp tác xã". */
+export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ type: 'phường', before: ['địa'] }, { type: 'xã', before: ['hợp', 'tác'] }];
 
 /**
  * Two words that belong together: a name never starts at the second ("đăng ký phương tiện" is not xã Kỳ Phương, "hồ sơ
  * Tân Phú" may be). Matched on the folded words, before a name without a type word only.
  */
 export const WORD_PAIRS: string[] = ['đăng ký', 'đăng kí', 'hồ sơ', 'thủ tục', 'giấy tờ', 'xác nhận', 'chứng thực', 'kết hôn',
-  'khai sinh', 'khai tử', 'tạm trú', 'thường trú', 'căn cước', 'bảo hiểm', 'hộ khẩu', 'giấy phép', 'lệ phí', 'sang tên'];
+  'khai sinh', 'khai tử', 'tạm trú', 'thường trú', 'căn cước', 'bảo hiểm', 'hộ khẩu', 'giấy phép', 'lệ phí', 'sang tên',
+  // "lên công an phường nào" is not xã An Phương
+  'công an'];

@@ -44,10 +44,18 @@ export function hasToneOrMarks(lower: string): boolean {
 export interface Word { lower: string; start: number; end: number }
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+/** A capital right after a small letter starts a word of its own: "YangTao", "huyenLak", "EaBar". */
+const GLUED_CAPITAL = /(?<=\p{Ll}\p{M}*)(?=\p{Lu})/u;
 
 export function words(text: string): Word[] {
   const out: Word[] = [];
-  for (const m of text.matchAll(WORD)) out.push({ lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(WORD)) {
+    let start = m.index;
+    for (const part of m[0].split(GLUED_CAPITAL)) {
+      out.push({ lower: part.toLowerCase(), start, end: start + part.length });
+      start += part.length;
+    }
+  }
   return out;
 }
 
@@ -74,7 +82,8 @@ export function splitOfficialName(name: string): { type: UnitType | null; core: 
 export interface NameForm { keys: string[]; tones: string[] }
 
 /**
- * The forms a core name is matched under: as written, with apostrophes glued ("Ea H'Leo" -> "ea hleo"), and with a
+ * The forms a core name is matched under: as written, with apostrophes glued ("Ea H'Leo" -> "ea hleo"), glued whole
+ * ("EaBar" is read "ea bar", and also "eabar"), and with a
  * final Roman numeral in digits ("IV" -> "4" only; "Tam Xuân II" also "tam xuân 2").
  */
 export function nameForms(core: string): NameForm[] {
@@ -94,5 +103,7 @@ export function nameForms(core: string): NameForm[] {
     if (numeral) add([...parts.slice(0, -1), numeral].join(' '));
   }
   if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, ''));
+  // "ĐamBri" is also typed "Đambri"
+  if (GLUED_CAPITAL.test(core)) add(core.toLowerCase());
   return forms;
 }

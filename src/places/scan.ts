@@ -1,6 +1,6 @@
 import {
   COMMUNE_WORDS, DISTRICT_WORDS, NAME_STOP_WORDS, WORD_PAIRS, NEW_BEFORE, NEW_MARKERS, NOT_A_NAME_AFTER_TYPE, NOT_A_NAME_START,
-  NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU, OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS,
+  NOT_A_TYPE_AFTER, NOT_NEW_AFTER_MOI, NOT_OLD_AFTER_CU, OLD_BEFORE, OLD_MARKERS, SUB_COMMUNE_FOLDED_OK, SUB_COMMUNE_WORDS, TYPE_WORDS,
   type TypeWord,
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
@@ -52,6 +52,7 @@ const NEW_BEFORE_P = phrases(NEW_BEFORE);
 const STOP = wordSet(NAME_STOP_WORDS);
 const NOT_START = wordSet([...NOT_A_NAME_START, ...NOT_A_NAME_AFTER_TYPE]);
 const AFTER_TYPE_WORD = wordSet(NOT_A_NAME_AFTER_TYPE);
+const COMPOUNDS = NOT_A_TYPE_AFTER.map((c) => ({ type: c.type, before: phrase(c.before.join(' ')) }));
 const PAIRS = new Set(WORD_PAIRS.map((p) => p.split(' ').map(tokenKey).join(' ')));
 /** The word at `i` ends a pair of words that belong together ("đăng ký"): no name starts there. */
 const endsPair = (tokens: Token[], i: number) => i > 0 && !tokens[i].breakBefore && PAIRS.has(`${tokens[i - 1].key} ${tokens[i].key}`);
@@ -76,8 +77,8 @@ function matchesType(tokens: Token[], i: number, word: TypeWord, p: Phrase): boo
     // "phương", "xa", "quan" typed with other diacritics are other words.
     if (t.key !== p.keys[k] || (t.marked && t.tone !== p.tones[k])) return false;
   }
-  // "địa phương" typed without diacritics is not a ward.
-  return !(word.type === 'phường' && tokens[i - 1]?.key === 'dia');
+  // "địa phương" typed without diacritics is not a ward, nor is the "xã" of "hợp tác xã" a commune.
+  return !COMPOUNDS.some((c) => c.type === word.type && endsBefore(tokens, i, [c.before]) !== undefined);
 }
 
 function tierOf(type: UnitType | null, e: NameEntry): number {
@@ -173,13 +174,14 @@ function isStop(t: Token): boolean {
 function unknownNameEnd(tokens: Token[], from: number, index?: NameIndex): number {
   if (from >= tokens.length || (NOT_START.has(tokens[from]) && !(tokens[from].upper && from > 0))) return from;
   let to = from;
-  // The first word may be one that is ordinary elsewhere ("hồ" of "hồ sơ"): the type word before it says it is a name.
+  // The first word may be one that is ordinary elsewhere ("hồ" of "hồ sơ"), or one that names a hamlet elsewhere ("xã Bản
+  // Giốc"): the type word before it says it is a name.
   // A capitalised word after a capitalised one goes on with the name even if it is ordinary elsewhere ("Gò Sao": "sao"),
   // unless a known name of two words or more starts there ("Ea Pok Nam Cu M'gar": Cư M'gar).
   const knownFrom = (k: number) => { const f = index ? nameAt(tokens, k, index, null) : null; return f !== null && f.to - k >= 2; };
   const stops = (k: number) => isStop(tokens[k]) && !(tokens[k].upper && tokens[k - 1].upper && !knownFrom(k));
   while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !stops(to))
-    && !typeAt(tokens, to) && !longestAt(tokens, to, SUB_PHRASES)) to++;
+    && !typeAt(tokens, to) && (to === from || !longestAt(tokens, to, SUB_PHRASES))) to++;
   return to;
 }
 
@@ -216,8 +218,9 @@ function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | n
 function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEntry[]): boolean {
   const t = tokens[to];
   if (!t || t.breakBefore || t.key.length < 2 || /\d/.test(t.key) || isStop(t)) return false;
-  // "huyện Hồng Dân BL cũ": letters in capitals are an abbreviation (a province's initials), not more of the name.
-  if (t.key.length <= 3 && !/[aeiouy]/.test(t.key) && t.upper) return false;
+  // "huyện Hồng Dân BL cũ", "h.Mù Cang Chải YB": letters in capitals are an abbreviation (a province's initials), not more
+  // of the name (a Roman numeral may be).
+  if (t.key.length <= 3 && t.upper && (!/[aeiouy]/.test(t.key) || (t.caps && t.key.length > 1 && !ROMAN[t.key]))) return false;
   if (typeAt(tokens, to) || longestAt(tokens, to, SUB_PHRASES) || longestAt(tokens, to, OLD_AFTER) || longestAt(tokens, to, NEW_AFTER)) return false;
   // A known name next is context ("phường Hoa Lư Pleiku"), unless it is one word that has nothing to do with the
   // first name (most one-word names are ordinary words too).

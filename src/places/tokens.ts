@@ -11,6 +11,8 @@ export interface Token {
   /** Typed with diacritics: its tone key must then agree with the word it is taken for. */
   marked: boolean;
   upper: boolean;
+  /** Typed in capitals throughout ("YB", "HCM"). */
+  caps: boolean;
   start: number;
   end: number;
   breakBefore: boolean;
@@ -35,7 +37,7 @@ export function tokenizeMessage(text: string): Token[] {
       const raw = text.slice(p.start, p.end);
       out.push({
         lower: p.lower, key: tokenKey(p.lower), tone: toneKey(p.lower), marked: hasToneOrMarks(p.lower),
-        upper: raw[0] !== raw[0].toLowerCase(), start: p.start, end: p.end,
+        upper: raw[0] !== raw[0].toLowerCase(), caps: raw !== raw.toLowerCase() && raw === raw.toUpperCase(), start: p.start, end: p.end,
         breakBefore: i === 0 ? breakBefore : false,
         dotAfter: text[p.end] === '.',
       });

@@ -1,4 +1,4 @@
-import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, PERSON_NAME_BEFORE, PLACE_CUES } from './lexicon.js';
+import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, NOT_A_PLACE_BEFORE, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases, type Phrase } from './phrases.js';
 import { levelRank, related, relationStrength } from './refs.js';
@@ -13,7 +13,7 @@ const CUES = phrases(PLACE_CUES);
 const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const BECAME = phrases(BECAME_CUES);
-const PERSON_BEFORE = phrases(PERSON_NAME_BEFORE);
+const NAMED_BEFORE = phrases(NOT_A_PLACE_BEFORE);
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've', 'ben']);
 const FUNCTION_WORD_NAMES = new Set(['co bi', 'la gi']);
 
@@ -55,6 +55,10 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   const cueNextTo = (m: RawMention) => near.some(touches(m));
   // Ordinary-word names need a question about places right next to them, not just "giờ" ("hôm thứ ba giờ ra sao").
   const geoCueNextTo = (m: RawMention) => geo.some(touches(m));
+  // "xa Tan Tien huyen Cu Kuin Dak Lak gio la xa nao": a cue right after the address a name starts is next to it too.
+  const following = (m: RawMention) => mentions.find((n) => n.from >= m.to && !n.unknown && (!!n.typeWord || n.to - n.nameFrom >= 2)
+    && adjacent(tokens, m, n));
+  const chainEnd = (m: RawMention) => { let end = m; for (let n = following(end); n; n = following(end)) end = n; return end; };
   for (const m of mentions) {
     if (m.unknown) continue;
     const words = m.to - m.nameFrom;
@@ -68,12 +72,12 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
       // "h Vĩnh Thạnh h ra sao": what became of it, right after a typed unit, is a question about places too.
       // "p.tân định": an abbreviation with its dot before a name typed with its diacritics is deliberate too.
-      else if (t.folded && common && !(t.abbreviation && t.deliberate && tokens[m.nameFrom].marked)) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
+      else if (t.folded && common && !(t.abbreviation && t.deliberate && tokens[m.nameFrom].marked)) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || geoCueNextTo(chainEnd(m)) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;
     }
-    if (m.mismatches > 0 || endsBefore(tokens, m.from, PERSON_BEFORE)) continue;
+    if (m.mismatches > 0 || endsBefore(tokens, m.from, NAMED_BEFORE)) continue;
     // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
     // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
     if (FUNCTION_WORD_NAMES.has(key) && !tokens.slice(m.nameFrom, m.to).some((t) => t.marked)) continue;

@@ -424,8 +424,38 @@ describe('ordinary words are not places', () => {
     expect(resolve('nhà tôi ở phuong 10 cũ giờ là phường nào').mentions.map((m) => m.text)).toEqual(['phuong 10']);
   });
 
-  it('reads a name given to a person as a name ("Em tên Hà Giang")', () => {
+  it('reads a name given to a person as a name ("Em tên Hà Giang"), and a firm\'s or a cooperative\'s name as no place', () => {
     expect(resolve('Hồ sơ đăng ký kết hôn em nộp hôm thứ hai đến giờ có kết quả chưa ạ? Em tên Hà Giang, sinh năm 1998.').kind).toBe('none');
+    expect(resolve('Cty Hoàng Long nơi tôi làm đã giải thể, giờ sổ bảo hiểm xã hội của tôi chốt ở đâu ạ?').mentions).toEqual([]);
+    expect(resolve('ad ơi hợp tác xã Bình Minh muốn đăng ký lại con dấu thì làm ở đâu ạ').mentions).toEqual([]);
+  });
+
+  it('splits words glued at a capital ("YangTao huyenLak") and still reads a name written glued ("Đambri")', () => {
+    const r = resolve('xa YangTao huyenLak gio nhap vao xa nao vay');
+    expect(r.kind).toBe('old_to_new');
+    expect(reading(r, 'old_commune').old.district.name).toBe('Huyện Lắk');
+    expect(resolve('e ở xã Đambri tp Bảo Lộc, cần chứng thực hợp đồng thì h ra phường nào lm ạ').kind).toBe('where_to_submit');
+  });
+
+  it('reads "thành phường nào", "ghi xã nào", "nhập vô đâu" as what the unit became, whatever the citizen is doing', () => {
+    expect(resolve('Em chuẩn bị làm hồ sơ xin việc mà giấy tờ cũ ghi phường 2 thành phố Đông Hà. Giờ phường 2 đổi thành phường nào vậy ạ').kind).toBe('old_to_new');
+    expect(resolve('Cho mình hỏi xã Đạ Ròn, Đơn Dương, Lâm Đồng giờ nhập vô đâu rồi? Mình đang điền tờ khai.').kind).toBe('old_to_new');
+    // "công an phường nào" is where to go, not xã An Phương.
+    const r = resolve('Toi o phuong 2 TP Vung Tau, muon dang ky sang ten xe oto thi gio len cong an phuong nao?');
+    expect(r.kind).toBe('where_to_submit');
+    expect(r.mentions.map((m) => m.text)).toEqual(['phuong 2', 'TP Vung Tau']);
+  });
+
+  it('reads a question right after a whole address as about its first unit, and capitals after a name as initials', () => {
+    // "Muong Te" typed without diacritics is also ordinary words; the question after "tinh Dien Bien" is about it.
+    const te = resolve('Huyen Muong Te tinh Dien Bien gio chia thanh nhung xa nao');
+    expect(te.kind).toBe('not_found');
+    expect(te.notFound?.suggestions.map((s) => s.where)).toEqual(['tỉnh Lai Châu cũ']);
+    expect(resolve('h.Mù Cang Chải YB h còn mấy xã thế ad').kind).toBe('district');
+    // A hamlet word right after "xã" is the start of the name asked about, not a hamlet.
+    const r = resolve('Xã Bản Giốc huyện Trùng Khánh sau sáp nhập tên là gì ạ?');
+    expect(r.kind).toBe('not_found');
+    expect(r.notFound).toMatchObject({ name: 'Bản Giốc', typeWord: 'xã' });
   });
 
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
