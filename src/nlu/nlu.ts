@@ -533,8 +533,14 @@ export type { Aspect, Decision, Intent };
 /** Asking for a document again, as people say it and as the lexicon reads a loss ("mất sổ đỏ" -> "cấp lại giấy chứng nhận..."). */
 const ASKED_AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai']];
 /** A record for a document again, as messages and names say it. */
-const AGAIN = [...ASKED_AGAIN, ['dang', 'ky', 'lai'], ['cap', 'doi']];
+const AGAIN = [...ASKED_AGAIN, ['dang', 'ki', 'lai'], ['cap', 'doi']];
 const FIRST_TIME = [['lan', 'dau']];
+/** A foreign party, as record names say it and as the lexicon reads nationalities ("người Hàn" -> "có yếu tố nước ngoài"). */
+const FOREIGN = [['yeu', 'to', 'nuoc', 'ngoai'], ['nguoi', 'nuoc', 'ngoai']];
+/** A document lost or asked for again, said plainly: not "mất" alone, which is also "mất bao lâu", "mất phí". */
+const LOST_OR_AGAIN = [...ASKED_AGAIN, ['dang', 'ki', 'lai'], ['bi', 'mat'], ['lam', 'mat'], ['danh', 'mat'], ['that', 'lac']];
+/** A record for a document again, as its name says it (folded words spell y as i: "đăng ký" is "dang ki"). */
+const ANEW = [['dang', 'ki', 'lai'], ['cap', 'lai'], ['lam', 'lai']];
 /**
  * The message says the document was lost ("mất", "thất lạc", "bị trộm", "cháy") or asks for it again ("lái" folds to
  * "lai" alone, so only pairs). A damaged one ("rách", "hỏng", "cũ nát") is changed, not re-issued.
@@ -558,7 +564,15 @@ const hasAny = (words: string[], runs: string[][]) => runs.some((run) => findRun
 const afterThuTuc = (words: string[], [thu, tuc]: [string, string]) => (words[0] === thu && words[1] === tuc ? words.slice(2) : words);
 
 /** What a record's name says it does, read once per record object (a knowledge-base load makes new ones). */
-interface NameKinds { firstTime: boolean; again: boolean; reissues: boolean; ends: boolean; police: boolean; household: boolean; company: boolean }
+interface NameKinds {
+  firstTime: boolean; again: boolean; reissues: boolean; ends: boolean; police: boolean; household: boolean; company: boolean;
+  /** "…có yếu tố nước ngoài", "…cho người nước ngoài": the variant of a record for foreigners or with a foreign party. */
+  foreign: boolean;
+  /** "Đăng ký lại…", "Cấp lại…": the record for a document again. */
+  anew: boolean;
+  /** The name's folded words after a leading "Thủ tục" (a record is a variant of another that says all of its words). */
+  words: ReadonlySet<string>;
+}
 const NAME_KINDS = new WeakMap<KbProcedure, NameKinds>();
 function kindsOf(p: KbProcedure): NameKinds {
   let kinds = NAME_KINDS.get(p);
@@ -577,6 +591,9 @@ function kindsOf(p: KbProcedure): NameKinds {
     police: /^chính sách$/iu.test(p.field.trim()) && /công an/iu.test(p.competentBody ?? ''),
     household: hasAny(folded, HOUSEHOLD_BUSINESS),
     company: hasAny(folded, COMPANY),
+    foreign: hasAny(folded, FOREIGN),
+    anew: hasAny(folded, ANEW),
+    words: new Set(head),
   };
   NAME_KINDS.set(p, kinds);
   return kinds;
@@ -593,6 +610,25 @@ export function firstOrAgain({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
   const first = !again && read.some((w) => hasAny(w, FIRST_TIME));
   if (!again && !first) return probabilities;
   return holdDown(probabilities, ranked.map((r) => (again ? kindsOf(r.item).firstTime : kindsOf(r.item).again)));
+}
+
+/**
+ * A message that says what makes one record a variant of another asks for the variant: a foreign party ("chồng em
+ * người Hàn", read by the lexicon as "có yếu tố nước ngoài") or a document lost or asked for again ("giấy kết hôn bị
+ * mất, xin lại"). The plain record ("Đăng ký khai sinh"), every word of which the variant's name says, matched the
+ * message better on its short name alone and came first; it is held down when its variant is a candidate.
+ */
+export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  const foreign = read.some((w) => hasAny(w, FOREIGN));
+  const again = read.some((w) => hasAny(w, LOST_OR_AGAIN));
+  if (!foreign && !again) return probabilities;
+  const variants = ranked.map((r) => kindsOf(r.item)).filter((k) => (foreign && k.foreign) || (again && k.anew));
+  if (variants.length === 0) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => {
+    const k = kindsOf(r.item);
+    const plain = (foreign && !k.foreign) || (again && !k.anew);
+    return plain && variants.some((v) => v !== k && [...k.words].every((w) => v.words.has(w)));
+  }));
 }
 
 /**
@@ -657,7 +693,7 @@ const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y a
  */
 interface Asked { text: string; read: string[][] }
 type Adjustment = (asked: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]) => number[];
-const ADJUSTMENTS: Adjustment[] = [firstOrAgain, reissueUnasked, endingUnasked, policeUnasked, businessUnasked];
+const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, reissueUnasked, endingUnasked, policeUnasked, businessUnasked];
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
