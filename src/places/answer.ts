@@ -101,7 +101,9 @@ function province(r: Extract<PlaceReading, { kind: 'province' }>, q: PlaceResolu
       ? T.provinceMerged(inline(r.asked.name), listVi(others.map((m) => inline(m.name))), now, res)
       : T.provinceMergedFrom(now, listVi(p.mergedFrom.map((m) => inline(m.name))), res);
   }
-  return { text: join(lead, counts, q.submit && T.askCommune) };
+  // "trụ sở tỉnh mới ở đâu": where the merged province is governed from (the list attached to Nghị quyết 60-NQ/TW).
+  const centre = r.mergerResolution && p.adminCenter ? T.provinceCentre(now, `${inline(p.adminCenter.replace(/\s*hiện nay$/u, ''))} cũ`) : '';
+  return { text: join(lead, counts, centre, q.submit && T.askCommune) };
 }
 
 /** Button labels for candidates: the province (old province for old units), with the district when needed. */

@@ -1,5 +1,5 @@
 import { readingOf } from './describe.js';
-import { ACTION_WORDS, BECAME_BEFORE_WHERE, COURTESY_PHRASES, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import { ACTION_WORDS, BECAME_BEFORE_WHERE, COURTESY_PHRASES, PROVINCE_SEAT, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
@@ -20,6 +20,7 @@ const WHERE_GO = phrases(WHERE_TO_GO);
 const BECAME_BEFORE = phrases(BECAME_BEFORE_WHERE);
 const ACTIONS = phrases(ACTION_WORDS);
 const COURTESY = phrases(COURTESY_PHRASES);
+const SEAT = phrases(PROVINCE_SEAT);
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -181,8 +182,8 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   const noDistrict = findAll(tokens, NO_DISTRICT);
   const noDistrictLevel = noDistrict.length > 0;
   // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện", nor
-  // the "xin" of "Xin hỏi ấp 3, xã …".
-  const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY)];
+  // the "xin" of "Xin hỏi ấp 3, xã …", nor the "trụ sở" of "trụ sở tỉnh mới ở đâu".
+  const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY), ...findAll(tokens, SEAT)];
   const outside = (c: { from: number; to: number }) => !notActions.some((m) => c.from < m.to && c.to > m.from);
   const goes = findAll(tokens, WHERE_GO).filter((c) => outside(c) && !endsBefore(tokens, c.from, BECAME_BEFORE));
   const asksWhere = goes.length > 0 && findAll(tokens, ACTIONS).some(outside);

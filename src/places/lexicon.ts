@@ -55,6 +55,9 @@ export const NEW_MARKERS: string[][] = [['mới']];
 /** "cu" followed by these is "cư" (cư trú, cư dân), not "cũ". */
 export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu']);
 
+/** Where a merged province is governed from ("trụ sở tỉnh mới ở đâu"): a question about the map, not an office to go to. */
+export const PROVINCE_SEAT: string[] = ['trụ sở tỉnh', 'trụ sở của tỉnh', 'tỉnh lỵ', 'tỉnh lị', 'thủ phủ', 'trung tâm hành chính tỉnh'];
+
 /**
  * Phrases that show a message is about administrative geography. A place name typed without a unit-type word is
  * trusted only when one of these is in the message (names that are also ordinary words: right next to it).
@@ -71,7 +74,8 @@ export const PLACE_CUES: string[] = [
   'ngày 1/7', '1/7/2025', 'viết địa chỉ', 'ghi địa chỉ', 'đổi địa chỉ', 'địa chỉ thế nào', 'ghi thế nào', 'viết thế nào', 'là gì rồi',
   'giờ tên', 'nay tên', 'tên gì', 'tên là gì', 'mang tên', 'giờ còn', 'còn là', 'giữ tên', 'giữ nguyên tên', 'giữ nguyên',
   'có bị sáp nhập', 'có sáp nhập', 'có bị nhập', 'có bị gộp', 'bị sáp nhập', 'đã sáp nhập', 'bây giờ sáp nhập', 'giờ sáp nhập',
-  'bây giờ nhập', 'giờ nhập vào', 'có nhập với', 'có nhập vs', 'nhập vs',
+  'bây giờ nhập', 'giờ nhập vào', 'có nhập với', 'có nhập vs', 'nhập vs', 'gộp vs', 'gộp rồi', 'gộp r',
+  ...PROVINCE_SEAT,
   // "huyện Mường Tè giờ chia thành những xã nào"
   // (not "chia làm hai" alone: a plot of land is split too)
   'giờ chia', 'h chia', 'bh chia', 'bị chia', 'bị tách', 'chia thành những', 'chia thành các', 'chia làm những', 'chia ra những',
@@ -132,7 +136,7 @@ export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'x
  * ...but not right after these: "đổi thành phường nào", "quê quán ghi xã nào", "giờ nhập vô đâu" ask what the unit became,
  * whatever else the citizen is doing ("làm lại giấy tờ", "điền tờ khai").
  */
-export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập'];
+export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập', 'sang'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
@@ -144,7 +148,7 @@ export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huy�
 export const COURTESY_PHRASES: string[] = ['xin hỏi', 'xin cho hỏi', 'cho xin hỏi', 'xin phép hỏi', 'xin chào', 'xin cảm ơn'];
 
 /** "ở đâu" asks where to go when the message also names something to do there (not "X giờ ở đâu"). */
-export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'đky', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết',
+export const ACTION_WORDS: string[] = ['đăng ký', 'đk', 'đky', 'làm', 'lm', 'nộp', 'xin', 'cấp', 'đổi', 'chứng thực', 'khai', 'giải quyết', 'gia hạn',
   'liên hệ', 'tạm trú', 'thường trú', 'hồ sơ', 'hs', 'thủ tục', 'giấy', 'công chứng', 'trích lục', 'xác nhận',
   // the office itself: "ubnd xã Thăng An ở đâu"
   'ubnd', 'ủy ban', 'uỷ ban', 'trụ sở', 'một cửa', 'trung tâm phục vụ'];
@@ -184,6 +188,8 @@ export const NOT_A_NAME_START: string[] = [
   'karaoke', 'cafe', 'cà', 'ăn', 'nhậu', 'net', 'game', 'cơm', 'phở', 'bún', 'nước', 'bia', 'bida', 'tạp', 'hủ', 'lẩu', 'nướng', 'trà',
   // nor is "quan ly", "quan trong": quản lý, quan trọng.
   'lý', 'trọng', 'tâm', 'hệ', 'điểm', 'sát', 'quá', 'lắm', 'năm',
+  // "tỉnh lỵ", "huyện lỵ": the seat of a province or district
+  'lỵ', 'lị',
 ];
 
 /** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */
@@ -206,5 +212,5 @@ export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ ty
  */
 export const WORD_PAIRS: string[] = ['đăng ký', 'đăng kí', 'hồ sơ', 'thủ tục', 'giấy tờ', 'xác nhận', 'chứng thực', 'kết hôn',
   'khai sinh', 'khai tử', 'tạm trú', 'thường trú', 'căn cước', 'bảo hiểm', 'hộ khẩu', 'giấy phép', 'lệ phí', 'sang tên',
-  // "lên công an phường nào" is not xã An Phương
-  'công an'];
+  // "lên công an phường nào" is not xã An Phương, nor "ủy ban thì" xã Bản Thi
+  'công an', 'ủy ban', 'uỷ ban'];

@@ -99,7 +99,7 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
 }
 
 /**
- * "Q.Bình", "T.Hóa", "N.An": a province with its first word cut to its initial, as people write it in chat. Weak
+ * "Q.Bình", "T.Hóa", "N.An" (and "qbinh"): a province with its first word cut to its initial, as people write it in chat. Weak
  * aliases (trusted only with another place or a place question), and none where two provinces share one ("H.Giang").
  */
 function addInitials(refs: UnitRef[], byKey: Map<string, NameEntry[]>, add: (key: string, entry: NameEntry, shown: string) => void): void {
@@ -114,9 +114,13 @@ function addInitials(refs: UnitRef[], byKey: Map<string, NameEntry[]>, add: (key
   }
   for (const [key, list] of byInitials) {
     if (new Set(list.map((x) => x.core)).size > 1) continue;
+    // "qbinh", "htinh": the same glued, when that is no other name and not too short to be a word.
+    const glued = key.replace(' ', '');
+    const gluedFree = glued.length >= 4 && !byKey.has(glued);
     for (const { ref, core, fullKey, tones } of list) {
       const own = byKey.get(fullKey)!.find((e) => e.ref === ref)!;
       add(key, { ...own, tones, alias: true, weak: true, provinceAlias: true, numeric: false }, core);
+      if (gluedFree) add(glued, { ...own, tones: [tones.join('')], alias: true, weak: true, provinceAlias: true, numeric: false }, core);
     }
   }
 }

@@ -44,8 +44,11 @@ export function hasToneOrMarks(lower: string): boolean {
 export interface Word { lower: string; start: number; end: number }
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
-/** A capital right after a small letter starts a word of its own: "YangTao", "huyenLak", "EaBar". */
-const GLUED_CAPITAL = /(?<=\p{Ll}\p{M}*)(?=\p{Lu})/u;
+/**
+ * A capital right after a small letter starts a word of its own ("YangTao", "huyenLak", "EaBar"), and so does a capital
+ * before a capital and a small letter ("QNam" is "Q Nam", a province by its initial).
+ */
+const GLUED_CAPITAL = /(?<=\p{Ll}\p{M}*)(?=\p{Lu})|(?<=\p{Lu}\p{M}*)(?=\p{Lu}\p{Ll})/u;
 
 export function words(text: string): Word[] {
   const out: Word[] = [];
@@ -102,7 +105,7 @@ export function nameForms(core: string): NameForm[] {
     add(core);
     if (numeral) add([...parts.slice(0, -1), numeral].join(' '));
   }
-  if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, ''));
+  if (/['’‘`]/.test(core)) add(core.replace(/['’‘`]/g, '').toLowerCase());
   // "ĐamBri" is also typed "Đambri"
   if (GLUED_CAPITAL.test(core)) add(core.toLowerCase());
   return forms;

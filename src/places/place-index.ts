@@ -51,7 +51,10 @@ export class PlaceIndex {
     const result = interpret(tokens, trusted, this.names, this.units);
     const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
     const mismatch = result.contextMismatch;
-    const unrelated = mismatch?.level === 'unrelated' && mismatch.finer === result.primary ? mismatch : null;
+    // "Phường 9 Bảo Lộc": a numbered ward of another city of the province is not the one meant (every city numbers its
+    // wards), unlike a named commune given with another district of its province (answered, and said).
+    const numberedElsewhere = mismatch?.level === 'weak' && result.kind !== 'ambiguous' && mismatch.finer.entries.every((e) => e.numeric);
+    const unrelated = (mismatch?.level === 'unrelated' || numberedElsewhere) && mismatch?.finer === result.primary ? mismatch : null;
     const unknownIn = unrelated ? null : unknownWithin(tokens, mentions, result.primary, result.reading);
     const outside = unrelated ?? unknownIn?.mismatch ?? null;
     const span = (m: RawMention) => clipped.slice(tokens[m.from].start, tokens[m.to - 1].end);

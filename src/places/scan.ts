@@ -240,14 +240,18 @@ function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameInde
   return null;
 }
 
+const NUMBER_WORDS: Record<string, string> = { 'bốn': '4', 'sáu': '6', 'bảy': '7', 'tám': '8', 'chín': '9', 'mười': '10' };
+
 /**
  * "phường IV", "phuong iv", "phường V": a Roman numeral right after a unit-type word is the unit's number (names store
  * "IV" as 4), when no name written that way fits ("huyện Vị Xuyên" typed "huyen vi xuyen").
  */
 function romanAsNumber(tokens: Token[], at: number): Token[] {
   const t = tokens[at];
-  // One letter only in capitals: "phuong v ad" is "phường vậy ad".
-  const digits = t && !t.marked && (t.key.length > 1 || t.upper) ? ROMAN[t.key] : undefined;
+  // One letter only in capitals: "phuong v ad" is "phường vậy ad". "phường hai", "phường bảy" (with its diacritics: not
+  // "ba", "một", "năm", which are also a father, "one" and a year).
+  const digits = !t ? undefined : !t.marked ? (t.key.length > 1 || t.upper ? ROMAN[t.key] ?? (t.key === 'hai' ? '2' : undefined) : undefined)
+    : NUMBER_WORDS[t.lower];
   if (!digits) return tokens;
   const copy = tokens.slice();
   copy[at] = { ...t, lower: digits, key: tokenKey(digits), tone: toneKey(digits) };
@@ -325,10 +329,12 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
         i = initialed.to;
         continue;
       }
-      // "tt Bến Mơ": an abbreviation without its dot still introduces a name when the name is capitalised.
+      // "tt Bến Mơ": an abbreviation without its dot still introduces a name when the name is capitalised. "p20 q10",
+      // "Phường 23 quận Bình Thạnh": a ward numbered as none is, is a ward nobody knows (communes have no numbers).
+      const numbered = type.type === 'phường' && /^\d{1,2}$/.test(tokens[type.to]?.key ?? '') && !tokens[type.to].breakBefore;
       const named = type.deliberate || (type.abbreviation && tokens[type.to]?.upper === true);
-      const end = named ? unknownNameEnd(tokens, type.to, index) : type.to;
-      if (end > type.to && tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key))) {
+      const end = numbered ? type.to + 1 : named ? unknownNameEnd(tokens, type.to, index) : type.to;
+      if (end > type.to && (numbered || tokens.slice(type.to, end).some((t) => t.key.length >= 2 && !/^\d+$/.test(t.key)))) {
         mentions.push(unknownAt(i, { ...type, deliberate: true }, end, tokens, found && found.tier === 3 ? found.entries : []));
         i = end;
         continue;

@@ -37,6 +37,7 @@ export const placeTexts = {
   provinceMerged: (asked: string, others: string, now: string, res: string) =>
     `Dạ, ${EFFECTIVE}, ${asked} được hợp nhất với ${others} thành ${now}, theo ${res}.`,
   provinceMergedFrom: (now: string, list: string, res: string) => `Dạ, ${now} (${EFFECTIVE}) được hợp nhất từ ${list}, theo ${res}.`,
+  provinceCentre: (name: string, centre: string) => `Trung tâm chính trị - hành chính của ${name} đặt tại ${centre} (theo Nghị quyết 60-NQ/TW).`,
   provinceKept: (name: string) => `Dạ, ${name} không hợp nhất với tỉnh, thành phố khác.`,
   provinceCounts: (name: string, total: number, parts: string, res: string) =>
     `${name} hiện có ${total} đơn vị hành chính cấp xã (${parts}), theo ${res}.`,

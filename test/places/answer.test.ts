@@ -49,6 +49,10 @@ describe('answers to place questions', () => {
     const a = answer('tỉnh Quảng Nam giờ là tỉnh nào').text;
     expect(a).toContain('tỉnh Quảng Nam được hợp nhất với thành phố Đà Nẵng thành thành phố Đà Nẵng, theo Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội');
     expect(a).toContain('94 đơn vị hành chính cấp xã (23 phường, 70 xã, 1 đặc khu)');
+    // Where the merged province is governed from, as the list attached to Nghị quyết 60-NQ/TW says.
+    expect(answer('Lào Cai với Yên Bái nhập lại thì trụ sở tỉnh mới ở đâu').text)
+      .toContain('Trung tâm chính trị - hành chính của tỉnh Lào Cai đặt tại tỉnh Yên Bái cũ (theo Nghị quyết 60-NQ/TW)');
+    expect(answer('Hà Nội có sáp nhập không').text).not.toContain('Trung tâm chính trị');
   });
 
   it('lists what a new commune was formed from', () => {

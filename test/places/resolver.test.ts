@@ -446,6 +446,32 @@ describe('ordinary words are not places', () => {
     expect(r.mentions.map((m) => m.text)).toEqual(['phuong 2', 'TP Vung Tau']);
   });
 
+  it('reads provinces by their initials glued ("QNam", "qbinh"), and the seat of a province as a question about the map', () => {
+    const r = resolve('ad ơi xã Đại Thắng h.Đại Lộc QNam h đổi thành xã j v ạ');
+    expect(r.kind).toBe('old_to_new');
+    expect(r.mentions.map((m) => m.text)).toEqual(['xã Đại Thắng', 'h.Đại Lộc', 'QNam']);
+    expect(resolve('qbinh vs qtri nhập lại h tên tỉnh là j v').kind).toBe('province');
+    // "trụ sở tỉnh mới ở đâu" is no office to go to.
+    expect(resolve('Bắc Giang nhập với Bắc Ninh rồi thì trụ sở tỉnh mới đặt ở đâu ạ?').kind).toBe('province');
+    expect(resolve('Địa chỉ cũ: phường Chi Lăng, thành phố Lạng Sơn. Giờ đổi sang phường nào vậy ạ?').kind).toBe('old_to_new');
+    // "gia hạn" is something to do there; "ủy ban thì" is not xã Bản Thi.
+    expect(resolve('xa Dak Dro Krong No cu gio gia han bao hiem y te ho gia dinh o dau vay ad').kind).toBe('where_to_submit');
+    expect(resolve('con dau tren giay to cu gio doi ten uy ban thi con hieu luc khong').mentions).toEqual([]);
+    // "tạm nhập rồi tái xuất" asks nothing about the map.
+    expect(resolve('Lo hang tam nhap roi tai xuat qua cua khau Mong Cai, ho so gom nhung gi?').kind).toBe('none');
+  });
+
+  it('reads a ward numbered as none is in the city given, or numbered in another city of the province, as not found', () => {
+    for (const text of ['p20 q10 h là p j v mn', 'Phường 23 quận Bình Thạnh bây giờ thuộc phường nào vậy ạ?']) {
+      expect(resolve(text).kind, text).toBe('not_found');
+    }
+    const r = resolve('Phường 9 Bảo Lộc giờ là phường nào vậy ạ?');
+    expect(r.kind).toBe('not_found');
+    expect(r.notFound?.suggestions.map((s) => s.where)).toEqual(['thành phố Đà Lạt, tỉnh Lâm Đồng cũ']);
+    // A number said in words, with its diacritics.
+    expect(resolve('phường bảy quận 3 giờ là phường nào').mentions[0]).toMatchObject({ text: 'phường bảy', level: 'commune' });
+  });
+
   it('reads a question right after a whole address as about its first unit, and capitals after a name as initials', () => {
     // "Muong Te" typed without diacritics is also ordinary words; the question after "tinh Dien Bien" is about it.
     const te = resolve('Huyen Muong Te tinh Dien Bien gio chia thanh nhung xa nao');
