@@ -342,6 +342,9 @@ describe('telling near-identical procedures apart', () => {
     // Neither said: the plain record stays first ("mất bao lâu" is how long, not a loss).
     expect(first('đăng ký kết hôn mất bao lâu')).toBe('Đăng ký kết hôn');
     expect(first('làm giấy khai sinh cho con cần những gì')).toMatch(/^Đăng ký khai sinh$/);
+    // A record for children only is not first where no child is spoken of.
+    expect(first('Thẻ bảo hiểm y tế của em bị mất, xin cấp lại ở đâu ạ?')).not.toMatch(/trẻ em/);
+    expect(first('làm thẻ bảo hiểm y tế cho bé 3 tuổi ở đâu')).toMatch(/trẻ em dưới 6 tuổi/);
   });
 
   it('reads a lost diploma as a copy from the register, an electric motorbike as a vehicle to register', () => {

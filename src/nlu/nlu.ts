@@ -570,6 +570,8 @@ interface NameKinds {
   foreign: boolean;
   /** "Đăng ký lại…", "Cấp lại…": the record for a document again. */
   anew: boolean;
+  /** "…cho trẻ em dưới 6 tuổi": a record for children only. */
+  children: boolean;
   /** The name's folded words after a leading "Thủ tục" (a record is a variant of another that says all of its words). */
   words: ReadonlySet<string>;
 }
@@ -593,6 +595,7 @@ function kindsOf(p: KbProcedure): NameKinds {
     company: hasAny(folded, COMPANY),
     foreign: hasAny(folded, FOREIGN),
     anew: hasAny(folded, ANEW),
+    children: hasAny(folded, [['tre', 'em']]),
     words: new Set(head),
   };
   NAME_KINDS.set(p, kinds);
@@ -630,6 +633,17 @@ export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
     return plain && variants.some((v) => v !== k && [...k.words].every((w) => v.words.has(w)));
   }));
 }
+
+/**
+ * A record for children ("Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi") is not what a message that speaks of no child
+ * asks: "thẻ bhyt bị mất cấp lại", "bảo hiểm y tế cả nhà" came first as the child's card, however the rest matched.
+ */
+export function childUnasked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (read.some((w) => hasAny(w, CHILD))) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).children));
+}
+/** A child, as messages say it (folded: "con" is also "còn", which leaves things as they were). */
+const CHILD = [['be'], ['con'], ['tre'], ['chau'], ['so', 'sinh'], ['moi', 'sinh'], ['tuoi'], ['khai', 'sinh'], ['nhi']];
 
 /**
  * A message that does not say the document was lost, nor ask for it again, is not about its re-issue ("Cấp lại giấy
@@ -693,7 +707,7 @@ const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y a
  */
 interface Asked { text: string; read: string[][] }
 type Adjustment = (asked: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]) => number[];
-const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, reissueUnasked, endingUnasked, policeUnasked, businessUnasked];
+const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, reissueUnasked, endingUnasked, childUnasked, policeUnasked, businessUnasked];
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
