@@ -345,6 +345,10 @@ describe('telling near-identical procedures apart', () => {
     // A record for children only is not first where no child is spoken of.
     expect(first('Thẻ bảo hiểm y tế của em bị mất, xin cấp lại ở đâu ạ?')).not.toMatch(/trẻ em/);
     expect(first('làm thẻ bảo hiểm y tế cho bé 3 tuổi ở đâu')).toMatch(/trẻ em dưới 6 tuổi/);
+    // Changing what one has is not getting it the first time, nor founding it.
+    expect(first('so do nha tui ghi sai ten lot cua vo, xin sua lai sao ad')).not.toMatch(/lần đầu/);
+    expect(first('Giấy đăng ký hộ kinh doanh còn thiếu số điện thoại với email, bổ sung trên mạng được không?')).not.toMatch(/thành lập/);
+    expect(first('làm sổ đỏ lần đầu cần giấy tờ gì')).toMatch(/lần đầu/);
   });
 
   it('reads a lost diploma as a copy from the register, an electric motorbike as a vehicle to register', () => {

@@ -572,6 +572,8 @@ interface NameKinds {
   anew: boolean;
   /** "…cho trẻ em dưới 6 tuổi": a record for children only. */
   children: boolean;
+  /** "Đăng ký thành lập…": a record that creates what a message about changing it already has. */
+  founds: boolean;
   /** The name's folded words after a leading "Thủ tục" (a record is a variant of another that says all of its words). */
   words: ReadonlySet<string>;
 }
@@ -596,6 +598,7 @@ function kindsOf(p: KbProcedure): NameKinds {
     foreign: hasAny(folded, FOREIGN),
     anew: hasAny(folded, ANEW),
     children: hasAny(folded, [['tre', 'em']]),
+    founds: hasAny(head.slice(0, 4), [['thanh', 'lap']]),
     words: new Set(head),
   };
   NAME_KINDS.set(p, kinds);
@@ -633,6 +636,20 @@ export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
     return plain && variants.some((v) => v !== k && [...k.words].every((w) => v.words.has(w)));
   }));
 }
+
+/**
+ * A message about changing what the citizen already has ("sổ đỏ ghi sai tên", "giấy phép hộ kinh doanh bị rách", "thêm
+ * ngành nghề", "tạm nghỉ bán") is not about getting it the first time ("Cấp giấy chứng nhận … lần đầu") nor about
+ * founding it ("Đăng ký thành lập hộ kinh doanh"), which the lexicon's reading of "sổ đỏ", "giấy phép kinh doanh" put first.
+ */
+export function changeAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (!hasAny(read[0] ?? [], CHANGE) || read.some((w) => hasAny(w, FIRST_TIME))) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).firstTime || kindsOf(r.item).founds));
+}
+/** Changing something one has, as written (pairs: "sai" alone is also "sài", "đổi" also "đối"). */
+const CHANGE = [['ghi', 'sai'], ['bi', 'sai'], ['in', 'sai'], ['sua', 'lai'], ['sua', 'thong', 'tin'], ['dinh', 'chinh'], ['bo', 'sung'],
+  ['thay', 'doi'], ['cap', 'nhat'], ['them', 'nganh'], ['doi', 'ten'], ['doi', 'dia', 'chi'], ['tam', 'ngung'], ['nghi', 'ban'],
+  ['dong', 'cua'], ['chuyen', 'nhuong'], ['sang', 'ten'], ['tach', 'thua'], ['de', 'rieng'], ['bi', 'rach']];
 
 /**
  * A record for children ("Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi") is not what a message that speaks of no child
@@ -707,7 +724,7 @@ const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y a
  */
 interface Asked { text: string; read: string[][] }
 type Adjustment = (asked: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]) => number[];
-const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, reissueUnasked, endingUnasked, childUnasked, policeUnasked, businessUnasked];
+const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, changeAsked, reissueUnasked, endingUnasked, childUnasked, policeUnasked, businessUnasked];
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others
