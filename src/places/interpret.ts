@@ -1,5 +1,5 @@
 import { readingOf } from './describe.js';
-import { ACTION_WORDS, BECAME_BEFORE_WHERE, COURTESY_PHRASES, PROVINCE_SEAT, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import { ACTION_WORDS, ASKS_HERE, ASKS_HOME, BECAME_BEFORE_WHERE, COURTESY_PHRASES, HOME_BEFORE, LIVES_BEFORE, PROVINCE_SEAT, TYPE_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
@@ -21,6 +21,11 @@ const BECAME_BEFORE = phrases(BECAME_BEFORE_WHERE);
 const ACTIONS = phrases(ACTION_WORDS);
 const COURTESY = phrases(COURTESY_PHRASES);
 const SEAT = phrases(PROVINCE_SEAT);
+const LIVES = phrases(LIVES_BEFORE);
+const HOME = phrases(HOME_BEFORE);
+const HERE_ASKED = phrases(ASKS_HERE);
+const HOME_ASKED = phrases(ASKS_HOME);
+const TYPED = TYPE_WORDS.map((t) => ({ type: t.type, p: phrases([t.words.join(' ')]) }));
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -145,11 +150,21 @@ const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_
 
 /**
  * The subject: the finest place, as each name would be read ("Thăng Bình" alone is the district); between two
- * communes, the one not introduced as the new unit ("giờ là xã Y").
+ * communes, the one not introduced as the new unit ("giờ là xã Y"); then, where the citizen names where they come
+ * from and where they live, the one the question is about ("ở chỗ đang ở", "ở quê"; where to submit: where they live);
+ * then one whose name is said again ("… cho hỏi xã Quới Sơn bây giờ thuộc xã nào"); then the first.
  */
-function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean): RawMention | null {
+function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean, submit: boolean): RawMention | null {
   const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (introducedAsNew(tokens, m) ? 1 : 0);
-  return [...mentions].sort((a, b) => rank(a) - rank(b) || a.from - b.from)[0] ?? null;
+  const home = findAll(tokens, HOME_ASKED).length > 0;
+  const here = !home && (submit || findAll(tokens, HERE_ASKED).length > 0);
+  const said = (m: RawMention, list: typeof LIVES) => endsBefore(tokens, m.from, list) !== undefined;
+  const asked = (m: RawMention) => ((home && said(m, HOME)) || (here && said(m, LIVES)) ? 0 : 1);
+  // Said again later, not as a unit of another type ("TP Sa Đéc … phường Sa Đéc", "huyện Châu Phú … xã Châu Phú").
+  const otherType = (m: RawMention, i: number) => TYPED.some((t) => t.type !== m.typeWord?.type && endsBefore(tokens, i, t.p) !== undefined);
+  const key = (m: RawMention) => mentionKey(tokens, m).split(' ');
+  const again = (m: RawMention) => (tokens.some((_, i) => i >= m.to && key(m).every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) ? 0 : 1);
+  return [...mentions].sort((a, b) => rank(a) - rank(b) || asked(a) - asked(b) || again(a) - again(b) || a.from - b.from)[0] ?? null;
 }
 
 type Group = 'old_commune' | 'new_commune' | 'old_district' | 'province';
@@ -198,7 +213,7 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
     return { ...base, kind, primary: null };
   }
   const contextMismatch = narrowByContext(tokens, known);
-  const primary = pickPrimary(tokens, known, newToOld)!;
+  const primary = pickPrimary(tokens, known, newToOld, submit)!;
   let refs = uniqueRefs(primary.entries);
   // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
   const group = chooseGroup(refs, primary, newToOld);

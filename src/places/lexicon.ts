@@ -144,6 +144,18 @@ export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huy�
   'khong con huyen', 'hông còn huyện', 'hk còn huyện', 'kh còn huyện', 'huyện không còn', 'huyện ko còn', 'huyện k còn',
   'huyện bỏ rồi', 'huyện đã bỏ', 'hết cấp huyện', 'không còn cấp quận', 'sau khi bỏ huyện', 'bỏ quận'];
 
+/**
+ * Two places in one message, where one was born or comes from and where one lives now: what is said before each name,
+ * and what the question says it is about ("ở chỗ đang ở thì nộp ở đâu", "hỏi cái xã ở quê").
+ */
+export const LIVES_BEFORE: string[] = ['đang ở', 'đang sống ở', 'sống ở', 'sinh sống ở', 'hiện ở', 'hiện sống ở', 'hiện đang ở', 'ở tại',
+  'làm ăn ở', 'công tác ở', 'về ở', 'tôi ở', 'em ở', 'e ở', 'mình ở', 'chúng tôi ở', 'đang làm ở', 'thuê trọ ở', 'ở trọ', 'đã ở'];
+export const HOME_BEFORE: string[] = ['quê', 'quê ở', 'quê là', 'quê tôi', 'quê em', 'quê e', 'quê mình', 'quê gốc', 'sinh ra ở', 'sinh ở', 'sinh tại', 'gốc ở',
+  'quê mẹ', 'quê bố', 'quê ba', 'quê chồng', 'quê vợ'];
+export const ASKS_HERE: string[] = ['chỗ đang ở', 'nơi đang ở', 'nơi đang sống', 'chỗ đang sống', 'nơi tôi ở', 'chỗ tôi ở', 'chỗ em ở',
+  'nơi ở hiện tại', 'chỗ ở hiện tại', 'ở chỗ tôi', 'tại chỗ tôi', 'ở đây'];
+export const ASKS_HOME: string[] = ['ở quê', 'dưới quê', 'về quê', 'xã quê', 'quê tôi giờ', 'quê em giờ'];
+
 /** Courtesy around a question, not something to do there ("Xin hỏi ấp 3, xã … giờ thuộc xã nào"). */
 export const COURTESY_PHRASES: string[] = ['xin hỏi', 'xin cho hỏi', 'cho xin hỏi', 'xin phép hỏi', 'xin chào', 'xin cảm ơn'];
 

@@ -31,6 +31,8 @@ export interface NameIndex {
   common: Set<string>;
   /** Distinct keys with a display name, for "did you mean" suggestions. */
   display: Map<string, string>;
+  /** Keys of names written with a dash ("Bà Rịa - Vũng Tàu"): the one kind of name read across a dash or slash. */
+  dashed: Set<string>;
 }
 
 function unitNames(ref: UnitRef): string[] {
@@ -64,11 +66,13 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
   };
   const refs = allRefs(units);
   const coreToRefs = new Map<string, UnitRef[]>();
+  const dashed = new Set<string>();
   for (const ref of refs) {
     for (const name of unitNames(ref)) {
       const { type, core } = splitOfficialName(name);
       for (const form of nameForms(core)) {
         const key = form.keys.join(' ');
+        if (/[-–—]/u.test(core)) dashed.add(key);
         const numeric = /^\d+$/.test(key);
         add(key, { ref, type: type ?? (ref.unit.type as UnitType), tones: form.tones, alias: false, weak: false, provinceAlias: false, numeric }, core);
         const list = coreToRefs.get(key) ?? [];
@@ -95,7 +99,7 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
     const distinct = new Set(list.map((e) => e.ref.unit)).size;
     if (distinct >= 5 || key.split(' ').length === 1) common.add(key);
   }
-  return { byKey, maxWords: Math.min(maxWords, 8), common, display };
+  return { byKey, maxWords: Math.min(maxWords, 8), common, display, dashed };
 }
 
 /**

@@ -119,8 +119,10 @@ function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType 
   const max = Math.min(index.maxWords, tokens.length - from);
   let fallback: FoundName | null = null;
   for (let len = max; len >= 1; len--) {
-    if (tokens.slice(from + 1, from + len).some((t) => t.breakBefore)) continue;
+    const inside = tokens.slice(from + 1, from + len);
+    if (inside.some((t) => t.breakBefore)) continue;
     const key = tokens.slice(from, from + len).map((t) => t.key).join(' ');
+    if (inside.some((t) => t.dashBefore) && !index.dashed.has(key)) continue;
     const entries = index.byKey.get(key);
     if (!entries) continue;
     const usable = type ? entries : entries.filter((e) => !e.numeric);
@@ -180,7 +182,7 @@ function unknownNameEnd(tokens: Token[], from: number, index?: NameIndex): numbe
   // unless a known name of two words or more starts there ("Ea Pok Nam Cu M'gar": Cư M'gar).
   const knownFrom = (k: number) => { const f = index ? nameAt(tokens, k, index, null) : null; return f !== null && f.to - k >= 2; };
   const stops = (k: number) => isStop(tokens[k]) && !(tokens[k].upper && tokens[k - 1].upper && !knownFrom(k));
-  while (to < tokens.length && to - from < 4 && (to === from || !tokens[to].breakBefore) && (to === from || !stops(to))
+  while (to < tokens.length && to - from < 4 && (to === from || !(tokens[to].breakBefore || tokens[to].dashBefore)) && (to === from || !stops(to))
     && !typeAt(tokens, to) && (to === from || !longestAt(tokens, to, SUB_PHRASES))) to++;
   return to;
 }
@@ -194,7 +196,7 @@ function subCommuneAt(tokens: Token[], i: number): SubCommunePlace | null {
   // "thôn 3", "tổ 12", "ấp 2A": the number is the name. Otherwise up to three words.
   const nameFrom = to;
   if (/^\d/.test(tokens[to]?.key ?? '') && !tokens[to].breakBefore) return { from: i, to: to + 1, nameFrom };
-  while (to < tokens.length && to - i < p.keys.length + 3 && !tokens[to].breakBefore && !typeAt(tokens, to)
+  while (to < tokens.length && to - i < p.keys.length + 3 && !tokens[to].breakBefore && !tokens[to].dashBefore && !typeAt(tokens, to)
     && !isStop(tokens[to])) to++;
   return { from: i, to, nameFrom };
 }

@@ -16,6 +16,8 @@ export interface Token {
   start: number;
   end: number;
   breakBefore: boolean;
+  /** A dash or a slash before it ("Thôn 4 - Xã X - Huyện Y", "tổ 3/ấp 2"): the end of a name, unless the name is written so. */
+  dashBefore: boolean;
   dotAfter: boolean;
 }
 
@@ -39,6 +41,7 @@ export function tokenizeMessage(text: string): Token[] {
         lower: p.lower, key: tokenKey(p.lower), tone: toneKey(p.lower), marked: hasToneOrMarks(p.lower),
         upper: raw[0] !== raw[0].toLowerCase(), caps: raw !== raw.toLowerCase() && raw === raw.toUpperCase(), start: p.start, end: p.end,
         breakBefore: i === 0 ? breakBefore : false,
+        dashBefore: i === 0 && out.length > 0 && /[-–—/]/u.test(gap),
         dotAfter: text[p.end] === '.',
       });
     });

@@ -461,6 +461,19 @@ describe('ordinary words are not places', () => {
     expect(resolve('Lo hang tam nhap roi tai xuat qua cua khau Mong Cai, ho so gom nhung gi?').kind).toBe('none');
   });
 
+  it('reads the place a question is about when a message names two: said again, where one lives, or home', () => {
+    const primary = (text: string) => resolve(text).mentions.find((m) => m.role === 'primary')?.name;
+    expect(primary('Chong toi que thi tran Man Duc huyen Tan Lac Hoa Binh, con toi que Ben Tre, xa Quoi Son huyen Chau Thanh. Toi chi hoi que toi thoi: xa Quoi Son bay gio thuoc xa nao?')).toBe('Quoi Son');
+    expect(primary('e sinh ra o xa Phong Thanh, Phong Dien (Hue) nhg tu nho theo bo me vo Binh Duong, h dang o xa An Son tp Thuan An. cho e hoi cho e dang o (An Son) h la phuong nao z ad')).toBe('An Son');
+    // Where to submit: where the citizen lives, unless the question says home.
+    expect(primary('Mẹ tôi quê xã Hòa Sơn, Đô Lương, Nghệ An, còn tôi sinh sống ở thị trấn Tiểu Cần, Trà Vinh. Giờ tôi cần chứng thực bản sao giấy tờ nhà thì đến UBND xã nào?')).toBe('Tiểu Cần');
+    expect(primary('e dang o phuong Thot Not Can Tho lm thue, que e xa Nong Ha, Cho Moi, Bac Kan. e can ve que xin giay xac nhan ho ngheo thi len UB xa nao a (o que)')).toBe('Nong Ha');
+    // A dash or a slash ends a name ("Thôn Lâm Bình - Lâm Sơn - Ninh Sơn"), but not one written with it.
+    expect(primary('Địa chỉ cũ của em: Thôn Lâm Bình - Lâm Sơn - Ninh Sơn - Ninh Thuận. Địa chỉ mới thì ghi sao, xã còn tên Lâm Sơn không?')).toBe('Lâm Sơn');
+    expect(resolve('Tỉnh Bà Rịa – Vũng Tàu sáp nhập với tỉnh nào?').kind).toBe('province');
+    expect(resolve('tp Phan Rang-Tháp Chàm giờ là phường nào').kind).toBe('district');
+  });
+
   it('reads a ward numbered as none is in the city given, or numbered in another city of the province, as not found', () => {
     for (const text of ['p20 q10 h là p j v mn', 'Phường 23 quận Bình Thạnh bây giờ thuộc phường nào vậy ạ?']) {
       expect(resolve(text).kind, text).toBe('not_found');
