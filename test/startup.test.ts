@@ -86,5 +86,5 @@ describe('npm run nlu', () => {
     } finally {
       await held.close();
     }
-  }, 30_000);
+  }, 60_000);
 });

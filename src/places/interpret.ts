@@ -156,15 +156,26 @@ const GROUP_RANK: Record<Group, number> = { old_commune: 0, new_commune: 0, old_
  */
 function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean, submit: boolean): RawMention | null {
   const rank = (m: RawMention) => GROUP_RANK[chooseGroup(uniqueRefs(m.entries), m, newToOld)] * 10 + (introducedAsNew(tokens, m) ? 1 : 0);
+  const ranks = mentions.map(rank);
+  const best = Math.min(...ranks);
+  const top = mentions.filter((_, i) => ranks[i] === best);
+  if (top.length <= 1) return top[0] ?? null;
   const home = findAll(tokens, HOME_ASKED).length > 0;
   const here = !home && (submit || findAll(tokens, HERE_ASKED).length > 0);
   const said = (m: RawMention, list: typeof LIVES) => endsBefore(tokens, m.from, list) !== undefined;
   const asked = (m: RawMention) => ((home && said(m, HOME)) || (here && said(m, LIVES)) ? 0 : 1);
   // Said again later, not as a unit of another type ("TP Sa Đéc … phường Sa Đéc", "huyện Châu Phú … xã Châu Phú").
   const otherType = (m: RawMention, i: number) => TYPED.some((t) => t.type !== m.typeWord?.type && endsBefore(tokens, i, t.p) !== undefined);
-  const key = (m: RawMention) => mentionKey(tokens, m).split(' ');
-  const again = (m: RawMention) => (tokens.some((_, i) => i >= m.to && key(m).every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) ? 0 : 1);
-  return [...mentions].sort((a, b) => rank(a) - rank(b) || asked(a) - asked(b) || again(a) - again(b) || a.from - b.from)[0] ?? null;
+  const again = (m: RawMention) => {
+    const key = mentionKey(tokens, m).split(' ');
+    for (let i = m.to; i < tokens.length; i++) if (key.every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) return 0;
+    return 1;
+  };
+  const order = new Map(top.map((m) => [m, [asked(m), again(m), m.from]]));
+  return top.sort((a, b) => {
+    const [x, y] = [order.get(a)!, order.get(b)!];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  })[0];
 }
 
 type Group = 'old_commune' | 'new_commune' | 'old_district' | 'province';
