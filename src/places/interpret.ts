@@ -1,5 +1,8 @@
 import { readingOf } from './describe.js';
-import { ACTION_WORDS, ASKS_HERE, ASKS_HOME, BECAME_BEFORE_WHERE, COURTESY_PHRASES, HOME_BEFORE, LIVES_BEFORE, PROVINCE_SEAT, TYPE_WORDS, NEW_TO_OLD_CUES, NO_DISTRICT_CUES, SUBMIT_CUES, WHERE_TO_GO } from './lexicon.js';
+import {
+  ACTION_WORDS, ASKS_HERE, ASKS_HOME, BECAME_BEFORE_WHERE, COURTESY_PHRASES, HOME_BEFORE, LIVES_BEFORE, NEW_TO_OLD_CUES, NO_DISTRICT_CUES,
+  PROVINCE_SEAT, SUBMIT_CUES, TYPE_WORDS, WHERE_TO_GO,
+} from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
@@ -163,19 +166,17 @@ function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean,
   const home = findAll(tokens, HOME_ASKED).length > 0;
   const here = !home && (submit || findAll(tokens, HERE_ASKED).length > 0);
   const said = (m: RawMention, list: typeof LIVES) => endsBefore(tokens, m.from, list) !== undefined;
-  const asked = (m: RawMention) => ((home && said(m, HOME)) || (here && said(m, LIVES)) ? 0 : 1);
+  const asked = (m: RawMention) => (home && said(m, HOME)) || (here && said(m, LIVES));
   // Said again later, not as a unit of another type ("TP Sa Đéc … phường Sa Đéc", "huyện Châu Phú … xã Châu Phú").
   const otherType = (m: RawMention, i: number) => TYPED.some((t) => t.type !== m.typeWord?.type && endsBefore(tokens, i, t.p) !== undefined);
   const again = (m: RawMention) => {
     const key = mentionKey(tokens, m).split(' ');
-    for (let i = m.to; i < tokens.length; i++) if (key.every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) return 0;
-    return 1;
+    for (let i = m.to; i < tokens.length; i++) if (key.every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) return true;
+    return false;
   };
-  const order = new Map(top.map((m) => [m, [asked(m), again(m), m.from]]));
-  return top.sort((a, b) => {
-    const [x, y] = [order.get(a)!, order.get(b)!];
-    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-  })[0];
+  // Lower is preferred: the place asked about first, then one said again, then the first in the message.
+  const preference = new Map(top.map((m) => [m, (asked(m) ? 0 : 2) + (again(m) ? 0 : 1)]));
+  return top.sort((a, b) => preference.get(a)! - preference.get(b)! || a.from - b.from)[0];
 }
 
 type Group = 'old_commune' | 'new_commune' | 'old_district' | 'province';
