@@ -532,15 +532,15 @@ export type { Aspect, Decision, Intent };
 
 /** Asking for a document again, as people say it and as the lexicon reads a loss ("mất sổ đỏ" -> "cấp lại giấy chứng nhận..."). */
 const ASKED_AGAIN = [['cap', 'lai'], ['lam', 'lai'], ['xin', 'lai']];
-/** A record for a document again, as messages and names say it. */
-const AGAIN = [...ASKED_AGAIN, ['dang', 'ki', 'lai'], ['cap', 'doi']];
+/** ...and as a record's name says it (folded words spell y as i: "đăng ký lại" is "dang ki lai"): "Cấp lại…", "Đăng ký lại…". */
+const ANEW = [...ASKED_AGAIN, ['dang', 'ki', 'lai']];
+/** A record for a document again, as messages and names say it, or for a new one in its place ("cấp đổi"). */
+const AGAIN = [...ANEW, ['cap', 'doi']];
 const FIRST_TIME = [['lan', 'dau']];
 /** A foreign party, as record names say it and as the lexicon reads nationalities ("người Hàn" -> "có yếu tố nước ngoài"). */
 const FOREIGN = [['yeu', 'to', 'nuoc', 'ngoai'], ['nguoi', 'nuoc', 'ngoai']];
 /** A document lost or asked for again, said plainly: not "mất" alone, which is also "mất bao lâu", "mất phí". */
-const LOST_OR_AGAIN = [...ASKED_AGAIN, ['dang', 'ki', 'lai'], ['bi', 'mat'], ['lam', 'mat'], ['danh', 'mat'], ['that', 'lac']];
-/** A record for a document again, as its name says it (folded words spell y as i: "đăng ký" is "dang ki"). */
-const ANEW = [['dang', 'ki', 'lai'], ['cap', 'lai'], ['lam', 'lai']];
+const LOST_OR_AGAIN = [...ANEW, ['bi', 'mat'], ['lam', 'mat'], ['danh', 'mat'], ['that', 'lac']];
 /**
  * The message says the document was lost ("mất", "thất lạc", "bị trộm", "cháy") or asks for it again ("lái" folds to
  * "lai" alone, so only pairs). A damaged one ("rách", "hỏng", "cũ nát") is changed, not re-issued.
@@ -628,13 +628,11 @@ export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
   const foreign = read.some((w) => hasAny(w, FOREIGN));
   const again = read.some((w) => hasAny(w, LOST_OR_AGAIN));
   if (!foreign && !again) return probabilities;
-  const variants = ranked.map((r) => kindsOf(r.item)).filter((k) => (foreign && k.foreign) || (again && k.anew));
+  const kinds = ranked.map((r) => kindsOf(r.item));
+  const variants = kinds.filter((k) => (foreign && k.foreign) || (again && k.anew));
   if (variants.length === 0) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => {
-    const k = kindsOf(r.item);
-    const plain = (foreign && !k.foreign) || (again && !k.anew);
-    return plain && variants.some((v) => v !== k && [...k.words].every((w) => v.words.has(w)));
-  }));
+  const plain = (k: NameKinds) => (foreign && !k.foreign) || (again && !k.anew);
+  return holdDown(probabilities, kinds.map((k) => plain(k) && variants.some((v) => v !== k && [...k.words].every((w) => v.words.has(w)))));
 }
 
 /**
@@ -644,7 +642,7 @@ export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
  */
 export function changeAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
   if (!hasAny(read[0] ?? [], CHANGE) || read.some((w) => hasAny(w, FIRST_TIME))) return probabilities;
-  return holdDown(probabilities, ranked.map((r) => kindsOf(r.item).firstTime || kindsOf(r.item).founds));
+  return holdDown(probabilities, ranked.map((r) => { const k = kindsOf(r.item); return k.firstTime || k.founds; }));
 }
 /** Changing something one has, as written (pairs: "sai" alone is also "sài", "đổi" also "đối"). */
 const CHANGE = [['ghi', 'sai'], ['bi', 'sai'], ['in', 'sai'], ['sua', 'lai'], ['sua', 'thong', 'tin'], ['dinh', 'chinh'], ['bo', 'sung'],

@@ -1,12 +1,12 @@
 import { readingOf } from './describe.js';
 import {
   ACTION_WORDS, ASKS_HERE, ASKS_HOME, BECAME_BEFORE_WHERE, COURTESY_PHRASES, HOME_BEFORE, LIVES_BEFORE, NEW_TO_OLD_CUES, NO_DISTRICT_CUES,
-  PROVINCE_SEAT, SUBMIT_CUES, TYPE_WORDS, WHERE_TO_GO,
+  PROVINCE_SEAT, SUBMIT_CUES, WHERE_TO_GO,
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases } from './phrases.js';
 import { levelRank, relationStrength, type UnitRef } from './refs.js';
-import { introducedAsNew, mentionKey, type RawMention } from './scan.js';
+import { introducedAsNew, mentionKey, typeEndingAt, type RawMention } from './scan.js';
 import type { Token } from './tokens.js';
 import { adjacent } from './trust.js';
 import type { PlaceKind, PlaceReading } from './types.js';
@@ -28,7 +28,6 @@ const LIVES = phrases(LIVES_BEFORE);
 const HOME = phrases(HOME_BEFORE);
 const HERE_ASKED = phrases(ASKS_HERE);
 const HOME_ASKED = phrases(ASKS_HOME);
-const TYPED = TYPE_WORDS.map((t) => ({ type: t.type, p: phrases([t.words.join(' ')]) }));
 const COUNT = phrases(['bao nhiêu xã', 'bao nhiêu phường', 'mấy xã', 'mấy phường', 'bao nhiêu đơn vị', 'bao nhiêu xã phường',
   'có bao nhiêu', 'bn xã', 'bn phường', 'bnhieu']);
 
@@ -168,7 +167,7 @@ function pickPrimary(tokens: Token[], mentions: RawMention[], newToOld: boolean,
   const said = (m: RawMention, list: typeof LIVES) => endsBefore(tokens, m.from, list) !== undefined;
   const asked = (m: RawMention) => (home && said(m, HOME)) || (here && said(m, LIVES));
   // Said again later, not as a unit of another type ("TP Sa Đéc … phường Sa Đéc", "huyện Châu Phú … xã Châu Phú").
-  const otherType = (m: RawMention, i: number) => TYPED.some((t) => t.type !== m.typeWord?.type && endsBefore(tokens, i, t.p) !== undefined);
+  const otherType = (m: RawMention, i: number) => { const t = typeEndingAt(tokens, i); return t !== null && t !== m.typeWord?.type; };
   const again = (m: RawMention) => {
     const key = mentionKey(tokens, m).split(' ');
     for (let i = m.to; i < tokens.length; i++) if (key.every((k, j) => tokens[i + j]?.key === k) && !otherType(m, i)) return true;

@@ -57,6 +57,11 @@ const PAIRS = new Set(WORD_PAIRS.map((p) => p.split(' ').map(tokenKey).join(' ')
 /** The word at `i` ends a pair of words that belong together ("đăng ký"): no name starts there. */
 const endsPair = (tokens: Token[], i: number) => i > 0 && !tokens[i].breakBefore && PAIRS.has(`${tokens[i - 1].key} ${tokens[i].key}`);
 
+/** The unit-type word that ends right before `i` ("… phường Sa Đéc": phường), the longest one. */
+export function typeEndingAt(tokens: Token[], i: number): UnitType | null {
+  return TYPE_PHRASES.find(({ p }) => endsBefore(tokens, i, [p]) !== undefined)?.word.type ?? null;
+}
+
 function typeAt(tokens: Token[], i: number): TypeMatch | null {
   for (const { word, p } of TYPE_PHRASES) {
     if (!matchesType(tokens, i, word, p)) continue;
@@ -242,7 +247,8 @@ function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameInde
   return null;
 }
 
-const NUMBER_WORDS: Record<string, string> = { 'bốn': '4', 'sáu': '6', 'bảy': '7', 'tám': '8', 'chín': '9', 'mười': '10' };
+/** Ward numbers said in words: "hai" as typed either way, the others with their diacritics (see romanAsNumber). */
+const NUMBER_WORDS: Record<string, string> = { hai: '2', 'bốn': '4', 'sáu': '6', 'bảy': '7', 'tám': '8', 'chín': '9', 'mười': '10' };
 
 /**
  * "phường IV", "phuong iv", "phường V": a Roman numeral right after a unit-type word is the unit's number (names store
@@ -252,8 +258,7 @@ function romanAsNumber(tokens: Token[], at: number): Token[] {
   const t = tokens[at];
   // One letter only in capitals: "phuong v ad" is "phường vậy ad". "phường hai", "phường bảy" (with its diacritics: not
   // "ba", "một", "năm", which are also a father, "one" and a year).
-  const digits = !t ? undefined : !t.marked ? (t.key.length > 1 || t.upper ? ROMAN[t.key] ?? (t.key === 'hai' ? '2' : undefined) : undefined)
-    : NUMBER_WORDS[t.lower];
+  const digits = !t ? undefined : t.marked ? NUMBER_WORDS[t.lower] : t.key.length > 1 || t.upper ? ROMAN[t.key] ?? NUMBER_WORDS[t.key] : undefined;
   if (!digits) return tokens;
   const copy = tokens.slice();
   copy[at] = { ...t, lower: digits, key: tokenKey(digits), tone: toneKey(digits) };
