@@ -33,6 +33,8 @@ export interface NameIndex {
   display: Map<string, string>;
   /** Keys of names written with a dash ("Bà Rịa - Vũng Tàu"): the one kind of name read across a dash or slash. */
   dashed: Set<string>;
+  /** The first words of every name, one to all of them: a run of words that is none cannot grow into a name. */
+  starts: Set<string>;
 }
 
 function unitNames(ref: UnitRef): string[] {
@@ -99,7 +101,13 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
     const distinct = new Set(list.map((e) => e.ref.unit)).size;
     if (distinct >= 5 || key.split(' ').length === 1) common.add(key);
   }
-  return { byKey, maxWords: Math.min(maxWords, 8), common, display, dashed };
+  const starts = new Set<string>();
+  for (const key of byKey.keys()) {
+    const ws = key.split(' ');
+    for (let n = 1; n < ws.length; n++) starts.add(ws.slice(0, n).join(' '));
+    starts.add(key);
+  }
+  return { byKey, maxWords: Math.min(maxWords, 8), common, display, dashed, starts };
 }
 
 /**

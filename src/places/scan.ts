@@ -121,13 +121,20 @@ interface FoundName { to: number; tier: number; mismatches: number; entries: Nam
  * the spelling typed. Someone who typed "Xã Tam Thanh" with diacritics means Thanh, not Thành or Thạnh.
  */
 function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType | null, windowFrom = from): FoundName | null {
-  const max = Math.min(index.maxWords, tokens.length - from);
+  // The keys of the word runs from `from` that may be names: no punctuation inside (a name never spans a break),
+  // each the start of some name; shortest first.
+  const keys: string[] = [];
+  const dashed: boolean[] = [];
+  for (let k = from; k < tokens.length && keys.length < index.maxWords && (k === from || !tokens[k].breakBefore); k++) {
+    const key = k === from ? tokens[k].key : `${keys[keys.length - 1]} ${tokens[k].key}`;
+    if (!index.starts.has(key)) break;
+    keys.push(key);
+    dashed.push(k > from && (tokens[k].dashBefore || dashed[dashed.length - 1]));
+  }
   let fallback: FoundName | null = null;
-  for (let len = max; len >= 1; len--) {
-    const inside = tokens.slice(from + 1, from + len);
-    if (inside.some((t) => t.breakBefore)) continue;
-    const key = tokens.slice(from, from + len).map((t) => t.key).join(' ');
-    if (inside.some((t) => t.dashBefore) && !index.dashed.has(key)) continue;
+  for (let len = keys.length; len >= 1; len--) {
+    const key = keys[len - 1];
+    if (dashed[len - 1] && !index.dashed.has(key)) continue;
     const entries = index.byKey.get(key);
     if (!entries) continue;
     const usable = type ? entries : entries.filter((e) => !e.numeric);
