@@ -89,6 +89,7 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
     }
   }
   sameNameSameUnit(tokens, mentions);
+  keepMarkedEra(tokens, mentions);
   for (let pass = 0; pass < 2; pass++) {
     for (const a of mentions) {
       for (const b of mentions) {
@@ -100,6 +101,24 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
     }
   }
   return mismatch;
+}
+
+/**
+ * "xã Sông Lô mới ở Phú Thọ": a commune said "mới" (or "cũ") is the new (or old) unit of that name when there is one,
+ * before any context is read: the old province Phú Thọ holds the old xã Sông Lô more closely than the new province
+ * holds the new one, but the citizen said which. Not a commune named twice ("xã X cũ … hay xã X mới", "văn bản ghi
+ * xã X … xã X mới này"): sameNameSameUnit reads those.
+ */
+const isCommune = (e: NameEntry) => e.ref.kind === 'new_commune' || e.ref.kind === 'old_commune';
+
+function keepMarkedEra(tokens: Token[], mentions: RawMention[]): void {
+  for (const m of mentions) {
+    if (!m.marker || !m.entries.every(isCommune)) continue;
+    if (mentions.some((n) => n !== m && mentionKey(tokens, n) === mentionKey(tokens, m) && n.entries.some(isCommune))) continue;
+    const kind = m.marker === 'new' ? 'new_commune' : 'old_commune';
+    const marked = m.entries.filter((e) => e.ref.kind === kind);
+    if (marked.length > 0) m.entries = marked;
+  }
 }
 
 /**

@@ -51,7 +51,8 @@ export const SUB_COMMUNE_FOLDED_OK: ReadonlySet<string> = new Set(['thon', 'ap',
 export const OLD_MARKERS: string[][] = [['cũ'], ['trước', 'đây'], ['trước', 'kia'], ['ngày', 'xưa'], ['hồi', 'trước'], ['cũ', 'kỹ'],
   // as typed in chat: trc = trước
   ['trc', 'đây'], ['trc', 'kia'], ['hồi', 'trc']];
-export const NEW_MARKERS: string[][] = [['mới']];
+// "mới thành lập" is newly made; "mới thành" alone is "has just become" (NOT_NEW_AFTER_MOI).
+export const NEW_MARKERS: string[][] = [['mới'], ['mới', 'thành', 'lập'], ['mới', 'được', 'thành', 'lập']];
 /** "cu" followed by these is "cư" (cư trú, cư dân), not "cũ". */
 export const NOT_OLD_AFTER_CU: ReadonlySet<string> = new Set(['tru', 'dan', 'ngu']);
 
@@ -99,6 +100,9 @@ export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'g
   'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc',
   'không còn', 'ko còn', 'k còn', 'giải thể',
   ...BECAME_CUES];
+
+/** Of ADJACENT_CUES, those that ask about a place only after its name: "Tân Phú ở đâu", not "giá dầu Thổ Tang" typed as "gia dau tho tang". */
+export const ADJACENT_AFTER_ONLY: string[] = ['ở đâu', 'đâu'];
 
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [
@@ -214,6 +218,14 @@ const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'tập đoàn', 'hãng
   'hợp tác xã'];
 export const NOT_A_PLACE_BEFORE: string[][] = [...NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]),
   ...NAMED_FIRMS.map((f) => f.split(' '))];
+
+/**
+ * "đường Lạc Long Quân", "hẻm Bình Minh", "Nguyễn Văn An": a name right after a street word or a family name is a
+ * street's or a person's (not when that word ends another place's name: "Bình Dương Thủ Dầu Một"). Family names that
+ * are also common words typed without diacritics (phần, đang, do, mai, cao, vụ, vợ, họ, lễ) are left out.
+ */
+export const NOT_A_PLACE_AFTER: string[][] = [['đường'], ['ngõ'], ['ngách'], ['hẻm'], ['kiệt'], ['đại', 'lộ'], ['số', 'nhà'],
+  ['nguyễn'], ['trần'], ['phạm'], ['hoàng'], ['huỳnh'], ['bùi'], ['ngô'], ['đinh'], ['trương'], ['trịnh']];
 
 /** A unit-type word that ends an ordinary compound: "địa phương" typed without diacritics, "hợp tác xã". */
 export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ type: 'phường', before: ['địa'] }, { type: 'xã', before: ['hợp', 'tác'] }];

@@ -169,7 +169,7 @@ function markerAround(tokens: Token[], from: number, to: number): 'old' | 'new' 
     if (!(old.keys[0] === 'cu' && NOT_OLD_AFTER_CU.has(tokens[to + 1]?.key ?? ''))) return 'old';
   }
   const fresh = longestAt(tokens, to, NEW_AFTER);
-  if (fresh && !tokens[to].breakBefore && !NOT_NEW_AFTER_MOI.has(tokens[to + 1]?.key ?? '')) return 'new';
+  if (fresh && !tokens[to].breakBefore && (fresh.keys.length > 1 || !NOT_NEW_AFTER_MOI.has(tokens[to + 1]?.key ?? ''))) return 'new';
   if (endsBefore(tokens, from, OLD_BEFORE_P)) return 'old';
   if (endsBefore(tokens, from, NEW_BEFORE_P)) return 'new';
   return null;

@@ -1,4 +1,4 @@
-import { ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, NOT_A_PLACE_BEFORE, PLACE_CUES } from './lexicon.js';
+import { ADJACENT_AFTER_ONLY, ADJACENT_CUES, BECAME_CUES, NEW_TO_OLD_CUES, NOT_A_PLACE_AFTER, NOT_A_PLACE_BEFORE, PLACE_CUES } from './lexicon.js';
 import type { NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases, type Phrase } from './phrases.js';
 import { levelRank, related, relationStrength } from './refs.js';
@@ -14,6 +14,10 @@ const GEO_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES]);
 const NEAR_CUES = phrases([...PLACE_CUES, ...NEW_TO_OLD_CUES, ...ADJACENT_CUES]);
 const BECAME = phrases(BECAME_CUES);
 const NAMED_BEFORE = phrases(NOT_A_PLACE_BEFORE);
+const STREET_OR_FAMILY = phrases(NOT_A_PLACE_AFTER);
+const AFTER_ONLY = new Set(ADJACENT_AFTER_ONLY);
+/** How many words from a name typed without diacritics a question about places may be (cueWithin). */
+const CUE_REACH = 6;
 const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've', 'ben']);
 const FUNCTION_WORD_NAMES = new Set(['co bi', 'la gi']);
 
@@ -46,12 +50,17 @@ function isNumericName(m: RawMention): boolean {
 }
 
 export function decideTrust(tokens: Token[], mentions: RawMention[], index: NameIndex, opts: TrustOptions = {}): void {
-  const anyCue = cuesIn(tokens, CUES).length > 0 || !!opts.expectPlace;
+  const cues = cuesIn(tokens, CUES);
+  const anyCue = cues.length > 0 || !!opts.expectPlace;
+  // A name typed without diacritics is often ordinary words ("bán qua Lào", "bắt ngoài tự nhiên"): a question about
+  // places elsewhere in a long message does not make it one; it needs the question within a few words.
+  const cueWithin = (m: RawMention) => !!opts.expectPlace || cues.some((c) => c.from < m.to + CUE_REACH && c.to > m.from - CUE_REACH);
+  const typedPlain = (m: RawMention) => !tokens.slice(m.nameFrom, m.to).some((t) => t.marked);
   const near = cuesIn(tokens, NEAR_CUES);
   const geo = cuesIn(tokens, GEO_CUES);
   const became = findAll(tokens, BECAME);
-  const touches = (m: RawMention) => (c: { from: number; to: number }) =>
-    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || (c.to === m.from && !tokens[m.from].breakBefore);
+  const touches = (m: RawMention) => (c: { from: number; to: number; phrase: Phrase }) =>
+    (c.from >= m.to && c.from <= m.to + 1 && !tokens[c.from].breakBefore) || (c.to === m.from && !tokens[m.from].breakBefore && !AFTER_ONLY.has(c.phrase.text));
   const cueNextTo = (m: RawMention) => near.some(touches(m));
   // Ordinary-word names need a question about places right next to them, not just "giờ" ("hôm thứ ba giờ ra sao").
   const geoCueNextTo = (m: RawMention) => geo.some(touches(m));
@@ -78,6 +87,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       continue;
     }
     if (m.mismatches > 0 || endsBefore(tokens, m.from, NAMED_BEFORE)) continue;
+    if (endsBefore(tokens, m.from, STREET_OR_FAMILY) && !mentions.some((n) => n.from < m.from && n.to === m.from && !n.unknown)) continue;
     // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
     // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
     if (FUNCTION_WORD_NAMES.has(key) && !tokens.slice(m.nameFrom, m.to).some((t) => t.marked)) continue;
@@ -86,7 +96,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       m.trusted = !!opts.expectPlace;
       continue;
     }
-    m.trusted = common ? !!m.marker || geoCueNextTo(m) || !!opts.expectPlace : anyCue || !!m.marker || cueNextTo(m);
+    m.trusted = common ? !!m.marker || geoCueNextTo(m) || !!opts.expectPlace : (typedPlain(m) ? cueWithin(m) : anyCue) || !!m.marker || cueNextTo(m);
   }
   trustAddresses(tokens, mentions);
   propagateAlongChains(tokens, mentions);

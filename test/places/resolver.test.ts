@@ -497,6 +497,32 @@ describe('ordinary words are not places', () => {
     expect(r.notFound).toMatchObject({ name: 'Bản Giốc', typeWord: 'xã' });
   });
 
+  it('reads a street\'s or a person\'s name as no place ("đường Lạc Long Quân", "Nguyễn Văn An"), unless the word ends another place', () => {
+    const street = resolve('so 120 duong Lac Long Quan phuong 5 quan 11 gio ghi dia chi moi la phuong nao');
+    expect(street.kind).toBe('old_to_new');
+    expect(communesOf(street.reading)).toEqual(['27211']);
+    expect(resolve('Tôi tên Nguyễn Văn An, giờ muốn đổi tên trong khai sinh thành Nguyễn Thành An được không?').mentions).toEqual([]);
+    // "Dương" of "Bình Dương" is no street: the name after it is still read.
+    expect(resolve('binh duong thu dau mot gio la phuong nao').mentions.map((m) => m.text)).toContain('thu dau mot');
+  });
+
+  it('reads a name typed without diacritics as a place only with the question near it, and "đâu" only after it', () => {
+    // "đổi tên" (a place cue) is eight words away from "Ben thuy" (bến thủy nội địa, a wharf).
+    expect(resolve('Ben thuy noi dia cua doanh nghiep toi muon doi ten khac thi lam thu tuc ra sao?').mentions).toEqual([]);
+    // "giá dầu Thổ Tang" typed as "gia dau tho tang": "dầu" is not "đâu".
+    expect(resolve('quyet toan khoan phu thu khi gia dau tho tang').mentions).toEqual([]);
+    expect(resolve('tho tang o dau vay ad').mentions.map((m) => m.text)).toEqual(['tho tang']);
+    expect(resolve('cho hoi ban qua bay gio la xa nao').kind).toBe('old_to_new');
+  });
+
+  it('reads a commune said "mới" as the new unit of that name, whichever province holds the old one more closely', () => {
+    const r = resolve('xa song lo moi thanh lap o phu tho gom nhung xa nao cua huyen song lo cu');
+    expect(r.kind).toBe('new_to_old');
+    expect(communesOf(r.reading)).toEqual(['08848']);
+    // Said twice, old then new, it is still the old one asked about.
+    expect(resolve('Xa Hung Dao thanh pho Cao Bang cu nay thuoc xa Hung Dao moi phai khong a?').kind).toBe('old_to_new');
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
