@@ -93,7 +93,7 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
   for (let pass = 0; pass < 2; pass++) {
     for (const a of mentions) {
       for (const b of mentions) {
-        if (a === b) continue;
+        if (a === b || provincePeers(a, b)) continue;
         const score = (x: NameEntry) => Math.max(0, ...b.entries.map((y) => relationStrength(x.ref, y.ref)));
         const best = Math.max(0, ...a.entries.map(score));
         if (best > 0) a.entries = a.entries.filter((x) => score(x) === best);
@@ -102,6 +102,15 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
   }
   return mismatch;
 }
+
+const isProvince = (e: NameEntry) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province';
+
+/**
+ * "Đồng Nai sáp nhập với Bình Phước": a bare name that is a province, beside another province, is a province too (the
+ * two are peers); it does not become the xã Đồng Nai that Bình Phước held.
+ */
+const namesProvince = (m: RawMention) => !m.typeWord && m.entries.some((e) => isProvince(e) && !e.alias);
+const provincePeers = (a: RawMention, b: RawMention) => namesProvince(a) && namesProvince(b);
 
 /**
  * "xã Sông Lô mới ở Phú Thọ": a commune said "mới" (or "cũ") is the new (or old) unit of that name when there is one,

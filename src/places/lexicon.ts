@@ -109,7 +109,7 @@ export const NEW_TO_OLD_CUES: string[] = [
   'gồm những xã', 'gồm những phường', 'gồm những tỉnh', 'gồm các xã', 'gồm các phường', 'gồm các tỉnh', 'gồm mấy', 'gồm nhg',
   'gồm những đơn vị', 'bao gồm những xã', 'bao gồm những phường', 'bao gồm các', 'gồm xã', 'gồm phường', 'gồm tỉnh', 'gồm những nơi',
   'gồm những chỗ', 'gồm những đâu', 'từ những', 'từ xã nào', 'từ phường nào', 'từ tỉnh nào', 'từ các xã', 'từ các phường',
-  'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ',
+  'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ', 'nhập từ mấy', 'nhập từ những', 'nhập từ các', 'nhập từ xã', 'nhập từ phường',
   'lập từ', 'thành lập từ', 'tạo thành từ', 'hình thành từ', 'những xã cũ', 'những phường cũ', 'các xã cũ', 'các phường cũ',
   'xã cũ nào', 'phường cũ nào', 'tỉnh cũ nào', 'xã nào cũ', 'phường nào cũ', 'tỉnh nào cũ', 'xã nào sáp nhập', 'phường nào sáp nhập',
   'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',

@@ -523,6 +523,15 @@ describe('ordinary words are not places', () => {
     expect(resolve('Xa Hung Dao thanh pho Cao Bang cu nay thuoc xa Hung Dao moi phai khong a?').kind).toBe('old_to_new');
   });
 
+  it('reads two provinces named together as provinces, and "nhập từ mấy xã" as what a new unit was made of', () => {
+    const r = resolve('Đồng Nai sáp nhập với Bình Phước rồi hả, tỉnh mới tên là gì?');
+    expect(r.kind).toBe('province');
+    expect(provinceOf(r.reading)).toBe('75');
+    const made = resolve('Xã Hòa Hội ở Tây Ninh bây giờ là nhập từ mấy xã, xã nào?');
+    expect(made.kind).toBe('new_to_old');
+    expect(communesOf(made.reading)).toEqual(['25606']);
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
