@@ -330,7 +330,11 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       // A number names units of its type word's level only: "quận 2" is not "phường 2"; nor after "xa" that is likely
       // "far" ("làm ăn xa 10 năm": "phuong 10" in the same kind of message is still a ward).
       if ((found?.tier === 3 || (otherWord && type.type === 'xã')) && found?.entries.every((e) => e.numeric)) found = null;
-      if (found && (found.tier < 3 || type.folded) && !(type.deliberate && nameGoesOn(tokens, found.to, index, found.entries))) {
+      // "x Long My Thuan Tay": capitalised words going on after a capitalised known name make it a longer name, whatever
+      // the type word.
+      const capitalisedOn = tokens[type.to]?.upper === true && found !== null && tokens[found.to]?.upper === true;
+      const goesOn = (type.deliberate || capitalisedOn) && found !== null && nameGoesOn(tokens, found.to, index, found.entries);
+      if (found && (found.tier < 3 || type.folded) && !goesOn) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
         i = found.to;

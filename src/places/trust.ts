@@ -55,6 +55,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
   // A name typed without diacritics is often ordinary words ("bán qua Lào", "bắt ngoài tự nhiên"): a question about
   // places elsewhere in a long message does not make it one; it needs the question within a few words.
   const cueWithin = (m: RawMention) => !!opts.expectPlace || cues.some((c) => c.from < m.to + CUE_REACH && c.to > m.from - CUE_REACH);
+  const capitalised = (m: RawMention) => m.to - m.nameFrom >= 2 && tokens.slice(m.nameFrom, m.to).every((t) => t.upper);
   const typedPlain = (m: RawMention) => !tokens.slice(m.nameFrom, m.to).some((t) => t.marked);
   const near = cuesIn(tokens, NEAR_CUES);
   const geo = cuesIn(tokens, GEO_CUES);
@@ -81,7 +82,8 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
       // Typed without diacritics, "phuong la gi" may be "phương là gì": an ordinary-word name needs more.
       // "h Vĩnh Thạnh h ra sao": what became of it, right after a typed unit, is a question about places too.
       // "p.tân định": an abbreviation with its dot before a name typed with its diacritics is deliberate too.
-      else if (t.folded && common && !(t.abbreviation && t.deliberate && tokens[m.nameFrom].marked)) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || geoCueNextTo(chainEnd(m)) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
+      // "tt Tân Châu", "tt Tan Chau": a name capitalised word by word after an abbreviation is deliberate too.
+      else if (t.folded && common && !(t.abbreviation && ((t.deliberate && tokens[m.nameFrom].marked) || capitalised(m)))) m.trusted = m.mismatches === 0 && (!!m.marker || geoCueNextTo(m) || geoCueNextTo(chainEnd(m)) || asksWhatBecame(tokens, [m], became) || !!opts.expectPlace);
       else if (words >= 2) m.trusted = m.mismatches < words;
       else m.trusted = m.mismatches === 0 && (!t.folded && tokens[m.nameFrom].marked || !!m.marker || cueNextTo(m) || !!opts.expectPlace);
       continue;

@@ -532,6 +532,16 @@ describe('ordinary words are not places', () => {
     expect(communesOf(made.reading)).toEqual(['25606']);
   });
 
+  it('reads a capitalised name after an abbreviation without its dot as deliberate, and capitals going on as a longer name', () => {
+    const town = resolve('tt Tan Chau TN h xin xac nhan cu tru thi len dau v');
+    expect(town.kind).toBe('where_to_submit');
+    expect(communesOf(town.reading)).toEqual(['25516']);
+    expect(resolve('x Long My Thuan Tay h la xa j v').kind).toBe('not_found');
+    expect(resolve('ad oi p Hoa Thanh Loi h thuoc p nao z').kind).toBe('not_found');
+    // Lowercase words after the name are not part of it: "nđ" is Nam Định, "bh" is "bây giờ".
+    expect(resolve('h Giao Thủy nđ giờ có nhiêu xã ad').kind).toBe('district');
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
