@@ -213,9 +213,9 @@ export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án',
 
 /** "Em tên Hà Giang", "con tôi tên là Hòa Bình": a person's name after these is not a place. */
 const NAMED_PEOPLE = ['em', 'tôi', 'tui', 'mình', 'con', 'cháu', 'bé', 'vợ', 'chồng', 'ông', 'bà', 'anh', 'chị', 'mẹ', 'bố', 'ba', 'má', 'cô', 'chú'];
-/** "Cty Hoàng Long", "tiệm Phú Quý": a firm's or a shop's name after these is not a place either. */
-const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'tập đoàn', 'hãng', 'tiệm', 'cửa hàng', 'nhà thuốc', 'khách sạn', 'nhà hàng', 'htx',
-  'hợp tác xã'];
+/** "Cty Hoàng Long", "tiệm Phú Quý", "bệnh viện Bạch Mai": a firm's, a shop's or an institution's name after these is not a place either. */
+const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'dntn', 'tập đoàn', 'hãng', 'tiệm', 'cửa hàng', 'nhà thuốc', 'khách sạn', 'nhà hàng', 'htx',
+  'hợp tác xã', 'bệnh viện', 'bv', 'trường', 'khu công nghiệp', 'kcn', 'bến xe'];
 export const NOT_A_PLACE_BEFORE: string[][] = [...NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]),
   ...NAMED_FIRMS.map((f) => f.split(' '))];
 
@@ -237,4 +237,6 @@ export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ ty
 export const WORD_PAIRS: string[] = ['đăng ký', 'đăng kí', 'hồ sơ', 'thủ tục', 'giấy tờ', 'xác nhận', 'chứng thực', 'kết hôn',
   'khai sinh', 'khai tử', 'tạm trú', 'thường trú', 'căn cước', 'bảo hiểm', 'hộ khẩu', 'giấy phép', 'lệ phí', 'sang tên',
   // "lên công an phường nào" is not xã An Phương, nor "ủy ban thì" xã Bản Thi
-  'công an', 'ủy ban', 'uỷ ban'];
+  'công an', 'ủy ban', 'uỷ ban',
+  // "chia lại thành các xã nào" is not xã Lai Thành
+  'chia lại', 'nhập lại', 'gộp lại', 'xếp lại', 'tách lại'];

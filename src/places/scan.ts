@@ -54,8 +54,8 @@ const NOT_START = wordSet([...NOT_A_NAME_START, ...NOT_A_NAME_AFTER_TYPE]);
 const AFTER_TYPE_WORD = wordSet(NOT_A_NAME_AFTER_TYPE);
 const COMPOUNDS = NOT_A_TYPE_AFTER.map((c) => ({ type: c.type, before: phrase(c.before.join(' ')) }));
 const PAIRS = new Set(WORD_PAIRS.map((p) => p.split(' ').map(tokenKey).join(' ')));
-/** The word at `i` ends a pair of words that belong together ("đăng ký"): no name starts there. */
-const endsPair = (tokens: Token[], i: number) => i > 0 && !tokens[i].breakBefore && PAIRS.has(`${tokens[i - 1].key} ${tokens[i].key}`);
+/** The word at `i` ends a pair of words that belong together ("đăng ký"): no name starts there, nor ends before it. */
+const endsPair = (tokens: Token[], i: number) => i > 0 && i < tokens.length && !tokens[i].breakBefore && PAIRS.has(`${tokens[i - 1].key} ${tokens[i].key}`);
 
 /** The unit-type word that ends right before `i` ("… phường Sa Đéc": phường), the longest one. */
 export function typeEndingAt(tokens: Token[], i: number): UnitType | null {
@@ -368,7 +368,9 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       i = sub.to;
       continue;
     }
-    const found = endsPair(tokens, i) ? null : shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
+    // Nor does one end inside a pair: "cần đăng ký" is not xã Cần Đăng + "ký".
+    const bare = endsPair(tokens, i) ? null : shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
+    const found = bare && endsPair(tokens, bare.to) ? null : bare;
     // "ở Điện Biên" is not Ô Diên + "Biên": a name spelt otherwise than typed gives way to one spelt as typed next.
     const spelt = (f: FoundName | null) => f !== null && f.mismatches === 0;
     if (found && !spelt(found) && spelt(nameAt(tokens, i + 1, index, null))) {

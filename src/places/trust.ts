@@ -26,11 +26,17 @@ export interface TrustOptions {
   expectPlace?: boolean;
 }
 
-/** Words before "nay" that make it a time ("tháng nay là ngày nào", "năm nay"), not "now" ("nay là xã nào"). */
-const TIME_BEFORE_NAY = new Set(['thang', 'nam', 'hom', 'bua', 'tuan', 'sang', 'chieu', 'toi', 'ngay', 'dao', 'gan']);
-/** The cues of `list` in the message, but "nay …" after a word of time. */
+/**
+ * Words before a cue that make it a time, not "now": "tháng nay", "năm nay" ("nay là xã nào" asks about a place), "mấy
+ * giờ" ("chợ Bến Thành mấy giờ đóng cửa").
+ */
+const TIME_BEFORE = new Map<string, ReadonlySet<string>>([
+  ['nay', new Set(['thang', 'nam', 'hom', 'bua', 'tuan', 'sang', 'chieu', 'toi', 'ngay', 'dao', 'gan'])],
+  ['gio', new Set(['may'])],
+]);
+/** The cues of `list` in the message, but those after a word of time. */
 function cuesIn(tokens: Token[], list: Phrase[]) {
-  return findAll(tokens, list).filter((c) => !(c.phrase.keys[0] === 'nay' && TIME_BEFORE_NAY.has(tokens[c.from - 1]?.key ?? '')));
+  return findAll(tokens, list).filter((c) => !TIME_BEFORE.get(c.phrase.keys[0])?.has(tokens[c.from - 1]?.key ?? ''));
 }
 
 export function hasPlaceCue(tokens: Token[]): boolean {

@@ -542,6 +542,15 @@ describe('ordinary words are not places', () => {
     expect(resolve('h Giao Thủy nđ giờ có nhiêu xã ad').kind).toBe('district');
   });
 
+  it('reads no name that splits a pair of words or follows "chia lại", and "mấy giờ" as a time', () => {
+    // "cần đăng ký" is not xã Cần Đăng + "ký"; "đóng lệ phí" typed without diacritics is not phường Đông Lễ.
+    expect(resolve('Xã Cát Minh cũ, tôi cần đăng ký thì đến xã nào?').kind).toBe('where_to_submit');
+    expect(resolve('mua xe may moi dong le phi truoc ba o dau z, dong online dc ko').mentions).toEqual([]);
+    expect(resolve('Mai Chau Hoa Binh sau 1/7 chia lai thanh cac xa nao?').kind).toBe('district');
+    expect(resolve('Chợ Bến Thành mấy giờ đóng cửa vậy?').mentions).toEqual([]);
+    expect(resolve('DNTN Hưng Thịnh muốn giải thể thì thủ tục ra sao').mentions).toEqual([]);
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
