@@ -17,6 +17,8 @@ import type { PlaceUnits } from './units.js';
 // the same name. Several units left over means the bot must ask.
 
 const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
+const PROVINCES_ASKED = phrases(['gồm những tỉnh', 'gồm các tỉnh', 'gồm tỉnh', 'từ những tỉnh', 'từ các tỉnh', 'từ tỉnh nào', 'mấy tỉnh',
+  'những tỉnh nào', 'các tỉnh nào', 'với tỉnh nào', 'vs tỉnh nào', 'với những tỉnh']);
 const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
 const WHERE_GO = phrases(WHERE_TO_GO);
@@ -250,6 +252,11 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   if (known.length === 0) {
     const kind: PlaceKind = submit && noDistrictLevel ? 'where_to_submit' : 'none';
     return { ...base, kind, primary: null };
+  }
+  // "Sài Gòn sau sáp nhập gồm những tỉnh nào, còn tên TP.HCM không": a question about provinces reads a bare name as
+  // the province it can be (the city), not the new phường Sài Gòn that TP.HCM holds.
+  if (findAll(tokens, PROVINCES_ASKED).length > 0) {
+    for (const m of known) if (!m.typeWord && m.entries.some(isProvince)) m.entries = m.entries.filter(isProvince);
   }
   const contextMismatch = narrowByContext(tokens, known);
   const primary = pickPrimary(tokens, known, newToOld, submit)!;

@@ -551,6 +551,15 @@ describe('ordinary words are not places', () => {
     expect(resolve('DNTN Hưng Thịnh muốn giải thể thì thủ tục ra sao').mentions).toEqual([]);
   });
 
+  it('reads a bare name as the province it can be when the question is about provinces ("Sài Gòn gồm những tỉnh nào")', () => {
+    const r = resolve('Sài Gòn sau sáp nhập gồm những tỉnh nào vậy, còn tên TP.HCM không?');
+    expect(r.kind).toBe('province');
+    expect(provinceOf(r.reading)).toBe('79');
+    expect(resolve('Sài Gòn nhập với tỉnh nào vậy').kind).toBe('province');
+    // Not a commune's province: "xã Tân Phú thuộc tỉnh nào" still asks which xã Tân Phú.
+    expect(resolve('xã Tân Phú thuộc tỉnh nào').kind).toBe('ambiguous');
+  });
+
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
     const r = resolve('liệt kê giúp mình các mô hình của thị xã Phú Mỹ với');
     expect(r.mentions.map((m) => m.text)).toEqual(['thị xã Phú Mỹ']);
