@@ -1,7 +1,7 @@
 import { readingOf } from './describe.js';
 import {
   ACTION_WORDS, ASKS_HERE, ASKS_HOME, BECAME_BEFORE_WHERE, COURTESY_PHRASES, HOME_BEFORE, LIVES_BEFORE, NEW_TO_OLD_CUES, NO_DISTRICT_CUES,
-  PROVINCE_SEAT, SUBMIT_CUES, WHERE_TO_GO,
+  PROVINCE_SEAT, PROVINCES_ASKED_CUES, SUBMIT_CUES, WHERE_TO_GO,
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { endsBefore, findAll, phrases } from './phrases.js';
@@ -17,8 +17,7 @@ import type { PlaceUnits } from './units.js';
 // the same name. Several units left over means the bot must ask.
 
 const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
-const PROVINCES_ASKED = phrases(['gồm những tỉnh', 'gồm các tỉnh', 'gồm tỉnh', 'từ những tỉnh', 'từ các tỉnh', 'từ tỉnh nào', 'mấy tỉnh',
-  'những tỉnh nào', 'các tỉnh nào', 'với tỉnh nào', 'vs tỉnh nào', 'với những tỉnh']);
+const PROVINCES_ASKED = phrases(PROVINCES_ASKED_CUES);
 const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
 const WHERE_GO = phrases(WHERE_TO_GO);
@@ -107,12 +106,14 @@ function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismat
 
 const isProvince = (e: NameEntry) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province';
 
+const namesProvince = (m: RawMention) => !m.typeWord && m.entries.some((e) => isProvince(e) && !e.alias);
 /**
  * "Đồng Nai sáp nhập với Bình Phước": a bare name that is a province, beside another province, is a province too (the
  * two are peers); it does not become the xã Đồng Nai that Bình Phước held.
  */
-const namesProvince = (m: RawMention) => !m.typeWord && m.entries.some((e) => isProvince(e) && !e.alias);
 const provincePeers = (a: RawMention, b: RawMention) => namesProvince(a) && namesProvince(b);
+
+const isCommune = (e: NameEntry) => e.ref.kind === 'new_commune' || e.ref.kind === 'old_commune';
 
 /**
  * "xã Sông Lô mới ở Phú Thọ": a commune said "mới" (or "cũ") is the new (or old) unit of that name when there is one,
@@ -120,8 +121,6 @@ const provincePeers = (a: RawMention, b: RawMention) => namesProvince(a) && name
  * holds the new one, but the citizen said which. Not a commune named twice ("xã X cũ … hay xã X mới", "văn bản ghi
  * xã X … xã X mới này"): sameNameSameUnit reads those.
  */
-const isCommune = (e: NameEntry) => e.ref.kind === 'new_commune' || e.ref.kind === 'old_commune';
-
 function keepMarkedEra(tokens: Token[], mentions: RawMention[]): void {
   for (const m of mentions) {
     if (!m.marker || !m.entries.every(isCommune)) continue;

@@ -104,12 +104,17 @@ export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'g
 /** Of ADJACENT_CUES, those that ask about a place only after its name: "Tân Phú ở đâu", not "giá dầu Thổ Tang" typed as "gia dau tho tang". */
 export const ADJACENT_AFTER_ONLY: string[] = ['ở đâu', 'đâu'];
 
+/** A question about provinces ("Sài Gòn gồm những tỉnh nào"): a bare name is read as the province it can be. */
+export const PROVINCES_ASKED_CUES: string[] = ['gồm những tỉnh', 'gồm các tỉnh', 'gồm tỉnh', 'từ những tỉnh', 'từ các tỉnh', 'từ tỉnh nào',
+  'mấy tỉnh', 'những tỉnh nào', 'các tỉnh nào', 'với tỉnh nào', 'vs tỉnh nào', 'với những tỉnh'];
+
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [
   'gồm những xã', 'gồm những phường', 'gồm những tỉnh', 'gồm các xã', 'gồm các phường', 'gồm các tỉnh', 'gồm mấy', 'gồm nhg',
   'gồm những đơn vị', 'bao gồm những xã', 'bao gồm những phường', 'bao gồm các', 'gồm xã', 'gồm phường', 'gồm tỉnh', 'gồm những nơi',
   'gồm những chỗ', 'gồm những đâu', 'từ những', 'từ xã nào', 'từ phường nào', 'từ tỉnh nào', 'từ các xã', 'từ các phường',
-  'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ', 'nhập từ mấy', 'nhập từ những', 'nhập từ các', 'nhập từ xã', 'nhập từ phường',
+  'trước đây là', 'trước là', 'trước kia là', 'trước đây gồm', 'sáp nhập từ', 'sát nhập từ', 'hợp nhất từ', 'ghép từ', 'gộp từ',
+  'nhập từ mấy', 'nhập từ những', 'nhập từ các', 'nhập từ xã', 'nhập từ phường',
   'lập từ', 'thành lập từ', 'tạo thành từ', 'hình thành từ', 'những xã cũ', 'những phường cũ', 'các xã cũ', 'các phường cũ',
   'xã cũ nào', 'phường cũ nào', 'tỉnh cũ nào', 'xã nào cũ', 'phường nào cũ', 'tỉnh nào cũ', 'xã nào sáp nhập', 'phường nào sáp nhập',
   'những xã nào', 'những phường nào', 'những tỉnh nào', 'các xã nào', 'các phường nào', 'tỉnh nào sáp nhập', 'trước thuộc',

@@ -75,7 +75,12 @@ export function findAll(tokens: Token[], list: Phrase[]): Array<{ from: number; 
   return out;
 }
 
-/** A phrase that ends right before token `i` (looking back over at most the longest phrase). */
+/** Whether `p` ends right before token `i` (no punctuation break between them). */
+export function phraseEndsBefore(tokens: Token[], i: number, p: Phrase): boolean {
+  return !tokens[i]?.breakBefore && matchAt(tokens, i - p.keys.length, p);
+}
+
+/** A phrase of `list` that ends right before token `i`, the longest. */
 export function endsBefore(tokens: Token[], i: number, list: Phrase[]): Phrase | undefined {
   if (tokens[i]?.breakBefore) return undefined;
   for (const [length, byFirst] of byLengthAndFirst(list)) {

@@ -5,7 +5,7 @@ import {
 } from './lexicon.js';
 import type { NameEntry, NameIndex } from './name-index.js';
 import { ROMAN, toneKey, tokenKey, type UnitType } from './names.js';
-import { endsBefore, longestAt, phrase, phrases, wordSet, type Phrase } from './phrases.js';
+import { endsBefore, longestAt, phrase, phraseEndsBefore, phrases, wordSet, type Phrase } from './phrases.js';
 import { related } from './refs.js';
 import type { Token } from './tokens.js';
 
@@ -59,7 +59,7 @@ const endsPair = (tokens: Token[], i: number) => i > 0 && i < tokens.length && !
 
 /** The unit-type word that ends right before `i` ("… phường Sa Đéc": phường), the longest one. */
 export function typeEndingAt(tokens: Token[], i: number): UnitType | null {
-  return TYPE_PHRASES.find(({ p }) => endsBefore(tokens, i, [p]) !== undefined)?.word.type ?? null;
+  return TYPE_PHRASES.find(({ p }) => phraseEndsBefore(tokens, i, p))?.word.type ?? null;
 }
 
 function typeAt(tokens: Token[], i: number): TypeMatch | null {
@@ -83,7 +83,7 @@ function matchesType(tokens: Token[], i: number, word: TypeWord, p: Phrase): boo
     if (t.key !== p.keys[k] || (t.marked && t.tone !== p.tones[k])) return false;
   }
   // "địa phương" typed without diacritics is not a ward, nor is the "xã" of "hợp tác xã" a commune.
-  return !COMPOUNDS.some((c) => c.type === word.type && endsBefore(tokens, i, [c.before]) !== undefined);
+  return !COMPOUNDS.some((c) => c.type === word.type && phraseEndsBefore(tokens, i, c.before));
 }
 
 function tierOf(type: UnitType | null, e: NameEntry): number {
@@ -332,8 +332,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       if ((found?.tier === 3 || (otherWord && type.type === 'xã')) && found?.entries.every((e) => e.numeric)) found = null;
       // "x Long My Thuan Tay": capitalised words going on after a capitalised known name make it a longer name, whatever
       // the type word.
-      const capitalisedOn = tokens[type.to]?.upper === true && found !== null && tokens[found.to]?.upper === true;
-      const goesOn = (type.deliberate || capitalisedOn) && found !== null && nameGoesOn(tokens, found.to, index, found.entries);
+      const capitalisedOn = found !== null && tokens[type.to]?.upper === true && tokens[found.to]?.upper === true;
+      const goesOn = found !== null && (type.deliberate || capitalisedOn) && nameGoesOn(tokens, found.to, index, found.entries);
       if (found && (found.tier < 3 || type.folded) && !goesOn) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
           mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });

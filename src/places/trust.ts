@@ -98,7 +98,7 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
     if (endsBefore(tokens, m.from, STREET_OR_FAMILY) && !mentions.some((n) => n.from < m.from && n.to === m.from && !n.unknown)) continue;
     // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
     // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
-    if (FUNCTION_WORD_NAMES.has(key) && !tokens.slice(m.nameFrom, m.to).some((t) => t.marked)) continue;
+    if (FUNCTION_WORD_NAMES.has(key) && typedPlain(m)) continue;
     // A one-word name alone is an ordinary word ("hồ", "chợ") unless it is a province ("Huế").
     if (words === 1 && !m.entries.some((e) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province')) {
       m.trusted = !!opts.expectPlace;
