@@ -145,7 +145,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
-  const undecided = classified === 'procedure_lookup' || classified === 'out_of_scope' || top.p < options.confidenceThreshold;
+  // "đất vườn lên thổ cư giờ nộp ở xã hay lên huyện": the reorganisation's words with no place named read like a place
+  // question to the classifier; what it asks is where a procedure is done.
+  const placeless = classified === 'locality' && !input.namesPlace && (best?.score ?? 0) >= o.answer;
+  const undecided = classified === 'procedure_lookup' || classified === 'out_of_scope' || placeless || top.p < options.confidenceThreshold;
   const procedureLike = strong || (undecided && input.procedureProbability >= o.gate)
     || (classified === 'procedure_lookup' && top.p >= options.intent.action);
   if (procedureLike && best && offered.length > 0) {

@@ -717,12 +717,24 @@ const HOUSEHOLD_BUSINESS = [['ho', 'kinh', 'doanh']];
 const COMPANY = [['cong', 'ti'], ['doanh', 'nghiep']]; // folded words spell y as i ('công ty' is 'cong ti')
 
 /**
+ * An organisation that changes its name or its representative ("HTX rau của thôn muốn đổi tên", "công ty tôi đổi tên")
+ * is not a person correcting their civil status ("Thay đổi, cải chính, bổ sung thông tin hộ tịch"), which "đổi tên"
+ * put first, sure of itself: a message naming an organisation and a change holds the civil-status records down.
+ */
+export function organisationChanges({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
+  if (!hasAny(read[0] ?? [], ORGANISATION) || !hasAny(read[0] ?? [], CHANGE)) return probabilities;
+  return holdDown(probabilities, ranked.map((r) => /^hộ tịch$/iu.test(r.item.field.trim())));
+}
+const ORGANISATION = [...COMPANY, ['hop', 'tac', 'xa'], ['to', 'hop', 'tac']];
+
+/**
  * What the ranker's probabilities are corrected by, in this order: each rule compares what the message says (as
  * typed, and its readings as folded words) with what a record's name or fields say.
  */
 interface Asked { text: string; read: string[][] }
 type Adjustment = (asked: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]) => number[];
-const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, changeAsked, reissueUnasked, endingUnasked, childUnasked, policeUnasked, businessUnasked];
+const ADJUSTMENTS: Adjustment[] = [firstOrAgain, variantAsked, changeAsked, reissueUnasked, endingUnasked, childUnasked, policeUnasked, businessUnasked,
+  organisationChanges];
 
 /**
  * The probabilities with the `held` records keeping OTHER_CASE_KEEPS of theirs, and what they lose given to the others

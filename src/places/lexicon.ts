@@ -106,7 +106,9 @@ export const ADJACENT_AFTER_ONLY: string[] = ['ở đâu', 'đâu'];
 
 /** A question about provinces ("Sài Gòn gồm những tỉnh nào"): a bare name is read as the province it can be. */
 export const PROVINCES_ASKED_CUES: string[] = ['gồm những tỉnh', 'gồm các tỉnh', 'gồm tỉnh', 'từ những tỉnh', 'từ các tỉnh', 'từ tỉnh nào',
-  'mấy tỉnh', 'những tỉnh nào', 'các tỉnh nào', 'với tỉnh nào', 'vs tỉnh nào', 'với những tỉnh'];
+  'mấy tỉnh', 'những tỉnh nào', 'các tỉnh nào', 'với tỉnh nào', 'vs tỉnh nào', 'với những tỉnh',
+  // "Bình Dương cũ nay là thành phố nào": the province it became
+  'là tỉnh nào', 'là thành phố nào', 'thuộc tỉnh nào', 'thuộc thành phố nào', 'về tỉnh nào', 'vô tỉnh nào', 'vào tỉnh nào'];
 
 /** Phrases asking what a new unit was formed from (new -> old). */
 export const NEW_TO_OLD_CUES: string[] = [
@@ -190,7 +192,7 @@ export const NAME_STOP_WORDS: string[] = [
   'sơ', 'hs', 'cần', 'muốn', 'phải', 'bị', 'tại', 'trong', 'ngoài', 'như', 'sao', 'bao', 'nhiêu', 'mấy', 'những', 'các', 'từ', 'đến',
   'về', 'ra', 'vào', 'lên', 'xuống', 'đi', 'bên', 'giúp', 'nữa', 'rồi', 'chưa', 'luôn', 'đang', 'người', 'dân', 'việc', 'thủ', 'tục',
   'giấy', 'tờ', 'bạn', 'ubnd', 'ủy', 'uỷ', 'khẩu', 'trú', 'nơi', 'đó', 'đây', 'kia', 'ấy', 'lại', 'gần', 'khác', 'cũng', 'vẫn', 'ta',
-  'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ',
+  'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ', 'nhà',
   // what happened to the unit ("huyện Thăng Bình bỏ rồi", "xã X giải thể", "đổi tên")
   'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'chia', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
   // as typed in chat

@@ -296,6 +296,23 @@ function shortenBeforeType(tokens: Token[], from: number, found: FoundName | nul
   return found;
 }
 
+/**
+ * "Phu Xuan Tan Phu Dong Nai": a bare name ("Tân Phú Đông") whose last words start a longer known name ("Đồng Nai")
+ * gives way to the shorter one it starts with ("Tân Phú"), when each of the two has two words at least and the word
+ * after the bare name starts none: every word is then read as part of a name, and none is left over ("Nai").
+ */
+function shortenBeforeOverlap(tokens: Token[], from: number, found: FoundName | null, index: NameIndex): FoundName | null {
+  // Only when a word would be left over: "Đại Hòa Lộc Bình Đại" reads on as "Bình Đại".
+  if (!found || found.to >= tokens.length || tokens[found.to].breakBefore || nameAt(tokens, found.to, index, null)) return found;
+  for (let j = from + 2; j < found.to; j++) {
+    const after = nameAt(tokens, j, index, null);
+    if (!after || after.to <= found.to || after.to - j < 2 || after.tier !== 1 || after.mismatches > 0) continue;
+    const shorter = nameAt(tokens.slice(0, j), from, index, null);
+    if (shorter && shorter.to === j) return shorter;
+  }
+  return found;
+}
+
 /** The folded words of a mention's name ("binh trieu"), as the name index keys them. */
 export const mentionKey = (tokens: Token[], m: Pick<RawMention, 'nameFrom' | 'to'>): string =>
   tokens.slice(m.nameFrom, m.to).map((t) => t.key).join(' ');
@@ -369,7 +386,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       continue;
     }
     // Nor does one end inside a pair: "cần đăng ký" is not xã Cần Đăng + "ký".
-    const bare = endsPair(tokens, i) ? null : shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index);
+    const bare = endsPair(tokens, i) ? null : shortenBeforeOverlap(tokens, i, shortenBeforeType(tokens, i, nameAt(tokens, i, index, null), index), index);
     const found = bare && endsPair(tokens, bare.to) ? null : bare;
     // "ở Điện Biên" is not Ô Diên + "Biên": a name spelt otherwise than typed gives way to one spelt as typed next.
     const spelt = (f: FoundName | null) => f !== null && f.mismatches === 0;

@@ -37,8 +37,9 @@ export function tokenizeMessage(text: string): Token[] {
       : [{ lower: w.lower, start: w.start, end: w.end }];
     pieces.forEach((p, i) => {
       const raw = text.slice(p.start, p.end);
+      const lower = raw[0] === raw[0].toLowerCase() ? centralAsCommon(p.lower, out[out.length - 1]?.lower, words(text.slice(p.end, p.end + 8))[0]?.lower) : p.lower;
       out.push({
-        lower: p.lower, key: tokenKey(p.lower), tone: toneKey(p.lower), marked: hasToneOrMarks(p.lower),
+        lower, key: tokenKey(lower), tone: toneKey(lower), marked: hasToneOrMarks(lower),
         upper: raw[0] !== raw[0].toLowerCase(), caps: raw !== raw.toLowerCase() && raw === raw.toUpperCase(), start: p.start, end: p.end,
         breakBefore: i === 0 ? breakBefore : false,
         dashBefore: i === 0 && out.length > 0 && /[-–—/]/u.test(gap),
@@ -49,3 +50,17 @@ export function tokenizeMessage(text: string): Token[] {
   }
   return out;
 }
+
+/**
+ * Central speech, typed in lower case with its diacritics: "chừ" is "giờ" ("xã Húc chừ thuộc xã mô"), and "mô" is "nào"
+ * after a unit or a "which place" word ("xã mô", "chỗ mô") and "đâu" after going somewhere ("đi lên mô", "nhập vô
+ * mô"); elsewhere it is a name's ("Yên Mô", "xã Mô Rai") or a word's ("mô tô", "quy mô").
+ */
+function centralAsCommon(lower: string, before: string | undefined, after: string | undefined): string {
+  if (lower === 'chừ') return 'giờ';
+  if (lower !== 'mô' || before === undefined || (after !== undefined && MO_COMPOUNDS.has(after))) return lower;
+  return WHICH_BEFORE.has(before) ? 'nào' : GO_BEFORE.has(before) ? 'đâu' : lower;
+}
+const MO_COMPOUNDS = new Set(['tô', 'hình', 'tả', 'phỏng', 'rai']);
+const WHICH_BEFORE = new Set(['xã', 'phường', 'huyện', 'quận', 'tỉnh', 'trấn', 'phố', 'chỗ', 'nơi', 'bên', 'x', 'p', 'h', 'q', 'tt', 'ấp', 'thôn']);
+const GO_BEFORE = new Set(['ở', 'đi', 'ra', 'lên', 'vô', 'vào', 'về', 'tới', 'đến', 'nhập', 'gộp', 'thuộc', 'sang']);

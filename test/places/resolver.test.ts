@@ -558,8 +558,28 @@ describe('ordinary words are not places', () => {
     expect(r.kind).toBe('province');
     expect(provinceOf(r.reading)).toBe('79');
     expect(resolve('Sài Gòn nhập với tỉnh nào vậy').kind).toBe('province');
+    expect(provinceOf(resolve('Hoa Binh cu gio la tinh nao').reading)).toBe('25');
     // Not a commune's province: "xã Tân Phú thuộc tỉnh nào" still asks which xã Tân Phú.
     expect(resolve('xã Tân Phú thuộc tỉnh nào').kind).toBe('ambiguous');
+  });
+
+  it('reads Central speech ("chừ" for "giờ", "xã mô" for "xã nào", "ở mô" for "ở đâu"), not a name with "Mô" in it', () => {
+    const r = resolve('bên nhà tui ở xã Húc, chừ thuộc xã mô rứa');
+    expect(r.kind).toBe('old_to_new');
+    expect(placesNamed('bên nhà tui ở xã Húc, chừ thuộc xã mô rứa')).toEqual(['xã Húc']);
+    expect(resolve('nhà tui ở xã Húc, Hướng Hóa, chừ làm giấy khai sinh cho cháu thì đi xã mô').kind).toBe('where_to_submit');
+    expect(placesNamed('ở huyện Yên Mô cũ chừ làm giấy tờ ở mô')).toEqual(['huyện Yên Mô']);
+    expect(placesNamed('xe mô tô ở xã Húc')).toEqual(['xã Húc']);
+  });
+
+  it('ends a name before "nhà em" ("xã tân phú nhà em"), and reads all of a run of names rather than leave a word over', () => {
+    expect(resolve('xã tân phú nhà em giờ về xã nào ạ').kind).toBe('ambiguous');
+    // "Phú Xuân Tân Phú Đồng Nai" is xã Phú Xuân of Tân Phú, Đồng Nai, not Tân Phú Đông (Tiền Giang) and a word "Nai".
+    const r = resolve('Phú Xuân Tân Phú Đồng Nai giờ nhập vô xã nào');
+    expect(placesNamed('Phú Xuân Tân Phú Đồng Nai giờ nhập vô xã nào')).toEqual(['Phú Xuân', 'Tân Phú', 'Đồng Nai']);
+    expect(reading(r, 'old_commune').old.name).toBe('Xã Phú Xuân');
+    // A run where every word is already read stays as it is.
+    expect(placesNamed('Đại Hòa Lộc Bình Đại Bến Tre cũ giờ là xã nào')).toEqual(['Đại Hòa Lộc', 'Bình Đại', 'Bến Tre']);
   });
 
   it('finds a place named in a message that is not about places, but says it is not a place question', () => {
