@@ -62,6 +62,16 @@ describe('conversations over Zalo', () => {
     expect(r.buttons.length).toBeGreaterThan(0);
   });
 
+  it('answers a procedure asked beside an old place with what the place is now, then the procedure', async () => {
+    const r = await askZalo('nhà tui ở xã Húc cũ, Hướng Hóa, chừ làm giấy khai sinh cho cháu cần giấy tờ gì');
+    expect(r.text).toMatch(/^Dạ, từ ngày 1\/7\/2025, xã Húc \(huyện Hướng Hóa, tỉnh Quảng Trị cũ\) đã được sắp xếp vào xã Khe Sanh/);
+    expect(r.text).toMatch(/hồ sơ thủ tục "Đăng ký khai sinh" gồm:\n1\./);
+    // What the unit is now, asked with a paper that names it, is the map's question alone.
+    const unit = await askZalo('căn cước em ghi xã Húc, huyện Hướng Hóa, giờ đổi thành xã gì ạ');
+    expect(unit.text).toMatch(/^Dạ, từ ngày 1\/7\/2025, xã Húc/);
+    expect(unit.text).not.toContain('hồ sơ thủ tục');
+  });
+
   it('answers a place question once the citizen says which province or district, typed or tapped', async () => {
     const a = await askZalo('thị trấn long thành cũ giờ là xã nào');
     expect(a.text).toContain('thuộc tỉnh (và huyện) nào');

@@ -17,7 +17,7 @@ import { HOME_CODE, homeService } from './forms/home-service.js';
 import { leaveMessage } from './forms/leave-message.js';
 import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
 import { PayloadRegistry } from './payloads.js';
-import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome } from './procedure-dialog.js';
+import { answerProcedure, CONTEXT_MINUTES, contextProcedure, pickFromPending, procedureOutcome, verifiedOffices } from './procedure-dialog.js';
 import { cancelHome, featuredModels, menu, officeMatch, procedureButton, ticketStatus } from './menu.js';
 import { smallTalk } from './small-talk.js';
 import { TurnContext, turnText, type Capabilities } from './turn.js';
@@ -25,7 +25,6 @@ import { sameAsk, understandAsk, type Ask } from '../nlu/ask.js';
 import type { Foreseen } from '../nlu/thread-client.js';
 import { placeAnswer } from '../places/answer.js';
 import type { PlaceResolution } from '../places/types.js';
-import { officeLookupFromKb } from '../places/offices.js';
 import { isVerified, provenanceLine } from './verification.js';
 import { BUTTONS, MENU_BUTTONS, T } from './texts.js';
 import { metrics, timed } from '../metrics.js';
@@ -351,9 +350,7 @@ export class Bot {
     // "xã Tân Phú cũ giờ thuộc xã nào" -> which province? -> "Long An": the answer narrows the question asked.
     const narrowed = turn.placeQuestion ? this.narrowedPlace(turn.placeQuestion, u.text) : undefined;
     const place = narrowed?.place ?? u.place;
-    // Only offices an official verified are named as where to go; the map itself has no addresses.
-    const offices = kb.offices.filter(isVerified).map((o) => ({ name: o.name, address: o.address, phone: o.phone, hours: o.hours }));
-    const answer = placeAnswer(place, officeLookupFromKb(offices));
+    const answer = placeAnswer(place, verifiedOffices(kb));
     const options = answer.options ?? [];
     return {
       replies: [reply(answer.text, options.slice(0, 5).map((o) => ({ title: o, payload: o })))],

@@ -3,6 +3,9 @@ import type { KbSnapshot } from '../kb/snapshot.js';
 import type { Aspect, Understanding } from '../nlu/nlu.js';
 import { clean, fold, tokenize } from '../nlu/text.js';
 import { reply, type ConversationState, type Outcome, type Turn } from './context.js';
+import { placeAnswer, type OfficeLookup } from '../places/answer.js';
+import { officeLookupFromKb } from '../places/offices.js';
+import { isVerified } from './verification.js';
 import { truncate } from '../channels/text.js';
 import { numberedNames, OPTION_LABEL_LIMIT, optionLabels, pickedNumber } from './option-labels.js';
 import { procedureAnswer } from './procedure-answer.js';
@@ -38,6 +41,28 @@ export function answerProcedure(turn: Turn, p: Procedure, aspect: Aspect, picked
     outcome.clarification = { event: 'picked', procedureId: p.id, by: picked.by };
   }
   return outcome;
+}
+
+/** Where to go, from the map: only offices an official verified are named (the map itself has no addresses). */
+export function verifiedOffices(kb: KbSnapshot): OfficeLookup {
+  return officeLookupFromKb(kb.offices.filter(isVerified).map((o) => ({ name: o.name, address: o.address, phone: o.phone, hours: o.hours })));
+}
+
+/**
+ * "làm căn cước lần đầu cần giấy tờ gì, nhà ở xã Bình An cũ", "xã Húc cũ giờ làm khai sinh thì lên xã nào": a
+ * procedure asked beside a place the map can say is now another is answered with what that place is now first (the
+ * map's answer, without its buttons). Not when the place is unknown or needs asking about ("which xã Tân Phú?").
+ */
+function withPlaceNote(kb: KbSnapshot, u: Understanding, outcome: Outcome): Outcome {
+  if (!u.place || !placeStatedBeside(u)) return outcome;
+  return { ...outcome, replies: [reply(placeAnswer(u.place, verifiedOffices(kb)).text), ...outcome.replies] };
+}
+
+/** Whether a procedure answer (or question) to `u` starts with what the place it names is now (`withPlaceNote`). */
+export function placeStatedBeside(u: Understanding): boolean {
+  const place = u.place;
+  return (u.decision.kind === 'procedure' || u.decision.kind === 'clarify') && !!place?.asksAboutPlace && !!place.reading
+    && place.kind !== 'ambiguous' && place.kind !== 'not_found';
 }
 
 export function askWhichProcedure(turn: Turn, options: Procedure[], aspect: Aspect, unsure = false): Outcome {
@@ -98,11 +123,13 @@ export function procedureOutcome(turn: Turn, u: Understanding): Outcome | undefi
   const d = u.decision;
   if (d.kind === 'procedure') {
     const p = turn.kb.procedureById.get(d.procedure.id);
-    return p ? answerProcedure(turn, p, aspect) : undefined;
+    if (!p) return undefined;
+    return withPlaceNote(turn.kb, u, answerProcedure(turn, p, aspect));
   }
   if (d.kind === 'clarify') {
     const options = d.options.map((o) => turn.kb.procedureById.get(o.id)).filter((p) => p !== undefined);
-    if (options.length > 0) return askWhichProcedure(turn, options, aspect, d.unsure === true);
+    if (options.length === 0) return undefined;
+    return withPlaceNote(turn.kb, u, askWhichProcedure(turn, options, aspect, d.unsure === true));
   }
   if (d.kind === 'ask_procedure') return askProcedureName(turn, aspect);
   return undefined;

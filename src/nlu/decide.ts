@@ -34,6 +34,11 @@ export interface DecideInput<P> {
   asksAboutPlace: boolean;
   /** ...and names a unit (a commune, district or province). */
   namesPlace: boolean;
+  /**
+   * For a place question that names a unit: the candidates of the message without the places and the reorganisation's
+   * words, the gate's probability that what is left asks about a procedure, and whether it asks where to do something.
+   */
+  besidePlace?: { ranked: Array<Ranked<P>>; procedureProbability: number; submit: boolean };
   modelScore: number;
   /** The share of the message's words (but those never evidence) that are the best model's words. */
   modelShare: number;
@@ -69,6 +74,28 @@ export function collapseFamilies<P>(ranked: Array<Ranked<P>>, levelOf: (p: P) =>
   return [...byFamily.values()].sort((a, b) => b.score - a.score);
 }
 
+const quality = <P>(r: Ranked<P> | undefined) => r?.indexScore ?? r?.score ?? 0;
+
+/**
+ * The candidate the bot answers with, if any: at least `answer` likely and `ratio` times as likely as the second, and
+ * the message covers its name, or (unless `mustBeNamed`) the ranker is sure of it (`sure`, `sureRatio`) on enough evidence.
+ */
+function answerableIn<P>(ranked: Array<Ranked<P>>, o: NluOptions['procedure'], mustBeNamed = false): Ranked<P> | undefined {
+  const [best, second] = ranked.filter((r) => r.core >= o.minEvidence);
+  if (!best) return undefined;
+  const leads = (p: number, ratio: number) => best.score >= p && best.score >= ratio * (second?.score ?? 0);
+  const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
+  const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.sureEvidence;
+  return leads(o.answer, o.ratio) && (named || (rankerSure && !mustBeNamed)) ? best : undefined;
+}
+
+/** What the bot offers when it asks which one: candidates that match well enough and are likely enough, at most maxOptions. */
+function offeredIn<P>(ranked: Array<Ranked<P>>, o: NluOptions['procedure']): Array<Ranked<P>> {
+  const candidates = ranked.filter((r) => r.core >= o.minEvidence);
+  const top = candidates[0]?.score ?? 0;
+  return candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * top)).slice(0, o.maxOptions);
+}
+
 export function decide<P>(input: DecideInput<P>, options: NluOptions): { decision: Decision<P>; intent: Intent; confidence: number; offered: Array<Ranked<P>> } {
   const o = options.procedure;
   // "cảm ơn, cho hỏi thêm lệ phí bao nhiêu", "chào ad, nộp ở đâu ạ": thanks or a greeting around a question about a
@@ -78,8 +105,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     ? { label: 'procedure_lookup', p: Math.max(options.confidenceThreshold, input.intents.find((i) => i.label === 'procedure_lookup')?.p ?? 0) }
     : input.intents[0];
   const classified = top.label as Intent;
-  // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all.
-  const quality = (r: Ranked<P> | undefined) => r?.indexScore ?? r?.score ?? 0;
+  // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all (`quality`).
   // A record the message says only qualifiers of ("16 tuổi" for the card of those over 14) is not what it asks.
   const candidates = input.ranked.filter((r) => r.core >= o.minEvidence);
   const best = candidates[0];
@@ -87,8 +113,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;
   // Even the best candidate matches the message poorly (a procedure the catalogue lacks, or another intent).
   const poor = quality(best) < o.weakOffer;
-  const offered = candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * (best?.score ?? 0)))
-    .slice(0, o.maxOptions);
+  const offered = offeredIn(input.ranked, o);
   const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
   // Out of scope, with what the message matched offered, unsure: the reply says the question may be outside what the bot does.
   const unsureOutOfScope = (choices: P[]) => result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
@@ -111,6 +136,22 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // or the classifier is sure of an action ("cho tôi gặp cán bộ xã X"); thanks or a greeting with it is courtesy.
   if (input.asksAboutPlace && !(ACTIONS.has(classified) && !courtesy(classified) && top.p >= options.intent.sureAction)
     && !(strong && classified === 'procedure_lookup' && top.p >= options.intent.sureAction)) {
+    // "làm căn cước lần đầu cần giấy tờ gì, nhà ở xã Kiên Lương mới (xã Bình An cũ)": a procedure the bot would answer
+    // from the words besides the places and the reorganisation is the question, the place its setting (the bot's
+    // answer says what the place is now too).
+    const beside = input.besidePlace;
+    if (beside && beside.procedureProbability >= o.gate && !input.asksElse && !ACTIONS.has(classified)) {
+      const aside = answerableIn(beside.ranked, o, true);
+      if (aside) return result({ kind: 'procedure', procedure: aside.item, via: 'match' }, 'procedure_lookup', Math.max(aside.score, 0.6));
+      // Where to do, or a part of, what it matched well but not sure which: asked, as any procedure question ("sau sáp
+      // nhập làm căn cước ở đâu", "làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân cũ)").
+      const choices = offeredIn(beside.ranked, o);
+      const first = beside.ranked.find((r) => r.core >= o.minEvidence);
+      const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general');
+      if (asksPart && first && quality(first) >= o.strong && first.evidence >= o.strongEvidence && choices.length > 0) {
+        return { decision: { kind: 'clarify', options: choices.map((r) => r.item) }, intent: 'procedure_lookup', confidence: quality(first), offered: choices };
+      }
+    }
     return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
   }
   // A follow-up that names no procedure clearly ("còn lệ phí?", "nộp ở đâu") is about the procedure of the last
@@ -153,14 +194,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     || (classified === 'procedure_lookup' && top.p >= options.intent.action);
   if (procedureLike && best && offered.length > 0) {
     const confidence = Math.max(classified === 'procedure_lookup' ? top.p : 0, Math.min(1, quality(best) + 0.3));
-    // The first is at least this likely and this many times as likely as the second.
-    const leads = (p: number, ratio: number) => best.score >= p && best.score >= ratio * (second?.score ?? 0);
-    const named = quality(best) >= o.answerQuality && best.nameCov >= o.answerCoverage;
-    const rankerSure = leads(o.sure, o.sureRatio) && quality(best) >= o.sureQuality && best.evidence >= o.sureEvidence;
     // "lãi suất vay thế chấp sổ đỏ ở ngân hàng nào" names a procedure and asks what none answers: the bot offers
     // what it matched, unsure, and the question stays out of scope.
     if (input.asksElse) return unsureOutOfScope(offered.map((r) => r.item));
-    if (leads(o.answer, o.ratio) && (named || rankerSure)) {
+    if (answerableIn(input.ranked, o)) {
       return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', confidence);
     }
     const weak = !strong && poor;

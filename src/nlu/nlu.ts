@@ -181,8 +181,10 @@ export class Nlu {
     yield;
     const normalizer = new Normalizer(data.abbreviations);
     yield;
+    // Every phrase the NLU looks for is vocabulary: a word only a cue says ("trọn gói" typed "tron goi") is not a typo.
     yield* normalizer.addVocabulary([...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
-      ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords]);
+      ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords, ...data.asksElse, ...data.asksStatus, ...data.mayOrMust,
+      ...data.whereMay, ...data.notAspects, ...Object.values(data.cues).flat(), ...Object.values(data.notCues).flat()]);
     const functionWords = PhraseMatcher.of(data.functionWords);
     const notEvidence = PhraseMatcher.of([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)]);
 
@@ -286,12 +288,23 @@ export class Nlu {
     const aspect = this.aspectOf(toks, topName);
     const gate = this.gateInput(intents, ranked, aspect, known);
     const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
+    // A place question that names a unit may still ask a procedure, when it asks where to do something or asks no unit
+    // ("làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân cũ)"), not what a unit is now ("căn cước em ghi xã Đức Lập
+    // Thượng, giờ đổi thành xã gì"): ranked again without the places and the reorganisation's words ("sáp nhập" is also
+    // a company's merger, "Tam Thanh" typed plain "tạm vắng").
+    // A name several units bear, in a question where to go ("xã Phú Thịnh, làm khai sinh thì lên xã nào"), is asked
+    // about first: the map's answer names the office.
+    const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
+    const beside = place?.asksAboutPlace && place.mentions.length > 0 && !(place.kind === 'ambiguous' && asksWhere)
+      ? withoutPlaces(text, place.mentions) : undefined;
+    const besidePlace = beside !== undefined && (place?.submit || !ASKS_UNIT.test(` ${fold(clean(beside))} `))
+      ? { ...this.procedureIn(beside.replace(REORGANISATION, '$1 ')), submit: place?.submit === true } : undefined;
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
       asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
-      asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
+      asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0, besidePlace,
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
@@ -419,6 +432,12 @@ export class Nlu {
     return { pProcedure: p('procedure_lookup'), pOutOfScope: p('out_of_scope'), best: ranked[0], aspect: aspect !== undefined, known };
   }
 
+  /** A message's candidates and the gate's probability that it asks about a procedure at all. */
+  private procedureIn(text: string): { ranked: Array<Ranked<KbProcedure>>; procedureProbability: number } {
+    const gate = this.gateInputOf(text);
+    return { ranked: this.rankProcedures(text), procedureProbability: this.parts.ranker.procedureProbability(gate) };
+  }
+
   /** The gate's input for a message (training the gate). */
   gateInputOf(text: string): GateInput {
     const normalized = this.parts.normalizer.normalize(text);
@@ -513,7 +532,7 @@ const DONE_ACT_END = new Set(['roi', 'r']);
 const DONE_MARK = accentKey('đã');
 const DONE_CLAUSE = 8;
 const DONE_ACTS = new Set(['chung', 'thuc', 'cong', 'dang', 'ky', 'nop', 'lam', 'xin', 'cap', 'khai']);
-const ASK_WORDS = new Set(['muốn', 'cần', 'giờ'].map(accentKey));
+const ASK_WORDS = new Set(['muốn', 'cần', 'giờ', 'chừ'].map(accentKey)); // "chừ": Central for "giờ"
 /** Content words (not function, question or aspect words) the story and the question need at least. */
 const STORY_MIN = 3;
 const ASK_MIN = 2;
@@ -585,7 +604,8 @@ function kindsOf(p: KbProcedure): NameKinds {
   const head = afterThuTuc(folded, ['thu', 'tuc']);
   const accented = clean(p.name).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   kinds = {
-    firstTime: hasAny(folded, FIRST_TIME),
+    // Not "Đính chính Giấy chứng nhận đã cấp lần đầu có sai sót": it corrects what was issued the first time.
+    firstTime: hasAny(folded, FIRST_TIME) && !hasAny(head.slice(0, 2), [['dinh', 'chinh']]),
     again: hasAny(folded, AGAIN),
     // It begins "Cấp lại" and does not also change the document ("Cấp lại, đổi, điều chỉnh thông tin trên sổ BHXH"),
     // "đổi" as written: folded, "đối với" would be it too.
@@ -641,11 +661,14 @@ export function variantAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>
  * founding it ("Đăng ký thành lập hộ kinh doanh"), which the lexicon's reading of "sổ đỏ", "giấy phép kinh doanh" put first.
  */
 export function changeAsked({ read }: Asked, ranked: Array<Ranked<KbProcedure>>, probabilities: number[]): number[] {
-  if (!hasAny(read[0] ?? [], CHANGE) || read.some((w) => hasAny(w, FIRST_TIME))) return probabilities;
+  // "Sổ đỏ mới cấp lần đầu mà ghi sai năm sinh": a paper written wrong is to be corrected, whenever it was first issued.
+  const wrong = hasAny(read[0] ?? [], WRONG);
+  if (!hasAny(read[0] ?? [], CHANGE) || (!wrong && read.some((w) => hasAny(w, FIRST_TIME)))) return probabilities;
   return holdDown(probabilities, ranked.map((r) => { const k = kindsOf(r.item); return k.firstTime || k.founds; }));
 }
 /** Changing something one has, as written (pairs: "sai" alone is also "sài", "đổi" also "đối"). */
-const CHANGE = [['ghi', 'sai'], ['bi', 'sai'], ['in', 'sai'], ['sua', 'lai'], ['sua', 'thong', 'tin'], ['dinh', 'chinh'], ['bo', 'sung'],
+const WRONG = [['ghi', 'sai'], ['bi', 'sai'], ['in', 'sai'], ['sua', 'lai'], ['sua', 'thong', 'tin'], ['dinh', 'chinh']];
+const CHANGE = [...WRONG, ['bo', 'sung'],
   ['thay', 'doi'], ['cap', 'nhat'], ['them', 'nganh'], ['doi', 'ten'], ['doi', 'dia', 'chi'], ['tam', 'ngung'], ['nghi', 'ban'],
   ['dong', 'cua'], ['chuyen', 'nhuong'], ['sang', 'ten'], ['tach', 'thua'], ['de', 'rieng'], ['bi', 'rach']];
 
@@ -687,6 +710,21 @@ export function policeUnasked({ text }: Asked, ranked: Array<Ranked<KbProcedure>
   // social-insurance card), however little of the ranker's weight it had.
   return setAside(probabilities, ranked.map((r) => kindsOf(r.item).police));
 }
+
+/** Asks for a unit, folded: "xã gì", "phường nào", "tên mới là gì", "thuộc đâu", "đổi thành". */
+const ASKS_UNIT = new RegExp(['\\s(xa|phuong|huyen|tinh|quan|tran|pho|tp|p|x|h|q)\\s+(nao|gi|j|mo)', '\\sten\\s(moi\\s)?(la\\s)?(gi|j)',
+  '\\sthuoc\\s(ve\\s)?(dau|xa|phuong)', '\\sdoi\\sthanh', '\\s(giu|con|doi)\\sten', '\\sten\\s(moi|cu)'].map((p) => `${p}(?![a-z])`).join('|'), 'u');
+
+/** A message without the places it names, each replaced by a space. */
+function withoutPlaces(text: string, mentions: Array<{ start: number; end: number }>): string {
+  let out = text;
+  for (const m of [...mentions].sort((a, b) => b.start - a.start)) out = `${out.slice(0, m.start)} ${out.slice(m.end)}`;
+  return out;
+}
+/** The reorganisation's words ("sáp nhập", "cũ", "nay là"), as typed or without diacritics: replaced by a space ('$1 '). */
+const REORGANISATION = new RegExp(`(^|[^\\p{L}])(${['sáp nhập', 'sát nhập', 'sắp xếp', 'đổi tên', 'tên mới', 'tên cũ', 'giữ tên', 'còn tên',
+  'tách thành', 'tách ra', 'nhập vào', 'nhập vô', 'gộp', 'hợp nhất', 'nay là', 'giờ là', 'trước là', 'trước đây là', 'cũ', 'mới']
+  .flatMap((w) => [w, fold(w)]).join('|')})(?![\\p{L}])`, 'giu');
 
 /** The probabilities without the `aside` records, the others' renormalised (unchanged when nothing else is left). */
 function setAside(probabilities: number[], aside: boolean[]): number[] {

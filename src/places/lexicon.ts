@@ -192,7 +192,7 @@ export const NAME_STOP_WORDS: string[] = [
   'sơ', 'hs', 'cần', 'muốn', 'phải', 'bị', 'tại', 'trong', 'ngoài', 'như', 'sao', 'bao', 'nhiêu', 'mấy', 'những', 'các', 'từ', 'đến',
   'về', 'ra', 'vào', 'lên', 'xuống', 'đi', 'bên', 'giúp', 'nữa', 'rồi', 'chưa', 'luôn', 'đang', 'người', 'dân', 'việc', 'thủ', 'tục',
   'giấy', 'tờ', 'bạn', 'ubnd', 'ủy', 'uỷ', 'khẩu', 'trú', 'nơi', 'đó', 'đây', 'kia', 'ấy', 'lại', 'gần', 'khác', 'cũng', 'vẫn', 'ta',
-  'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ', 'nhà',
+  'đúng', 'vô', 'đỏ', 'số', 'hay', 'hoặc', 'mà', 'sẽ', 'để', 'hết', 'chỗ', 'nhà', 'dưới', 'trên', 'cả',
   // what happened to the unit ("huyện Thăng Bình bỏ rồi", "xã X giải thể", "đổi tên")
   'bỏ', 'xóa', 'xoá', 'gộp', 'tách', 'chia', 'giải', 'mất', 'chuyển', 'dời', 'hủy', 'huỷ', 'thay', 'đổi', 'tên',
   // as typed in chat

@@ -228,6 +228,16 @@ function softTypeAt(tokens: Token[], i: number, index: NameIndex): TypeMatch | n
   return found.tier !== 1 || found.mismatches > 0 ? null : soft;
 }
 
+/**
+ * "Hòa Thắng ở Buôn Ma Thuột": a hamlet word ("buôn", "bản", "làng") that starts the known name of a district, a town
+ * or a new commune starts that name, not a hamlet.
+ */
+function namesTown(tokens: Token[], i: number, index: NameIndex): boolean {
+  const found = nameAt(tokens, i, index, null);
+  return found !== null && found.to - i >= 2 && found.tier === 1 && found.mismatches === 0
+    && found.entries.some((e) => e.ref.kind === 'old_district' || e.ref.kind === 'new_commune');
+}
+
 /** Whether the words after a found name go on as part of a longer, unknown name ("huyện Thanh Sơn Lâm"). */
 function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEntry[]): boolean {
   const t = tokens[to];
@@ -245,11 +255,11 @@ function nameGoesOn(tokens: Token[], to: number, index: NameIndex, found: NameEn
     || found.some((f) => related(f.ref, e.ref)));
 }
 
-/** The longest shorter name at the same place that names an old unit. */
+/** The longest shorter name of the type typed at the same place that names an old unit ("Đặc khu Côn Đảo cũ" has none). */
 function oldPrefix(tokens: Token[], type: TypeMatch, to: number, index: NameIndex) {
   for (let end = to - 1; end > type.to; end--) {
     const shorter = nameAt(tokens.slice(0, end), type.to, index, type.type);
-    if (shorter && shorter.entries.some((e) => e.ref.kind.startsWith('old'))) return shorter;
+    if (shorter && shorter.tier === 1 && shorter.entries.some((e) => e.ref.kind.startsWith('old'))) return shorter;
   }
   return null;
 }
@@ -378,7 +388,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       i = type.to + (type.folded && tokens[type.to] && AFTER_TYPE_WORD.has(tokens[type.to]) ? 1 : 0);
       continue;
     }
-    const sub = subCommuneAt(tokens, i);
+    const sub = namesTown(tokens, i, index) ? null : subCommuneAt(tokens, i);
     if (sub) {
       // "khu phố" with no name after it is skipped all the same: "phố" does not start a commune name ("phố Cò").
       if (sub.to > sub.nameFrom) subCommunes.push(sub);

@@ -37,7 +37,8 @@ export function tokenizeMessage(text: string): Token[] {
       : [{ lower: w.lower, start: w.start, end: w.end }];
     pieces.forEach((p, i) => {
       const raw = text.slice(p.start, p.end);
-      const lower = raw[0] === raw[0].toLowerCase() ? centralAsCommon(p.lower, out[out.length - 1]?.lower, words(text.slice(p.end, p.end + 8))[0]?.lower) : p.lower;
+      const next = words(text.slice(p.end, p.end + 8))[0]?.lower;
+      const lower = raw[0] === raw[0].toLowerCase() ? regionalAsCommon(p.lower, out[out.length - 1]?.lower, next) : p.lower;
       out.push({
         lower, key: tokenKey(lower), tone: toneKey(lower), marked: hasToneOrMarks(lower),
         upper: raw[0] !== raw[0].toLowerCase(), caps: raw !== raw.toLowerCase() && raw === raw.toUpperCase(), start: p.start, end: p.end,
@@ -52,12 +53,13 @@ export function tokenizeMessage(text: string): Token[] {
 }
 
 /**
- * Central speech, typed in lower case with its diacritics: "chừ" is "giờ" ("xã Húc chừ thuộc xã mô"), and "mô" is "nào"
- * after a unit or a "which place" word ("xã mô", "chỗ mô") and "đâu" after going somewhere ("đi lên mô", "nhập vô
- * mô"); elsewhere it is a name's ("Yên Mô", "xã Mô Rai") or a word's ("mô tô", "quy mô").
+ * Central and Southern speech, typed in lower case with its diacritics: "chừ" is "giờ" ("xã Húc chừ thuộc xã mô"), "dô"
+ * is "vô" ("nhập dô đâu"), and "mô" is "nào" after a unit or a "which place" word ("xã mô", "chỗ mô") and "đâu" after
+ * going somewhere ("đi lên mô", "nhập vô mô"); elsewhere it is a name's ("Yên Mô", "xã Mô Rai") or a word's ("mô tô").
  */
-function centralAsCommon(lower: string, before: string | undefined, after: string | undefined): string {
+function regionalAsCommon(lower: string, before: string | undefined, after: string | undefined): string {
   if (lower === 'chừ') return 'giờ';
+  if (lower === 'dô' || lower === 'dzô') return 'vô';
   if (lower !== 'mô' || before === undefined || (after !== undefined && MO_COMPOUNDS.has(after))) return lower;
   return WHICH_BEFORE.has(before) ? 'nào' : GO_BEFORE.has(before) ? 'đâu' : lower;
 }

@@ -18,7 +18,7 @@ const STREET_OR_FAMILY = phrases(NOT_A_PLACE_AFTER);
 const AFTER_ONLY = new Set(ADJACENT_AFTER_ONLY);
 /** How many words from a name typed without diacritics a question about places may be (cueWithin). */
 const CUE_REACH = 6;
-const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've', 'ben']);
+const CONNECTORS = new Set(['thuoc', 'cua', 'o', 'tai', 've', 'ben', 'duoi', 'tren']); // "xã X dưới Bạc Liêu", "trên Đà Lạt"
 const FUNCTION_WORD_NAMES = new Set(['co bi', 'la gi']);
 
 export interface TrustOptions {
