@@ -292,9 +292,11 @@ describe('telling near-identical procedures apart', () => {
     expect(u.place?.mentions.map((m) => m.text)).toEqual(['xã Húc']);
     // The unit asked about, though a paper or a procedure's word is in the message ("căn cước", "Tam" as "tạm").
     for (const text of ['căn cước em ghi xã Húc, huyện Hướng Hóa, giờ đổi thành xã gì ạ', 'xa tam thanh cu gio la xa gi',
-      'Tỉnh Quảng Bình sáp nhập với tỉnh nào, tên tỉnh mới là gì']) {
+      'Tỉnh Quảng Bình sáp nhập với tỉnh nào, tên tỉnh mới là gì', 'phường Bàn Cờ gồm những phường cũ nào, hóa đơn tiền điện nhà em ghi tên mới']) {
       expect(nlu.understand(text).intent, text).toBe('locality');
     }
+    // A place named, something no procedure and no map answers asked.
+    expect(nlu.understand('xã Húc cũ cúp nước 2 ngày nay rồi ad ơi').intent).toBe('out_of_scope');
   });
 
   it('offers the commune record of a procedure published at two levels, whichever matched a little better', () => {

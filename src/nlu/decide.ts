@@ -39,6 +39,8 @@ export interface DecideInput<P> {
    * words, the gate's probability that what is left asks about a procedure, and whether it asks where to do something.
    */
   besidePlace?: { ranked: Array<Ranked<P>>; procedureProbability: number; submit: boolean };
+  /** ...and asks what a unit is now or was made of ("xã gì", "gồm những xã nào"), not only names one. */
+  asksUnit?: boolean;
   modelScore: number;
   /** The share of the message's words (but those never evidence) that are the best model's words. */
   modelShare: number;
@@ -152,6 +154,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
         return { decision: { kind: 'clarify', options: choices.map((r) => r.item) }, intent: 'procedure_lookup', confidence: quality(first), offered: choices };
       }
     }
+    // "p Hội Phú Pleiku cúp nước từ sáng": a place named, something else asked ("xã Thường Phước gồm những xã nào, em
+    // thấy trên hóa đơn tiền điện" asks the map).
+    if (input.asksElse && !input.asksUnit) return result({ kind: 'out_of_scope' }, 'out_of_scope', Math.max(top.label === 'out_of_scope' ? top.p : 0, 0.6));
     return result({ kind: 'intent', intent: 'locality' }, 'locality', Math.max(top.label === 'locality' ? top.p : 0, 0.9));
   }
   // A follow-up that names no procedure clearly ("còn lệ phí?", "nộp ở đâu") is about the procedure of the last

@@ -297,7 +297,8 @@ export class Nlu {
     const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
     const beside = place?.asksAboutPlace && place.mentions.length > 0 && !(place.kind === 'ambiguous' && asksWhere)
       ? withoutPlaces(text, place.mentions) : undefined;
-    const besidePlace = beside !== undefined && (place?.submit || !ASKS_UNIT.test(` ${fold(clean(beside))} `))
+    const namesUnitAsked = place !== undefined && ASKS_UNIT.test(` ${fold(clean(withoutPlaces(text, place.mentions)))} `);
+    const besidePlace = beside !== undefined && (place?.submit || !namesUnitAsked)
       ? { ...this.procedureIn(beside.replace(REORGANISATION, '$1 ')), submit: place?.submit === true } : undefined;
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
@@ -305,6 +306,7 @@ export class Nlu {
       asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0, besidePlace,
+      asksUnit: namesUnitAsked || place?.kind === 'new_to_old' || place?.kind === 'district',
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
