@@ -17,7 +17,7 @@ export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
 
 const phrase = z.string().trim().min(1).max(300);
 /** Phrase lists only one intent's file may hold (what they mean is that intent's). */
-const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status' } as const;
+const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status', not_evidence_beside_place: 'locality' } as const;
 const intentFileSchema = z.object({
   intent: z.enum(INTENTS),
   description: z.string().optional(),
@@ -30,6 +30,8 @@ const intentFileSchema = z.object({
   asks_else: z.array(phrase).min(1).optional(),
   /** dossier_status only: what only a submitted dossier answers (see NluData.asksStatus). */
   asks_status: z.array(phrase).min(1).optional(),
+  /** locality only: the reorganisation's words, never evidence for a procedure asked beside a place (see NluData.reorganisationWords). */
+  not_evidence_beside_place: z.array(phrase).min(1).optional(),
 }).strict().superRefine((f, ctx) => {
   for (const [key, owner] of Object.entries(OWNED_PHRASES)) {
     if (f[key as keyof typeof OWNED_PHRASES] && f.intent !== owner) ctx.addIssue({ code: 'custom', message: `${key} belongs in the ${owner} file`, path: [key] });
@@ -92,6 +94,11 @@ export interface NluData {
    * the message asks for its status even when it names the procedure ("hồ sơ trích lục kết hôn của em xong chưa").
    */
   asksStatus: string[];
+  /**
+   * The reorganisation's words ("sáp nhập", "cũ", "nay là"): a place question is read again without them and its places
+   * for a procedure it may ask ("sáp nhập" is also a company's merger).
+   */
+  reorganisationWords: string[];
   /** Citizens' words -> official terms (intents/lexicon.yaml; officials add more from the console). */
   lexicon: Record<string, string[]>;
   /**
@@ -139,6 +146,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const notCues: NluData['notCues'] = {};
   const asksElse: string[] = [];
   const asksStatus: string[] = [];
+  const reorganisationWords: string[] = [];
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
     const file = path.join(dir, name);
@@ -169,13 +177,14 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       if (data.not_cues) notCues[data.intent] = [...(notCues[data.intent] ?? []), ...data.not_cues];
       asksElse.push(...(data.asks_else ?? []));
       asksStatus.push(...(data.asks_status ?? []));
+      reorganisationWords.push(...(data.not_evidence_beside_place ?? []));
     }
   }
   const missing = INTENTS.filter((i) => examples[i].length === 0);
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, reorganisationWords, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -1,6 +1,6 @@
 import { IntentClassifier, type Scored } from './classifier.js';
 import { ASPECTS, INTENTS, type Aspect, type Intent, type NluData } from './data-files.js';
-import { collapseFamilies, decide, type Decision } from './decide.js';
+import { collapseFamilies, decide, type DecideInput, type Decision } from './decide.js';
 import { extractDossierCode, findRun } from './entities.js';
 import { Lexicon } from './lexicon.js';
 import { Normalizer, toksOf, type Normalized, type Tok } from './normalizer.js';
@@ -146,6 +146,8 @@ interface NluParts {
   notCues: Map<string, PhraseMatcher<true>>;
   /** What no procedure answers (NluData.asksElse). */
   asksElse: PhraseMatcher<true>;
+  /** The reorganisation's words (NluData.reorganisationWords), as a pattern over the message's text. */
+  reorganisation: RegExp;
   /** What only a submitted dossier answers (NluData.asksStatus). */
   asksStatus: PhraseMatcher<true>;
 }
@@ -262,7 +264,7 @@ export class Nlu {
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
-      asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
+      asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus), reorganisation: wordsPattern(data.reorganisationWords),
     };
   }
 
@@ -288,25 +290,15 @@ export class Nlu {
     const aspect = this.aspectOf(toks, topName);
     const gate = this.gateInput(intents, ranked, aspect, known);
     const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
-    // A place question that names a unit may still ask a procedure, when it asks where to do something or asks no unit
-    // ("làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân cũ)"), not what a unit is now ("căn cước em ghi xã Đức Lập
-    // Thượng, giờ đổi thành xã gì"): ranked again without the places and the reorganisation's words ("sáp nhập" is also
-    // a company's merger, "Tam Thanh" typed plain "tạm vắng").
-    // A name several units bear, in a question where to go ("xã Phú Thịnh, làm khai sinh thì lên xã nào"), is asked
-    // about first: the map's answer names the office.
-    const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
-    const beside = place?.asksAboutPlace && place.mentions.length > 0 && !(place.kind === 'ambiguous' && asksWhere)
-      ? withoutPlaces(text, place.mentions) : undefined;
-    const namesUnitAsked = place !== undefined && ASKS_UNIT.test(` ${fold(clean(withoutPlaces(text, place.mentions)))} `);
-    const besidePlace = beside !== undefined && (place?.submit || !namesUnitAsked)
-      ? { ...this.procedureIn(beside.replace(REORGANISATION, '$1 ')), submit: place?.submit === true } : undefined;
+    const asksUnit = place !== undefined && ASKS_UNIT.test(` ${fold(clean(withoutPlaces(text, place.mentions)))} `);
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
       asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
-      asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0, besidePlace,
-      asksUnit: namesUnitAsked || place?.kind === 'new_to_old' || place?.kind === 'district',
+      asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
+      besidePlace: place ? this.besidePlace(text, place, aspect, asksUnit) : undefined,
+      asksUnit: asksUnit || place?.kind === 'new_to_old' || place?.kind === 'district',
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
@@ -434,10 +426,20 @@ export class Nlu {
     return { pProcedure: p('procedure_lookup'), pOutOfScope: p('out_of_scope'), best: ranked[0], aspect: aspect !== undefined, known };
   }
 
-  /** A message's candidates and the gate's probability that it asks about a procedure at all. */
-  private procedureIn(text: string): { ranked: Array<Ranked<KbProcedure>>; procedureProbability: number } {
-    const gate = this.gateInputOf(text);
-    return { ranked: this.rankProcedures(text), procedureProbability: this.parts.ranker.procedureProbability(gate) };
+  /**
+   * A place question that names a unit may still ask a procedure, when it asks where to do something or asks no unit
+   * ("làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân cũ)"), not what a unit is now ("căn cước em ghi xã Đức Lập
+   * Thượng, giờ đổi thành xã gì"): read again without its places and the reorganisation's words ("Tam Thanh" typed
+   * plain is "tạm vắng"), its candidates and the gate's probability that what is left asks about a procedure. A name
+   * several units bear, in a question where to go ("xã Phú Thịnh, làm khai sinh thì lên xã nào"), is asked about first:
+   * the map's answer names the office.
+   */
+  private besidePlace(text: string, place: PlaceResolution, aspect: Aspect | undefined, asksUnit: boolean): DecideInput<KbProcedure>['besidePlace'] {
+    const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
+    if (!place.asksAboutPlace || place.mentions.length === 0 || (place.kind === 'ambiguous' && asksWhere) || (asksUnit && !place.submit)) return undefined;
+    const rest = withoutPlaces(text, place.mentions).replace(this.parts.reorganisation, '$1 ');
+    const gate = this.gateInputOf(rest);
+    return { ranked: this.rankProcedures(rest), procedureProbability: this.parts.ranker.procedureProbability(gate), submit: place.submit };
   }
 
   /** The gate's input for a message (training the gate). */
@@ -723,10 +725,11 @@ function withoutPlaces(text: string, mentions: Array<{ start: number; end: numbe
   for (const m of [...mentions].sort((a, b) => b.start - a.start)) out = `${out.slice(0, m.start)} ${out.slice(m.end)}`;
   return out;
 }
-/** The reorganisation's words ("sáp nhập", "cũ", "nay là"), as typed or without diacritics: replaced by a space ('$1 '). */
-const REORGANISATION = new RegExp(`(^|[^\\p{L}])(${['sáp nhập', 'sát nhập', 'sắp xếp', 'đổi tên', 'tên mới', 'tên cũ', 'giữ tên', 'còn tên',
-  'tách thành', 'tách ra', 'nhập vào', 'nhập vô', 'gộp', 'hợp nhất', 'nay là', 'giờ là', 'trước là', 'trước đây là', 'cũ', 'mới']
-  .flatMap((w) => [w, fold(w)]).join('|')})(?![\\p{L}])`, 'giu');
+/** Any of `words` as typed or without diacritics, a whole word or words, with what precedes it ('$1'); none: never matches. */
+function wordsPattern(words: string[]): RegExp {
+  const alternatives = words.flatMap((w) => [w, fold(w)]).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return alternatives.length ? new RegExp(`(^|[^\\p{L}])(${alternatives.join('|')})(?![\\p{L}])`, 'giu') : /(?!)/u;
+}
 
 /** The probabilities without the `aside` records, the others' renormalised (unchanged when nothing else is left). */
 function setAside(probabilities: number[], aside: boolean[]): number[] {
