@@ -297,7 +297,7 @@ export class Nlu {
       asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
-      besidePlace: place ? this.besidePlace(text, place, aspect, asksUnit) : undefined,
+      besidePlace: place ? this.besidePlace(text, place, aspect, asksUnit, ranked) : undefined,
       asksUnit: asksUnit || place?.kind === 'new_to_old' || place?.kind === 'district',
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
@@ -434,20 +434,27 @@ export class Nlu {
    * several units bear, in a question where to go ("xã Phú Thịnh, làm khai sinh thì lên xã nào"), is asked about first:
    * the map's answer names the office.
    */
-  private besidePlace(text: string, place: PlaceResolution, aspect: Aspect | undefined, asksUnit: boolean): DecideInput<KbProcedure>['besidePlace'] {
+  private besidePlace(text: string, place: PlaceResolution, aspect: Aspect | undefined, asksUnit: boolean,
+    asIs: Array<Ranked<KbProcedure>>): DecideInput<KbProcedure>['besidePlace'] {
     const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
     if (!place.asksAboutPlace || place.mentions.length === 0 || (place.kind === 'ambiguous' && asksWhere) || (asksUnit && !place.submit)) return undefined;
-    const rest = withoutPlaces(text, place.mentions).replace(this.parts.reorganisation, '$1 ');
-    const gate = this.gateInputOf(rest);
-    return { ranked: this.rankProcedures(rest), procedureProbability: this.parts.ranker.procedureProbability(gate), submit: place.submit };
+    // Read again only what matched some procedure fairly as it is (a second reading costs a ranking of the catalogue).
+    if ((asIs[0]?.indexScore ?? 0) < this.options.procedure.offer) return undefined;
+    const { ranked, gate } = this.rankedWithGate(withoutPlaces(text, place.mentions).replace(this.parts.reorganisation, '$1 '));
+    return { ranked, procedureProbability: this.parts.ranker.procedureProbability(gate), submit: place.submit };
   }
 
   /** The gate's input for a message (training the gate). */
   gateInputOf(text: string): GateInput {
+    return this.rankedWithGate(text).gate;
+  }
+
+  /** A message's candidates and what the gate reads of it, from one reading. */
+  private rankedWithGate(text: string): { ranked: Array<Ranked<KbProcedure>>; gate: GateInput } {
     const normalized = this.parts.normalizer.normalize(text);
     const { tokens, toks } = normalized;
     const ranked = this.rank(text, this.readings(toks));
-    return this.gateInput(this.intentsOf(normalized), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.parts.classifier.coverage(tokens));
+    return { ranked, gate: this.gateInput(this.intentsOf(normalized), ranked, this.aspectOf(toks, ranked[0]?.item.name), this.parts.classifier.coverage(tokens)) };
   }
 
   /** The features the ranker reads for each candidate (training the ranker). */
