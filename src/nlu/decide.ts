@@ -55,6 +55,9 @@ export interface DecideInput<P> {
   atHome?: (p: P) => boolean;
 }
 
+/** The gate's probability above which what a place question says besides its places surely asks a procedure. */
+const SURELY_PROCEDURE = 0.9;
+
 /** Intents that are actions or conversation, not questions about a procedure. */
 const ACTIONS = new Set<Intent>(['greeting', 'goodbye_thanks', 'help', 'dossier_status', 'feedback', 'rating',
   'contact_info', 'human_handoff', 'home_service', 'subscribe']);
@@ -145,12 +148,15 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     if (beside && beside.procedureProbability >= o.gate && !input.asksElse && !ACTIONS.has(classified)) {
       const aside = answerableIn(beside.ranked, o, true);
       if (aside) return result({ kind: 'procedure', procedure: aside.item, via: 'match' }, 'procedure_lookup', Math.max(aside.score, 0.6));
-      // Where to do, or a part of, what it matched well but not sure which: asked, as any procedure question ("sau sáp
-      // nhập làm căn cước ở đâu", "làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân cũ)").
+      // Where to do, or a part of, what it matched (covering half the name at least) but not sure which: asked, as any
+      // procedure question ("sau sáp nhập làm căn cước ở đâu", "làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân
+      // cũ)"); not "giờ nộp hồ sơ ở đâu", "giờ làm giấy tờ thì ra xã nào", which name none.
       const choices = offeredIn(beside.ranked, o);
       const first = beside.ranked.find((r) => r.core >= o.minEvidence);
-      const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general');
-      if (asksPart && first && quality(first) >= o.strong && first.evidence >= o.strongEvidence && choices.length > 0) {
+      const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general')
+        || beside.procedureProbability >= SURELY_PROCEDURE;
+      const matched = first !== undefined && quality(first) >= o.weakOffer && first.nameCov >= o.answerCoverage && first.evidence >= o.strongEvidence;
+      if (asksPart && matched && choices.length > 0) {
         return { decision: { kind: 'clarify', options: choices.map((r) => r.item) }, intent: 'procedure_lookup', confidence: quality(first), offered: choices };
       }
     }

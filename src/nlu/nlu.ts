@@ -722,9 +722,13 @@ export function policeUnasked({ text }: Asked, ranked: Array<Ranked<KbProcedure>
   return setAside(probabilities, ranked.map((r) => kindsOf(r.item).police));
 }
 
-/** Asks for a unit, folded: "xã gì", "phường nào", "tên mới là gì", "thuộc đâu", "đổi thành". */
+/**
+ * Asks for a unit, folded: "xã gì", "phường nào", "tên mới là gì", "thuộc đâu", "đổi thành", "gồm những", "mấy xã",
+ * "(địa chỉ) ghi sao".
+ */
 const ASKS_UNIT = new RegExp(['\\s(xa|phuong|huyen|tinh|quan|tran|pho|tp|p|x|h|q)\\s+(nao|gi|j|mo)', '\\sten\\s(moi\\s)?(la\\s)?(gi|j)',
-  '\\sthuoc\\s(ve\\s)?(dau|xa|phuong)', '\\sdoi\\sthanh', '\\s(giu|con|doi)\\sten', '\\sten\\s(moi|cu)'].map((p) => `${p}(?![a-z])`).join('|'), 'u');
+  '\\sthuoc\\s(ve\\s)?(dau|xa|phuong)', '\\sdoi\\sthanh', '\\s(giu|con|doi)\\sten', '\\sten\\s(moi|cu)', '\\sgom\\s(nhung|nhg|cac|may)',
+  '\\s(may|bao\\snhieu)\\s(xa|phuong)', '\\sghi\\s(sao|the\\snao|nhu\\sthe\\snao|ntn|la\\sgi)'].map((p) => `${p}(?![a-z])`).join('|'), 'u');
 
 /** A message without the places it names, each replaced by a space. */
 function withoutPlaces(text: string, mentions: Array<{ start: number; end: number }>): string {

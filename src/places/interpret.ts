@@ -17,6 +17,8 @@ import type { PlaceUnits } from './units.js';
 // the same name. Several units left over means the bot must ask.
 
 const NEW_TO_OLD = phrases(NEW_TO_OLD_CUES);
+/** What happened to the unit's name, not something to do: "nhập với xã nào rồi, đổi tên luôn hả". */
+const RENAMED = phrases(['đổi tên', 'thay tên', 'mang tên']);
 const PROVINCES_ASKED = phrases(PROVINCES_ASKED_CUES);
 const SUBMIT = phrases(SUBMIT_CUES);
 const NO_DISTRICT = phrases(NO_DISTRICT_CUES);
@@ -238,11 +240,13 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   const noDistrictLevel = noDistrict.length > 0;
   // Words of a place name are not actions: the "Lam" of "Hà Lam" is not "làm"; nor is the "cấp" of "bỏ cấp huyện", nor
   // the "xin" of "Xin hỏi ấp 3, xã …", nor the "trụ sở" of "trụ sở tỉnh mới ở đâu".
-  const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY), ...findAll(tokens, SEAT)];
+  const notActions = [...mentions, ...noDistrict, ...findAll(tokens, COURTESY), ...findAll(tokens, SEAT), ...findAll(tokens, RENAMED)];
   const outside = (c: { from: number; to: number }) => !notActions.some((m) => c.from < m.to && c.to > m.from);
   const goes = findAll(tokens, WHERE_GO).filter((c) => outside(c) && !endsBefore(tokens, c.from, BECAME_BEFORE));
-  const asksWhere = goes.length > 0 && findAll(tokens, ACTIONS).some(outside);
   const known = mentions.filter((m) => !m.unknown && m.entries.length > 0);
+  // "xin giấy xác nhận cư trú thì đến phường Hải Vân hay Liên Chiểu": a choice between two units to go to.
+  const either = known.some((a) => known.some((b) => b.from > a.to && b.from - a.to <= 2 && tokens.slice(a.to, b.from).some((t) => t.key === 'hay')));
+  const asksWhere = (goes.length > 0 || either) && findAll(tokens, ACTIONS).some(outside);
   // "bỏ huyện rồi thì làm ở xã nào" asks where to go; "huyện Than Uyên bỏ huyện rồi còn những xã nào" asks what it became.
   const submit = findAll(tokens, SUBMIT).length > 0 || asksWhere || (noDistrictLevel && known.length === 0 && findAll(tokens, WHERE_GO).length > 0);
   const countQuestion = findAll(tokens, COUNT).length > 0;
