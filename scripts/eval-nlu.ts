@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Nlu } from '../src/nlu/nlu.js';
+import { Nlu, type Understanding } from '../src/nlu/nlu.js';
 import { loadNluData } from '../src/nlu/data-files.js';
 import { DEFAULT_NLU_OPTIONS } from '../src/nlu/options.js';
 import { sampleKbForNlu } from '../src/kb/seed.js';
@@ -85,11 +85,9 @@ const placeLines = loadPlaceDevSet(heldout ? path.join(import.meta.dirname, '../
 const { errors: placeErrors, ...placeFigures } = evaluatePlaces(places, placeLines);
 // Answered about the place: read as a place question, or as a procedure asked beside the place, whose answer starts
 // with what the place is now (src/bot/procedure-dialog.ts).
-const placeAnswered = (text: string) => {
-  const u = sampleNlu.understand(text);
-  return u.intent === 'locality' || placeStatedBeside(u);
-};
-const routed = placeLines.filter((l) => placeAnswered(l.text)).length;
+const placeReadings = placeLines.map((l) => sampleNlu.understand(l.text));
+const placeAnswered = (u: Understanding) => u.intent === 'locality' || placeStatedBeside(u);
+const routed = placeReadings.filter(placeAnswered).length;
 out.places = { ...placeFigures, routedToLocality: Math.round((routed / placeLines.length) * 1000) / 1000, falsePositives: falsePositives(places, loadNotPlaces()) };
 if (!heldout) {
   // The wider place set (test/places/devset-wide.jsonl: eight other writers, 1,220 questions over all 34 provinces).
@@ -97,7 +95,7 @@ if (!heldout) {
   out.places_wide = wide;
   placeErrors.push(...wideErrors.map((e) => ({ ...e, text: `(wide) ${e.text}` })));
 }
-for (const l of placeLines) allPairs.push({ expected: 'locality', got: placeAnswered(l.text) ? 'locality' : sampleNlu.understand(l.text).intent });
+for (const u of placeReadings) allPairs.push({ expected: 'locality', got: placeAnswered(u) ? 'locality' : u.intent });
 
 // 4. Intents.
 out.confusion = confusion(allPairs);

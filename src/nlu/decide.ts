@@ -119,7 +119,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // Even the best candidate matches the message poorly (a procedure the catalogue lacks, or another intent).
   const poor = quality(best) < o.weakOffer;
   const offered = offeredIn(input.ranked, o);
-  const result = (decision: Decision<P>, intent: Intent, confidence: number) => ({ decision, intent, confidence, offered });
+  const result = (decision: Decision<P>, intent: Intent, confidence: number, options = offered) => ({ decision, intent, confidence, offered: options });
   // Out of scope, with what the message matched offered, unsure: the reply says the question may be outside what the bot does.
   const unsureOutOfScope = (choices: P[]) => result({ kind: 'clarify', options: choices, unsure: true }, 'out_of_scope', 1 - input.procedureProbability);
 
@@ -157,7 +157,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
         || beside.procedureProbability >= SURELY_PROCEDURE;
       const matched = first !== undefined && quality(first) >= o.weakOffer && first.nameCov >= o.answerCoverage && first.evidence >= o.strongEvidence;
       if (asksPart && matched && choices.length > 0) {
-        return { decision: { kind: 'clarify', options: choices.map((r) => r.item) }, intent: 'procedure_lookup', confidence: quality(first), offered: choices };
+        return result({ kind: 'clarify', options: choices.map((r) => r.item) }, 'procedure_lookup', quality(first), choices);
       }
     }
     // "p Hội Phú Pleiku cúp nước từ sáng": a place named, something else asked ("xã Thường Phước gồm những xã nào, em

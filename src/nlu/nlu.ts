@@ -290,14 +290,15 @@ export class Nlu {
     const aspect = this.aspectOf(toks, topName);
     const gate = this.gateInput(intents, ranked, aspect, known);
     const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
-    const asksUnit = place !== undefined && ASKS_UNIT.test(` ${fold(clean(withoutPlaces(text, place.mentions)))} `);
+    const rest = place && place.mentions.length > 0 ? withoutPlaces(text, place.mentions) : text;
+    const asksUnit = place !== undefined && ASKS_UNIT.test(` ${fold(clean(rest))} `);
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
       asksStatus: this.parts.asksStatus.occursIn(toks),
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
-      besidePlace: place ? this.besidePlace(text, place, aspect, asksUnit, ranked) : undefined,
+      besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
       asksUnit: asksUnit || place?.kind === 'new_to_old' || place?.kind === 'district',
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
@@ -434,13 +435,13 @@ export class Nlu {
    * several units bear, in a question where to go ("xã Phú Thịnh, làm khai sinh thì lên xã nào"), is asked about first:
    * the map's answer names the office.
    */
-  private besidePlace(text: string, place: PlaceResolution, aspect: Aspect | undefined, asksUnit: boolean,
+  private besidePlace(rest: string, place: PlaceResolution, aspect: Aspect | undefined, asksUnit: boolean,
     asIs: Array<Ranked<KbProcedure>>): DecideInput<KbProcedure>['besidePlace'] {
     const asksWhere = aspect === undefined || aspect === 'place' || aspect === 'general';
     if (!place.asksAboutPlace || place.mentions.length === 0 || (place.kind === 'ambiguous' && asksWhere) || (asksUnit && !place.submit)) return undefined;
     // Read again only what matched some procedure fairly as it is (a second reading costs a ranking of the catalogue).
     if ((asIs[0]?.indexScore ?? 0) < this.options.procedure.offer) return undefined;
-    const { ranked, gate } = this.rankedWithGate(withoutPlaces(text, place.mentions).replace(this.parts.reorganisation, '$1 '));
+    const { ranked, gate } = this.rankedWithGate(rest.replace(this.parts.reorganisation, '$1 '));
     return { ranked, procedureProbability: this.parts.ranker.procedureProbability(gate), submit: place.submit };
   }
 

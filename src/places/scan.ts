@@ -388,7 +388,8 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       i = type.to + (type.folded && tokens[type.to] && AFTER_TYPE_WORD.has(tokens[type.to]) ? 1 : 0);
       continue;
     }
-    const sub = namesTown(tokens, i, index) ? null : subCommuneAt(tokens, i);
+    const hamlet = subCommuneAt(tokens, i);
+    const sub = hamlet && !namesTown(tokens, i, index) ? hamlet : null;
     if (sub) {
       // "khu phố" with no name after it is skipped all the same: "phố" does not start a commune name ("phố Cò").
       if (sub.to > sub.nameFrom) subCommunes.push(sub);

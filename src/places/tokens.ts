@@ -37,8 +37,8 @@ export function tokenizeMessage(text: string): Token[] {
       : [{ lower: w.lower, start: w.start, end: w.end }];
     pieces.forEach((p, i) => {
       const raw = text.slice(p.start, p.end);
-      const next = words(text.slice(p.end, p.end + 8))[0]?.lower;
-      const lower = raw[0] === raw[0].toLowerCase() ? regionalAsCommon(p.lower, out[out.length - 1]?.lower, next) : p.lower;
+      const regional = REGIONAL.has(p.lower) && raw[0] === raw[0].toLowerCase();
+      const lower = regional ? regionalAsCommon(p.lower, out[out.length - 1]?.lower, words(text.slice(p.end, p.end + 8))[0]?.lower) : p.lower;
       out.push({
         lower, key: tokenKey(lower), tone: toneKey(lower), marked: hasToneOrMarks(lower),
         upper: raw[0] !== raw[0].toLowerCase(), caps: raw !== raw.toLowerCase() && raw === raw.toUpperCase(), start: p.start, end: p.end,
@@ -63,6 +63,8 @@ function regionalAsCommon(lower: string, before: string | undefined, after: stri
   if (lower !== 'mô' || before === undefined || (after !== undefined && MO_COMPOUNDS.has(after))) return lower;
   return WHICH_BEFORE.has(before) ? 'nào' : GO_BEFORE.has(before) ? 'đâu' : lower;
 }
+/** The words regionalAsCommon may read as others. */
+const REGIONAL = new Set(['chừ', 'dô', 'dzô', 'mô']);
 const MO_COMPOUNDS = new Set(['tô', 'hình', 'tả', 'phỏng', 'rai']);
 const WHICH_BEFORE = new Set(['xã', 'phường', 'huyện', 'quận', 'tỉnh', 'trấn', 'phố', 'chỗ', 'nơi', 'bên', 'x', 'p', 'h', 'q', 'tt', 'ấp', 'thôn']);
 const GO_BEFORE = new Set(['ở', 'đi', 'ra', 'lên', 'vô', 'vào', 'về', 'tới', 'đến', 'nhập', 'gộp', 'thuộc', 'sang']);
