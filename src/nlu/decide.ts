@@ -146,7 +146,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     // answer says what the place is now too).
     const beside = input.besidePlace;
     if (beside && beside.procedureProbability >= o.gate && !input.asksElse && !ACTIONS.has(classified)) {
-      const aside = answerableIn(beside.ranked, o, true);
+      const surely = beside.procedureProbability >= SURELY_PROCEDURE;
+      const aside = answerableIn(beside.ranked, o, !surely);
       if (aside) return result({ kind: 'procedure', procedure: aside.item, via: 'match' }, 'procedure_lookup', Math.max(aside.score, 0.6));
       // Where to do, or a part of, what it matched (covering half the name at least) but not sure which: asked, as any
       // procedure question ("sau sáp nhập làm căn cước ở đâu", "làm khai tử mất bao lâu, e ở xã Long Cang (Phước Vân
@@ -155,7 +156,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
       const first = beside.ranked.find((r) => r.core >= o.minEvidence);
       const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general')
         || beside.procedureProbability >= SURELY_PROCEDURE;
-      const matched = first !== undefined && quality(first) >= o.weakOffer && first.nameCov >= o.answerCoverage && first.evidence >= o.strongEvidence;
+      const matched = first !== undefined && quality(first) >= o.weakOffer && (first.nameCov >= o.answerCoverage || surely) && first.evidence >= o.strongEvidence;
       if (asksPart && matched && choices.length > 0) {
         return result({ kind: 'clarify', options: choices.map((r) => r.item) }, 'procedure_lookup', quality(first), choices);
       }

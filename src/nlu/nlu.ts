@@ -299,7 +299,7 @@ export class Nlu {
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
-      asksUnit: asksUnit || place?.kind === 'new_to_old' || place?.kind === 'district',
+      asksUnit,
       modelScore: modelHits[0]?.score ?? 0,
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,

@@ -139,6 +139,8 @@ export const SUBMIT_CUES: string[] = [
   'ub nào', 'ub xã nào', 'ub phường nào', 'ra ub', 'tới ub', 'lên ub',
   // "h là xã M'Drắk hả ad, e mún làm giấy khai sinh thì nộp ở đó lun đc ko"
   'nộp ở đó', 'làm ở đó', 'nộp ở đấy', 'làm ở đấy',
+  // "giờ làm giấy tờ thì tới trụ sở nào, còn ở chỗ cũ không", "giờ đi nộp hồ sơ thì lên phường Ngọc Hà hay Giảng Võ"
+  'trụ sở nào', 'tới chỗ nào', 'đến chỗ nào', 'lên chỗ nào', 'ra chỗ nào', 'đi nộp', 'vẫn nộp', 'nộp hồ sơ vẫn ở', 'nộp hs vẫn ở',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
@@ -221,7 +223,7 @@ export const NOT_A_NAME_AFTER_TYPE: string[] = ['hội', 'viên', 'giao', 'án',
 /** "Em tên Hà Giang", "con tôi tên là Hòa Bình": a person's name after these is not a place. */
 const NAMED_PEOPLE = ['em', 'tôi', 'tui', 'mình', 'con', 'cháu', 'bé', 'vợ', 'chồng', 'ông', 'bà', 'anh', 'chị', 'mẹ', 'bố', 'ba', 'má', 'cô', 'chú'];
 /** "Cty Hoàng Long", "tiệm Phú Quý", "bệnh viện Bạch Mai": a firm's, a shop's or an institution's name after these is not a place either. */
-const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'dntn', 'tập đoàn', 'hãng', 'tiệm', 'cửa hàng', 'nhà thuốc', 'khách sạn', 'nhà hàng', 'htx',
+const NAMED_FIRMS = ['cty', 'công ty', 'doanh nghiệp', 'dntn', 'tập đoàn', 'hãng', 'tiệm', 'tiệm vàng', 'quán', 'xưởng', 'cửa hàng', 'nhà thuốc', 'khách sạn', 'nhà hàng', 'htx',
   'hợp tác xã', 'bệnh viện', 'bv', 'trường', 'khu công nghiệp', 'kcn', 'bến xe'];
 export const NOT_A_PLACE_BEFORE: string[][] = [...NAMED_PEOPLE.flatMap((p) => [[p, 'tên'], [p, 'tên', 'là']]),
   ...NAMED_FIRMS.map((f) => f.split(' '))];

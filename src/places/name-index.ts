@@ -81,6 +81,14 @@ export function buildNameIndex(units: PlaceUnits): NameIndex {
         if (!list.includes(ref)) list.push(ref);
         coreToRefs.set(key, list);
       }
+      // "Phan Rang" for Phan Rang-Tháp Chàm, "Chân Mây" for Chân Mây - Lăng Cô: the first part, of two words or more, of
+      // a unit's dashed name (not its last: "Đà Lạt" of "Cam Ly - Đà Lạt" is the city; not a province's: "Bà Rịa").
+      const [first, ...others] = core.split(/\s*[-–—]\s*/u);
+      if (ref.kind !== 'new_province' && ref.kind !== 'old_province' && others.length > 0 && first.split(/\s+/u).length >= 2) {
+        for (const form of nameForms(first)) {
+          add(form.keys.join(' '), { ref, type: type ?? (ref.unit.type as UnitType), tones: form.tones, alias: true, weak: false, provinceAlias: false, numeric: false }, core);
+        }
+      }
     }
   }
   for (const a of PLACE_ALIASES) {

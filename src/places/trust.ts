@@ -51,6 +51,15 @@ export function asksWhatBecame(tokens: Token[], mentions: RawMention[], cues = f
   return cues.some((c) => mentions.some((m) => c.from === m.to && !tokens[c.from].breakBefore));
 }
 
+/** A name's first word capitalised inside a sentence (not its first word), a later one not: "Binh An co". */
+function partlyCapitalised(tokens: Token[], m: RawMention): boolean {
+  const first = tokens[m.nameFrom];
+  const startsSentence = m.nameFrom === 0 || first.breakBefore || tokens[m.nameFrom - 1].dotAfter;
+  // "Cư M'gar": a word after a lone letter is the rest of one word split at its apostrophe.
+  const lowerWord = (k: number) => !tokens[k].upper && tokens[k - 1].lower.length > 1;
+  return first.upper && !startsSentence && Array.from({ length: m.to - m.nameFrom - 1 }, (_, i) => m.nameFrom + 1 + i).some(lowerWord);
+}
+
 function isNumericName(m: RawMention): boolean {
   return m.entries.length > 0 && m.entries.every((e) => e.numeric);
 }
@@ -99,6 +108,9 @@ export function decideTrust(tokens: Token[], mentions: RawMention[], index: Name
     // Typed without diacritics and without a type word, "co bi" is "có bị" (xã Cổ Bi): a phrase of function words,
     // whatever place question is next to it ("tỉnh Cao Bằng sau 1/7 có bị sáp nhập không").
     if (FUNCTION_WORD_NAMES.has(key) && typedPlain(m)) continue;
+    // "muốn đổi tên thành Thanh Binh An co được không": typed without diacritics, a capital inside a sentence on a name's
+    // first word only ends another name (a person's), and "co" is "có".
+    if (typedPlain(m) && partlyCapitalised(tokens, m)) continue;
     // A one-word name alone is an ordinary word ("hồ", "chợ") unless it is a province ("Huế").
     if (words === 1 && !m.entries.some((e) => e.ref.kind === 'new_province' || e.ref.kind === 'old_province')) {
       m.trusted = !!opts.expectPlace;

@@ -319,6 +319,18 @@ describe('ambiguous and unknown names', () => {
     expect(reading(resolve('Pà Cò Mai Châu còn giữ tên xã không các bác'), 'old_commune').old.name).toBe('Xã Pà Cò');
   });
 
+  it('reads the first part of a dashed name alone as that unit ("Phan Rang" for Phan Rang-Tháp Chàm), not its last', () => {
+    const r = resolve('phường Đông Hải ở Phan Rang giờ thuộc phường nào');
+    expect(r.kind).toBe('old_to_new');
+    expect(reading(r, 'old_commune').old.district.name).toContain('Phan Rang');
+    expect(resolve('Đà Lạt giờ chia thành mấy phường').kind).toBe('district');
+  });
+
+  it('reads which office to go to in the ways people ask it ("tới trụ sở nào", "đi nộp ... thì lên")', () => {
+    expect(resolve('nhà tôi ở xã Diên Phú (Diên Khánh) cũ, giờ làm giấy tờ thì tới trụ sở nào').kind).toBe('where_to_submit');
+    expect(resolve('tôi ở phường Cống Vị cũ, giờ đi nộp hồ sơ thì lên phường Ngọc Hà phải không').kind).toBe('where_to_submit');
+  });
+
   it('reads "xa" before a known commune as the type word, not the end of a village\'s name ("ban Huoi Dao xa Nam Cha")', () => {
     const r = resolve('toi o ban Huoi Dao xa Nam Cha huyen Nam Nhun, lam giay khai sinh cho con thi di xa nao');
     expect(r.kind).toBe('where_to_submit');
