@@ -192,6 +192,19 @@ describe('feedback and rating forms', () => {
     expect(await prisma().ticket.findUniqueOrThrow({ where: { code } })).toMatchObject({ consentContact: false, dossierCode: null, content: 'Đèn đường ở tổ 3 bị hỏng từ tuần trước 😡' });
   });
 
+  it('takes a message that states its feedback as the content, and asks only for the dossier code and consent', async () => {
+    const user = 'zd-fb-2';
+    const text = 'fanpage của xã trả lời chậm quá, nhắn từ hôm qua đến giờ chưa ai xem';
+    const first = await zalo(user, text);
+    expect(first.text).toContain('em đã ghi lại ý kiến');
+    expect(first.text).toContain('mã hồ sơ');
+    expect((await zalo(user, 'không')).text).toContain(`• Nội dung: ${text}`);
+    const code = (await zalo(user, '#no')).text.match(/PA-\d{4}-\d{6}/)![0];
+    expect(await prisma().ticket.findUniqueOrThrow({ where: { code } })).toMatchObject({ content: text, dossierCode: null });
+    // Asking to give feedback is not feedback: the content is asked for.
+    expect((await zalo('zd-fb-3', 'tôi muốn góp ý với xã')).text).toContain('nội dung phản ánh');
+  });
+
   it('reads a score in words, re-asks 10, lets the score be corrected from the comment step', async () => {
     const user = 'zd-rate-1';
     await zalo(user, 'tôi muốn đánh giá');
@@ -292,8 +305,8 @@ describe('hand-off with a lifecycle', () => {
     const user = 'zd-ho-6';
     await zalo(user, 'cho tôi gặp cán bộ');
     const c = await conv(user);
-    await s.postZalo(zaloText(user, 'alo cán bộ ơi'));
-    await waitFor(async () => (await inbound('zalo', user)).some((m) => m.text === 'alo cán bộ ơi'));
+    await s.postZalo(zaloText(user, 'em gửi anh chị xem giúp em với'));
+    await waitFor(async () => (await inbound('zalo', user)).some((m) => m.text === 'em gửi anh chị xem giúp em với'));
     const n = sentTo(user).length;
     const lastIn = (await conv(user)).lastInboundAt!.getTime();
     const clock = await import('../src/services/handoff-timer.js');

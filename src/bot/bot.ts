@@ -12,7 +12,7 @@ import { reply, type ConversationState, type Outcome, type Turn } from './contex
 import { lookupDossier, startProof, startRating, startSubscribe } from './dossier-actions.js';
 import { findDossier, unsubscribe } from './dossiers.js';
 import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
-import { feedback, TICKET_CODE } from './forms/feedback.js';
+import { startFeedback, TICKET_CODE } from './forms/feedback.js';
 import { HOME_CODE, homeService } from './forms/home-service.js';
 import { leaveMessage } from './forms/leave-message.js';
 import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
@@ -289,7 +289,7 @@ export class Bot {
       case 'model_info': return t.adopt(this.model(t, u));
       case 'contact_info': return t.result({ replies: [contactAnswer(kb.offices)], matched: officeMatch(kb) });
       case 'human_handoff': return requestHandoff(t);
-      case 'feedback': return startForm(t, feedback);
+      case 'feedback': return startFeedback(t, u.entities.dossier_code);
       case 'rating': return this.ratingIntent(t, u.entities.dossier_code);
       case 'home_service': return startForm(t, homeService);
       case 'subscribe': return startSubscribe(t, u.entities.dossier_code ?? t.state.lastDossierCode);

@@ -190,7 +190,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // model; so is one the classifier reads as asking about models ("xã mình có mô hình chứng thực ngoài giờ không").
   const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
     && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare))
-    && !strong;
+    && !strong && !answerableIn(input.ranked, o, true);
   // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
   // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
@@ -233,7 +233,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (procedureLike || (askedProcedure && halfGate)) {
     return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));
   }
-  if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold) {
+  // "chiều nay có mưa lớn không cán bộ": what no procedure and no action answers, unless the classifier is sure (the
+  // out-of-scope reply says how to send a report).
+  const elsewhere = input.asksElse && top.p < options.intent.sureAction;
+  if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold && !elsewhere) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
   if (faqMatches) return result({ kind: 'faq' }, 'out_of_scope', top.p);

@@ -141,6 +141,9 @@ export const SUBMIT_CUES: string[] = [
   'nộp ở đó', 'làm ở đó', 'nộp ở đấy', 'làm ở đấy',
   // "giờ làm giấy tờ thì tới trụ sở nào, còn ở chỗ cũ không", "giờ đi nộp hồ sơ thì lên phường Ngọc Hà hay Giảng Võ"
   'trụ sở nào', 'tới chỗ nào', 'đến chỗ nào', 'lên chỗ nào', 'ra chỗ nào', 'đi nộp', 'vẫn nộp', 'nộp hồ sơ vẫn ở', 'nộp hs vẫn ở',
+  // "thì nộp ở xã mình luôn hay phải lên tỉnh" (not "hay lên huyện" alone: "chuyển đất vườn giờ làm ở xã hay lên huyện"
+  // names no unit and asks where a procedure is done)
+  'nộp ở xã mình', 'làm ở xã mình',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */

@@ -326,9 +326,16 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('Đà Lạt giờ chia thành mấy phường').kind).toBe('district');
   });
 
-  it('reads which office to go to in the ways people ask it ("tới trụ sở nào", "đi nộp ... thì lên")', () => {
+  it('reads which office to go to in the ways people ask it ("tới trụ sở nào", "đi nộp ... thì lên", "làm ở xã mình")', () => {
     expect(resolve('nhà tôi ở xã Diên Phú (Diên Khánh) cũ, giờ làm giấy tờ thì tới trụ sở nào').kind).toBe('where_to_submit');
     expect(resolve('tôi ở phường Cống Vị cũ, giờ đi nộp hồ sơ thì lên phường Ngọc Hà phải không').kind).toBe('where_to_submit');
+    expect(resolve('tôi ở xã Cù Lao Giêng mới, đăng ký khai sinh làm ở xã mình luôn được không').kind).toBe('where_to_submit');
+  });
+
+  it('reads Đăk and Đắk as one word (xã Đăk Nông of Kon Tum, tỉnh Đắk Nông): the place beside it tells which', () => {
+    const r = resolve('huyện Cư Jút Đăk Nông giờ thuộc tỉnh nào');
+    expect(r.kind).toBe('district');
+    expect(r.mentions.map((m) => m.level)).toEqual(['district', 'province']);
   });
 
   it('reads "xa" before a known commune as the type word, not the end of a village\'s name ("ban Huoi Dao xa Nam Cha")', () => {

@@ -1,7 +1,8 @@
+import type { Outcome } from '../context.js';
 import { allowRecord } from '../limits.js';
 import { BUTTONS, FORM_TEXTS, formatDate } from '../texts.js';
 import type { TurnContext } from '../turn.js';
-import { CANCEL_BUTTON, registerFlow, summaryText, type Draft, type Parsed } from './engine.js';
+import { CANCEL_BUTTON, registerFlow, startForm, summaryText, type Draft, type Parsed } from './engine.js';
 import { readDossierCode, readText, readYesNo } from './fields.js';
 
 // Feedback tickets: the content (with photos or a location), a dossier code or "Bỏ qua", then the summary whose
@@ -85,6 +86,26 @@ export async function createTicket(t: TurnContext, d: Draft): Promise<string | n
   return code;
 }
 
+/**
+ * Words that ask to give feedback without giving it ("tôi muốn phản ánh", "góp ý với xã"): what is left when they are
+ * taken out, if five words or more, is the feedback itself ("fanpage trả lời chậm quá, nhắn từ hôm qua chưa ai xem").
+ */
+const ASKING_TO = /\b(toi|em|minh|tui|chau|con|muon|can|xin|cho|gui|phan anh|gop y|khieu nai|kien nghi|to cao|y kien|ve|voi|len|xa|phuong|ad|admin|oi|a|lam sao de|nhu the nao|the nao|ntn|o dau|dau|duoc khong|dc ko|k|ko|khong)\b/g;
+const CONTENT_WORDS = 5;
+
+/**
+ * The feedback form, from the message that asked for it: a message that states its feedback is its content (and the
+ * dossier code it names, its code); one that only asks to give some is asked for it.
+ */
+export function startFeedback(t: TurnContext, dossierCode?: string): Outcome {
+  const text = (t.msg.text ?? '').trim();
+  const rest = t.folded.replace(ASKING_TO, ' ').split(/[^a-z0-9]+/).filter(Boolean);
+  if (rest.length < CONTENT_WORDS || text.length > CONTENT_MAX) return startForm(t, feedback);
+  const draft: Draft = { content: text, noted: true };
+  if (dossierCode) return startForm(t, feedback, { ...draft, code: dossierCode }, 'consent');
+  return startForm(t, feedback, draft, 'code');
+}
+
 const lines = (d: Draft): Array<[string, string | null | undefined]> => [[FB.labels.content, d.content as string], [FB.labels.code, d.code as string | null]];
 
 export const feedback = registerFlow({
@@ -103,7 +124,7 @@ export const feedback = registerFlow({
     },
     code: {
       label: FB.labels.code, strict: true,
-      prompt: () => ({ text: FB.askCode, buttons: [{ title: BUTTONS.skip, payload: '#skip' }, CANCEL_BUTTON] }),
+      prompt: (_t, d) => ({ text: d.noted ? `${FB.contentNoted} ${FB.askCode}` : FB.askCode, buttons: [{ title: BUTTONS.skip, payload: '#skip' }, CANCEL_BUTTON] }),
       parse: (t) => {
         if (t.msg.attachments?.length || t.msg.location) return { ok: true, value: { attachment: true } };
         if (SKIP_WORDS.test(t.folded)) return { ok: true, value: null };
