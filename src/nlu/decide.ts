@@ -154,8 +154,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
       // cũ)"); not "giờ nộp hồ sơ ở đâu", "giờ làm giấy tờ thì ra xã nào", which name none.
       const choices = offeredIn(beside.ranked, o);
       const first = beside.ranked.find((r) => r.core >= o.minEvidence);
-      const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general')
-        || beside.procedureProbability >= SURELY_PROCEDURE;
+      const asksPart = beside.submit || (input.aspect !== undefined && input.aspect !== 'place' && input.aspect !== 'general') || surely;
       const matched = first !== undefined && quality(first) >= o.weakOffer && (first.nameCov >= o.answerCoverage || surely) && first.evidence >= o.strongEvidence;
       if (asksPart && matched && choices.length > 0) {
         return result({ kind: 'clarify', options: choices.map((r) => r.item) }, 'procedure_lookup', quality(first), choices);

@@ -54,10 +54,10 @@ export function asksWhatBecame(tokens: Token[], mentions: RawMention[], cues = f
 /** A name's first word capitalised inside a sentence (not its first word), a later one not: "Binh An co". */
 function partlyCapitalised(tokens: Token[], m: RawMention): boolean {
   const first = tokens[m.nameFrom];
-  const startsSentence = m.nameFrom === 0 || first.breakBefore || tokens[m.nameFrom - 1].dotAfter;
+  if (!first.upper || m.nameFrom === 0 || first.breakBefore || tokens[m.nameFrom - 1].dotAfter) return false;
   // "Cư M'gar": a word after a lone letter is the rest of one word split at its apostrophe.
-  const lowerWord = (k: number) => !tokens[k].upper && tokens[k - 1].lower.length > 1;
-  return first.upper && !startsSentence && Array.from({ length: m.to - m.nameFrom - 1 }, (_, i) => m.nameFrom + 1 + i).some(lowerWord);
+  for (let k = m.nameFrom + 1; k < m.to; k++) if (!tokens[k].upper && tokens[k - 1].lower.length > 1) return true;
+  return false;
 }
 
 function isNumericName(m: RawMention): boolean {
