@@ -291,7 +291,8 @@ export class Nlu {
     const gate = this.gateInput(intents, ranked, aspect, known);
     const place = this.places?.resolve(text, { expectPlace: context.expectPlace });
     const rest = place && place.mentions.length > 0 ? withoutPlaces(text, place.mentions) : text;
-    const asksUnit = place !== undefined && ASKS_UNIT.test(` ${fold(clean(rest))} `);
+    // Read only for a place question (the one use of it): not a folding of every message.
+    const asksUnit = place?.asksAboutPlace === true && ASKS_UNIT.test(` ${fold(clean(rest))} `);
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),

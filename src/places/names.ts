@@ -30,11 +30,11 @@ export function toneKey(lower: string): string {
   const tone = [...nfd].map((c) => TONES[c]).find(Boolean) ?? '';
   const base = nfd.replace(TONE_MARKS, '').normalize('NFC');
   const folded = fold(base);
-  // i/y and Đăk/Đắc carry their own tones; canonicalise the letters only. Đăk, Đắk, Đak and Đắc are one word, spelled
-  // each way in official names (xã Đăk Nông in Kon Tum, tỉnh Đắk Nông): no tone tells them apart.
+  // i/y carry their own tones; canonicalise the letters only. Đăk, Đắk, Đak and Đắc are one word, spelled each way in
+  // official names (xã Đăk Nông in Kon Tum, tỉnh Đắk Nông): no tone tells them apart.
   const canon = canonSyllable(folded);
   if (canon === 'dak' && /^đ/u.test(base)) return 'đăk';
-  const letters = canon === folded ? base : base.replace(/y$/, 'i').replace(/^đăc?k?$/, 'đăk');
+  const letters = canon === folded ? base : base.replace(/y$/, 'i');
   return letters + tone;
 }
 
