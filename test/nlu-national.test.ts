@@ -26,7 +26,7 @@ describe('understanding over the national catalogue', () => {
   // Each set's floors (development sets higher; the blind sets are never read to make a change).
   const floors: Array<{ name: string; file: string; lines?: number; clearResolved: number; clearTop1?: number; ambiguousHandled?: number; confidentlyWrong: number; oosF1: number }> = [
     { name: 'the development set', file: 'devset.jsonl', lines: 500, clearResolved: 0.78, clearTop1: 0.33, ambiguousHandled: 0.85, confidentlyWrong: 0.05, oosF1: 0.8 },
-    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 5650, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
+    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 6210, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
     { name: 'the blind held-out set', file: 'heldout/heldout.jsonl', clearResolved: 0.72, ambiguousHandled: 0.6, confidentlyWrong: 0.06, oosF1: 0.8 },
     { name: 'the second blind set', file: 'heldout/heldout-2.jsonl', clearResolved: 0.72, confidentlyWrong: 0.07, oosF1: 0.7 },
     { name: 'the third blind set', file: 'heldout/heldout-3.jsonl', clearResolved: 0.8, confidentlyWrong: 0.06, oosF1: 0.75 },
@@ -176,6 +176,26 @@ describe('telling near-identical procedures apart', () => {
     expect(u.procedure?.code).toBe('1.000593');
     // A procedure not done at home by its nature stays a request to book the home service.
     expect(nlu.understand('mẹ tôi già yếu không đi được, nhờ cán bộ xuống nhà làm căn cước').intent).toBe('home_service');
+  });
+
+  it('reads asking an official to come, and a complaint, as that request though the message names its procedure', () => {
+    // The classifier reads the request first but not surely; the procedure is named well (stands_with in the intent files).
+    expect(nlu.understand('mẹ em nằm một chỗ, muốn làm giấy ủy quyền, nhờ cán bộ tư pháp xuống tận nhà giúp').intent).toBe('home_service');
+    for (const text of ['xin giấy xác nhận tình trạng hôn nhân mà cán bộ hẹn tới hẹn lui cả tháng, tôi rất bức xúc',
+      'làm sổ đỏ mà bị gây khó dễ, hẹn lên hẹn xuống, bực mình lắm']) {
+      expect(nlu.understand(text).intent, text).toBe('feedback');
+    }
+    // The same procedures asked about stay procedure questions.
+    expect(nlu.understand('xin giấy xác nhận tình trạng hôn nhân cần giấy tờ gì').procedure?.code).toBe('1.004873');
+  });
+
+  it('reads "nhập khẩu" as registering a residence, but not what a firm imports or its import tax', () => {
+    expect(nlu.understand('nhập khẩu cho con vào hộ ông bà').procedure?.code).toBe('1.004222');
+    for (const text of ['công ty nhập lô máy móc bị hư, xin giảm thuế nhập khẩu được không', 'Công ty em nhập rượu ngoại, tem điện tử rượu nhập khẩu mua ở đâu']) {
+      const u = nlu.understand(text);
+      expect(u.procedure?.code, text).not.toBe('1.004222');
+      expect(u.candidates.map((c) => c.item.code), text).not.toContain('1.004222');
+    }
   });
 
   it('reads "bị mất hộ chiếu" with "mất hộ chiếu" as well as "bị mất": the lost passport is reported, not a new one issued', () => {

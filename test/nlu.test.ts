@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,10 +47,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by three other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by four other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(720);
+    expect(figures.lines).toBeGreaterThanOrEqual(960);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -131,6 +131,16 @@ describe('understanding single messages', () => {
     });
 });
 
+describe('a reform model asked about', () => {
+  it('reads asking what a model named well is as model_info, though its words are a procedure\'s too', () => {
+    const u = nlu.understand('nghe nói thứ hai lên phường không phải viết tờ khai, vậy là sao');
+    expect(u.intent).toBe('model_info');
+    expect(u.model?.name).toMatch(/thứ Hai không viết/);
+    // Asking what a procedure's part is stays a procedure question.
+    expect(nlu.understand('làm giấy khai sinh cho con thì giấy tờ cần là sao ad').intent).toBe('procedure_lookup');
+  });
+});
+
 describe('intent data files', () => {
   it('stops with the file and line of a malformed data file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'intents-'));
@@ -145,7 +155,14 @@ describe('intent data files', () => {
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+: asks_else belongs in the out_of_scope file/);
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nasks_status:\n  - xong chưa\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
     expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+: asks_status belongs in the dossier_status file/);
+    writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nasks_what:\n  - là sao\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
+    expect(() => loadNluData(dir)).toThrow(/greeting\.yaml:\d+: asks_what belongs in the model_info file/);
     writeFileSync(path.join(dir, 'greeting.yaml'), 'intent: greeting\nexamples:\n  - xin chào\n  - chào ad\n  - hello\n  - chào bạn\n  - alo\n');
+    // What makes an action stand over a procedure named has no meaning for a question.
+    const outOfScope = readFileSync(path.join(INTENTS_DIR, 'out_of_scope.yaml'), 'utf8');
+    writeFileSync(path.join(dir, 'out_of_scope.yaml'), outOfScope.replace('asks_else:', 'stands_with:\n  - bức xúc\nasks_else:'));
+    expect(() => loadNluData(dir)).toThrow(/out_of_scope\.yaml:\d+: stands_with is for the intents of an action/);
+    writeFileSync(path.join(dir, 'out_of_scope.yaml'), outOfScope);
     writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con 9 tuổi: trẻ em\nqualifiers:\n  con 9 tuổi: người dưới 14 tuổi\n');
     expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:1: "con 9 tuổi" is already/);
     // Ages are ranges; an age another file's range already gives is said twice (the file read second is named).
@@ -164,6 +181,14 @@ describe('intent data files', () => {
     expect(normalizer.normalize('lamf giaays khai sinh').tokens.join(' ')).toBe('lam giay khai sinh');
     // A word that spells nothing known stays as typed.
     expect(normalizer.normalize('zzoos').tokens).toEqual(['zzoos']);
+  });
+
+  it('reads a final "ng" typed without its n ("xog", "tầg", "hài lòg"): no Vietnamese word ends in a vowel and a g', () => {
+    const data = loadNluData();
+    const normalizer = new Normalizer(data.abbreviations, Object.values(data.examples).flat());
+    expect(normalizer.normalize('hs của e xog chưa, lên tầg mấy').tokens.join(' ')).toBe('ho so cua em xong chua len tang may');
+    // Typed with its diacritics, the word keeps them ("phườg" is "phường", not "phương").
+    expect(normalizer.normalize('phườg').toks).toEqual(normalizer.normalize('phường').toks);
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {

@@ -17,7 +17,9 @@ export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
 
 const phrase = z.string().trim().min(1).max(300);
 /** Phrase lists only one intent's file may hold (what they mean is that intent's). */
-const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status', not_evidence_beside_place: 'locality' } as const;
+const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status', asks_what: 'model_info', not_evidence_beside_place: 'locality' } as const;
+/** Intents that are no action: stands_with has no meaning in their files. */
+const NOT_ACTIONS: string[] = ['procedure_lookup', 'out_of_scope', 'locality', 'model_info'];
 const intentFileSchema = z.object({
   intent: z.enum(INTENTS),
   description: z.string().optional(),
@@ -30,11 +32,18 @@ const intentFileSchema = z.object({
   asks_else: z.array(phrase).min(1).optional(),
   /** dossier_status only: what only a submitted dossier answers (see NluData.asksStatus). */
   asks_status: z.array(phrase).min(1).optional(),
+  /** model_info only: asking what a thing is (see NluData.asksWhat). */
+  asks_what: z.array(phrase).min(1).optional(),
+  /** What makes the classifier's reading as this intent stand over a procedure the message names (NluData.standsWith). */
+  stands_with: z.array(phrase).min(1).optional(),
   /** locality only: the reorganisation's words, never evidence for a procedure asked beside a place (see NluData.reorganisationWords). */
   not_evidence_beside_place: z.array(phrase).min(1).optional(),
 }).strict().superRefine((f, ctx) => {
   for (const [key, owner] of Object.entries(OWNED_PHRASES)) {
     if (f[key as keyof typeof OWNED_PHRASES] && f.intent !== owner) ctx.addIssue({ code: 'custom', message: `${key} belongs in the ${owner} file`, path: [key] });
+  }
+  if (f.stands_with && NOT_ACTIONS.includes(f.intent)) {
+    ctx.addIssue({ code: 'custom', message: 'stands_with is for the intents of an action (hand-off, feedback, home service...)', path: ['stands_with'] });
   }
 });
 const aspectsFileSchema = z.object({
@@ -95,6 +104,17 @@ export interface NluData {
    */
   asksStatus: string[];
   /**
+   * Phrases that make the classifier's reading as an action intent stand, though the message names a procedure: asking
+   * an official to come ("hỗ trợ tận nhà" for home_service: "ông em cần chứng thực chữ ký mà không lên xã nổi, hỗ trợ
+   * tận nhà được không"), a complaint ("bức xúc", "hướng dẫn sai" for feedback).
+   */
+  standsWith: Partial<Record<Intent, string[]>>;
+  /**
+   * Asking what a thing is ("là sao", "để làm gì", "là dịch vụ gì"): with a reform model named well, the message asks
+   * about the model ("nghe nói thứ Hai lên xã không cần viết tờ khai, vậy là sao"), though its words are a procedure's.
+   */
+  asksWhat: string[];
+  /**
    * The reorganisation's words ("sáp nhập", "cũ", "nay là"): a place question is read again without them and its places
    * for a procedure it may ask ("sáp nhập" is also a company's merger).
    */
@@ -146,6 +166,8 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const notCues: NluData['notCues'] = {};
   const asksElse: string[] = [];
   const asksStatus: string[] = [];
+  const standsWith: NluData['standsWith'] = {};
+  const asksWhat: string[] = [];
   const reorganisationWords: string[] = [];
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
   for (const name of files) {
@@ -177,6 +199,8 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       if (data.not_cues) notCues[data.intent] = [...(notCues[data.intent] ?? []), ...data.not_cues];
       asksElse.push(...(data.asks_else ?? []));
       asksStatus.push(...(data.asks_status ?? []));
+      asksWhat.push(...(data.asks_what ?? []));
+      if (data.stands_with) standsWith[data.intent] = [...(standsWith[data.intent] ?? []), ...data.stands_with];
       reorganisationWords.push(...(data.not_evidence_beside_place ?? []));
     }
   }
@@ -184,7 +208,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, reorganisationWords, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, standsWith, asksWhat, reorganisationWords, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
     weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -28,6 +28,8 @@ export interface DecideInput<P> {
   asksElse: boolean;
   /** The message asks what only a submitted dossier answers (NluData.asksStatus). */
   asksStatus: boolean;
+  /** The message says what makes the classifier's first intent stand over a procedure named (NluData.standsWith). */
+  stands?: boolean;
   /** The gate's probability that the message is about a procedure at all (see ranker.ts). */
   procedureProbability: number;
   /** The message asks where a place is now, or was (src/places). */
@@ -42,6 +44,8 @@ export interface DecideInput<P> {
   /** ...and asks what a unit is now or was made of ("xã gì", "gồm những xã nào"), not only names one. */
   asksUnit?: boolean;
   modelScore: number;
+  /** The message asks what a thing is (NluData.asksWhat). */
+  asksWhat?: boolean;
   /** The share of the message's words (but those never evidence) that are the best model's words. */
   modelShare: number;
   /** The message names a place that has reform models. */
@@ -127,7 +131,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // A dossier code, or a question only a submitted dossier answers ("hồ sơ trích lục kết hôn của em xong chưa": it names
   // the procedure, but asks where its dossier is).
   // A code with "bật thông báo", "đánh giá", "phản ánh" is that action, when the classifier is fairly sure of it.
-  const otherAction = ['subscribe', 'feedback', 'rating'].includes(classified) && top.p >= options.intent.action / 2;
+  const otherAction = ['subscribe', 'feedback', 'rating'].includes(classified) && top.p >= options.confidenceThreshold;
   if ((input.hasDossierCode || input.asksStatus) && !otherAction) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
@@ -181,15 +185,26 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (classified === 'home_service' && best && input.atHome?.(best.item) && best.score >= o.answer && best.score >= o.ratio * (second?.score ?? 0)) {
     return result({ kind: 'procedure', procedure: best.item, via: 'match' }, 'procedure_lookup', Math.max(top.p, best.score));
   }
+  // "ông em 90 tuổi cần chứng thực chữ ký mà không lên xã nổi, hỗ trợ tận nhà được không", "đăng ký kết hôn mà cán bộ hẹn
+  // tới hẹn lui, tôi rất bức xúc": asking an official to come, a complaint, is what the message asks, whatever procedure
+  // it names; not a procedure done at home by its nature ("xã có cử cán bộ xuống tận nhà làm khai sinh không"), nor a
+  // place's model of it ("xã Tam Phước có xuống nhà nhận hồ sơ không").
+  if (input.stands && ACTIONS.has(classified) && classified === input.intents[0].label && top.p >= options.confidenceThreshold
+    && !input.mentionsModelPlace
+    && !(classified === 'home_service' && best && input.atHome?.(best.item))) {
+    return result({ kind: 'intent', intent: classified }, classified, top.p);
+  }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
   if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
   // A message that names a reform model (or a place that has one) more clearly than any procedure is about the
   // model; so is one the classifier reads as asking about models ("xã mình có mô hình chứng thực ngoài giờ không").
-  const modelFirst = input.modelScore >= options.intent.model && input.modelScore > quality(best) + 0.1
-    && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare))
-    && !strong && !answerableIn(input.ranked, o, true);
+  // So is one that asks what a model named well is ("nghe nói thứ Hai lên xã không cần viết tờ khai, vậy là sao").
+  const modelFirst = input.modelScore >= options.intent.model && !answerableIn(input.ranked, o, true)
+    && ((input.modelScore > quality(best) + 0.1 && !strong
+      && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare)))
+      || input.asksWhat === true);
   // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
   // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
   if ((classified === 'model_info' && top.p >= options.intent.modelIntent)

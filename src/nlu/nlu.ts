@@ -150,6 +150,10 @@ interface NluParts {
   reorganisation: RegExp;
   /** What only a submitted dossier answers (NluData.asksStatus). */
   asksStatus: PhraseMatcher<true>;
+  /** What makes an action intent stand over a procedure named (NluData.standsWith), by intent. */
+  standsWith: Map<string, PhraseMatcher<true>>;
+  /** Asking what a thing is (NluData.asksWhat). */
+  asksWhat: PhraseMatcher<true>;
 }
 
 export class Nlu {
@@ -264,7 +268,9 @@ export class Nlu {
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
-      asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus), reorganisation: wordsPattern(data.reorganisationWords),
+      asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
+      standsWith: new Map(Object.entries(data.standsWith).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
+      asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
     };
   }
 
@@ -296,12 +302,12 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
-      asksStatus: this.parts.asksStatus.occursIn(toks),
+      asksStatus: this.parts.asksStatus.occursIn(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
       asksUnit,
-      modelScore: modelHits[0]?.score ?? 0,
+      modelScore: modelHits[0]?.score ?? 0, asksWhat: this.parts.asksWhat.occursIn(toks),
       modelShare: modelHits[0] ? this.parts.models.share(modelHits[0].item, read[0]) : 0,
       mentionsModelPlace: locality !== undefined, faqScore: faqHit?.score, context: context.procedure,
       levelOf: (p) => p.level, atHome: (p) => AT_HOME.test(p.name),

@@ -189,6 +189,12 @@ export class Normalizer {
         words.push(expansion.map((t) => t.f).join(' '));
         continue;
       }
+      const nasal = this.droppedN(token);
+      if (nasal) {
+        toks.push(nasal);
+        words.push(nasal.f);
+        continue;
+      }
       const slip = this.accentedSlip(token);
       if (slip) {
         toks.push(...slip);
@@ -205,6 +211,17 @@ export class Normalizer {
     }
     const counted = withoutCounters(toks);
     return { text: words.join(' '), tokens: counted.map((t) => t.f), toks: counted, accented };
+  }
+
+  /**
+   * "xog", "phườg", "tầg": the n of a final "ng" left out, as phones' typists do (no Vietnamese word ends in a vowel and
+   * a g): the word with it, when that is a word.
+   */
+  private droppedN(token: string): Tok | undefined {
+    const f = fold(token);
+    if (f.length < 2 || !f.endsWith('g') || !VOWEL.test(f[f.length - 2]) || this.vocabulary.has(f)) return undefined;
+    const tok = tokOf(`${token.slice(0, -1)}ng`);
+    return this.vocabulary.has(tok.f) ? tok : undefined;
   }
 
   /**
