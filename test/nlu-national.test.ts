@@ -26,7 +26,7 @@ describe('understanding over the national catalogue', () => {
   // Each set's floors (development sets higher; the blind sets are never read to make a change).
   const floors: Array<{ name: string; file: string; lines?: number; clearResolved: number; clearTop1?: number; ambiguousHandled?: number; confidentlyWrong: number; oosF1: number }> = [
     { name: 'the development set', file: 'devset.jsonl', lines: 500, clearResolved: 0.78, clearTop1: 0.33, ambiguousHandled: 0.85, confidentlyWrong: 0.05, oosF1: 0.8 },
-    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 6210, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
+    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 6360, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
     { name: 'the blind held-out set', file: 'heldout/heldout.jsonl', clearResolved: 0.72, ambiguousHandled: 0.6, confidentlyWrong: 0.06, oosF1: 0.8 },
     { name: 'the second blind set', file: 'heldout/heldout-2.jsonl', clearResolved: 0.72, confidentlyWrong: 0.07, oosF1: 0.7 },
     { name: 'the third blind set', file: 'heldout/heldout-3.jsonl', clearResolved: 0.8, confidentlyWrong: 0.06, oosF1: 0.75 },

@@ -144,15 +144,17 @@ export const SUBMIT_CUES: string[] = [
   // "thì nộp ở xã mình luôn hay phải lên tỉnh" (not "hay lên huyện" alone: "chuyển đất vườn giờ làm ở xã hay lên huyện"
   // names no unit and asks where a procedure is done)
   'nộp ở xã mình', 'làm ở xã mình',
+  // "nay cần làm thủ tục thì phải về xã nào để nộp hồ sơ"
+  'để nộp', 'để làm thủ tục', 'để làm giấy',
 ];
 
 /** "Where" words: with something to do in the message ("làm căn cước ... ở đâu") they ask where to submit. */
 export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'xã nào', 'phường nào', 'p nào', 'x nào', 'đâu', 'chỗ khác', 'nơi khác'];
 /**
  * ...but not right after these: "đổi thành phường nào", "quê quán ghi xã nào", "giờ nhập vô đâu" ask what the unit became,
- * whatever else the citizen is doing ("làm lại giấy tờ", "điền tờ khai").
+ * "gồm các xã nào" what it was made of, whatever else the citizen is doing ("làm lại giấy tờ", "điền tờ khai").
  */
-export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập', 'sang'];
+export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập', 'sang', 'gồm', 'các', 'những'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',

@@ -49,7 +49,7 @@ export class PlaceIndex {
     decideTrust(tokens, mentions, this.names, opts);
     const trusted = mentions.filter((m) => m.trusted);
     const result = interpret(tokens, trusted, this.names, this.units);
-    const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts));
+    const unknown = result.primary ? undefined : mentions.find((m) => m.unknown && this.isNotFoundCandidate(tokens, m, opts, result.submit));
     const mismatch = result.contextMismatch;
     // "Phường 9 Bảo Lộc": a numbered ward of another city of the province is not the one meant (every city numbers its
     // wards), unlike a named commune given with another district of its province (answered, and said).
@@ -97,10 +97,15 @@ export class PlaceIndex {
     };
   }
 
-  /** An unknown name is reported only after a full unit-type word, in a message about places. */
-  private isNotFoundCandidate(tokens: Token[], m: RawMention, opts: ResolveOptions): boolean {
+  /**
+   * An unknown name is reported only after a full unit-type word, in a message about places, or in one asking where to
+   * submit when the name is written as a name ("nhà em ở xã Hưng Mỹ Thượng, giờ nộp ở đâu"; not "phường bát âm của
+   * các cụ ... liên hệ ai", nor a sentence's first word after "chợ xã.").
+   */
+  private isNotFoundCandidate(tokens: Token[], m: RawMention, opts: ResolveOptions, submit: boolean): boolean {
     if (!m.typeWord?.deliberate) return false;
-    return !!opts.expectPlace || !!m.marker || hasPlaceCue(tokens) || asksWhatBecame(tokens, [m]);
+    const capitalised = !tokens[m.nameFrom].breakBefore && !tokens[m.nameFrom - 1]?.dotAfter && tokens.slice(m.nameFrom, m.to).every((t) => t.upper);
+    return !!opts.expectPlace || !!m.marker || (submit && capitalised) || hasPlaceCue(tokens) || asksWhatBecame(tokens, [m]);
   }
 
   private describeMention(text: string, tokens: Token[], m: RawMention, primary: boolean): PlaceMention {

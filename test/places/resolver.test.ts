@@ -186,6 +186,14 @@ describe('where to submit', () => {
     expect(r.mentions.map((m) => m.name)).toEqual(['Bình Triều', 'Thăng Bình']);
   });
 
+  it('reads "về xã nào để nộp hồ sơ" as where to submit, and "gồm các phường nào" as what a new unit was made of', () => {
+    const r = resolve('Tôi quê ở xã Bình Triều, giờ làm khai sinh cho con thì về xã nào để nộp hồ sơ?');
+    expect(r.kind).toBe('where_to_submit');
+    expect(communesOf(r.reading)).toEqual(['20794']);
+    // Papers that name the unit are no errand: the question is what it was made of.
+    expect(resolve('Giấy tờ ghi phường Ba Đình, cho hỏi phường mới này gồm các phường nào cũ vậy?').kind).toBe('new_to_old');
+  });
+
   it('answers "không còn huyện thì làm ở đâu" without a place', () => {
     const r = resolve('không còn huyện thì làm ở đâu');
     expect(r).toMatchObject({ kind: 'where_to_submit', noDistrictLevel: true, reading: null });
@@ -218,6 +226,13 @@ describe('ambiguous and unknown names', () => {
     expect(resolve('huyện Thanh Sơn Lâm cũ giờ thuộc tỉnh nào').kind).toBe('not_found');
     // An abbreviation without its dot still introduces a capitalised name.
     expect(resolve('tt Bến Mơ cũ bh thuộc đâu z ad').notFound?.name).toBe('Bến Mơ');
+  });
+
+  it('says an unknown name written as a name is not found in a question of where to submit, and not a word that is no name', () => {
+    const r = resolve('Nhà tôi ở xã Phú Lộc Thượng Đông, giờ làm giấy tờ thì nộp ở đâu ạ?');
+    expect(r.kind).toBe('not_found');
+    expect(r.notFound?.name).toBe('Phú Lộc Thượng Đông');
+    expect(resolve('Phường bát âm của các cụ muốn mượn hội trường thì liên hệ ai ạ?').kind).toBe('none');
   });
 
   it('says an unknown commune is not in the district given, rather than answering for the district', () => {
