@@ -130,7 +130,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   if (!input.hasContent) return result({ kind: 'out_of_scope' }, 'out_of_scope', 1);
   // A dossier code, or a question only a submitted dossier answers ("hồ sơ trích lục kết hôn của em xong chưa": it names
   // the procedure, but asks where its dossier is).
-  // A code with "bật thông báo", "đánh giá", "phản ánh" is that action, when the classifier is fairly sure of it.
+  // A code with "bật thông báo", "đánh giá", "phản ánh" is that action, when the classifier reads it as surely as any
+  // intent must be read to act on (a weaker reading, "tin nhắn báo hồ sơ X cần bổ sung", left the code unanswered).
   const otherAction = ['subscribe', 'feedback', 'rating'].includes(classified) && top.p >= options.confidenceThreshold;
   if ((input.hasDossierCode || input.asksStatus) && !otherAction) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
