@@ -189,6 +189,8 @@ describe('intent data files', () => {
     expect(normalizer.normalize('hs của e xog chưa, lên tầg mấy').tokens.join(' ')).toBe('ho so cua em xong chua len tang may');
     // Typed with its diacritics, the word keeps them ("phườg" is "phường", not "phương").
     expect(normalizer.normalize('phườg').toks).toEqual(normalizer.normalize('phường').toks);
+    // Other spellings of the phone ("mún" muốn, "cko" cho) are abbreviations.
+    expect(normalizer.normalize('cko e hỏi, e mún làm ks cho con').tokens.join(' ')).toBe('cho em hoi em muon lam khai sinh cho con');
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {
