@@ -191,6 +191,9 @@ describe('intent data files', () => {
     expect(normalizer.normalize('phườg').toks).toEqual(normalizer.normalize('phường').toks);
     // Other spellings of the phone ("mún" muốn, "cko" cho) are abbreviations.
     expect(normalizer.normalize('cko e hỏi, e mún làm ks cho con').tokens.join(' ')).toBe('cho em hoi em muon lam khai sinh cho con');
+    // Letters without a vowel typed with đ are the abbreviation written with d ("đkkh" is "dkkh"); a word is not.
+    expect(normalizer.normalize('đkkh cần mang gì').tokens.join(' ')).toBe(normalizer.normalize('dkkh cần mang gì').tokens.join(' '));
+    expect(normalizer.normalize('đkkh').tokens.join(' ')).toBe('dang ki ket hon');
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {

@@ -136,7 +136,9 @@ export class Normalizer {
     const exact = this.abbreviations.get(typed);
     if (exact) return exact;
     // Typed without diacritics, it may stand for a key written with them ("sd" for "sđ").
-    return fold(typed) === typed ? this.foldedAbbreviations.get(typed) : undefined;
+    if (fold(typed) === typed) return this.foldedAbbreviations.get(typed);
+    // Letters without a vowel typed with đ stand for the key written with d ("đkkh" for "dkkh"): no word is typed so.
+    return VOWEL.test(fold(typed)) ? undefined : this.abbreviations.get(typed.replace(/đ/g, 'd'));
   }
 
   /**
