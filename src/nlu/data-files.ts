@@ -10,6 +10,9 @@ import { loadRanker, type RankerModel } from './ranker.js';
 export const INTENTS = ['greeting', 'goodbye_thanks', 'help', 'procedure_lookup', 'dossier_status', 'model_info',
   'feedback', 'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe', 'locality', 'out_of_scope'] as const;
 export type Intent = (typeof INTENTS)[number];
+/** Intents that are actions or conversation, not questions about a procedure (only theirs may list stands_with). */
+export const ACTIONS: ReadonlySet<Intent> = new Set<Intent>(['greeting', 'goodbye_thanks', 'help', 'dossier_status', 'feedback',
+  'rating', 'contact_info', 'human_handoff', 'home_service', 'subscribe']);
 export const ASPECTS = ['documents', 'fee', 'duration', 'place', 'online', 'forms', 'legal', 'eligibility', 'general'] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
@@ -18,8 +21,6 @@ export const INTENTS_DIR = path.resolve(import.meta.dirname, '../../intents');
 const phrase = z.string().trim().min(1).max(300);
 /** Phrase lists only one intent's file may hold (what they mean is that intent's). */
 const OWNED_PHRASES = { asks_else: 'out_of_scope', asks_status: 'dossier_status', asks_what: 'model_info', not_evidence_beside_place: 'locality' } as const;
-/** Intents that are no action: stands_with has no meaning in their files. */
-const NOT_ACTIONS: string[] = ['procedure_lookup', 'out_of_scope', 'locality', 'model_info'];
 const intentFileSchema = z.object({
   intent: z.enum(INTENTS),
   description: z.string().optional(),
@@ -42,7 +43,7 @@ const intentFileSchema = z.object({
   for (const [key, owner] of Object.entries(OWNED_PHRASES)) {
     if (f[key as keyof typeof OWNED_PHRASES] && f.intent !== owner) ctx.addIssue({ code: 'custom', message: `${key} belongs in the ${owner} file`, path: [key] });
   }
-  if (f.stands_with && NOT_ACTIONS.includes(f.intent)) {
+  if (f.stands_with && !ACTIONS.has(f.intent)) {
     ctx.addIssue({ code: 'custom', message: 'stands_with is for the intents of an action (hand-off, feedback, home service...)', path: ['stands_with'] });
   }
 });

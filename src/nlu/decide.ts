@@ -1,5 +1,5 @@
 import type { Scored } from './classifier.js';
-import type { Aspect, Intent } from './data-files.js';
+import { ACTIONS, type Aspect, type Intent } from './data-files.js';
 import type { NluOptions } from './options.js';
 import type { Ranked } from './procedure-index.js';
 
@@ -62,9 +62,6 @@ export interface DecideInput<P> {
 /** The gate's probability above which what a place question says besides its places surely asks a procedure. */
 const SURELY_PROCEDURE = 0.9;
 
-/** Intents that are actions or conversation, not questions about a procedure. */
-const ACTIONS = new Set<Intent>(['greeting', 'goodbye_thanks', 'help', 'dossier_status', 'feedback', 'rating',
-  'contact_info', 'human_handoff', 'home_service', 'subscribe']);
 /** Intents whose answer officials may replace with an FAQ. */
 export const FAQ_INTENTS = new Set<Intent>(['procedure_lookup', 'contact_info', 'help', 'greeting', 'goodbye_thanks', 'model_info', 'out_of_scope']);
 

@@ -102,6 +102,9 @@ const QUALIFIERS = [
 ];
 /** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
 const BRACKETS = /\([^)]*\)/gu;
+/** A phrase matcher for each intent's list (not_cues, stands_with). */
+const matchersByIntent = (lists: Partial<Record<Intent, string[]>>): Map<string, PhraseMatcher<true>> =>
+  new Map(Object.entries(lists).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])]));
 
 /** The texts of a record as the index reads them: content words only, the level suffix out of the name. */
 function procedureTexts(p: KbProcedure, taught: string[], normalizer: Normalizer, functionWords: PhraseMatcher<true>, notEvidence: PhraseMatcher<true>): ProcedureTexts {
@@ -267,9 +270,9 @@ export class Nlu {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
       aspectWords: new PhraseMatcher(aspectEntries), mayOrMust: PhraseMatcher.of(data.mayOrMust),
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
-      cues, notCues: new Map(Object.entries(data.notCues).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
+      cues, notCues: matchersByIntent(data.notCues),
       asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
-      standsWith: new Map(Object.entries(data.standsWith).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])])),
+      standsWith: matchersByIntent(data.standsWith),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
     };
   }
