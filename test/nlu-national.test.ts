@@ -211,13 +211,16 @@ describe('telling near-identical procedures apart', () => {
       duration: ['mấy ngày thì xong', 'khi nào lấy được', 'có lâu không', 'bn ngày', 'nộp xong thì bao giờ đi lấy', 'có lẹ hông ad',
         'khi nào nhận được', 'bao giờ được nhận', 'nộp hôm nay thì ngày nào có', 'làm xong liền không', 'cần gấp có kịp không'],
       place: ['nộp ở đâu', 'ra đâu làm', 'lên đâu nộp', 'ai giải quyết', 'làm đơn gửi ai', 'làm ở xã nơi sinh hay nơi ở bây giờ',
-        'có phải lên tỉnh không', 'phòng ban nào làm', 'gửi đâu', 'nộp đâu vậy ad', 'nộp hồ sơ cho ai'],
+        'có phải lên tỉnh không', 'phòng ban nào làm', 'gửi đâu', 'nộp đâu vậy ad', 'nộp hồ sơ cho ai',
+        // where a step is done, and which one: no place phrase, the words around "ở" ask it
+        'thì nộp ở công an tỉnh hay ở sở', 'nộp hồ sơ ở chi cục thuế nào', 'làm ở phường phải không ạ'],
       online: ['nộp qua mạng được không', 'không cần đến có làm được không', 'làm trên điện thoại được không', 'qua zalo được không',
         'ngồi nhà làm được không'],
       documents: ['cần giấy tờ gì', 'cần hồ sơ gì', 'phải mang những giấy gì', 'có cần sổ hộ khẩu không', 'giấy tờ cần để làm', 'cần chi',
         'cần mấy bản', 'cần bao nhiêu bộ hồ sơ', 'có cần ảnh không', 'mang bản sao hay bản chính', 'giấy tờ thế nào', 'cần những cái gì',
-        'cần cung cấp gì', 'cần xuất trình gì', 'hồ sơ có những gì'],
+        'cần cung cấp gì', 'cần xuất trình gì', 'hồ sơ có những gì', 'cần những chứng từ gì', 'ngoài đơn còn cần những tài liệu gì'],
       forms: ['đơn viết sao', 'tờ khai điền thế nào'],
+      eligibility: ['thì cần đk gì ạ', 'cần dk j'],
     };
     for (const [aspect, phrases] of Object.entries(asks)) {
       for (const p of phrases) {
@@ -229,6 +232,8 @@ describe('telling near-identical procedures apart', () => {
     // Words of the record's name do not say the aspect, but only if written the same: "cổng dịch vụ công" is not the
     // "…bằng dịch vụ công trực tuyến" of the vehicle transfer's name ("cổng" folds to "công").
     expect(nlu.understand('Sang tên xe máy có nộp hồ sơ trên cổng dịch vụ công được không ạ?').entities.aspect).toBe('online');
+    // "làm ở xã thế nào" asks how, not which office.
+    expect(nlu.understand('làm giấy khai sinh cho con ở xã thế nào').entities.aspect).toBe('general');
     // Papers said to be missing are not papers asked for.
     expect(nlu.understand('đất chưa có giấy tờ gì thì có được cấp sổ đỏ không').entities.aspect).toBe('eligibility');
     expect(nlu.understand('làm sổ đỏ lần đầu cần có giấy tờ gì').entities.aspect).toBe('documents');

@@ -511,7 +511,7 @@ export class Nlu {
     const inNotAspect = (h: { start: number; end: number }) => spans.some((s) => s.start <= h.start && h.end <= s.end);
     const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !inNotAspect(h));
     if (hits.length === 0) {
-      if (this.parts.mayOrMust.all(toks).length === 0) return undefined;
+      if (this.parts.mayOrMust.all(toks).length === 0) return asksWhereDone(toks) ? 'place' : undefined;
       return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
     }
     // "mẫu đơn / căn cứ pháp lý cho trường hợp nào": the paper asked for is the question, not who may ask.
@@ -519,6 +519,29 @@ export class Nlu {
     const pool = named.length > 0 && hits.some((h) => h.value === 'eligibility') ? named : hits;
     return pool.reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a)).value;
   }
+}
+
+/**
+ * "nộp ở Sở Xây dựng hay ở xã", "đăng ký kết hôn ở xã bên vợ hay bên chồng", "khai tử làm ở xã nào", "nộp ở Sở Tư pháp
+ * phải không": where a step is done ("nộp", "làm", "đăng ký", "xin", "gửi" ... "ở" / "tại"), followed by an alternative
+ * or a question which one, asks the place, though no place phrase says so ("làm ở xã thế nào" asks how).
+ */
+const DONE_WHERE_VERBS = new Set(['nop', 'lam', 'ky', 'xin', 'gui', 'cap', 'khai']);
+const AT_WORDS = new Set(['o', 'tai']);
+const WHERE_ASKED = new Set(['hay', 'nao']);
+const VERB_TO_AT = 6;
+const AT_TO_ASK = 10;
+function asksWhereDone(toks: Tok[]): boolean {
+  for (let j = 1; j < toks.length - 1; j++) {
+    if (!AT_WORDS.has(toks[j].f)) continue;
+    if (!toks.slice(Math.max(0, j - VERB_TO_AT), j).some((t) => DONE_WHERE_VERBS.has(t.f))) continue;
+    for (let k = j + 2; k < Math.min(toks.length, j + AT_TO_ASK + 1); k++) {
+      const f = toks[k].f;
+      if (f === 'nao' && toks[k - 1].f === 'the') continue; // "thế nào": how, not which office
+      if (WHERE_ASKED.has(f) || (f === 'phai' && ['khong', 'ko', 'k'].includes(toks[k + 1]?.f ?? ''))) return true;
+    }
+  }
+  return false;
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
