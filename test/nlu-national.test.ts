@@ -220,7 +220,7 @@ describe('telling near-identical procedures apart', () => {
         'cần mấy bản', 'cần bao nhiêu bộ hồ sơ', 'có cần ảnh không', 'mang bản sao hay bản chính', 'giấy tờ thế nào', 'cần những cái gì',
         'cần cung cấp gì', 'cần xuất trình gì', 'hồ sơ có những gì', 'cần những chứng từ gì', 'ngoài đơn còn cần những tài liệu gì'],
       forms: ['đơn viết sao', 'tờ khai điền thế nào'],
-      eligibility: ['thì cần đk gì ạ', 'cần dk j'],
+      eligibility: ['thì cần đk gì ạ', 'cần dk j', 'cần tiêu chuẩn gì', 'phải đi cùng vợ không ad'],
     };
     for (const [aspect, phrases] of Object.entries(asks)) {
       for (const p of phrases) {
@@ -232,6 +232,9 @@ describe('telling near-identical procedures apart', () => {
     // Words of the record's name do not say the aspect, but only if written the same: "cổng dịch vụ công" is not the
     // "…bằng dịch vụ công trực tuyến" of the vehicle transfer's name ("cổng" folds to "công").
     expect(nlu.understand('Sang tên xe máy có nộp hồ sơ trên cổng dịch vụ công được không ạ?').entities.aspect).toBe('online');
+    // "cần / phải / được ... không" closing a message asks whether one may or must; "nhà ở xã hội" is no office.
+    expect(nlu.understand('cho heo qua tinh khac ban can kiem dich ko').entities.aspect).toBe('eligibility');
+    expect(nlu.understand('Vợ chồng tôi làm công nhân, có được mua nhà ở xã hội không?').entities.aspect).toBe('eligibility');
     // "làm ở xã thế nào" asks how, not which office.
     expect(nlu.understand('làm giấy khai sinh cho con ở xã thế nào').entities.aspect).toBe('general');
     // Papers said to be missing are not papers asked for.

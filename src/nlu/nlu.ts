@@ -511,8 +511,9 @@ export class Nlu {
     const inNotAspect = (h: { start: number; end: number }) => spans.some((s) => s.start <= h.start && h.end <= s.end);
     const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !inNotAspect(h));
     if (hits.length === 0) {
-      if (this.parts.mayOrMust.all(toks).length === 0) return asksWhereDone(toks) ? 'place' : undefined;
-      return this.parts.whereMay.all(toks).length > 0 ? 'place' : 'eligibility';
+      const at = (j: number) => !inNotAspect({ start: j, end: j + 1 }); // not the "ở xã" of "nhà ở xã hội"
+      if (this.parts.mayOrMust.all(toks).length === 0 && !asksMayOrMust(toks)) return asksWhereDone(toks, at) ? 'place' : undefined;
+      return this.parts.whereMay.all(toks).some((h) => at(h.start)) ? 'place' : 'eligibility';
     }
     // "mẫu đơn / căn cứ pháp lý cho trường hợp nào": the paper asked for is the question, not who may ask.
     const named = hits.filter((h) => h.value === 'legal' || h.value === 'forms');
@@ -531,9 +532,9 @@ const AT_WORDS = new Set(['o', 'tai']);
 const WHERE_ASKED = new Set(['hay', 'nao']);
 const VERB_TO_AT = 6;
 const AT_TO_ASK = 10;
-function asksWhereDone(toks: Tok[]): boolean {
+function asksWhereDone(toks: Tok[], at: (j: number) => boolean): boolean {
   for (let j = 1; j < toks.length - 1; j++) {
-    if (!AT_WORDS.has(toks[j].f)) continue;
+    if (!AT_WORDS.has(toks[j].f) || !at(j)) continue;
     if (!toks.slice(Math.max(0, j - VERB_TO_AT), j).some((t) => DONE_WHERE_VERBS.has(t.f))) continue;
     for (let k = j + 2; k < Math.min(toks.length, j + AT_TO_ASK + 1); k++) {
       const f = toks[k].f;
@@ -542,6 +543,22 @@ function asksWhereDone(toks: Tok[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * "cho heo qua tỉnh khác bán cần kiểm dịch ko", "đi làm xa 1 năm phải khai tạm vắng ko ad", "bị lũ có được miễn thuế
+ * đất không": "cần" / "phải" / "được" and a question's "không" / "chưa" closing the message (a particle or two after it
+ * at most) ask whether one may or must, as may_or_must's phrases do.
+ */
+const MAY_OR_MUST = new Set(['can', 'phai', 'duoc']);
+const YES_NO = new Set(['khong', 'chua']);
+const CLOSING = new Set(['a', 'ad', 'admin', 'ha', 'vay', 'v', 'z', 'nhi', 'nha', 'ak', 'em', 'e', 'ban', 'anh', 'chi', 'mn', 'ac']);
+const MAY_TO_NO = 10;
+function asksMayOrMust(toks: Tok[]): boolean {
+  let end = toks.length - 1;
+  while (end > 0 && CLOSING.has(toks[end].f) && toks.length - end <= 2) end--;
+  if (!YES_NO.has(toks[end]?.f ?? '')) return false;
+  return toks.slice(Math.max(0, end - MAY_TO_NO), end - 1).some((t) => MAY_OR_MUST.has(t.f));
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
