@@ -17,6 +17,11 @@ export interface Tok {
    * thing apart, but is no evidence that the message is about that thing ("con 16 tuổi đi học nghề" asks no card).
    */
   q?: true;
+  /**
+   * The word opens a clause ("Ba em mới mất, sổ đỏ đứng tên ba": "sổ" after the comma): no phrase the lexicon or an
+   * intent knows runs across it ("mất sổ" is not said there).
+   */
+  b?: true;
 }
 
 export interface Normalized {
@@ -74,6 +79,10 @@ const HERD = 10;
  * The message without the counter "con" of animals and the number before it: "nuôi 2000 con gà" asks about raising
  * chickens ("nuôi gà"), while the words "nuôi" and "con" are those of adoption (nuôi con nuôi).
  */
+/** Where one clause ends and the next begins: a comma, semicolon, question or exclamation mark, a full stop before a
+ * space, a line break (not the dot of "tp.hcm", "p.5" or "2.000"). */
+const CLAUSE_BREAK = /[,;!?]+|[.…]+(?=\s|$)|\n/u;
+
 function withoutCounters(toks: Tok[]): Tok[] {
   const counter = (i: number) => {
     if (toks[i].f !== 'con') return false;
@@ -86,7 +95,16 @@ function withoutCounters(toks: Tok[]): Tok[] {
     drop.add(i);
     if (countOf(toks[i - 1]) !== undefined) drop.add(i - 1);
   });
-  return drop.size ? toks.filter((_, i) => !drop.has(i)) : toks;
+  if (drop.size === 0) return toks;
+  // A clause's first word dropped hands its mark to the next.
+  const out: Tok[] = [];
+  let opens = false;
+  toks.forEach((t, i) => {
+    if (drop.has(i)) { opens ||= t.b === true; return; }
+    out.push(opens && !t.b ? { ...t, b: true } : t);
+    opens = false;
+  });
+  return out;
 }
 
 /**
@@ -161,11 +179,20 @@ export class Normalizer {
     const words: string[] = [];
     const toks: Tok[] = [];
     const accented: string[] = [];
-    const tokens = tokenize(cleaned);
+    const tokens: string[] = [];
+    const opens = new Set<number>();
+    for (const clause of cleaned.split(CLAUSE_BREAK)) {
+      const clauseTokens = tokenize(clause);
+      if (tokens.length > 0 && clauseTokens.length > 0) opens.add(tokens.length);
+      tokens.push(...clauseTokens);
+    }
+    const clauseStarts: number[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
+      if (opens.has(i)) clauseStarts.push(toks.length);
       // Abbreviations of several words first: "nhập hk" is "nhập hộ khẩu" where "hk" alone is "không".
-      const longer = [3, 2].map((n) => ({ n, expansion: i + n <= tokens.length ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
+      const within = (n: number) => i + n <= tokens.length && !Array.from({ length: n - 1 }, (_, k) => i + k + 1).some((j) => opens.has(j));
+      const longer = [3, 2].map((n) => ({ n, expansion: within(n) ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
         .find((x) => x.expansion);
       if (longer?.expansion) {
         toks.push(...longer.expansion);
@@ -211,6 +238,7 @@ export class Normalizer {
       if (repaired.length === 1 && repaired[0] === tok.f) toks.push(tok);
       else toks.push(...repaired.map((f) => ({ f })));
     }
+    for (const k of clauseStarts) if (k < toks.length) toks[k] = { ...toks[k], b: true };
     const counted = withoutCounters(toks);
     return { text: words.join(' '), tokens: counted.map((t) => t.f), toks: counted, accented };
   }

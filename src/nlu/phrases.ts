@@ -36,7 +36,8 @@ export class PhraseMatcher<V> {
     for (const p of this.byFirst.get(toks[i].f) ?? []) {
       if (i + p.toks.length > toks.length) continue;
       let ok = true;
-      for (let j = 0; j < p.toks.length && ok; j++) ok = sameWord(toks[i + j], p.toks[j]);
+      // A phrase is said within one clause: none runs across a comma or a full stop.
+      for (let j = 0; j < p.toks.length && ok; j++) ok = sameWord(toks[i + j], p.toks[j]) && (j === 0 || !toks[i + j].b);
       if (ok) return { start: i, end: i + p.toks.length, value: p.value };
     }
     return undefined;
