@@ -26,7 +26,9 @@ describe('understanding over the national catalogue', () => {
   // Each set's floors (development sets higher; the blind sets are never read to make a change).
   const floors: Array<{ name: string; file: string; lines?: number; clearResolved: number; clearTop1?: number; ambiguousHandled?: number; confidentlyWrong: number; oosF1: number }> = [
     { name: 'the development set', file: 'devset.jsonl', lines: 500, clearResolved: 0.78, clearTop1: 0.33, ambiguousHandled: 0.85, confidentlyWrong: 0.05, oosF1: 0.8 },
-    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 6360, clearResolved: 0.85, clearTop1: 0.4, confidentlyWrong: 0.04, oosF1: 0.8 },
+    // Since the sixteenth session 1,050 of its lines are over records drawn at random from the whole catalogue (banks,
+    // customs, aviation as much as the commune's), first read at top-1 0.24-0.56: resolved 0.85 and wrong 4.0 % at 7,419.
+    { name: 'the wider development set', file: 'devset-wide.jsonl', lines: 7410, clearResolved: 0.84, clearTop1: 0.42, confidentlyWrong: 0.045, oosF1: 0.8 },
     { name: 'the blind held-out set', file: 'heldout/heldout.jsonl', clearResolved: 0.72, ambiguousHandled: 0.6, confidentlyWrong: 0.06, oosF1: 0.8 },
     { name: 'the second blind set', file: 'heldout/heldout-2.jsonl', clearResolved: 0.72, confidentlyWrong: 0.07, oosF1: 0.7 },
     { name: 'the third blind set', file: 'heldout/heldout-3.jsonl', clearResolved: 0.8, confidentlyWrong: 0.06, oosF1: 0.75 },
@@ -623,6 +625,15 @@ describe('telling near-identical procedures apart', () => {
     for (const text of ['lương hưu chuyển về địa phương khác', 'bố tôi muốn chuyển nơi nhận lương hưu về quê', 'chuyen noi linh luong huu vao tinh khac']) {
       expect(nlu.understand(text).procedure?.code, text).toBe('1.001742');
     }
+  });
+
+  it('reads no phrase across a comma or a full stop ("Ba em mới mất, sổ đỏ…" has no "mất sổ đỏ")', () => {
+    const u = nlu.understand('Ba em mới mất, sổ đỏ đứng tên ba, mấy anh em giờ phải làm gì trước?');
+    expect(u.procedure?.name ?? '').not.toMatch(/do bị mất/);
+    expect(nlu.understand('mất sổ đỏ rồi làm lại thế nào').procedure?.name).toMatch(/do bị mất/);
+    // A comma or a full stop opens a clause; the dot inside "tp.hcm" or "2.000" does not.
+    const { toks } = new Normalizer(loadNluData().abbreviations).normalize('Ba mất, sổ đỏ. Ở tp.hcm nhà 2.000 m2');
+    expect(toks.filter((t) => t.b).map((t) => t.f)).toEqual(['so', 'o']);
   });
 
   it('never answers a change of a document ("đổi bằng lái"), nor one not said lost, with its re-issue', () => {
