@@ -258,11 +258,17 @@ export function interpret(tokens: Token[], mentions: RawMention[], index: NameIn
   }
   // "Sài Gòn sau sáp nhập gồm những tỉnh nào, còn tên TP.HCM không": a question about provinces reads a bare name as
   // the province it can be (the city), not the new phường Sài Gòn that TP.HCM holds.
-  if (findAll(tokens, PROVINCES_ASKED).length > 0) {
+  const provincesAsked = findAll(tokens, PROVINCES_ASKED).length > 0;
+  if (provincesAsked) {
     for (const m of known) if (!m.typeWord && m.entries.some(isProvince)) m.entries = m.entries.filter(isProvince);
   }
+  // "tỉnh Lào Cai bây giờ là hợp nhất của tỉnh nào với tỉnh nào": a province named as one is what such a question asks
+  // about, not a commune's name among its words ("Hợp Nhất"); not when a commune or district is named as one too ("xã Mai
+  // Hạ huyện Mai Châu tỉnh Hòa Bình giờ thuộc tỉnh nào, xã nào" asks about the commune).
+  const asProvince = (m: RawMention) => m.typeWord?.type === 'tỉnh' && m.entries.some(isProvince);
+  const namedProvinces = provincesAsked && known.every((m) => asProvince(m) || !m.typeWord) ? known.filter(asProvince) : [];
   const contextMismatch = narrowByContext(tokens, known);
-  const primary = pickPrimary(tokens, known, newToOld, submit)!;
+  const primary = pickPrimary(tokens, namedProvinces.length > 0 ? namedProvinces : known, newToOld, submit)!;
   let refs = uniqueRefs(primary.entries);
   // Context of the same level cannot place it; a coarser one already narrowed it. Now the reading:
   const group = chooseGroup(refs, primary, newToOld);

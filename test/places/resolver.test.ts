@@ -595,6 +595,12 @@ describe('ordinary words are not places', () => {
     expect(provinceOf(resolve('Hoa Binh cu gio la tinh nao').reading)).toBe('25');
     // Not a commune's province: "xã Tân Phú thuộc tỉnh nào" still asks which xã Tân Phú.
     expect(resolve('xã Tân Phú thuộc tỉnh nào').kind).toBe('ambiguous');
+    // A province named as one is what such a question asks about, not a commune's name among its words ("Hợp Nhất")...
+    const merged = resolve('tỉnh Lào Cai bây giờ là hợp nhất của tỉnh nào với tỉnh nào vậy?');
+    expect(merged.kind).toBe('province');
+    expect(provinceOf(merged.reading)).toBe('15');
+    // ...unless a commune is named as one too.
+    expect(resolve('Xã Mai Hạ huyện Mai Châu tỉnh Hòa Bình bây giờ thuộc tỉnh nào, xã nào vậy ạ?').kind).toBe('old_to_new');
   });
 
   it('reads Central speech ("chừ" for "giờ", "xã mô" for "xã nào", "ở mô" for "ở đâu"), not a name with "Mô" in it', () => {
