@@ -76,13 +76,15 @@ const countOf = (t: Tok | undefined): number | undefined =>
 const HERD = 10;
 
 /**
+ * Where one clause ends and the next begins: a comma, semicolon, question or exclamation mark, a full stop before a
+ * space, a line break (not the dot of "tp.hcm", "p.5" or "2.000").
+ */
+const CLAUSE_BREAK = /[,;!?]+|[.…]+(?=\s|$)|\n/u;
+
+/**
  * The message without the counter "con" of animals and the number before it: "nuôi 2000 con gà" asks about raising
  * chickens ("nuôi gà"), while the words "nuôi" and "con" are those of adoption (nuôi con nuôi).
  */
-/** Where one clause ends and the next begins: a comma, semicolon, question or exclamation mark, a full stop before a
- * space, a line break (not the dot of "tp.hcm", "p.5" or "2.000"). */
-const CLAUSE_BREAK = /[,;!?]+|[.…]+(?=\s|$)|\n/u;
-
 function withoutCounters(toks: Tok[]): Tok[] {
   const counter = (i: number) => {
     if (toks[i].f !== 'con') return false;
@@ -191,7 +193,8 @@ export class Normalizer {
       const token = tokens[i];
       if (opens.has(i)) clauseStarts.push(toks.length);
       // Abbreviations of several words first: "nhập hk" is "nhập hộ khẩu" where "hk" alone is "không".
-      const within = (n: number) => i + n <= tokens.length && !Array.from({ length: n - 1 }, (_, k) => i + k + 1).some((j) => opens.has(j));
+      // ...said within one clause ("nhập, hk" is not "nhập hk").
+      const within = (n: number) => i + n <= tokens.length && !opens.has(i + 1) && (n < 3 || !opens.has(i + 2));
       const longer = [3, 2].map((n) => ({ n, expansion: within(n) ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
         .find((x) => x.expansion);
       if (longer?.expansion) {
