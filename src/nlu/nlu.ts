@@ -512,7 +512,7 @@ export class Nlu {
     const hits = this.parts.aspectWords.all(toks).filter((h) => !toks.slice(h.start, h.end).every(inName) && !negated(h) && !inNotAspect(h));
     if (hits.length === 0) {
       const at = (j: number) => !inNotAspect({ start: j, end: j + 1 }); // not the "ở xã" of "nhà ở xã hội"
-      if (this.parts.mayOrMust.all(toks).length === 0 && !asksMayOrMust(toks)) return asksWhereDone(toks, at) ? 'place' : undefined;
+      if (!this.parts.mayOrMust.occursIn(toks) && !asksMayOrMust(toks)) return asksWhereDone(toks, at) ? 'place' : undefined;
       return this.parts.whereMay.all(toks).some((h) => at(h.start)) ? 'place' : 'eligibility';
     }
     // "mẫu đơn / căn cứ pháp lý cho trường hợp nào": the paper asked for is the question, not who may ask.
@@ -539,7 +539,7 @@ function asksWhereDone(toks: Tok[], at: (j: number) => boolean): boolean {
     for (let k = j + 2; k < Math.min(toks.length, j + AT_TO_ASK + 1); k++) {
       const f = toks[k].f;
       if (f === 'nao' && toks[k - 1].f === 'the') continue; // "thế nào": how, not which office
-      if (WHERE_ASKED.has(f) || (f === 'phai' && ['khong', 'ko', 'k'].includes(toks[k + 1]?.f ?? ''))) return true;
+      if (WHERE_ASKED.has(f) || (f === 'phai' && toks[k + 1]?.f === 'khong')) return true; // "ko", "k" arrive as "không"
     }
   }
   return false;
@@ -552,7 +552,8 @@ function asksWhereDone(toks: Tok[], at: (j: number) => boolean): boolean {
  */
 const MAY_OR_MUST = new Set(['can', 'phai', 'duoc']);
 const YES_NO = new Set(['khong', 'chua']);
-const CLOSING = new Set(['a', 'ad', 'admin', 'ha', 'vay', 'v', 'z', 'nhi', 'nha', 'ak', 'em', 'e', 'ban', 'anh', 'chi', 'mn', 'ac']);
+/** Particles and forms of address that may follow it, as the normaliser gives them ("ad" arrives as "admin", "v" and "z" as "vậy", "e" as "em"). */
+const CLOSING = new Set(['a', 'admin', 'ha', 'vay', 'nhi', 'nha', 'ak', 'em', 'ban', 'anh', 'chi', 'ac']);
 const MAY_TO_NO = 10;
 function asksMayOrMust(toks: Tok[]): boolean {
   let end = toks.length - 1;

@@ -77,7 +77,8 @@ const HERD = 10;
 
 /**
  * Where one clause ends and the next begins: a comma, semicolon, question or exclamation mark, a full stop before a
- * space, a line break (not the dot of "tp.hcm", "p.5" or "2.000").
+ * space, a line break (not the dot of "tp.hcm", "p.5" or "2.000"). The place resolver reads breaks from the gaps between
+ * the words it finds (src/places/tokens.ts); natural's tokenizer gives no offsets, so the message is split first.
  */
 const CLAUSE_BREAK = /[,;!?]+|[.…]+(?=\s|$)|\n/u;
 
@@ -188,14 +189,14 @@ export class Normalizer {
       if (tokens.length > 0 && clauseTokens.length > 0) opens.add(tokens.length);
       tokens.push(...clauseTokens);
     }
+    // A multi-word abbreviation is said within one clause ("nhập, hk" is not "nhập hk").
+    const fits = (i: number, n: number) => i + n <= tokens.length && !opens.has(i + 1) && (n < 3 || !opens.has(i + 2));
     const clauseStarts: number[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (opens.has(i)) clauseStarts.push(toks.length);
       // Abbreviations of several words first: "nhập hk" is "nhập hộ khẩu" where "hk" alone is "không".
-      // ...said within one clause ("nhập, hk" is not "nhập hk").
-      const within = (n: number) => i + n <= tokens.length && !opens.has(i + 1) && (n < 3 || !opens.has(i + 2));
-      const longer = [3, 2].map((n) => ({ n, expansion: within(n) ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
+      const longer = [3, 2].map((n) => ({ n, expansion: fits(i, n) ? this.abbreviation(tokens.slice(i, i + n).join(' ')) : undefined }))
         .find((x) => x.expansion);
       if (longer?.expansion) {
         toks.push(...longer.expansion);
