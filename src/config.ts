@@ -37,7 +37,10 @@ export const configSchema = z.object({
   ZALO_OAUTH_BASE_URL: url('https://oauth.zaloapp.com'),
   ZALO_ZNS_BASE_URL: url('https://business.openapi.zalo.me'),
   ZALO_ZNS_TEMPLATE_ID: optionalSecret,
-  /** Zalo API calls a minute from this process (Zalo: about 4,000 a minute per app; split it between instances). 0: not paced. */
+  /**
+   * Zalo API calls in any 60 s from this process (Zalo: about 4,000 a minute per app; split it between instances),
+   * a burst at up to four times the average pace (src/channels/pacer.ts). 0: not paced.
+   */
   ZALO_CALLS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(4000),
 
   MESSENGER_APP_SECRET: optionalSecret,
