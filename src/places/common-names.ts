@@ -11,7 +11,7 @@ export const COMMON_NAMES: string[] = [
   'bán đất', 'bảng giá', 'cần được', 'ở làm', 'thứ ba', 'nhà mặt', 'định cư', 'nhân quyền', 'tư nhân', 'từ xa', 'thương binh',
   'thuận lợi', 'đồng tiền', 'tiền điện', 'đồng hồ', 'có lẽ', 'có mà', 'cụ một', 'đất đỏ', 'cửa cấn', 'đang đặt', 'bình xa', 'cao thắng',
   'cần kiệm', 'đồng cỏ', 'nam cỏ', 'tư duy', 'thành công', 'bình minh', 'thanh bình', 'hòa hợp', 'hòa thuận', 'kim long', 'đông đô',
-  'tân tiến', 'tiến bộ', 'tiến thắng', 'tiến lợi', 'hưng thịnh', 'phát triển', 'đoàn kết', 'đồng tâm', 'hợp tác', 'hợp tiến',
+  'bến thủy', 'thủy lợi', 'tân tiến', 'tiến bộ', 'tiến thắng', 'tiến lợi', 'hưng thịnh', 'phát triển', 'đoàn kết', 'đồng tâm', 'hợp tác', 'hợp tiến',
   'thắng lợi', 'quyết thắng', 'quyết tiến', 'tiền phong', 'tân lập', 'thống nhất', 'độc lập', 'hòa bình', 'an bình', 'bình an',
   'an hòa', 'hòa an', 'tân phú', 'tân thành', 'tân an', 'an phú', 'phú mỹ', 'bình thạnh', 'tân bình', 'tân hòa', 'hưng đạo',
   'minh khai', 'hồng hà', 'thanh xuân', 'xuân hòa', 'hà nội', 'việt nam', 'trung hòa', 'hữu nghị', 'dân chủ', 'cộng hòa', 'tự lập',

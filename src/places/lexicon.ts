@@ -220,6 +220,8 @@ export const NOT_A_NAME_START: string[] = [
   'lý', 'trọng', 'tâm', 'hệ', 'điểm', 'sát', 'quá', 'lắm', 'năm',
   // "tỉnh lỵ", "huyện lỵ": the seat of a province or district
   'lỵ', 'lị',
+  // "UBND tỉnh phê duyệt", "ủy ban xã cấp", "xã chấp thuận": the unit as the subject of what it does
+  'phê', 'duyệt', 'chấp', 'cấp', 'quyết', 'kiểm',
 ];
 
 /** Words that, right after xã/phường typed without diacritics, show an ordinary word: "xã hội", "phương án". */
@@ -253,4 +255,6 @@ export const WORD_PAIRS: string[] = ['đăng ký', 'đăng kí', 'hồ sơ', 'th
   // "lên công an phường nào" is not xã An Phương, nor "ủy ban thì" xã Bản Thi
   'công an', 'ủy ban', 'uỷ ban',
   // "chia lại thành các xã nào" is not xã Lai Thành
-  'chia lại', 'nhập lại', 'gộp lại', 'xếp lại', 'tách lại'];
+  'chia lại', 'nhập lại', 'gộp lại', 'xếp lại', 'tách lại',
+  // "giấy phép ví điện tử lần đầu" is not phường Tự Lạn
+  'điện tử'];
