@@ -156,10 +156,16 @@ function sameNameSameUnit(tokens: Token[], mentions: RawMention[]): void {
 function preferOtherType(tokens: Token[], mentions: RawMention[]): void {
   const within = (entries: NameEntry[], b: RawMention) => entries.some((x) => b.entries.some((y) => relationStrength(x.ref, y.ref) >= 1));
   for (const a of mentions) {
-    const before = a.otherType.filter((e) => e.ref.kind === 'old_commune');
-    if (before.length === 0) continue;
-    const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
-    if (contexts.length > 0 && contexts.every((b) => !within(a.entries, b) && within(before, b))) a.entries = before;
+    // Likewise "xã vinh xuan h. Trà Ôn": the name typed plain in a message with diacritics is read as spelled (Vinh
+    // Xuân, in Huế), unless the place after it holds none of those and holds the one with the marks it lacks (Vĩnh Xuân).
+    for (const other of [a.otherType.filter((e) => e.ref.kind === 'old_commune'), a.otherSpelling]) {
+      if (other.length === 0) continue;
+      const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
+      if (contexts.length > 0 && contexts.every((b) => !within(a.entries, b) && within(other, b))) {
+        a.entries = other;
+        break;
+      }
+    }
   }
 }
 

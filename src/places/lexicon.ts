@@ -124,6 +124,8 @@ export const NEW_TO_OLD_CUES: string[] = [
   'trc là', 'trc đây là', 'trc kia là', 'trc thuộc', 'trc đây thuộc',
   // "Ba Tơ mới gồm thị trấn Ba Tơ với những xã nào nữa", "xã Lao Chải mới có gộp thêm xã nào không"
   'gộp thêm', 'nhập thêm', 'sáp nhập thêm', 'ghép thêm', 'mới gồm', 'mới bao gồm',
+  // "xã Văn Phú sau 1/7 gồm các đơn vị hành chính cũ nào"
+  'đơn vị hành chính cũ nào', 'đơn vị cũ nào', 'các đơn vị hành chính cũ', 'những đơn vị hành chính cũ',
 ];
 
 /** Phrases asking where to go or submit (where_to_submit). */
@@ -154,7 +156,9 @@ export const WHERE_TO_GO: string[] = ['ở đâu', 'chỗ nào', 'nơi nào', 'x
  * ...but not right after these: "đổi thành phường nào", "quê quán ghi xã nào", "giờ nhập vô đâu" ask what the unit became,
  * "gồm các xã nào" what it was made of, whatever else the citizen is doing ("làm lại giấy tờ", "điền tờ khai").
  */
-export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập', 'sang', 'gồm', 'các', 'những'];
+export const BECAME_BEFORE_WHERE: string[] = ['thành', 'là', 'thuộc', 'ghi', 'vào', 'vô', 'về', 'nhập', 'sang', 'gồm', 'các', 'những',
+  // "gửi đồ về nhà thì ghi địa chỉ xã nào": the address to write, what the unit became
+  'địa chỉ'];
 
 /** Phrases saying the district level is gone (a where-to-submit question without a place). */
 export const NO_DISTRICT_CUES: string[] = ['không còn huyện', 'ko còn huyện', 'k còn huyện', 'không còn cấp huyện', 'bỏ huyện', 'bỏ cấp huyện',
@@ -244,7 +248,9 @@ export const NOT_A_PLACE_AFTER: string[][] = [['đường'], ['ngõ'], ['ngách'
   ['nguyễn'], ['trần'], ['phạm'], ['hoàng'], ['huỳnh'], ['bùi'], ['ngô'], ['đinh'], ['trương'], ['trịnh']];
 
 /** A unit-type word that ends an ordinary compound: "địa phương" typed without diacritics, "hợp tác xã". */
-export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ type: 'phường', before: ['địa'] }, { type: 'xã', before: ['hợp', 'tác'] }];
+export const NOT_A_TYPE_AFTER: Array<{ type: string; before: string[] }> = [{ type: 'phường', before: ['địa'] }, { type: 'xã', before: ['hợp', 'tác'] },
+  // "que quan ghi tinh nao": quê quán typed without diacritics, not a quận
+  { type: 'quận', before: ['quê'] }];
 
 /**
  * Two words that belong together: a name never starts at the second ("đăng ký phương tiện" is not xã Kỳ Phương, "hồ sơ

@@ -31,6 +31,9 @@ export interface RawMention {
   /** When the type word fits some units (tier 1): the units of the same name and level but another type, in case the
    * citizen used the type the unit had before ("xã An Phú, Thuận An" became a ward in 2011). */
   otherType: NameEntry[];
+  /** The units of the same name and type read from words typed plain as the marks they lack ("xã vinh xuan": Vĩnh
+   * Xuân beside Vinh Xuân), in case the place given after it holds one of them and none of `entries`. */
+  otherSpelling: NameEntry[];
   /** Words typed with diacritics that differ from the name's. */
   mismatches: number;
   marker: 'old' | 'new' | null;
@@ -114,7 +117,7 @@ function mismatchesOf(tokens: Token[], from: number, e: NameEntry, strict: boole
   return n;
 }
 
-interface FoundName { to: number; tier: number; mismatches: number; entries: NameEntry[]; otherType: NameEntry[] }
+interface FoundName { to: number; tier: number; mismatches: number; entries: NameEntry[]; otherType: NameEntry[]; otherSpelling: NameEntry[] }
 
 /**
  * The longest known name starting at `from`, keeping the entries that fit the type word best and, among them,
@@ -146,7 +149,8 @@ function nameAt(tokens: Token[], from: number, index: NameIndex, type: UnitType 
     const best = Math.min(...scored.map((x) => x.m * 100 + x.s));
     const kept = scored.filter((x) => x.m * 100 + x.s === best);
     const otherType = tier === 1 ? usable.filter((e) => tierOf(type, e) === 2 && mismatchesOf(tokens, from, e, false) === kept[0].m) : [];
-    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e), otherType };
+    const otherSpelling = strict ? scored.filter((x) => x.m === kept[0].m && x.m * 100 + x.s !== best).map((x) => x.e) : [];
+    const found = { to: from + len, tier, mismatches: kept[0].m, entries: kept.map((x) => x.e), otherType, otherSpelling };
     if (found.mismatches === 0) {
       if (fallback && fallback.tier < found.tier) return fallback;
       // "phường An Phú Thuận An": the ward An Phú of Thuận An, not the commune An Phú Thuận. A longer name of another
@@ -329,11 +333,11 @@ export const mentionKey = (tokens: Token[], m: Pick<RawMention, 'nameFrom' | 'to
 
 /** A name found without a type word (or a province by its initials), from `i`. */
 const bareAt = (i: number, found: FoundName, tokens: Token[]): RawMention =>
-  ({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [], mismatches: found.mismatches,
+  ({ from: i, to: found.to, nameFrom: i, typeWord: null, entries: found.entries, tier: found.tier, otherType: [], otherSpelling: found.otherSpelling, mismatches: found.mismatches,
     marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
 
 const unknownAt = (i: number, type: TypeMatch, to: number, tokens: Token[], near: NameEntry[] = []): RawMention =>
-  ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], mismatches: 0, marker: markerAround(tokens, i, to),
+  ({ from: i, to, nameFrom: type.to, typeWord: type, entries: [], tier: 0, otherType: [], otherSpelling: [], mismatches: 0, marker: markerAround(tokens, i, to),
     unknown: true, near, trusted: false });
 
 export function scanMentions(tokens: Token[], index: NameIndex): { mentions: RawMention[]; subCommunes: SubCommunePlace[] } {
@@ -363,7 +367,7 @@ export function scanMentions(tokens: Token[], index: NameIndex): { mentions: Raw
       const goesOn = found !== null && (type.deliberate || capitalisedOn) && nameGoesOn(tokens, found.to, index, found.entries);
       if (found && (found.tier < 3 || type.folded) && !goesOn) {
         mentions.push({ from: i, to: found.to, nameFrom: type.to, typeWord: type, entries: found.entries, tier: found.tier, otherType: found.otherType,
-          mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
+          otherSpelling: found.otherSpelling, mismatches: found.mismatches, marker: markerAround(tokens, i, found.to), unknown: false, near: [], trusted: false });
         i = found.to;
         continue;
       }

@@ -26,6 +26,21 @@ describe('the type a unit had before', () => {
     expect(old.old.district.name).toContain(district);
   });
 
+  it('reads a name typed without its marks in a message with diacritics as the unit the district after it holds', () => {
+    // "vinh xuan" as spelled is xã Vinh Xuân (Huế); Trà Ôn held xã Vĩnh Xuân.
+    for (const text of ['hk cũ là xã vinh xuan h. Tra On (cũ) á ad', 'xã Vinh Xuân huyện Trà Ôn cũ giờ là xã nào']) {
+      const old = reading(resolve(text), 'old_commune');
+      expect(old.old.name, text).toBe('Xã Vĩnh Xuân');
+      expect(old.old.district.name).toContain('Trà Ôn');
+    }
+    // Without a district, the spelling typed decides.
+    expect(reading(resolve('xã Vinh Xuân cũ giờ là xã nào'), 'old_commune').old.district.name).toContain('Phú Vang');
+  });
+
+  it('reads "que quan" typed without diacritics as quê quán, not a quận', () => {
+    expect(placesNamed('lam can cuoc thi que quan ghi tinh nao a')).toEqual([]);
+  });
+
   it('still says a district holds no unit of that name when none of any type was there', () => {
     expect(resolve('xã hòa khánh huyện hòa vang giờ ra sao').kind).toBe('not_found');
   });
