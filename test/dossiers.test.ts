@@ -247,6 +247,10 @@ describe('status feed', () => {
     await chat('citizen-web-0001', { payload: `#sub:${code}` });
     await chat('citizen-web-0002', { payload: `#sub:${code}` });
     await chat('citizen-web-0002', { text: `ngừng thông báo hồ sơ ${code}` });
+    // Said without the word "thông báo" and without a code: every notice of that user stops.
+    await owner(code, 'web', 'citizen-web-0009');
+    await chat('citizen-web-0009', { payload: `#sub:${code}` });
+    await chat('citizen-web-0009', { text: 'stop, đừng gửi tin nữa ạ' });
     const { prisma } = runtime.deps.db;
     expect(await prisma.subscription.count({ where: { dossier: { code }, active: true } })).toBe(1);
 

@@ -47,10 +47,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by five other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by six other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(1200);
+    expect(figures.lines).toBeGreaterThanOrEqual(1440);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -106,6 +106,8 @@ describe('understanding single messages', () => {
     ['cho hỏi hồ sơ 000 00 19 H12 231123 0001 xong chưa', '000.00.19.H12-231123-0001'],
     ['ma ho so H12 22 240115 0007 toi dau roi', 'H12.22-240115-0007'],
     ['hồ sơ H12.22.240115.0007 sao rồi ạ', 'H12.22-240115-0007'],
+    // The national unit code run together, in lower case.
+    ['0000017h56-250911-0045 check giùm e vs', '000.00.17.H56-250911-0045'],
   ])('extracts the dossier code from "%s"', (text, code) => {
     const u = nlu.understand(text);
     expect(u.intent).toBe('dossier_status');
@@ -129,6 +131,21 @@ describe('understanding single messages', () => {
     'does not answer "%s" with a procedure that shares a word or two (asks, or says it is outside)', (text) => {
       expect(nlu.understand(text).decision.kind).not.toBe('procedure');
     });
+});
+
+describe('an action said outright', () => {
+  it.each([
+    ['em hoi may cau ma bot cu hieu sai, co anh chi nao truc page khong a', 'human_handoff'],
+    ['Làm ơn chuyển cho người phụ trách đất đai, tôi hỏi mấy lần rồi mà chatbot cứ trả lời vòng vo.', 'human_handoff'],
+    ['menu đâu ad', 'help'],
+    ['toi o Sai Gon, ho so so do nho em trai nop giup, co gi moi ve ho so thi bao toi qua zalo nay duoc khong', 'subscribe'],
+  ])('reads "%s" as %s, whatever the classifier reads (says in the intent files)', (text, intent) => {
+    expect(nlu.understand(text).intent).toBe(intent);
+  });
+
+  it('leaves an opener that only asks whether someone is there to the classifier', () => {
+    expect(nlu.understand('alo ad oi co ai ko').intent).toBe('greeting');
+  });
 });
 
 describe('a reform model asked about', () => {
@@ -162,6 +179,8 @@ describe('intent data files', () => {
     const outOfScope = readFileSync(path.join(INTENTS_DIR, 'out_of_scope.yaml'), 'utf8');
     writeFileSync(path.join(dir, 'out_of_scope.yaml'), outOfScope.replace('asks_else:', 'stands_with:\n  - bức xúc\nasks_else:'));
     expect(() => loadNluData(dir)).toThrow(/out_of_scope\.yaml:\d+: stands_with is for the intents of an action/);
+    writeFileSync(path.join(dir, 'out_of_scope.yaml'), outOfScope.replace('asks_else:', 'says:\n  - menu\nasks_else:'));
+    expect(() => loadNluData(dir)).toThrow(/out_of_scope\.yaml:\d+: says is for the intents of an action/);
     writeFileSync(path.join(dir, 'out_of_scope.yaml'), outOfScope);
     writeFileSync(path.join(dir, 'lexicon-extra.yaml'), 'lexicon:\n  con 9 tuổi: trẻ em\nqualifiers:\n  con 9 tuổi: người dưới 14 tuổi\n');
     expect(() => loadNluData(dir)).toThrow(/lexicon-extra\.yaml:1: "con 9 tuổi" is already/);

@@ -37,14 +37,18 @@ const intentFileSchema = z.object({
   asks_what: z.array(phrase).min(1).optional(),
   /** What makes the classifier's reading as this intent stand over a procedure the message names (NluData.standsWith). */
   stands_with: z.array(phrase).min(1).optional(),
+  /** Phrases that say this action outright, whatever the classifier reads (NluData.says). */
+  says: z.array(phrase).min(1).optional(),
   /** locality only: the reorganisation's words, never evidence for a procedure asked beside a place (see NluData.reorganisationWords). */
   not_evidence_beside_place: z.array(phrase).min(1).optional(),
 }).strict().superRefine((f, ctx) => {
   for (const [key, owner] of Object.entries(OWNED_PHRASES)) {
     if (f[key as keyof typeof OWNED_PHRASES] && f.intent !== owner) ctx.addIssue({ code: 'custom', message: `${key} belongs in the ${owner} file`, path: [key] });
   }
-  if (f.stands_with && !ACTIONS.has(f.intent)) {
-    ctx.addIssue({ code: 'custom', message: 'stands_with is for the intents of an action (hand-off, feedback, home service...)', path: ['stands_with'] });
+  for (const key of ['stands_with', 'says'] as const) {
+    if (f[key] && !ACTIONS.has(f.intent)) {
+      ctx.addIssue({ code: 'custom', message: `${key} is for the intents of an action (hand-off, feedback, home service...)`, path: [key] });
+    }
   }
 });
 const aspectsFileSchema = z.object({
@@ -111,6 +115,12 @@ export interface NluData {
    */
   standsWith: Partial<Record<Intent, string[]>>;
   /**
+   * Phrases that say an action outright ("có ai trực page không" for human_handoff, "menu đâu" for help, "đừng gửi tin
+   * nữa" for subscribe): the message is read as that intent, as surely as an action must be read to win over a
+   * procedure it names, whatever the classifier reads (its examples cannot hold every way of saying it).
+   */
+  says: Partial<Record<Intent, string[]>>;
+  /**
    * Asking what a thing is ("là sao", "để làm gì", "là dịch vụ gì"): with a reform model named well, the message asks
    * about the model ("nghe nói thứ Hai lên xã không cần viết tờ khai, vậy là sao"), though its words are a procedure's.
    */
@@ -168,6 +178,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   const asksElse: string[] = [];
   const asksStatus: string[] = [];
   const standsWith: NluData['standsWith'] = {};
+  const says: NluData['says'] = {};
   const asksWhat: string[] = [];
   const reorganisationWords: string[] = [];
   let words: z.infer<typeof functionWordsFileSchema> | undefined;
@@ -202,6 +213,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
       asksStatus.push(...(data.asks_status ?? []));
       asksWhat.push(...(data.asks_what ?? []));
       if (data.stands_with) standsWith[data.intent] = [...(standsWith[data.intent] ?? []), ...data.stands_with];
+      if (data.says) says[data.intent] = [...(says[data.intent] ?? []), ...data.says];
       reorganisationWords.push(...(data.not_evidence_beside_place ?? []));
     }
   }
@@ -209,7 +221,7 @@ export function loadNluData(dir = INTENTS_DIR): NluData {
   if (missing.length) throw new DataFileError(`${dir}: no training examples for intent(s) ${missing.join(', ')}`);
   if (!aspects) throw new DataFileError(`${dir}/aspects.yaml: file is missing`);
   if (!words) throw new DataFileError(`${dir}/function-words.yaml: file is missing`);
-  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, standsWith, asksWhat, reorganisationWords, lexicon, qualifiers, functionWords: words.function_words, questionWords: words.question_words,
-    weakWords: words.weak_words,
+  return { examples, aspects, mayOrMust, whereMay, notAspects, abbreviations, cues, notCues, asksElse, asksStatus, standsWith, says, asksWhat, reorganisationWords, lexicon, qualifiers, functionWords: words.function_words,
+    questionWords: words.question_words, weakWords: words.weak_words,
     ranker: loadRanker(path.join(dir, 'ranker.json')) };
 }

@@ -102,7 +102,7 @@ const QUALIFIERS = [
 ];
 /** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
 const BRACKETS = /\([^)]*\)/gu;
-/** A phrase matcher for each intent's list (not_cues, stands_with). */
+/** A phrase matcher for each intent's list (not_cues, stands_with, says). */
 const matchersByIntent = (lists: Partial<Record<Intent, string[]>>): Map<string, PhraseMatcher<true>> =>
   new Map(Object.entries(lists).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])]));
 
@@ -155,6 +155,8 @@ interface NluParts {
   asksStatus: PhraseMatcher<true>;
   /** What makes an action intent stand over a procedure named (NluData.standsWith), by intent. */
   standsWith: Map<string, PhraseMatcher<true>>;
+  /** Phrases that say an action outright (NluData.says), by intent. */
+  says: Map<string, PhraseMatcher<true>>;
   /** Asking what a thing is (NluData.asksWhat). */
   asksWhat: PhraseMatcher<true>;
 }
@@ -272,7 +274,7 @@ export class Nlu {
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: matchersByIntent(data.notCues),
       asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
-      standsWith: matchersByIntent(data.standsWith),
+      standsWith: matchersByIntent(data.standsWith), says: matchersByIntent(data.says),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
     };
   }
@@ -428,7 +430,14 @@ export class Nlu {
     const all = this.parts.classifier.predict(tokens, accented);
     const kept = all.filter((s) => this.parts.cues.get(s.label)?.occursIn(this.parts.notCues.get(s.label)?.remove(toks) ?? toks) ?? true);
     const total = kept.reduce((sum, s) => sum + s.p, 0);
-    return kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
+    const read = kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
+    // A phrase that says an action outright puts it first, as sure as an action must be to win over a procedure named.
+    const said = [...this.parts.says].find(([, matcher]) => matcher.occursIn(toks))?.[0];
+    if (said === undefined || read[0]?.label === said && read[0].p >= this.options.intent.sureAction) return read;
+    const p = Math.max(read.find((s) => s.label === said)?.p ?? 0, this.options.intent.sureAction);
+    const rest = read.filter((s) => s.label !== said);
+    const restTotal = rest.reduce((sum, s) => sum + s.p, 0);
+    return [{ label: said, p }, ...rest.map((s) => ({ label: s.label, p: restTotal > 0 ? (s.p / restTotal) * (1 - p) : 0 }))];
   }
 
   /** What the procedure gate reads (see ranker.ts). */
