@@ -47,10 +47,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by six other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by seven other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(1440);
+    expect(figures.lines).toBeGreaterThanOrEqual(1680);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -138,6 +138,8 @@ describe('an action said outright', () => {
     ['em hoi may cau ma bot cu hieu sai, co anh chi nao truc page khong a', 'human_handoff'],
     ['Làm ơn chuyển cho người phụ trách đất đai, tôi hỏi mấy lần rồi mà chatbot cứ trả lời vòng vo.', 'human_handoff'],
     ['menu đâu ad', 'help'],
+    ['Muốn nộp hồ sơ đất thì lên phòng số mấy, quầy nào ạ?', 'contact_info'],
+    ['Cam on, toi khong can hoi gi them.', 'goodbye_thanks'],
     ['toi o Sai Gon, ho so so do nho em trai nop giup, co gi moi ve ho so thi bao toi qua zalo nay duoc khong', 'subscribe'],
   ])('reads "%s" as %s, whatever the classifier reads (says in the intent files)', (text, intent) => {
     expect(nlu.understand(text).intent).toBe(intent);

@@ -34,7 +34,7 @@ export interface TurnResult extends Outcome { understanding?: Understanding }
 
 const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac|menu)$/;
 /** "hủy / ngừng / tắt thông báo hồ sơ X", "stop, đừng gửi tin nữa", "không nhận tin nữa" (read on the folded text). */
-const UNSUBSCRIBE = /\b(huy|dung|ngung|tat)\b.*\bthong bao\b|\b(dung|ngung|huy|stop)\W+(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b/;
+const UNSUBSCRIBE = /\b(huy|dung|ngung|tat|stop)\b.*\b(thong bao|tb)\b|\b(dung|ngung|huy|stop)\W+(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b/;
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
 const ASKS_FOR_OFFICIAL = /^(cho (toi|em|minh|chau) )?(xin )?(gap|noi chuyen voi|ket noi voi|lien he voi|chuyen cho) (can bo|nguoi that|nhan vien|cb)( (a|voi|duoc khong|nhe|di))?$|^#menu:human$/;
 /** Payloads of a form's buttons: tapped after the form ended, they do nothing but say so. */
