@@ -432,8 +432,11 @@ export class Nlu {
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     const read = kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
     // A phrase that says an action outright puts it first, as sure as an action must be to win over a procedure named.
-    const said = [...this.parts.says].find(([, matcher]) => matcher.occursIn(toks))?.[0];
-    if (said === undefined || read[0]?.label === said && read[0].p >= this.options.intent.sureAction) return read;
+    let said: string | undefined;
+    for (const [intent, matcher] of this.parts.says) {
+      if (matcher.occursIn(toks)) { said = intent; break; }
+    }
+    if (said === undefined || (read[0]?.label === said && read[0].p >= this.options.intent.sureAction)) return read;
     const p = Math.max(read.find((s) => s.label === said)?.p ?? 0, this.options.intent.sureAction);
     const rest = read.filter((s) => s.label !== said);
     const restTotal = rest.reduce((sum, s) => sum + s.p, 0);
