@@ -80,7 +80,7 @@ export interface ContextMismatch { finer: RawMention; coarser: RawMention; level
  * in X's old province, unrelated otherwise).
  */
 function narrowByContext(tokens: Token[], mentions: RawMention[]): ContextMismatch | null {
-  preferOtherType(tokens, mentions);
+  preferWhatTheAddressHolds(tokens, mentions);
   coarserAfterTyped(tokens, mentions);
   let mismatch: ContextMismatch | null = null;
   for (const a of mentions) {
@@ -150,22 +150,20 @@ function sameNameSameUnit(tokens: Token[], mentions: RawMention[]): void {
 
 /**
  * "xã An Phú, thị xã Thuận An": no xã An Phú was ever in Thuận An, but its phường An Phú was (a commune made a ward
- * before 2025). When every place given right after a name holds none of the units its type word names and does hold
- * one of the same name and level under another type, the citizen used the type the unit had before.
+ * before 2025). "xã vinh xuan h. Trà Ôn": the name typed plain in a message with diacritics is read as spelled (Vinh
+ * Xuân, in Huế), but Trà Ôn held xã Vĩnh Xuân. When every place given right after a name holds none of the units read
+ * and does hold one of the same name under the type the unit had before, or spelled with the marks the citizen left
+ * out, that is the unit meant.
  */
-function preferOtherType(tokens: Token[], mentions: RawMention[]): void {
+function preferWhatTheAddressHolds(tokens: Token[], mentions: RawMention[]): void {
   const within = (entries: NameEntry[], b: RawMention) => entries.some((x) => b.entries.some((y) => relationStrength(x.ref, y.ref) >= 1));
   for (const a of mentions) {
-    // Likewise "xã vinh xuan h. Trà Ôn": the name typed plain in a message with diacritics is read as spelled (Vinh
-    // Xuân, in Huế), unless the place after it holds none of those and holds the one with the marks it lacks (Vĩnh Xuân).
-    for (const other of [a.otherType.filter((e) => e.ref.kind === 'old_commune'), a.otherSpelling]) {
-      if (other.length === 0) continue;
-      const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
-      if (contexts.length > 0 && contexts.every((b) => !within(a.entries, b) && within(other, b))) {
-        a.entries = other;
-        break;
-      }
-    }
+    const others = [a.otherType.filter((e) => e.ref.kind === 'old_commune'), a.otherSpelling].filter((o) => o.length > 0);
+    if (others.length === 0) continue;
+    const contexts = mentions.filter((b) => b !== a && a.to <= b.from && adjacent(tokens, a, b) && b.entries.some((e) => levelRank(e.ref) > minRank(a)));
+    if (contexts.length === 0 || contexts.some((b) => within(a.entries, b))) continue;
+    const held = others.find((other) => contexts.every((b) => within(other, b)));
+    if (held) a.entries = held;
   }
 }
 
