@@ -21,10 +21,10 @@ describe('place questions as citizens type them', () => {
     for (const [register, r] of Object.entries(report.byRegister)) expect(r.accuracy, register).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('resolves the wider set of twenty-five other writers, all 34 provinces (figures printed; floor 0.94)', () => {
+  it('resolves the wider set of twenty-six other writers, all 34 provinces (figures printed; floor 0.94)', () => {
     const report = evaluatePlaces(index, loadPlaceDevSet(path.join(import.meta.dirname, 'devset-wide.jsonl')));
     print('Place wider set', report);
-    expect(report.lines).toBeGreaterThanOrEqual(3760);
+    expect(report.lines).toBeGreaterThanOrEqual(3880);
     expect(report.accuracy).toBeGreaterThanOrEqual(0.94);
   });
 
