@@ -69,11 +69,14 @@ describe('a dossier asked about by its procedure', () => {
     for (const text of ['ho so cap ban sao trich luc ket hon cua em xong chua a', 'Xin hỏi hồ sơ đăng ký thường trú của gia đình tôi đã được giải quyết chưa?',
       'Tôi làm sổ đỏ nộp hơn 2 tháng rồi, giờ không biết hồ sơ đang nằm ở đâu.', 'Đã ký chưa ạ?',
       'nộp online từ thứ hai mà trên cổng vẫn ghi chờ tiếp nhận', 'hồ sơ tách thửa nộp ở xã đã chuyển lên tỉnh chưa',
-      'hs tạm trú của em bị yc bổ sung, bổ sung gì vậy ad']) {
+      'hs tạm trú của em bị yc bổ sung, bổ sung gì vậy ad',
+      // A past submission asked when it comes, the procedure's words between.
+      'nop ho so xac nhan tinh trang hon nhan tuan truoc, bao gio lay duoc vay', 'hôm trước tôi nộp giấy xin xác nhận nơi ở mà giờ chưa có']) {
       expect(nlu.understand(text).intent, text).toBe('dossier_status');
     }
-    // How long a procedure takes is still the procedure.
+    // How long a procedure takes is still the procedure, and so is what a submission said past lacked.
     expect(nlu.understand('làm giấy khai sinh bao lâu thì có kết quả').intent).toBe('procedure_lookup');
+    expect(nlu.understand('tuần trước tôi nộp hồ sơ khai sinh nhưng thiếu giấy, cần thêm giấy gì').intent).toBe('procedure_lookup');
     // A code with a question the subscription intent half claims is still the dossier's status.
     expect(nlu.understand('Mã biên nhận H23.40-240820-0076, xin hỏi bao giờ có kết quả?').intent).toBe('dossier_status');
   });

@@ -307,7 +307,7 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
-      asksStatus: this.parts.asksStatus.occursIn(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
+      asksStatus: this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
@@ -572,6 +572,26 @@ function asksMayOrMust(toks: Tok[]): boolean {
   while (end > 0 && CLOSING.has(toks[end].f) && toks.length - end <= 2) end--;
   if (!YES_NO.has(toks[end]?.f ?? '')) return false;
   return toks.slice(Math.max(0, end - MAY_TO_NO), end - 1).some((t) => MAY_OR_MUST.has(t.f));
+}
+
+/**
+ * "nộp hồ sơ xác nhận tình trạng hôn nhân tuần trước, bao giờ lấy được", "hôm trước tôi nộp giấy xin xác nhận nơi ở
+ * mà giờ chưa có": a submission said to be past (a day or a week named before now) and asked when it comes asks for
+ * that dossier's status, whatever procedure it names ("nộp từ tuần trước" and the like are asks_status phrases; here
+ * the procedure's words stand between). Folded words.
+ */
+const SUBMITTED = new Set(['nop', 'gui']);
+const PAST = [['tuan', 'truoc'], ['thang', 'truoc'], ['hom', 'truoc'], ['hom', 'qua'], ['hom', 'thu'], ['tu', 'thu'], ['tu', 'thang'],
+  ['tu', 'hom'], ['bua', 'truoc']];
+const WHEN = [['bao', 'gio'], ['khi', 'nao'], ['lay', 'duoc'], ['co', 'ket', 'qua'], ['chua', 'co'], ['bao', 'lau', 'nua']];
+const SUBMITTED_TO_PAST = 12;
+const runAt = (toks: Tok[], i: number, run: string[]) => run.every((w, k) => toks[i + k]?.f === w);
+function asksWhenSubmitted(toks: Tok[]): boolean {
+  const submitted = toks.findIndex((t) => SUBMITTED.has(t.f));
+  if (submitted < 0) return false;
+  const pastAt = (i: number) => PAST.some((run) => runAt(toks, i, run));
+  const past = [...toks.keys()].some((i) => Math.abs(i - submitted) <= SUBMITTED_TO_PAST && pastAt(i));
+  return past && toks.some((_, i) => i > submitted && WHEN.some((run) => runAt(toks, i, run)));
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
