@@ -589,9 +589,13 @@ const runAt = (toks: Tok[], i: number, run: string[]) => run.every((w, k) => tok
 function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = toks.findIndex((t) => SUBMITTED.has(t.f));
   if (submitted < 0) return false;
-  const pastAt = (i: number) => PAST.some((run) => runAt(toks, i, run));
-  const past = [...toks.keys()].some((i) => Math.abs(i - submitted) <= SUBMITTED_TO_PAST && pastAt(i));
-  return past && toks.some((_, i) => i > submitted && WHEN.some((run) => runAt(toks, i, run)));
+  let past = false;
+  for (let i = Math.max(0, submitted - SUBMITTED_TO_PAST); i <= submitted + SUBMITTED_TO_PAST && i < toks.length && !past; i++) {
+    past = PAST.some((run) => runAt(toks, i, run));
+  }
+  if (!past) return false;
+  for (let i = submitted + 1; i < toks.length; i++) if (WHEN.some((run) => runAt(toks, i, run))) return true;
+  return false;
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
