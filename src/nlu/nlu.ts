@@ -102,7 +102,7 @@ const QUALIFIERS = [
 ];
 /** Any other bracketed part of a name: details ("(trừ xe mô tô)", "(đăng ký sang tên xe)"), read as side text. */
 const BRACKETS = /\([^)]*\)/gu;
-/** A phrase matcher for each intent's list (not_cues, stands_with, says). */
+/** A phrase matcher for each intent's list (not_cues, stands_with). */
 const matchersByIntent = (lists: Partial<Record<Intent, string[]>>): Map<string, PhraseMatcher<true>> =>
   new Map(Object.entries(lists).map(([intent, words]) => [intent, PhraseMatcher.of(words ?? [])]));
 
@@ -155,8 +155,8 @@ interface NluParts {
   asksStatus: PhraseMatcher<true>;
   /** What makes an action intent stand over a procedure named (NluData.standsWith), by intent. */
   standsWith: Map<string, PhraseMatcher<true>>;
-  /** Phrases that say an action outright (NluData.says), by intent. */
-  says: Map<string, PhraseMatcher<true>>;
+  /** Phrases that say an action outright (NluData.says), each to its intent. */
+  says: PhraseMatcher<Intent>;
   /** Asking what a thing is (NluData.asksWhat). */
   asksWhat: PhraseMatcher<true>;
 }
@@ -274,7 +274,8 @@ export class Nlu {
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: matchersByIntent(data.notCues),
       asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
-      standsWith: matchersByIntent(data.standsWith), says: matchersByIntent(data.says),
+      standsWith: matchersByIntent(data.standsWith),
+      says: new PhraseMatcher(Object.entries(data.says).flatMap(([intent, phrases]) => (phrases ?? []).map((p): [string, Intent] => [p, intent as Intent]))),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
     };
   }
@@ -432,10 +433,7 @@ export class Nlu {
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     const read = kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
     // A phrase that says an action outright puts it first, as sure as an action must be to win over a procedure named.
-    let said: string | undefined;
-    for (const [intent, matcher] of this.parts.says) {
-      if (matcher.occursIn(toks)) { said = intent; break; }
-    }
+    const said = this.parts.says.first(toks)?.value;
     if (said === undefined || (read[0]?.label === said && read[0].p >= this.options.intent.sureAction)) return read;
     const p = Math.max(read.find((s) => s.label === said)?.p ?? 0, this.options.intent.sureAction);
     const rest = read.filter((s) => s.label !== said);
@@ -580,22 +578,15 @@ function asksMayOrMust(toks: Tok[]): boolean {
  * that dossier's status, whatever procedure it names ("nộp từ tuần trước" and the like are asks_status phrases; here
  * the procedure's words stand between). Folded words.
  */
-const SUBMITTED = new Set(['nop', 'gui']);
-const PAST = [['tuan', 'truoc'], ['thang', 'truoc'], ['hom', 'truoc'], ['hom', 'qua'], ['hom', 'thu'], ['tu', 'thu'], ['tu', 'thang'],
-  ['tu', 'hom'], ['bua', 'truoc']];
-const WHEN = [['bao', 'gio'], ['khi', 'nao'], ['lay', 'duoc'], ['co', 'ket', 'qua'], ['chua', 'co'], ['bao', 'lau', 'nua']];
+const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi']);
+const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm', 'bữa trước']);
+const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa']);
 const SUBMITTED_TO_PAST = 12;
-const runAt = (toks: Tok[], i: number, run: string[]) => run.every((w, k) => toks[i + k]?.f === w);
 function asksWhenSubmitted(toks: Tok[]): boolean {
-  const submitted = toks.findIndex((t) => SUBMITTED.has(t.f));
-  if (submitted < 0) return false;
-  let past = false;
-  for (let i = Math.max(0, submitted - SUBMITTED_TO_PAST); i <= submitted + SUBMITTED_TO_PAST && i < toks.length && !past; i++) {
-    past = PAST.some((run) => runAt(toks, i, run));
-  }
-  if (!past) return false;
-  for (let i = submitted + 1; i < toks.length; i++) if (WHEN.some((run) => runAt(toks, i, run))) return true;
-  return false;
+  const submitted = SUBMITTED.first(toks)?.start;
+  if (submitted === undefined) return false;
+  const past = PAST.first(toks, Math.max(0, submitted - SUBMITTED_TO_PAST));
+  return past !== undefined && past.start <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined;
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }

@@ -43,9 +43,18 @@ export class PhraseMatcher<V> {
     return undefined;
   }
 
+  /** The first phrase of the message, left to right (the longest at its start). */
+  first(toks: Tok[], from = 0): PhraseHit<V> | undefined {
+    for (let i = from; i < toks.length; i++) {
+      const hit = this.at(toks, i);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
   /** Whether any of the phrases occurs in the message. */
   occursIn(toks: Tok[]): boolean {
-    return toks.some((_, i) => this.at(toks, i) !== undefined);
+    return this.first(toks) !== undefined;
   }
 
   /**
