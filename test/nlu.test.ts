@@ -6,6 +6,8 @@ import { buildNlu } from '../src/nlu/build.js';
 import { INTENTS_DIR, loadNluData, type Intent } from '../src/nlu/data-files.js';
 import { Normalizer } from '../src/nlu/normalizer.js';
 import { PhraseMatcher } from '../src/nlu/phrases.js';
+import { clean, fold } from '../src/nlu/text.js';
+import { asksToStopNotices } from '../src/bot/bot.js';
 import { loadKbSnapshot } from '../src/kb/snapshot.js';
 import type { Nlu } from '../src/nlu/nlu.js';
 import { evaluate, loadDevSet } from './nlu/evaluate.js';
@@ -146,6 +148,13 @@ describe('an action said outright', () => {
     ['toi o Sai Gon, ho so so do nho em trai nop giup, co gi moi ve ho so thi bao toi qua zalo nay duoc khong', 'subscribe'],
   ])('reads "%s" as %s, whatever the classifier reads (says in the intent files)', (text, intent) => {
     expect(nlu.understand(text).intent).toBe(intent);
+  });
+
+  it('leaves every request to stop notices it lists to the bot\'s shortcut, which stops them (never subscribes)', () => {
+    const stops = (loadNluData().says.subscribe ?? []).filter((p) => /^(đừng|ngừng|hủy|không nhận)/u.test(p));
+    expect(stops.length).toBeGreaterThan(3);
+    for (const p of stops) expect(asksToStopNotices(fold(clean(`${p} nữa ạ`))), p).toBe(true);
+    expect(asksToStopNotices(fold(clean('đăng ký nhận tin về hồ sơ')))).toBe(false);
   });
 
   it('leaves an opener that only asks whether someone is there to the classifier', () => {

@@ -33,8 +33,14 @@ import { faqButtons } from '../db/json-columns.js';
 export interface TurnResult extends Outcome { understanding?: Understanding }
 
 const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac|menu)$/;
-/** "hủy / ngừng / tắt thông báo hồ sơ X", "stop, đừng gửi tin nữa", "không nhận tin nữa" (read on the folded text). */
-const UNSUBSCRIBE = /\b(huy|dung|ngung|tat|stop)\b.*\b(thong bao|tb)\b|\b(dung|ngung|huy|stop)\W+(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b/;
+/**
+ * "hủy / ngừng / tắt thông báo hồ sơ X", "stop, đừng gửi tin nữa", "hủy đăng ký nhận tin", "không nhận tin nữa" (read on
+ * the folded text, before the NLU: the subscription intent's `says` lists such phrases too, and a test holds every one
+ * of them to this, so that none subscribes the citizen who asks to stop).
+ */
+const UNSUBSCRIBE = /\b(huy|dung|ngung|tat|stop)\b.*\b(thong bao|tb)\b|\b(dung|ngung|huy|stop)\W+(dang ky\W+)?(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b/;
+/** Whether a message (folded, as TurnContext.folded gives it) asks to stop the citizen's notices. */
+export const asksToStopNotices = (folded: string): boolean => UNSUBSCRIBE.test(folded);
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;
 const ASKS_FOR_OFFICIAL = /^(cho (toi|em|minh|chau) )?(xin )?(gap|noi chuyen voi|ket noi voi|lien he voi|chuyen cho) (can bo|nguoi that|nhan vien|cb)( (a|voi|duoc khong|nhe|di))?$|^#menu:human$/;
 /** Payloads of a form's buttons: tapped after the form ended, they do nothing but say so. */
@@ -200,7 +206,7 @@ export class Bot {
   /** Requests recognised by their form: unsubscribing, cancelling a home visit, a ticket code. */
   private async shortcuts(t: TurnContext, next: () => Promise<TurnResult>): Promise<TurnResult> {
     const text = t.text;
-    if (UNSUBSCRIBE.test(t.folded)) {
+    if (asksToStopNotices(t.folded)) {
       const code = extractDossierCode(text);
       const dossier = code ? await findDossier(t.tx, code) : null;
       const n = await unsubscribe(t.tx, t.msg.channel, t.msg.userId, dossier?.id);
