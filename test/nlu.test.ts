@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by seven other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by nine other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(1680);
+    expect(figures.lines).toBeGreaterThanOrEqual(2160);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -146,6 +146,10 @@ describe('an action said outright', () => {
     ['Muốn nộp hồ sơ đất thì lên phòng số mấy, quầy nào ạ?', 'contact_info'],
     ['Cam on, toi khong can hoi gi them.', 'goodbye_thanks'],
     ['toi o Sai Gon, ho so so do nho em trai nop giup, co gi moi ve ho so thi bao toi qua zalo nay duoc khong', 'subscribe'],
+    ['Gia đình tôi xin khen anh cán bộ tư pháp đã xuống tận nhà làm giấy cho ba tôi. Rất biết ơn anh.', 'feedback'],
+    ['Phòng tiếp công dân ở tầng mấy, có thang máy không?', 'contact_info'],
+    // Typed without diacritics, a word only such a phrase says ("lệnh") is read as it, not corrected to another.
+    ['co nhung lenh nao', 'help'],
   ])('reads "%s" as %s, whatever the classifier reads (says in the intent files)', (text, intent) => {
     expect(nlu.understand(text).intent).toBe(intent);
   });
@@ -159,6 +163,22 @@ describe('an action said outright', () => {
 
   it('leaves an opener that only asks whether someone is there to the classifier', () => {
     expect(nlu.understand('alo ad oi co ai ko').intent).toBe('greeting');
+  });
+});
+
+describe('an action\'s words borrowed by what no office answers', () => {
+  it.each([
+    ['gio lam viec cua Agribank chi nhanh huyen Phu Tan'],
+    ['Mã vận đơn SPX0512734981 của tôi giao tới đâu rồi? Đặt từ thứ Bảy mà chưa nhận được.'],
+    ['mo hinh trong dua xen ca cao co loi khong vay'],
+  ])('reads "%s" as out of scope, not the office\'s contact, a dossier or a reform model', (text) => {
+    expect(nlu.understand(text).intent).toBe('out_of_scope');
+  });
+
+  it('still reads the office\'s own hours, a dossier and a model as those', () => {
+    expect(nlu.understand('giờ làm việc của ủy ban xã thế nào ạ').intent).toBe('contact_info');
+    expect(nlu.understand('hồ sơ của em nộp từ tuần trước giờ tới đâu rồi ad').intent).toBe('dossier_status');
+    expect(nlu.understand('xã mình có mô hình chứng thực ngoài giờ không').intent).toBe('model_info');
   });
 });
 

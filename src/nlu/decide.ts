@@ -102,6 +102,9 @@ function offeredIn<P>(ranked: Array<Ranked<P>>, o: NluOptions['procedure']): Arr
   return candidates.filter((r) => quality(r) >= o.offer && r.score >= Math.max(o.offerFloor, o.offerShare * top)).slice(0, o.maxOptions);
 }
 
+/** Actions whose words a question about a shop, a bank or a farm borrows (hours, a hotline, stars, notices, a "mô hình"). */
+const ELSEWHERE_ALIKE: ReadonlySet<Intent> = new Set<Intent>(['contact_info', 'rating', 'subscribe', 'model_info', 'dossier_status']);
+
 export function decide<P>(input: DecideInput<P>, options: NluOptions): { decision: Decision<P>; intent: Intent; confidence: number; offered: Array<Ranked<P>> } {
   const o = options.procedure;
   // "cảm ơn, cho hỏi thêm lệ phí bao nhiêu", "chào ad, nộp ở đâu ạ": thanks or a greeting around a question about a
@@ -130,7 +133,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // A code with "bật thông báo", "đánh giá", "phản ánh" is that action, when the classifier reads it as surely as any
   // intent must be read to act on (a weaker reading, "tin nhắn báo hồ sơ X cần bổ sung", left the code unanswered).
   const otherAction = ['subscribe', 'feedback', 'rating'].includes(classified) && top.p >= options.confidenceThreshold;
-  if ((input.hasDossierCode || input.asksStatus) && !otherAction) {
+  // "mã vận đơn SPX… giao tới đâu rồi", "giờ làm việc của Agribank", "mô hình trồng dừa xen ca cao có lời không": a
+  // dossier's, the office's or a model's words about what no office answers are no such action.
+  const borrowed = input.asksElse && ELSEWHERE_ALIKE.has(classified);
+  if ((input.hasDossierCode || (input.asksStatus && !input.asksElse)) && !otherAction) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
   // An FAQ officials wrote about the reorganisation itself answers a question about it that names no unit ("sau sáp
@@ -175,7 +181,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   }
   // An FAQ officials wrote answers before the bot's own answers (contact, greeting, models...), unless the message
   // names a procedure clearly.
-  if (faqMatches && FAQ_INTENTS.has(classified) && !strong) {
+  if (faqMatches && FAQ_INTENTS.has(classified) && !strong && !borrowed) {
     return result({ kind: 'faq' }, classified, top.p);
   }
   // "cán bộ xuống tận nhà đăng ký kết hôn được không": a request to be served at home that names a procedure the
@@ -193,7 +199,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
   // "hồ sơ sang tên đất của tôi xong chưa" names a procedure but asks for a dossier: a sure classifier wins.
-  if (ACTIONS.has(classified) && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
+  if (ACTIONS.has(classified) && !borrowed && (top.p >= options.intent.sureAction || (top.p >= options.intent.action && !strong))) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }
   // A message that names a reform model (or a place that has one) more clearly than any procedure is about the
@@ -205,8 +211,8 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
       || input.asksWhat === true);
   // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
   // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
-  if ((classified === 'model_info' && top.p >= options.intent.modelIntent)
-    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || poor))) {
+  if (!borrowed && ((classified === 'model_info' && top.p >= options.intent.modelIntent)
+    || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || poor)))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }
   // Whether it is about a procedure at all: the gate weighs how people ask against what the catalogue holds.
@@ -247,7 +253,7 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   }
   // "chiều nay có mưa lớn không cán bộ": what no procedure and no action answers, unless the classifier is sure (the
   // out-of-scope reply says how to send a report).
-  const elsewhere = input.asksElse && top.p < options.intent.sureAction;
+  const elsewhere = input.asksElse && (top.p < options.intent.sureAction || borrowed);
   if (classified !== 'out_of_scope' && classified !== 'procedure_lookup' && top.p >= options.confidenceThreshold && !elsewhere) {
     return result({ kind: 'intent', intent: classified }, classified, top.p);
   }

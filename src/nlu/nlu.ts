@@ -195,7 +195,8 @@ export class Nlu {
     // Every phrase the NLU looks for is vocabulary: a word only a cue says ("trọn gói" typed "tron goi") is not a typo.
     yield* normalizer.addVocabulary([...examples, ...kbTexts, ...aspectEntries.map(([k]) => k),
       ...Lexicon.words(lexicon), ...data.questionWords, ...data.functionWords, ...data.asksElse, ...data.asksStatus, ...data.mayOrMust,
-      ...data.whereMay, ...data.notAspects, ...Object.values(data.cues).flat(), ...Object.values(data.notCues).flat()]);
+      ...data.whereMay, ...data.notAspects, ...Object.values(data.cues).flat(), ...Object.values(data.notCues).flat(),
+      ...Object.values(data.says).flat(), ...Object.values(data.standsWith).flat()]);
     const functionWords = PhraseMatcher.of(data.functionWords);
     const notEvidence = PhraseMatcher.of([...data.functionWords, ...data.questionWords, ...aspectEntries.map(([k]) => k)]);
 
@@ -578,9 +579,10 @@ function asksMayOrMust(toks: Tok[]): boolean {
  * that dossier's status, whatever procedure it names ("nộp từ tuần trước" and the like are asks_status phrases; here
  * the procedure's words stand between). Folded words.
  */
-const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi']);
-const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm', 'bữa trước']);
-const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa']);
+const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
+const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm', 'bữa trước',
+  'đầu tháng', 'từ đầu tuần']);
+const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi']);
 const SUBMITTED_TO_PAST = 12;
 function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
