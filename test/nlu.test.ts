@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by nine other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by eleven other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(2160);
+    expect(figures.lines).toBeGreaterThanOrEqual(2640);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -150,6 +150,8 @@ describe('an action said outright', () => {
     ['Phòng tiếp công dân ở tầng mấy, có thang máy không?', 'contact_info'],
     // Typed without diacritics, a word only such a phrase says ("lệnh") is read as it, not corrected to another.
     ['co nhung lenh nao', 'help'],
+    ['co nguoi o day khong hay toan la may', 'human_handoff'],
+    ['Chào cháu, bác muốn hỏi mấy việc, để bác gõ từ từ nha.', 'greeting'],
   ])('reads "%s" as %s, whatever the classifier reads (says in the intent files)', (text, intent) => {
     expect(nlu.understand(text).intent).toBe(intent);
   });
@@ -166,11 +168,19 @@ describe('an action said outright', () => {
   });
 });
 
+describe('courtesy around a question', () => {
+  it('reads a greeting before a procedure named clearly as the procedure question, thanks after it as thanks', () => {
+    expect(nlu.understand('cho e hỏi xíu nha, em muốn làm giấy khai sinh cho con').procedure?.name).toBe('Đăng ký khai sinh');
+    expect(nlu.understand('cảm ơn ad, đăng ký khai sinh xong rồi').intent).toBe('goodbye_thanks');
+  });
+});
+
 describe('an action\'s words borrowed by what no office answers', () => {
   it.each([
     ['gio lam viec cua Agribank chi nhanh huyen Phu Tan'],
     ['Mã vận đơn SPX0512734981 của tôi giao tới đâu rồi? Đặt từ thứ Bảy mà chưa nhận được.'],
     ['mo hinh trong dua xen ca cao co loi khong vay'],
+    ['xe buyt tu Bien Hoa len Thu Dau Mot may gio co chuyen'],
   ])('reads "%s" as out of scope, not the office\'s contact, a dossier or a reform model', (text) => {
     expect(nlu.understand(text).intent).toBe('out_of_scope');
   });

@@ -107,19 +107,21 @@ const ELSEWHERE_ALIKE: ReadonlySet<Intent> = new Set<Intent>(['contact_info', 'r
 
 export function decide<P>(input: DecideInput<P>, options: NluOptions): { decision: Decision<P>; intent: Intent; confidence: number; offered: Array<Ranked<P>> } {
   const o = options.procedure;
-  // "cảm ơn, cho hỏi thêm lệ phí bao nhiêu", "chào ad, nộp ở đâu ạ": thanks or a greeting around a question about a
-  // part of a procedure is courtesy; the question is what the message asks.
-  const courtesy = (label: string) => label === 'greeting' || label === 'goodbye_thanks';
-  const top = input.aspect && courtesy(input.intents[0].label)
-    ? { label: 'procedure_lookup', p: Math.max(options.confidenceThreshold, input.intents.find((i) => i.label === 'procedure_lookup')?.p ?? 0) }
-    : input.intents[0];
-  const classified = top.label as Intent;
   // `score` is the ranker's probability (which candidate); `indexScore` how well the message matches it at all (`quality`).
   // A record the message says only qualifiers of ("16 tuổi" for the card of those over 14) is not what it asks.
   const candidates = input.ranked.filter((r) => r.core >= o.minEvidence);
   const best = candidates[0];
   const second = candidates[1];
   const strong = best !== undefined && quality(best) >= o.strong && best.evidence >= o.strongEvidence;
+  // "cảm ơn, cho hỏi thêm lệ phí bao nhiêu", "chào ad, nộp ở đâu ạ": thanks or a greeting around a question about a
+  // part of a procedure is courtesy; the question is what the message asks. So is a greeting before a procedure named
+  // clearly ("cho e hỏi xíu nha, em muốn làm giấy khai sinh"), not thanks after it ("cảm ơn, khai sinh xong rồi").
+  const courtesy = (label: string) => label === 'greeting' || label === 'goodbye_thanks';
+  const opening = input.intents[0].label === 'greeting' && strong;
+  const top = (input.aspect || opening) && courtesy(input.intents[0].label)
+    ? { label: 'procedure_lookup', p: Math.max(options.confidenceThreshold, input.intents.find((i) => i.label === 'procedure_lookup')?.p ?? 0) }
+    : input.intents[0];
+  const classified = top.label as Intent;
   // Even the best candidate matches the message poorly (a procedure the catalogue lacks, or another intent).
   const poor = quality(best) < o.weakOffer;
   const offered = offeredIn(input.ranked, o);
