@@ -309,7 +309,7 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
-      asksStatus: this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
+      asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks)) && !NOT_A_DOSSIER.occursIn(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
@@ -580,9 +580,12 @@ function asksMayOrMust(toks: Tok[]): boolean {
  * the procedure's words stand between). Folded words.
  */
 const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
-const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm', 'bữa trước',
-  'đầu tháng', 'từ đầu tuần']);
-const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi']);
+const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hqua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
+  'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy']);
+const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
+  'có chưa', 'xử lý chưa', 'chưa thấy']);
+/** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
+const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
 function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
