@@ -163,7 +163,7 @@ describe('an action said outright', () => {
   });
 
   it('leaves every request to stop notices it lists to the bot\'s shortcut, which stops them (never subscribes)', () => {
-    const stops = (loadNluData().says.subscribe ?? []).filter((p) => /^(đừng|ngừng|hủy|không nhận)/u.test(p));
+    const stops = (loadNluData().says.subscribe ?? []).filter((p) => /^(đừng|ngừng|hủy|không nhận|stop)/u.test(p));
     expect(stops.length).toBeGreaterThan(3);
     for (const p of stops) expect(asksToStopNotices(fold(clean(`${p} nữa ạ`))), p).toBe(true);
     expect(asksToStopNotices(fold(clean('đăng ký nhận tin về hồ sơ')))).toBe(false);
