@@ -584,6 +584,8 @@ const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trư�
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
   'có chưa', 'xử lý chưa', 'chưa thấy']);
+/** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */
+const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', 'theo quy định', 'thời hạn giải quyết']);
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
 const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
@@ -591,7 +593,8 @@ function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
   if (submitted === undefined) return false;
   const past = PAST.first(toks, Math.max(0, submitted - SUBMITTED_TO_PAST));
-  return past !== undefined && past.start <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined;
+  return past !== undefined && past.start <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
+    && !ASKS_DURATION.occursIn(toks);
 }
 
 interface NameWords { folded: Set<string>; accented: Set<string> }
