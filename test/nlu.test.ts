@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by thirteen other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by fifteen other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(3120);
+    expect(figures.lines).toBeGreaterThanOrEqual(3600);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -187,6 +187,9 @@ describe('an action\'s words borrowed by what no office answers', () => {
     ['Mã vận đơn SPX0512734981 của tôi giao tới đâu rồi? Đặt từ thứ Bảy mà chưa nhận được.'],
     ['mo hinh trong dua xen ca cao co loi khong vay'],
     ['xe buyt tu Bien Hoa len Thu Dau Mot may gio co chuyen'],
+    // A reform model's place named ("Hội An", "Tam Kỳ") in a question about something else.
+    ['cuối tuần đi Hội An chơi chỗ nào đẹp mn chỉ e vs'],
+    ['Mai trời Tam Kỳ có mưa không bạn?'],
   ])('reads "%s" as out of scope, not the office\'s contact, a dossier or a reform model', (text) => {
     expect(nlu.understand(text).intent).toBe('out_of_scope');
   });
@@ -194,6 +197,10 @@ describe('an action\'s words borrowed by what no office answers', () => {
   it('reads a reform model\'s progress as the model, not a dossier ("triển khai tới đâu rồi")', () => {
     expect(nlu.understand('Mô hình công dân không viết ở phường mình triển khai tới đâu rồi').intent).not.toBe('dossier_status');
     expect(nlu.understand('hồsơ tạm trú của em nộp thứ ba ở phường em hỏi là có chưa').intent).toBe('dossier_status');
+    // A day named by its date; a message that asks what the procedure takes is no status question.
+    expect(nlu.understand('giay chung nhan ket hon nop hom 3/6 bao gio lay duoc').intent).toBe('dossier_status');
+    expect(nlu.understand('Tôi nộp nhập hộ khẩu cho vợ qua VNeID cả tuần rồi chưa thấy gì. Theo quy định mất mấy ngày thế?').intent)
+      .toBe('procedure_lookup');
   });
 
   it('still reads the office\'s own hours, a dossier and a model as those', () => {

@@ -212,8 +212,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
       && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare)))
       || input.asksWhat === true);
   // A sure classifier's procedure question still names the model when no procedure matches it even fairly: "đội hỗ trợ
-  // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance.
-  if (!borrowed && ((classified === 'model_info' && top.p >= options.intent.modelIntent)
+  // dịch vụ công miễn phí ở đâu" is the model's full name, and only "hỗ trợ ... phí" of a funeral allowance. Not a
+  // question about what no office answers, though it names a model's place ("cuối tuần đi Hội An chơi chỗ nào đẹp").
+  if (!input.asksElse && ((classified === 'model_info' && top.p >= options.intent.modelIntent)
     || (modelFirst && (classified === 'model_info' || top.p < options.intent.sureAction || poor)))) {
     return result({ kind: 'intent', intent: 'model_info' }, 'model_info', Math.max(top.p, input.modelScore));
   }

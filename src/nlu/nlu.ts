@@ -589,11 +589,18 @@ const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', '
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
 const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
+/** "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers). */
+const DAY = new Set(['hom', 'ngay']);
+const dateAt = (toks: Tok[], from: number): number | undefined => {
+  for (let i = from; i < toks.length - 1; i++) if (DAY.has(toks[i].f) && /^\d{1,2}$/.test(toks[i + 1].f)) return i;
+  return undefined;
+};
 function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
   if (submitted === undefined) return false;
-  const past = PAST.first(toks, Math.max(0, submitted - SUBMITTED_TO_PAST));
-  return past !== undefined && past.start <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
+  const from = Math.max(0, submitted - SUBMITTED_TO_PAST);
+  const past = PAST.first(toks, from)?.start ?? dateAt(toks, from);
+  return past !== undefined && past <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
     && !ASKS_DURATION.occursIn(toks);
 }
 
