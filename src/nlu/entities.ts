@@ -2,8 +2,9 @@
 // `<unit code>-YYMMDD-NNNN`, the unit code having two to four dot-separated parts, one of them a letter and two or
 // three digits: "000.00.19.H12-231123-0001" (national), "38.98.H29-210519-0013" (HCMC), "H12.22-240115-0007".
 // Citizens copy them with spaces around the separators, en or em dashes, underscores, dots or spaces for every
-// separator, hyphens for the unit code's dots, in lower case, or without the separator between date and number, or the national unit code run together
-// ("0000014H26-250903-0087" for 000.00.14.H26); the code is returned in its printed form.
+// separator, hyphens for the unit code's dots, in lower case, or without the separator between date and number, or
+// the national unit code run together ("0000014H26-250903-0087" for 000.00.14.H26); the code is returned in its
+// printed form.
 const PART = String.raw`[a-z0-9]{1,4}`;
 /** Parts typed with spaces only ("000 00 19 H12"): numbers, one of them after a letter, never words ("ma so H12"). */
 const SPACED = String.raw`[a-z]?\d{1,3}`;

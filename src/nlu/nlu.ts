@@ -309,7 +309,8 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
-      asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks)) && !NOT_A_DOSSIER.occursIn(toks), stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
+      asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks)) && !NOT_A_DOSSIER.occursIn(toks),
+      stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
       besidePlace: place ? this.besidePlace(rest, place, aspect, asksUnit, ranked) : undefined,
