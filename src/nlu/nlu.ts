@@ -581,7 +581,8 @@ function asksMayOrMust(toks: Tok[]): boolean {
  * the procedure's words stand between). Folded words.
  */
 const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
-const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hqua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
+// Abbreviations are written out before these are looked for ("hqua" is read "hôm qua": abbreviations.yaml).
+const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
   'có chưa', 'xử lý chưa', 'chưa thấy']);
