@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by seventeen other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by nineteen other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(4080);
+    expect(figures.lines).toBeGreaterThanOrEqual(4560);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -73,12 +73,15 @@ describe('a dossier asked about by its procedure', () => {
       'nộp online từ thứ hai mà trên cổng vẫn ghi chờ tiếp nhận', 'hồ sơ tách thửa nộp ở xã đã chuyển lên tỉnh chưa',
       'hs tạm trú của em bị yc bổ sung, bổ sung gì vậy ad',
       // A past submission asked when it comes, the procedure's words between.
-      'nop ho so xac nhan tinh trang hon nhan tuan truoc, bao gio lay duoc vay', 'hôm trước tôi nộp giấy xin xác nhận nơi ở mà giờ chưa có']) {
+      'nop ho so xac nhan tinh trang hon nhan tuan truoc, bao gio lay duoc vay', 'hôm trước tôi nộp giấy xin xác nhận nơi ở mà giờ chưa có',
+      // ...said by its date ("2/7": "2" is written out "hai"), or by the time gone by since.
+      'hồ sơ chứng thực di chúc nộp bên xã hôm 2/7, sao trễ hẹn mà chưa có thông báo', 'hs đăng ký kết hôn nộp 10 ngày rồi, khi nào có giấy ạ']) {
       expect(nlu.understand(text).intent, text).toBe('dossier_status');
     }
     // How long a procedure takes is still the procedure, and so is what a submission said past lacked.
     expect(nlu.understand('làm giấy khai sinh bao lâu thì có kết quả').intent).toBe('procedure_lookup');
     expect(nlu.understand('tuần trước tôi nộp hồ sơ khai sinh nhưng thiếu giấy, cần thêm giấy gì').intent).toBe('procedure_lookup');
+    expect(nlu.understand('nộp hồ sơ kết hôn thì mấy ngày có kết quả').intent).toBe('procedure_lookup');
     // A code with a question the subscription intent half claims is still the dossier's status.
     expect(nlu.understand('Mã biên nhận H23.40-240820-0076, xin hỏi bao giờ có kết quả?').intent).toBe('dossier_status');
   });
@@ -115,6 +118,9 @@ describe('understanding single messages', () => {
     ['0000017h56-250911-0045 check giùm e vs', '000.00.17.H56-250911-0045'],
     // Hyphens for the unit code's dots; a phone number or a date so typed is no code.
     ['Mã 000-00-14-H62-250922-0007 hồ sơ xác nhận tình trạng hôn nhân, khi nào lấy được ạ', '000.00.14.H62-250922-0007'],
+    // Its first two parts typed as one; the whole code with nothing between its parts.
+    ['ma 00000 25 H31 250611 0150, khi nao co ket qua a', '000.00.25.H31-250611-0150'],
+    ['0000006H312506190051 đây là mã hs của mk, check giúp mk vs', '000.00.06.H31-250619-0051'],
   ])('extracts the dossier code from "%s"', (text, code) => {
     const u = nlu.understand(text);
     expect(u.intent).toBe('dossier_status');
@@ -123,6 +129,7 @@ describe('understanding single messages', () => {
 
   it('reads no dossier code in a phone number or a date typed with hyphens', () => {
     expect(nlu.understand('số em 0912-345-678, ngày 2025-09-22 nộp hồ sơ').entities.dossier_code).toBeUndefined();
+    expect(nlu.understand('số tài khoản 00000251234567890123 của em').entities.dossier_code).toBeUndefined();
   });
 
   it.each(['', '   \n\t ', '😀😀🙏', 'a'.repeat(10_000), 'Xin chào Привет 你好 مرحبا', 'ab\u0000\u0007c\u200b\ud800'])(

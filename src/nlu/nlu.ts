@@ -583,25 +583,43 @@ function asksMayOrMust(toks: Tok[]): boolean {
 const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
 // Abbreviations are written out before these are looked for ("hqua" is read "hôm qua": abbreviations.yaml).
 const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
-  'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy']);
+  'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy',
+  'từ tết', 'từ hồi', 'đợt trước']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
-  'có chưa', 'xử lý chưa', 'chưa thấy']);
+  'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn']);
 /** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */
 const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', 'theo quy định', 'thời hạn giải quyết']);
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
 const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
-/** "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers). */
+/**
+ * "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers; "1" and "2" are written out "một", "hai" by
+ * abbreviations.yaml, so "hôm 2/7" is "hom hai 7": a written-out day counts before a number only).
+ */
 const DAY = new Set(['hom', 'ngay']);
+const WRITTEN_DAY = new Set(['mot', 'hai']);
+const isNumber = (t: Tok | undefined) => t !== undefined && /^\d{1,2}$/.test(t.f);
 const dateAt = (toks: Tok[], from: number): number | undefined => {
-  for (let i = from; i < toks.length - 1; i++) if (DAY.has(toks[i].f) && /^\d{1,2}$/.test(toks[i + 1].f)) return i;
+  for (let i = from; i < toks.length - 1; i++) {
+    if (DAY.has(toks[i].f) && (isNumber(toks[i + 1]) || (WRITTEN_DAY.has(toks[i + 1].f) && isNumber(toks[i + 2])))) return i;
+  }
+  return undefined;
+};
+/** "nộp 10 ngày rồi", "nộp cả tháng nay", "nộp mấy tuần rồi": time gone by since, a number or "cả" / "mấy" / "nửa" first. */
+const SPAN = new Set(['ngay', 'tuan', 'thang']);
+const SPAN_COUNT = new Set(['ca', 'may', 'nua', 'mot', 'hai', 'ba']);
+const GONE_BY = new Set(['roi', 'r', 'nay']);
+const agoAt = (toks: Tok[], from: number): number | undefined => {
+  for (let i = from; i < toks.length - 2; i++) {
+    if ((isNumber(toks[i]) || SPAN_COUNT.has(toks[i].f)) && SPAN.has(toks[i + 1].f) && GONE_BY.has(toks[i + 2].f)) return i;
+  }
   return undefined;
 };
 function asksWhenSubmitted(toks: Tok[]): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
   if (submitted === undefined) return false;
   const from = Math.max(0, submitted - SUBMITTED_TO_PAST);
-  const past = PAST.first(toks, from)?.start ?? dateAt(toks, from);
+  const past = PAST.first(toks, from)?.start ?? dateAt(toks, from) ?? agoAt(toks, from);
   return past !== undefined && past <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
     && !ASKS_DURATION.occursIn(toks);
 }
