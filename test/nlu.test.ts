@@ -225,6 +225,13 @@ describe('a reform model asked about', () => {
     // Asking what a procedure's part is stays a procedure question.
     expect(nlu.understand('làm giấy khai sinh cho con thì giấy tờ cần là sao ad').intent).toBe('procedure_lookup');
   });
+
+  it('reads asking how a model works, or whether it is real, as model_info; what a procedure is stays the procedure', () => {
+    expect(nlu.understand('Máy APS ở phường dùng thế nào?').model?.name).toMatch(/Máy APS/);
+    expect(nlu.understand('cái ngày ko chờ là gì v ạ, đi nộp là lấy dc luôn hả').model?.name).toMatch(/Ngày không chờ/);
+    expect(nlu.understand('đăng ký kết hôn là gì').intent).toBe('procedure_lookup');
+    expect(nlu.understand('làm căn cước ở công an xã là gì').procedure?.name).toBe('Cấp thẻ căn cước');
+  });
 });
 
 describe('intent data files', () => {
