@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by twenty-one other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by twenty-three other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(5040);
+    expect(figures.lines).toBeGreaterThanOrEqual(5520);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -75,7 +75,8 @@ describe('a dossier asked about by its procedure', () => {
       // A past submission asked when it comes, the procedure's words between.
       'nop ho so xac nhan tinh trang hon nhan tuan truoc, bao gio lay duoc vay', 'hôm trước tôi nộp giấy xin xác nhận nơi ở mà giờ chưa có',
       // ...said by its date ("2/7": "2" is written out "hai"), or by the time gone by since.
-      'hồ sơ chứng thực di chúc nộp bên xã hôm 2/7, sao trễ hẹn mà chưa có thông báo', 'hs đăng ký kết hôn nộp 10 ngày rồi, khi nào có giấy ạ']) {
+      'hồ sơ chứng thực di chúc nộp bên xã hôm 2/7, sao trễ hẹn mà chưa có thông báo', 'hs đăng ký kết hôn nộp 10 ngày rồi, khi nào có giấy ạ',
+      'hs xin giấy xác nhận hộ nghèo cho bà em nộp bữa trước rồi, chừng nào có vậy ad']) {
       expect(nlu.understand(text).intent, text).toBe('dossier_status');
     }
     // How long a procedure takes is still the procedure, and so is what a submission said past lacked.
@@ -121,6 +122,8 @@ describe('understanding single messages', () => {
     // Its first two parts typed as one; the whole code with nothing between its parts.
     ['ma 00000 25 H31 250611 0150, khi nao co ket qua a', '000.00.25.H31-250611-0150'],
     ['0000006H312506190051 đây là mã hs của mk, check giúp mk vs', '000.00.06.H31-250619-0051'],
+    // Dots, then spaces.
+    ['ho so 000.00.30 H27 250528 0077 e nop xin xac nhan, bao gio xong ad', '000.00.30.H27-250528-0077'],
   ])('extracts the dossier code from "%s"', (text, code) => {
     const u = nlu.understand(text);
     expect(u.intent).toBe('dossier_status');

@@ -12,9 +12,9 @@ const SPACED = String.raw`[a-z]?\d{1,3}`;
 const RUN_TOGETHER = /^(\d{3})(\d{2})(\d{2})([a-z]\d{2,3})$/i;
 /** ...or with hyphens for dots ("000-00-14-H62-250922-0007"): three or four parts, so a date or a phone number is none. */
 const HYPHENED = String.raw`${PART}(?:-${PART}){2,3}`;
-/** The national unit code's first two parts typed as one ("00000 25 H31" for 000.00.25.H31). */
+/** The national unit code's first two parts typed as one ("00000 25 H31" for 000.00.25.H31); dots, then a space ("000.00.30 H27"). */
 const GLUED_START = /^(\d{3})(\d{2})\./;
-const UNIT = String.raw`${PART}(?:\s?\.\s?${PART}){1,3}|${HYPHENED}|${SPACED}(?:\s${SPACED}){1,3}|\d{5}\s\d{2}\s[a-z]\d{2,3}|\d{7}[a-z]\d{2,3}`;
+const UNIT = String.raw`${PART}(?:\s?\.\s?${PART}){1,3}|${HYPHENED}|${SPACED}(?:\s${SPACED}){1,3}|\d{5}\s\d{2}\s[a-z]\d{2,3}|${PART}(?:\.${PART}){1,2}\s[a-z]\d{2,3}|\d{7}[a-z]\d{2,3}`;
 const SEP = String.raw`\s*[-–—_.]\s*|\s+`;
 const DOSSIER_CODE = new RegExp(String.raw`(?<![\p{L}\p{N}.])(${UNIT})(?:${SEP})(\d{6})(?:(?:${SEP})(\d{3,6})|(\d{4}))(?![\p{L}\p{N}])`, 'giu');
 /** Unit codes contain a segment like H12 or G01 (the issuing system): plain numbers are not dossier codes. */

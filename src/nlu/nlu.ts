@@ -586,7 +586,7 @@ const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trư�
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy',
   'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
-  'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn']);
+  'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn', 'chừng nào', 'không thấy']);
 /** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */
 const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', 'theo quy định', 'thời hạn giải quyết']);
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
