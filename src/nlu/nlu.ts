@@ -584,7 +584,7 @@ const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
 // Abbreviations are written out before these are looked for ("hqua" is read "hôm qua": abbreviations.yaml).
 const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy',
-  'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng']);
+  'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng', 'hôm bữa']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
   'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn', 'chừng nào', 'không thấy']);
 /** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */

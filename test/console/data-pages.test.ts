@@ -20,7 +20,7 @@ const SWIFTLET = 'cho hỏi cách nuôi chim yến';
 const SWIFTLET_ANSWER = 'Dạ, nuôi chim yến cần đăng ký với UBND phường theo Nghị định 13/2020/NĐ-CP; anh/chị liên hệ bộ phận một cửa để được hướng dẫn ạ.';
 // The Saturday question in words the bot does not read as a contact question (no contact word): an official teaches it.
 const SATURDAY = 'cuối tuần bên mình có ai ngồi không';
-const PARKING = 'có chỗ gửi xe máy không';
+const PARKING = 'ủy ban có máy photo cho dân dùng không';
 // Understood (a procedure found) with middling confidence: listed only under a high threshold.
 const PHO = 'xin hỏi về đất đai';
 const REJECTED = 'lệ phí đăng ký khai sinh bao nhiêu';
