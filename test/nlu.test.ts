@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by twenty-five other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by twenty-seven other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(6000);
+    expect(figures.lines).toBeGreaterThanOrEqual(6480);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -76,7 +76,8 @@ describe('a dossier asked about by its procedure', () => {
       'nop ho so xac nhan tinh trang hon nhan tuan truoc, bao gio lay duoc vay', 'hôm trước tôi nộp giấy xin xác nhận nơi ở mà giờ chưa có',
       // ...said by its date ("2/7": "2" is written out "hai"), or by the time gone by since.
       'hồ sơ chứng thực di chúc nộp bên xã hôm 2/7, sao trễ hẹn mà chưa có thông báo', 'hs đăng ký kết hôn nộp 10 ngày rồi, khi nào có giấy ạ',
-      'hs xin giấy xác nhận hộ nghèo cho bà em nộp bữa trước rồi, chừng nào có vậy ad']) {
+      'hs xin giấy xác nhận hộ nghèo cho bà em nộp bữa trước rồi, chừng nào có vậy ad',
+      'hồ sơ xin hưởng trợ cấp xã hội của mẹ tôi nộp 2 tháng chưa có tiền']) {
       expect(nlu.understand(text).intent, text).toBe('dossier_status');
     }
     // How long a procedure takes is still the procedure, and so is what a submission said past lacked.
