@@ -584,7 +584,7 @@ const SUBMITTED = PhraseMatcher.of(['nộp', 'gửi', 'làm đơn']);
 // Abbreviations are written out before these are looked for ("hqua" is read "hôm qua": abbreviations.yaml).
 const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trước', 'hôm qua', 'hôm thứ', 'từ thứ', 'từ tháng', 'từ hôm',
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy',
-  'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng', 'hôm bữa']);
+  'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng', 'hôm bữa', 'bữa hổm']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
   'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn', 'chừng nào', 'không thấy', 'chưa biết']);
 /** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */
@@ -608,7 +608,7 @@ const dateAt = (toks: Tok[], from: number): number | undefined => {
 /** "nộp 10 ngày rồi", "nộp cả tháng nay", "nộp 2 tháng chưa có": time gone by since, a number or "cả" / "mấy" / "nửa" first. */
 const SPAN = new Set(['ngay', 'tuan', 'thang']);
 const SPAN_COUNT = new Set(['ca', 'may', 'nua', 'mot', 'hai', 'ba']);
-const GONE_BY = new Set(['roi', 'r', 'nay', 'chua']);
+const GONE_BY = new Set(['roi', 'r', 'nay', 'chua', 'khong', 'hong']);
 const agoAt = (toks: Tok[], from: number): number | undefined => {
   for (let i = from; i < toks.length - 2; i++) {
     if ((isNumber(toks[i]) || SPAN_COUNT.has(toks[i].f)) && SPAN.has(toks[i + 1].f) && GONE_BY.has(toks[i + 2].f)) return i;
