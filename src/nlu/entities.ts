@@ -8,12 +8,17 @@
 const PART = String.raw`[a-z0-9]{1,4}`;
 /** Parts typed with spaces only ("000 00 19 H12"): numbers, one of them after a letter, never words ("ma so H12"). */
 const SPACED = String.raw`[a-z]?\d{1,3}`;
-/** The national unit code without its dots: seven digits, then the system's letter and digits. */
-const RUN_TOGETHER = /^(\d{3})(\d{2})(\d{2})([a-z]\d{2,3})$/i;
+/**
+ * The national unit code with some of its dots missing: run together ("0000014H26"), or its first two parts typed as
+ * one ("00000.25.H31" once spaces are dots): three, two and two digits, then the system's letter and digits.
+ */
+const NATIONAL = /^(\d{3})\.?(\d{2})\.?(\d{2})\.?([a-z]\d{2,3})$/i;
 /** ...or with hyphens for dots ("000-00-14-H62-250922-0007"): three or four parts, so a date or a phone number is none. */
 const HYPHENED = String.raw`${PART}(?:-${PART}){2,3}`;
-/** The national unit code's first two parts typed as one ("00000 25 H31" for 000.00.25.H31); dots, then a space ("000.00.30 H27"). */
-const GLUED_START = /^(\d{3})(\d{2})\./;
+/**
+ * A unit code as typed: dotted (spaces around the dots allowed), hyphened, spaced, the national one with its first two
+ * parts typed as one ("00000 25 H31") or dots, then a space ("000.00.30 H27"), or run together.
+ */
 const UNIT = String.raw`${PART}(?:\s?\.\s?${PART}){1,3}|${HYPHENED}|${SPACED}(?:\s${SPACED}){1,3}|\d{5}\s\d{2}\s[a-z]\d{2,3}|${PART}(?:\.${PART}){1,2}\s[a-z]\d{2,3}|\d{7}[a-z]\d{2,3}`;
 const SEP = String.raw`\s*[-–—_.]\s*|\s+`;
 const DOSSIER_CODE = new RegExp(String.raw`(?<![\p{L}\p{N}.])(${UNIT})(?:${SEP})(\d{6})(?:(?:${SEP})(\d{3,6})|(\d{4}))(?![\p{L}\p{N}])`, 'giu');
@@ -25,7 +30,7 @@ const ALL_TOGETHER = /(?<![\p{L}\p{N}])(\d{3})(\d{2})(\d{2})([a-z]\d{2})(\d{6})(
 export function extractDossierCode(raw: string): string | undefined {
   const text = raw.normalize('NFC');
   for (const m of text.matchAll(DOSSIER_CODE)) {
-    const unit = m[1].replace(/\s*\.\s*|-|\s+/g, '.').replace(RUN_TOGETHER, '$1.$2.$3.$4').replace(GLUED_START, '$1.$2.');
+    const unit = m[1].replace(/\s*\.\s*|-|\s+/g, '.').replace(NATIONAL, '$1.$2.$3.$4');
     if (!UNIT_MARK.test(unit)) continue;
     return `${unit.toUpperCase()}-${m[2]}-${m[3] ?? m[4]}`;
   }

@@ -159,6 +159,8 @@ interface NluParts {
   says: PhraseMatcher<Intent>;
   /** Asking what a thing is (NluData.asksWhat). */
   asksWhat: PhraseMatcher<true>;
+  /** The words the abbreviations write numbers out as ("2" is "hai"), folded: such a word in a message was a number. */
+  writtenNumbers: Set<string>;
 }
 
 export class Nlu {
@@ -278,6 +280,7 @@ export class Nlu {
       standsWith: matchersByIntent(data.standsWith),
       says: new PhraseMatcher(Object.entries(data.says).flatMap(([intent, phrases]) => (phrases ?? []).map((p): [string, Intent] => [p, intent as Intent]))),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
+      writtenNumbers: new Set(Object.entries(data.abbreviations).filter(([k]) => /^\d+$/.test(k)).flatMap(([, v]) => toksOf(v).map((t) => t.f))),
     };
   }
 
@@ -309,7 +312,7 @@ export class Nlu {
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
       ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
-      asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks)) && !NOT_A_DOSSIER.occursIn(toks),
+      asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks, this.parts.writtenNumbers)) && !NOT_A_DOSSIER.occursIn(toks),
       stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
       asksAboutPlace: place?.asksAboutPlace ?? false, namesPlace: (place?.mentions.length ?? 0) > 0,
@@ -592,34 +595,28 @@ const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', '
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
 const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
-/**
- * "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers; "1" and "2" are written out "một", "hai" by
- * abbreviations.yaml, so "hôm 2/7" is "hom hai 7": a written-out day counts before a number only).
- */
+/** "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers). */
 const DAY = new Set(['hom', 'ngay']);
-const WRITTEN_DAY = new Set(['mot', 'hai']);
-const isNumber = (t: Tok | undefined) => t !== undefined && /^\d{1,2}$/.test(t.f);
-const dateAt = (toks: Tok[], from: number): number | undefined => {
-  for (let i = from; i < toks.length - 1; i++) {
-    if (DAY.has(toks[i].f) && (isNumber(toks[i + 1]) || (WRITTEN_DAY.has(toks[i + 1].f) && isNumber(toks[i + 2])))) return i;
-  }
-  return undefined;
-};
 /** "nộp 10 ngày rồi", "nộp cả tháng nay", "nộp 2 tháng chưa có": time gone by since, a number or "cả" / "mấy" / "nửa" first. */
 const SPAN = new Set(['ngay', 'tuan', 'thang']);
-const SPAN_COUNT = new Set(['ca', 'may', 'nua', 'mot', 'hai', 'ba']);
+const SPAN_COUNT = new Set(['ca', 'may', 'nua', 'ba']);
 const GONE_BY = new Set(['roi', 'r', 'nay', 'chua', 'khong', 'hong']);
-const agoAt = (toks: Tok[], from: number): number | undefined => {
-  for (let i = from; i < toks.length - 2; i++) {
-    if ((isNumber(toks[i]) || SPAN_COUNT.has(toks[i].f)) && SPAN.has(toks[i + 1].f) && GONE_BY.has(toks[i + 2].f)) return i;
-  }
+const isDigits = (t: Tok | undefined) => t !== undefined && /^\d{1,2}$/.test(t.f);
+/** The first position from `from` on where `at` holds. */
+function firstFrom(toks: Tok[], from: number, at: (i: number) => boolean): number | undefined {
+  for (let i = from; i < toks.length; i++) if (at(i)) return i;
   return undefined;
-};
-function asksWhenSubmitted(toks: Tok[]): boolean {
+}
+/** `written`: the words numbers are written out as (NluParts.writtenNumbers): "hôm 2/7" is read "hom hai 7". */
+function asksWhenSubmitted(toks: Tok[], written: Set<string>): boolean {
   const submitted = SUBMITTED.first(toks)?.start;
   if (submitted === undefined) return false;
   const from = Math.max(0, submitted - SUBMITTED_TO_PAST);
-  const past = PAST.first(toks, from)?.start ?? dateAt(toks, from) ?? agoAt(toks, from);
+  const f = (i: number) => toks[i]?.f ?? '';
+  // A written-out day counts before a number only ("hôm hai" alone is no date).
+  const dateAt = (i: number) => DAY.has(f(i)) && (isDigits(toks[i + 1]) || (written.has(f(i + 1)) && isDigits(toks[i + 2])));
+  const agoAt = (i: number) => (isDigits(toks[i]) || written.has(f(i)) || SPAN_COUNT.has(f(i))) && SPAN.has(f(i + 1)) && GONE_BY.has(f(i + 2));
+  const past = PAST.first(toks, from)?.start ?? firstFrom(toks, from, dateAt) ?? firstFrom(toks, from, agoAt);
   return past !== undefined && past <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
     && !ASKS_DURATION.occursIn(toks);
 }
