@@ -218,6 +218,16 @@ describe('feedback and rating forms', () => {
     expect(await prisma().rating.findFirstOrThrow({ where: { userId: user } })).toMatchObject({ score: 4, comment: 'Cán bộ hướng dẫn kỹ' });
   });
 
+  it('takes the stars a rating states ("5 sao", "4/5") and asks only for a comment', async () => {
+    const first = await zalo('zd-rate-2', 'ok 5 sao nha, hôm nay làm nhanh hơn em tưởng');
+    expect(first.text).toContain('chấm 5 ⭐');
+    expect((await zalo('zd-rate-2', '#skip')).text).toContain('ghi nhận đánh giá');
+    expect(await prisma().rating.findFirstOrThrow({ where: { userId: 'zd-rate-2' } })).toMatchObject({ score: 5, comment: null });
+    expect((await zalo('zd-rate-3', 'dc 4/5 nha ad')).text).toContain('chấm 4 ⭐');
+    // A score out of ten is no star count: the scale is asked.
+    expect((await zalo('zd-rate-4', 'tạm được, 7/10')).text).toContain('1: rất không hài lòng');
+  });
+
   it('says so when a form button is tapped after the form ended', async () => {
     expect((await zalo('zd-stale', '#score:5')).text).toContain('bước này đã kết thúc');
   });

@@ -13,6 +13,7 @@ import { lookupDossier, startProof, startRating, startSubscribe } from './dossie
 import { findDossier, unsubscribe } from './dossiers.js';
 import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
 import { startFeedback, TICKET_CODE } from './forms/feedback.js';
+import { statedStars } from './forms/fields.js';
 import { HOME_CODE, homeService } from './forms/home-service.js';
 import { leaveMessage } from './forms/leave-message.js';
 import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
@@ -307,10 +308,11 @@ export class Bot {
 
   /** A rating names its dossier, or rates the one last looked up, or the service in general. */
   private async ratingIntent(t: TurnContext, code?: string): Promise<Outcome> {
-    if (code) return startRating(t, code);
+    const stars = statedStars(t.msg.text ?? '');
+    if (code) return startRating(t, code, stars);
     const last = t.state.lastDossierCode ? await findDossier(t.tx, t.state.lastDossierCode) : null;
     const owned = last && (last.isSample || (await t.tx.dossierOwner.count({ where: { dossierId: last.id, channel: t.msg.channel, userId: t.msg.userId } })) > 0);
-    return owned ? startRating(t, last.code) : startRating(t);
+    return owned ? startRating(t, last.code, stars) : startRating(t, undefined, stars);
   }
 
   private model(turn: Turn, u: Understanding): Outcome {

@@ -109,13 +109,15 @@ export async function startSubscribe(t: TurnContext, code?: string): Promise<Out
 }
 
 /** A rating of `code` (or of the service in general when no dossier is named). */
-export async function startRating(t: TurnContext, code?: string): Promise<Outcome> {
-  if (!code) return startForm(t, rating, {});
+export async function startRating(t: TurnContext, code?: string, stars?: number | null): Promise<Outcome> {
+  // A score the message already gave ("5 sao nha") is taken: the form asks for a comment next.
+  const begin = (draft: Record<string, unknown>) => (stars ? startForm(t, rating, { ...draft, score: stars }, 'comment') : startForm(t, rating, draft));
+  if (!code) return begin({});
   const d = await findDossier(t.tx, code);
-  if (!d) return startForm(t, rating, {});
+  if (!d) return begin({});
   if (!(await ownsDossier(t.tx, d, t.msg.channel, t.msg.userId))) {
     const offer = proofOffer(t, d, 'rate');
     return t.reply(`${D.proofFirst(D.needsProofFor.rate, d.code)} ${offer.text}`, offer.buttons).result();
   }
-  return startForm(t, rating, { code: d.code });
+  return begin({ code: d.code });
 }

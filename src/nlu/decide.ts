@@ -138,7 +138,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // "mã vận đơn SPX… giao tới đâu rồi", "giờ làm việc của Agribank", "mô hình trồng dừa xen ca cao có lời không": a
   // dossier's, the office's or a model's words about what no office answers are no such action.
   const borrowed = input.asksElse && ELSEWHERE_ALIKE.has(classified);
-  if ((input.hasDossierCode || (input.asksStatus && !input.asksElse)) && !otherAction) {
+  // "tra cứu hồ sơ qua zalo là sao": what a model named well is, not where a dossier is.
+  const asksModel = input.asksWhat === true && input.modelScore >= options.intent.model;
+  if ((input.hasDossierCode || (input.asksStatus && !input.asksElse && !asksModel)) && !otherAction) {
     return result({ kind: 'intent', intent: 'dossier_status' }, 'dossier_status', Math.max(top.p, 0.95));
   }
   // An FAQ officials wrote about the reorganisation itself answers a question about it that names no unit ("sau sáp
@@ -183,7 +185,9 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   }
   // An FAQ officials wrote answers before the bot's own answers (contact, greeting, models...), unless the message
   // names a procedure clearly.
-  if (faqMatches && FAQ_INTENTS.has(classified) && !strong && !borrowed) {
+  // Nor one about what no office answers ("đổi gói cước data mạng vina ntn").
+  const elsewhereFaq = input.asksElse && (classified === 'procedure_lookup' || classified === 'out_of_scope');
+  if (faqMatches && FAQ_INTENTS.has(classified) && !strong && !borrowed && !elsewhereFaq) {
     return result({ kind: 'faq' }, classified, top.p);
   }
   // "cán bộ xuống tận nhà đăng ký kết hôn được không": a request to be served at home that names a procedure the
@@ -207,7 +211,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   // A message that names a reform model (or a place that has one) more clearly than any procedure is about the
   // model; so is one the classifier reads as asking about models ("xã mình có mô hình chứng thực ngoài giờ không").
   // So is one that asks what a model named well is ("nghe nói thứ Hai lên xã không cần viết tờ khai, vậy là sao").
-  const modelFirst = input.modelScore >= options.intent.model && !answerableIn(input.ranked, o, true)
+  // Asking what it is lowers the bar a model's words must reach ("cái trạm tra cứu tự động ở sảnh dùng thế nào"),
+  // unless the message asks about a dossier too ("trễ hẹn mà không ai báo, vậy là sao").
+  const modelBar = options.intent.model - (input.asksWhat === true && !input.asksStatus ? 0.1 : 0);
+  const modelFirst = input.modelScore >= modelBar && !answerableIn(input.ranked, o, true)
     && ((input.modelScore > quality(best) + 0.1 && !strong
       && (input.mentionsModelPlace || (input.modelScore >= options.intent.sureModel && input.modelShare >= options.intent.modelShare)))
       || input.asksWhat === true);
@@ -248,10 +255,10 @@ export function decide<P>(input: DecideInput<P>, options: NluOptions): { decisio
   const bareName = best !== undefined && best.queryCov >= 1 && (askedProcedure || best.score >= o.answer);
   if (undecided && (halfGate || bareName) && best && offered.length > 0 && quality(best) >= o.offer && best.evidence >= o.strongEvidence) {
     const choices = offered.map((r) => r.item);
-    return askedProcedure ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
+    return askedProcedure && !input.asksElse ? result({ kind: 'clarify', options: choices }, 'procedure_lookup', top.p)
       : unsureOutOfScope(choices);
   }
-  if (procedureLike || (askedProcedure && halfGate)) {
+  if ((procedureLike || (askedProcedure && halfGate)) && !input.asksElse) {
     return result({ kind: 'ask_procedure' }, 'procedure_lookup', Math.max(top.p, input.procedureProbability));
   }
   // "chiều nay có mưa lớn không cán bộ": what no procedure and no action answers, unless the classifier is sure (the

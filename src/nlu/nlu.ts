@@ -296,7 +296,7 @@ export class Nlu {
     // Stage 3: candidates and their ranking over every text of every record.
     const ranked = this.rank(text, readings, read);
     // Entities and the other indexes.
-    const intents = this.intentsOf(normalized);
+    const intents = this.intentsOf(normalized, givesScore(text));
     const modelHits = this.parts.models.search(tokens, 2);
     const faqHit = this.parts.faqs.search(tokens, 1)[0];
     const locality = this.parts.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
@@ -432,13 +432,13 @@ export class Nlu {
   }
 
   /** The classifier's reading, without the intents whose cue words the message lacks (renormalised). */
-  private intentsOf({ tokens, accented, toks }: Normalized): Scored[] {
+  private intentsOf({ tokens, accented, toks }: Normalized, scores = false): Scored[] {
     const all = this.parts.classifier.predict(tokens, accented);
     const kept = all.filter((s) => this.parts.cues.get(s.label)?.occursIn(this.parts.notCues.get(s.label)?.remove(toks) ?? toks) ?? true);
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     const read = kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
     // A phrase that says an action outright puts it first, as sure as an action must be to win over a procedure named.
-    const said = this.parts.says.first(toks)?.value;
+    const said = scores ? 'rating' : this.parts.says.first(toks)?.value;
     if (said === undefined || (read[0]?.label === said && read[0].p >= this.options.intent.sureAction)) return read;
     const p = Math.max(read.find((s) => s.label === said)?.p ?? 0, this.options.intent.sureAction);
     const rest = read.filter((s) => s.label !== said);
@@ -913,4 +913,21 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
   if (rest < REST_SHARES) return kept;
   const total = kept.reduce((s, p) => s + p, 0);
   return kept.map((p) => p / total);
+}
+
+/**
+ * A score given the way people rate: "5 sao", "5*", "chấm 3 điểm", "chấm 2đ", "7/10", and in a short message "4/5",
+ * "10 điểm" (a longer one with "4/5" is more often a date: "nộp hôm 4/5").
+ */
+const STARS = /(?:^|[^\d])[1-5]\s*(?:sao\b|\*|⭐)/u;
+const MARKED = /(?:chấm|cho)\s*(?:\d{1,2})\s*(?:điểm|đ|d)(?![\p{L}\d])/u;
+const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*điểm(?!\p{L})/u;
+const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới/u;
+/** Stars that rate a hotel, not the office; "3 sao" typed plain that measure land ("sào"). */
+const NOT_RATED = /khách sạn|khach san|nhà nghỉ|nha nghi|resort|homestay|đất|\bdat\b|ruộng|ruong|vườn|vuon|lúa|thửa|thua dat|khai hoang|canh tác|canh tac/u;
+export function givesScore(text: string): boolean {
+  const t = text.toLowerCase();
+  if (NOT_RATED.test(t)) return false;
+  if (STARS.test(t) || MARKED.test(t)) return true;
+  return OUT_OF.test(t) && t.split(/\s+/).length <= 8 && !DATED.test(t);
 }
