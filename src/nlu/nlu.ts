@@ -296,12 +296,13 @@ export class Nlu {
     // Stage 3: candidates and their ranking over every text of every record.
     const ranked = this.rank(text, readings, read);
     // Entities and the other indexes.
-    const intents = this.intentsOf(normalized, givesScore(text));
+    const scores = givesScore(text);
+    const intents = this.intentsOf(normalized, scores);
     const modelHits = this.parts.models.search(tokens, 2);
     const faqHit = this.parts.faqs.search(tokens, 1)[0];
     const locality = this.parts.localities.find((l) => findRun(tokens, l.tokens) >= 0)?.name;
     const known = this.parts.classifier.coverage(tokens);
-    const hasContent = tokens.length > 0 && (known > 0 || ranked.length > 0);
+    const hasContent = (tokens.length > 0 && (known > 0 || ranked.length > 0)) || scores;
     const topName = ranked[0]?.item.name;
     const aspect = this.aspectOf(toks, topName);
     const gate = this.gateInput(intents, ranked, aspect, known);
@@ -438,7 +439,9 @@ export class Nlu {
     const total = kept.reduce((sum, s) => sum + s.p, 0);
     const read = kept.length === all.length || total <= 0 ? all : kept.map((s) => ({ label: s.label, p: s.p / total }));
     // A phrase that says an action outright puts it first, as sure as an action must be to win over a procedure named.
-    const said = scores ? 'rating' : this.parts.says.first(toks)?.value;
+    // A person asked for wins over the complaint that gives the reason ("bot trả lời sai bét, cho gặp người thật").
+    const saidAll = scores ? [] : this.parts.says.all(toks).map((h) => h.value);
+    const said = scores ? 'rating' : saidAll.includes('human_handoff') ? 'human_handoff' : saidAll[0];
     if (said === undefined || (read[0]?.label === said && read[0].p >= this.options.intent.sureAction)) return read;
     const p = Math.max(read.find((s) => s.label === said)?.p ?? 0, this.options.intent.sureAction);
     const rest = read.filter((s) => s.label !== said);
@@ -589,12 +592,15 @@ const PAST = PhraseMatcher.of(['tuần trước', 'tháng trước', 'hôm trư�
   'bữa trước', 'đầu tháng', 'từ đầu tuần', 'tuần rồi', 'hồi sáng', 'thứ hai', 'thứ ba', 'thứ tư', 'thứ năm', 'thứ sáu', 'thứ bảy',
   'từ tết', 'từ hồi', 'đợt trước', 'hồi tháng', 'hôm bữa', 'bữa hổm']);
 const WHEN = PhraseMatcher.of(['bao giờ', 'khi nào', 'lấy được', 'có kết quả', 'chưa có', 'bao lâu nữa', 'có giấy chưa', 'răng rồi',
-  'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn', 'chừng nào', 'không thấy', 'chưa biết']);
+  'có chưa', 'xử lý chưa', 'chưa thấy', 'sao rồi', 'trễ hẹn', 'chừng nào', 'không thấy', 'chưa biết', 'được chưa', 'nhận chưa',
+  'lấy chưa']);
 /** "nộp nhập hộ khẩu qua VNeID cả tuần rồi chưa thấy gì, theo quy định mất mấy ngày": what the procedure takes, asked. */
 const ASKS_DURATION = PhraseMatcher.of(['mất mấy ngày', 'mất bao lâu', 'theo quy định', 'thời hạn giải quyết']);
 /** "mô hình 'công dân không viết' ở phường mình triển khai tới đâu rồi": a reform model's progress, not a dossier's. */
 const NOT_A_DOSSIER = PhraseMatcher.of(['mô hình', 'triển khai']);
 const SUBMITTED_TO_PAST = 12;
+/** How far after "nộp" its "rồi" may come ("nộp hồ sơ khai tử cho ông rồi"). */
+const SUBMITTED_TO_DONE = 8;
 /** "nộp hôm 3/6": a day named by its date ("3/6" is read as two numbers). */
 const DAY = new Set(['hom', 'ngay']);
 /** "nộp 10 ngày rồi", "nộp cả tháng nay", "nộp 2 tháng chưa có": time gone by since, a number or "cả" / "mấy" / "nửa" first. */
@@ -616,7 +622,10 @@ function asksWhenSubmitted(toks: Tok[], written: Set<string>): boolean {
   // A written-out day counts before a number only ("hôm hai" alone is no date).
   const dateAt = (i: number) => DAY.has(f(i)) && (isDigits(toks[i + 1]) || (written.has(f(i + 1)) && isDigits(toks[i + 2])));
   const agoAt = (i: number) => (isDigits(toks[i]) || written.has(f(i)) || SPAN_COUNT.has(f(i))) && SPAN.has(f(i + 1)) && GONE_BY.has(f(i + 2));
-  const past = PAST.first(toks, from)?.start ?? firstFrom(toks, from, dateAt) ?? firstFrom(toks, from, agoAt);
+  // "nộp rồi, bao giờ có giấy", "nộp hs xin xác nhận độc thân r, khi nào lấy": the submission said done; not "nộp rồi
+  // thì bao lâu có kết quả", which asks what would follow.
+  const doneAt = (i: number) => i > submitted && i <= submitted + SUBMITTED_TO_DONE && DONE_ACT_END.has(f(i)) && f(i + 1) !== 'thi';
+  const past = PAST.first(toks, from)?.start ?? firstFrom(toks, from, dateAt) ?? firstFrom(toks, from, agoAt) ?? firstFrom(toks, submitted + 1, doneAt);
   return past !== undefined && past <= submitted + SUBMITTED_TO_PAST && WHEN.first(toks, submitted + 1) !== undefined
     && !ASKS_DURATION.occursIn(toks);
 }
@@ -921,13 +930,15 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
  */
 const STARS = /(?:^|[^\d])[1-5]\s*(?:sao\b|\*|⭐)/u;
 const MARKED = /(?:chấm|cho)\s*(?:\d{1,2})\s*(?:điểm|đ|d)(?![\p{L}\d])/u;
-const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*điểm(?!\p{L})/u;
+const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
+/** Nothing but stars: "⭐⭐⭐⭐⭐". */
+const ONLY_STARS = /^\s*(?:⭐|★|\*){1,5}\s*$/u;
 const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới/u;
 /** Stars that rate a hotel, not the office; "3 sao" typed plain that measure land ("sào"). */
 const NOT_RATED = /khách sạn|khach san|nhà nghỉ|nha nghi|resort|homestay|đất|\bdat\b|ruộng|ruong|vườn|vuon|lúa|thửa|thua dat|khai hoang|canh tác|canh tac/u;
 export function givesScore(text: string): boolean {
   const t = text.toLowerCase();
   if (NOT_RATED.test(t)) return false;
-  if (STARS.test(t) || MARKED.test(t)) return true;
+  if (STARS.test(t) || MARKED.test(t) || ONLY_STARS.test(t)) return true;
   return OUT_OF.test(t) && t.split(/\s+/).length <= 8 && !DATED.test(t);
 }
