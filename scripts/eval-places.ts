@@ -16,8 +16,15 @@ if (process.argv.includes('--try')) {
   }
   process.exit(0);
 }
-const file = process.argv.includes('--heldout') ? path.join(import.meta.dirname, '../test/places/heldout.jsonl') : undefined;
+const heldout = process.argv.includes('--heldout');
+const file = heldout ? path.join(import.meta.dirname, '../test/places/heldout.jsonl') : undefined;
 const { errors, ...figures } = evaluatePlaces(index, loadPlaceDevSet(file));
+// With --heldout, the second held-out set too (units drawn at random over the 34 provinces, 7 December).
+if (heldout) {
+  const { errors: more, ...second } = evaluatePlaces(index, loadPlaceDevSet(path.join(import.meta.dirname, '../test/places/heldout-2.jsonl')));
+  errors.push(...more);
+  console.log(JSON.stringify({ heldout2: { lines: second.lines, accuracy: second.accuracy, byKind: second.byKind } }));
+}
 if (process.argv.includes('--errors')) for (const e of errors) console.log(`${e.expected} <- ${e.got} | ${e.text}`);
 const fp = falsePositives(index, loadNotPlaces());
 console.log(JSON.stringify({ ...figures, falsePositives: fp, buildMs: Math.round(built) }, null, 2));

@@ -96,7 +96,7 @@ export const BECAME_CUES: string[] = ['giờ thế nào', 'giờ ra sao', 'h ra 
   'h vẫn là', 'giờ vẫn là', 'bị xóa', 'bị xoá', 'bỏ rồi', 'bị bỏ', 'bị giải thể'];
 
 /** Words that make a name next to them a place ("Bình Triều cũ", "Bàn Cờ gồm những phường nào"), and only there. */
-export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
+export const ADJACENT_CUES: string[] = ['cũ', 'mới', 'gồm', 'bao gồm', 'giờ', 'jờ', 'bây giờ', 'hiện nay', 'nay', 'h', 'ở đâu', 'đâu',
   'trước đây', 'trước kia', 'hồi trước', 'còn không', 'còn ko', 'trc đây', 'trc kia', 'hồi trc',
   'không còn', 'ko còn', 'k còn', 'giải thể',
   ...BECAME_CUES];
@@ -197,7 +197,7 @@ export const NOT_NEW_AFTER_MOI: ReadonlySet<string> = new Set(['sap', 'sat', 'nh
 
 /** Words that end an unknown name typed after a unit-type word ("xã Hoa Mai Vàng cũ giờ là xã nào"). */
 export const NAME_STOP_WORDS: string[] = [
-  'cũ', 'mới', 'giờ', 'bây', 'nay', 'này', 'hiện', 'thuộc', 'là', 'ở', 'của', 'thì', 'và', 'với', 'nào', 'đâu', 'gì', 'không', 'ko',
+  'cũ', 'mới', 'giờ', 'jờ', 'bây', 'nay', 'này', 'hiện', 'thuộc', 'là', 'ở', 'của', 'thì', 'và', 'với', 'nào', 'đâu', 'gì', 'không', 'ko',
   'k', 'kg', 'có', 'còn', 'đã', 'được', 'đc', 'dc', 'trước', 'sau', 'sáp', 'sát', 'nhập', 'gồm', 'tôi', 'em', 'mình', 'anh', 'chị',
   'ad', 'admin', 'a', 'à', 'ạ', 'ah', 'nhé', 'nhe', 'nha', 'vậy', 'thế', 'nè', 'ơi', 'hỏi', 'cho', 'xin', 'làm', 'nộp', 'hồ', 'họ',
   'sơ', 'hs', 'cần', 'muốn', 'phải', 'bị', 'tại', 'trong', 'ngoài', 'như', 'sao', 'bao', 'nhiêu', 'mấy', 'những', 'các', 'từ', 'đến',
@@ -214,9 +214,9 @@ export const NAME_STOP_WORDS: string[] = [
 /** Words that cannot begin a name after a unit-type word: "xã nào", "phường mình", "huyện cũ". */
 export const NOT_A_NAME_START: string[] = [
   'nào', 'gì', 'j', 'đâu', 'này', 'đó', 'kia', 'ấy', 'mình', 'tôi', 'em', 'anh', 'chị', 'cũ', 'mới', 'ta', 'là', 'thì', 'ở', 'và',
-  'của', 'với', 'có', 'không', 'ko', 'k', 'h', 'giờ', 'còn', 'đã', 'được', 'đc', 'nhé', 'a', 'hả', 'hay', 'hoặc', 'mà', 'như', 'tại',
+  'của', 'với', 'có', 'không', 'ko', 'k', 'h', 'giờ', 'jờ', 'còn', 'đã', 'được', 'đc', 'nhé', 'a', 'hả', 'hay', 'hoặc', 'mà', 'như', 'tại',
   'trong', 'bên', 'những', 'các', 'mọi', 'một', 'sao', 'bao', 'mấy', 'thuộc', 'sẽ', 'đang', 'vẫn', 'cũng', 'nữa', 'rồi', 'r', 'v', 'z',
-  'nè', 'ơi', 'khác', 'lần', 'cần', 'để', 'về', 'ra', 'vào', 'lên', 'xuống', 'nộp', 'làm', 'xin', 'chưa', 'hết', 'bị', 'phải', 'muốn',
+  'nè', 'ơi', 'oy', 'òi', 'roài', 'khác', 'lần', 'cần', 'để', 'về', 'ra', 'vào', 'lên', 'xuống', 'nộp', 'làm', 'xin', 'chưa', 'hết', 'bị', 'phải', 'muốn',
   'hỏi', 'giúp', 'nhà', 'nơi', 'mình', 'ạ', 'ad', 'đi', 'tới', 'đến', 'từ', 'khi', 'lúc', 'vậy', 'thế',
   // "quan karaoke" typed without diacritics is a shop (quán), not a district nobody knows.
   'karaoke', 'cafe', 'cà', 'ăn', 'nhậu', 'net', 'game', 'cơm', 'phở', 'bún', 'nước', 'bia', 'bida', 'tạp', 'hủ', 'lẩu', 'nướng', 'trà',

@@ -35,6 +35,13 @@ describe('place questions as citizens type them', () => {
     expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('holds up on a second held-out set: units drawn at random over the 34 provinces, typed as people type (figures printed)', () => {
+    const report = evaluatePlaces(index, loadPlaceDevSet(path.join(import.meta.dirname, 'heldout-2.jsonl')));
+    print('Place second held-out set', report);
+    expect(report.lines).toBeGreaterThanOrEqual(300);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('has the three registers in about the intended proportions and every kind', () => {
     const lines = loadPlaceDevSet();
     const share = (r: string) => lines.filter((l) => l.register === r).length / lines.length;
