@@ -149,6 +149,8 @@ interface NluParts {
   notCues: Map<string, PhraseMatcher<true>>;
   /** What no procedure answers (NluData.asksElse). */
   asksElse: PhraseMatcher<true>;
+  /** Every phrasing officials taught an intent (review list, console): a message that is one is never asksElse. */
+  taughtIntents: PhraseMatcher<true>;
   /** The reorganisation's words (NluData.reorganisationWords), as a pattern over the message's text. */
   reorganisation: RegExp;
   /** What only a submitted dossier answers (NluData.asksStatus). */
@@ -277,6 +279,7 @@ export class Nlu {
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: matchersByIntent(data.notCues),
       asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
+      taughtIntents: PhraseMatcher.of(kb.phrases.filter((p) => (INTENTS as readonly string[]).includes(p.intent)).map((p) => normalizer.normalize(p.text).toks)),
       standsWith: matchersByIntent(data.standsWith),
       says: new PhraseMatcher(Object.entries(data.says).flatMap(([intent, phrases]) => (phrases ?? []).map((p): [string, Intent] => [p, intent as Intent]))),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
@@ -312,7 +315,7 @@ export class Nlu {
     const asksUnit = place?.asksAboutPlace === true && ASKS_UNIT.test(` ${fold(clean(rest))} `);
     // Stage 4: decide.
     const { decision, intent, confidence, offered } = decide({
-      ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks),
+      ranked, intents, aspect, hasDossierCode: dossierCode !== undefined, hasContent, asksElse: this.parts.asksElse.occursIn(toks) && !this.taughtAsIs(toks),
       asksStatus: (this.parts.asksStatus.occursIn(toks) || asksWhenSubmitted(toks, this.parts.writtenNumbers)) && !NOT_A_DOSSIER.occursIn(toks),
       stands: this.parts.standsWith.get(intents[0].label)?.occursIn(toks) ?? false,
       procedureProbability: this.parts.ranker.procedureProbability(gate),
@@ -430,6 +433,11 @@ export class Nlu {
     const ranked = this.parts.ranker.probabilities(featuresOf(families, messageMentionsOrg(text)));
     const probabilities = ADJUSTMENTS.reduce((p, adjust) => adjust({ text, read }, families, p), ranked);
     return families.map((r, i) => ({ ...r, indexScore: r.score, score: probabilities[i] })).sort((a, b) => b.score - a.score);
+  }
+
+  /** The message is, word for word, a phrasing officials taught an intent: what they taught is obeyed. */
+  private taughtAsIs(toks: Tok[]): boolean {
+    return toks.length > 0 && this.parts.taughtIntents.at(toks, 0)?.end === toks.length;
   }
 
   /** The classifier's reading, without the intents whose cue words the message lacks (renormalised). */
