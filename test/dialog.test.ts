@@ -224,6 +224,7 @@ describe('feedback and rating forms', () => {
     expect((await zalo('zd-rate-2', '#skip')).text).toContain('ghi nhận đánh giá');
     expect(await prisma().rating.findFirstOrThrow({ where: { userId: 'zd-rate-2' } })).toMatchObject({ score: 5, comment: null });
     expect((await zalo('zd-rate-3', 'dc 4/5 nha ad')).text).toContain('chấm 4 ⭐');
+    expect((await zalo('zd-rate-5', 'tuyệt vời ⭐⭐⭐⭐')).text).toContain('chấm 4 ⭐');
     // A score out of ten is no star count: the scale is asked.
     expect((await zalo('zd-rate-4', 'tạm được, 7/10')).text).toContain('1: rất không hài lòng');
   });

@@ -251,6 +251,10 @@ describe('status feed', () => {
     await owner(code, 'web', 'citizen-web-0009');
     await chat('citizen-web-0009', { payload: `#sub:${code}` });
     await chat('citizen-web-0009', { text: 'stop, đừng gửi tin nữa ạ' });
+    // "bỏ theo dõi" (unfollow) stops them too; it never subscribes.
+    await owner(code, 'web', 'citizen-web-0010');
+    await chat('citizen-web-0010', { payload: `#sub:${code}` });
+    await chat('citizen-web-0010', { text: 'bỏ theo dõi trang ni sao v, tin nhắn tới hoài' });
     const { prisma } = runtime.deps.db;
     expect(await prisma.subscription.count({ where: { dossier: { code }, active: true } })).toBe(1);
 

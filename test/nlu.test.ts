@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by thirty-seven other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by forty-one other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(8880);
+    expect(figures.lines).toBeGreaterThanOrEqual(9840);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -188,10 +188,12 @@ describe('an action said outright', () => {
   it('reads a person asked for before the complaint that gives the reason, and stars alone as a rating', () => {
     expect(nlu.understand('bot tra loi lung tung qua, toi muon gap nguoi that').intent).toBe('human_handoff');
     expect(nlu.understand('⭐⭐⭐⭐⭐').intent).toBe('rating');
+    expect(nlu.understand('tuyet voi ⭐⭐⭐⭐⭐').intent).toBe('rating');
+    expect(nlu.understand('chấm bot 2 điểm, trả lời toàn ko đúg').intent).toBe('rating');
   });
 
   it('leaves every request to stop notices it lists to the bot\'s shortcut, which stops them (never subscribes)', () => {
-    const stops = (loadNluData().says.subscribe ?? []).filter((p) => /^(đừng|ngừng|hủy|không nhận|stop)/u.test(p));
+    const stops = (loadNluData().says.subscribe ?? []).filter((p) => /^(đừng|ngừng|ngưng|hủy|bỏ|không nhận|stop)/u.test(p));
     expect(stops.length).toBeGreaterThan(3);
     for (const p of stops) expect(asksToStopNotices(fold(clean(`${p} nữa ạ`))), p).toBe(true);
     expect(asksToStopNotices(fold(clean('đăng ký nhận tin về hồ sơ')))).toBe(false);

@@ -39,7 +39,7 @@ const CANCEL = /^(huy|thoi|dung lai|cancel|bo qua thao tac|menu)$/;
  * the folded text, before the NLU: the subscription intent's `says` lists such phrases too, and a test holds every one
  * of them to this, so that none subscribes the citizen who asks to stop).
  */
-const UNSUBSCRIBE = /\b(huy|dung|ngung|tat|stop)\b.*\b(thong bao|tb)\b|\b(dung|ngung|huy|stop)\W+(dang ky\W+)?(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b/;
+const UNSUBSCRIBE = /\b(huy|dung|ngung|tat|stop)\b.*\b(thong bao|tb)\b|\b(dung|ngung|huy|stop)\W+(dang ky\W+)?(gui|nhan)\W+tin\b|\bkhong\W+(muon\W+)?nhan\W+tin\W+nua\b|\b(huy|bo|ngung|dung)\W+theo\W+doi\b/;
 /** Whether a message (folded, as TurnContext.folded gives it) asks to stop the citizen's notices. */
 export const asksToStopNotices = (folded: string): boolean => UNSUBSCRIBE.test(folded);
 const CANCEL_HOME = /\bhuy\b.*\blich\b|#home_cancel:/;

@@ -937,10 +937,10 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
  * "10 điểm" (a longer one with "4/5" is more often a date: "nộp hôm 4/5").
  */
 const STARS = /(?:^|[^\d])[1-5]\s*(?:sao\b|\*|⭐)/u;
-const MARKED = /(?:chấm|cho)\s*(?:\d{1,2})\s*(?:điểm|đ|d)(?![\p{L}\d])/u;
+const MARKED = /(?:chấm|cho)(?:\s+[\p{L}]+)?\s*(?:\d{1,2})\s*(?:điểm|đ|d)(?![\p{L}\d])/u;
 const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
-/** Nothing but stars: "⭐⭐⭐⭐⭐". */
-const ONLY_STARS = /^\s*(?:⭐|★|\*){1,5}\s*$/u;
+/** Nothing but stars ("⭐⭐⭐⭐⭐"), or a row of star signs anywhere ("tuyệt vời ⭐⭐⭐⭐⭐"). */
+const ONLY_STARS = /^\s*(?:⭐|★|\*){1,5}\s*$|(?:⭐|★){2,5}/u;
 const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới/u;
 /** Stars that rate a hotel, not the office; "3 sao" typed plain that measure land ("sào"). */
 const NOT_RATED = /khách sạn|khach san|nhà nghỉ|nha nghi|resort|homestay|đất|\bdat\b|ruộng|ruong|vườn|vuon|lúa|thửa|thua dat|khai hoang|canh tác|canh tac/u;
