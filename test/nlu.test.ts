@@ -181,8 +181,9 @@ describe('an action said outright', () => {
     }
     expect(nlu.understand('khách sạn 3 sao gần ubnd xã giá bao nhiêu').intent).not.toBe('rating');
     expect(nlu.understand('dat ong ba khai hoang, 3 sao chua co so, lam so do lan dau o dau').intent).not.toBe('rating');
-    // A date is no score: "nộp hôm 4/5".
+    // A date or a sum is no score: "nộp hôm 4/5", "lệ phí 10đ".
     expect(nlu.understand('hồ sơ nộp hôm 4/5 chưa có').intent).toBe('dossier_status');
+    expect(nlu.understand('lệ phí 10đ hả').intent).not.toBe('rating');
   });
 
   it('reads a person asked for before the complaint that gives the reason, and stars alone as a rating', () => {

@@ -937,16 +937,17 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
  * "10 điểm" (a longer one with "4/5" is more often a date: "nộp hôm 4/5").
  */
 const STARS = /(?:^|[^\d])[1-5]\s*(?:sao\b|\*|⭐)/u;
-const MARKED = /(?:chấm|cho)(?:\s+[\p{L}]+)?\s*(?:\d{1,2})\s*(?:điểm|đ|d)(?![\p{L}\d])/u;
+const MARKED = /(?:chấm|cho)(?:\s+[\p{L}]+)?\s*(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
 const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
 /** Nothing but stars ("⭐⭐⭐⭐⭐"), or a row of star signs anywhere ("tuyệt vời ⭐⭐⭐⭐⭐"). */
-const ONLY_STARS = /^\s*(?:⭐|★|\*){1,5}\s*$|(?:⭐|★){2,5}/u;
-const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới/u;
+const STAR_ROW = /^\s*(?:⭐|★|\*){1,5}\s*$|(?:⭐|★){2,5}/u;
+/** A date or a sum beside "4/5", "10đ": "nộp hôm 4/5", "lệ phí 10đ". */
+const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới|phí|tiền|giá/u;
 /** Stars that rate a hotel, not the office; "3 sao" typed plain that measure land ("sào"). */
 const NOT_RATED = /khách sạn|khach san|nhà nghỉ|nha nghi|resort|homestay|đất|\bdat\b|ruộng|ruong|vườn|vuon|lúa|thửa|thua dat|khai hoang|canh tác|canh tac/u;
 export function givesScore(text: string): boolean {
   const t = text.toLowerCase();
   if (NOT_RATED.test(t)) return false;
-  if (STARS.test(t) || MARKED.test(t) || ONLY_STARS.test(t)) return true;
+  if (STARS.test(t) || MARKED.test(t) || STAR_ROW.test(t)) return true;
   return OUT_OF.test(t) && t.split(/\s+/).length <= 8 && !DATED.test(t);
 }
