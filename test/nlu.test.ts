@@ -49,10 +49,10 @@ describe('understanding on the development set', () => {
     expect(errors.length).toBeLessThan(figures.lines);
   });
 
-  it('reads the intents of a wider set by forty-five other writers, every intent but procedure questions (figures printed)', () => {
+  it('reads the intents of a wider set by forty-nine other writers, every intent but procedure questions (figures printed)', () => {
     const { errors, ...figures } = evaluate(nlu, loadDevSet(path.join(import.meta.dirname, 'nlu/intents-wide')));
     console.log('NLU wider intent set', JSON.stringify(figures, null, 2));
-    expect(figures.lines).toBeGreaterThanOrEqual(10800);
+    expect(figures.lines).toBeGreaterThanOrEqual(11760);
     expect(figures.intentAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(figures.oosF1).toBeGreaterThanOrEqual(0.8);
     expect(figures.dossierCodeExact).toBeGreaterThanOrEqual(0.9);
@@ -190,6 +190,8 @@ describe('an action said outright', () => {
     expect(nlu.understand('bot tra loi lung tung qua, toi muon gap nguoi that').intent).toBe('human_handoff');
     expect(nlu.understand('⭐⭐⭐⭐⭐').intent).toBe('rating');
     expect(nlu.understand('tuyet voi ⭐⭐⭐⭐⭐').intent).toBe('rating');
+    // "ni" is Central for "này", never "ny" (người yêu) with y folded to i.
+    expect(nlu.understand('hướg dẫn tui dùg cái ni vs, tui mới tải zalo').intent).toBe('help');
     expect(nlu.understand('chấm bot 2 điểm, trả lời toàn ko đúg').intent).toBe('rating');
   });
 
