@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNlu } from '../src/nlu/build.js';
 import { INTENTS_DIR, loadNluData, type Intent } from '../src/nlu/data-files.js';
-import { Normalizer } from '../src/nlu/normalizer.js';
+import { Normalizer, toksOf } from '../src/nlu/normalizer.js';
 import { PhraseMatcher } from '../src/nlu/phrases.js';
 import { clean, fold } from '../src/nlu/text.js';
 import { asksToStopNotices } from '../src/bot/bot.js';
@@ -319,6 +319,17 @@ describe('intent data files', () => {
     // Letters without a vowel typed with đ are the abbreviation written with d ("đkkh" is "dkkh"); a word is not.
     expect(normalizer.normalize('đkkh cần mang gì').tokens.join(' ')).toBe(normalizer.normalize('dkkh cần mang gì').tokens.join(' '));
     expect(normalizer.normalize('đkkh').tokens.join(' ')).toBe('dang ki ket hon');
+  });
+
+  it('writes every phrase a message is looked through for as a message reads: a phrase with an abbreviation ("ad", "ubnd", "ko") or a number "1" could never match', () => {
+    const data = loadNluData();
+    const lists = { asksElse: data.asksElse, asksStatus: data.asksStatus, asksWhat: data.asksWhat, ...data.says, ...data.cues, ...data.standsWith };
+    // Every phrase is vocabulary to the NLU, as the examples are (a word only a phrase says is no typo).
+    const normalizer = new Normalizer(data.abbreviations, [...Object.values(data.examples).flat(), ...Object.values(lists).flatMap((l) => l ?? [])]);
+    const folded = (toks: Array<{ f: string }>) => toks.map((t) => t.f).join(' ');
+    for (const [list, phrases] of Object.entries(lists)) {
+      for (const phrase of phrases ?? []) expect(folded(normalizer.normalize(phrase).toks), `${list}: ${phrase}`).toBe(folded(toksOf(phrase)));
+    }
   });
 
   it('gives every example of an intent with cue words one of them (else the intent could never be read)', () => {

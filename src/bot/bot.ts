@@ -13,7 +13,6 @@ import { lookupDossier, startProof, startRating, startSubscribe } from './dossie
 import { findDossier, unsubscribe } from './dossiers.js';
 import { continueForm, flowOf, leaveForm, startForm } from './forms/engine.js';
 import { startFeedback, TICKET_CODE } from './forms/feedback.js';
-import { statedStars } from './forms/fields.js';
 import { HOME_CODE, homeService } from './forms/home-service.js';
 import { leaveMessage } from './forms/leave-message.js';
 import { duringHandoff, isRealQuestion, officialReplied, requestHandoff, threadReturned } from './handoff.js';
@@ -298,7 +297,7 @@ export class Bot {
       case 'contact_info': return t.result({ replies: [contactAnswer(kb.offices)], matched: officeMatch(kb) });
       case 'human_handoff': return requestHandoff(t);
       case 'feedback': return startFeedback(t, u.entities.dossier_code);
-      case 'rating': return this.ratingIntent(t, u.entities.dossier_code);
+      case 'rating': return this.ratingIntent(t, u.entities.dossier_code, u.entities.stars);
       case 'home_service': return startForm(t, homeService);
       case 'subscribe': return startSubscribe(t, u.entities.dossier_code ?? t.state.lastDossierCode);
       case 'locality': return t.adopt(this.locality(t, u));
@@ -306,9 +305,8 @@ export class Bot {
     }
   }
 
-  /** A rating names its dossier, or rates the one last looked up, or the service in general. */
-  private async ratingIntent(t: TurnContext, code?: string): Promise<Outcome> {
-    const stars = statedStars(t.msg.text ?? '');
+  /** A rating names its dossier, or rates the one last looked up, or the service in general; stars it gave are its score. */
+  private async ratingIntent(t: TurnContext, code?: string, stars?: number): Promise<Outcome> {
     if (code) return startRating(t, code, stars);
     const last = t.state.lastDossierCode ? await findDossier(t.tx, t.state.lastDossierCode) : null;
     const owned = last && (last.isSample || (await t.tx.dossierOwner.count({ where: { dossierId: last.id, channel: t.msg.channel, userId: t.msg.userId } })) > 0);

@@ -109,7 +109,7 @@ export async function startSubscribe(t: TurnContext, code?: string): Promise<Out
 }
 
 /** A rating of `code` (or of the service in general when no dossier is named). */
-export async function startRating(t: TurnContext, code?: string, stars?: number | null): Promise<Outcome> {
+export async function startRating(t: TurnContext, code?: string, stars?: number): Promise<Outcome> {
   // A score the message already gave ("5 sao nha") is taken: the form asks for a comment next.
   const begin = (draft: Record<string, unknown>) => (stars ? startForm(t, rating, { ...draft, score: stars }, 'comment') : startForm(t, rating, draft));
   if (!code) return begin({});

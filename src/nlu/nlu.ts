@@ -4,6 +4,7 @@ import { collapseFamilies, decide, type DecideInput, type Decision } from './dec
 import { extractDossierCode, findRun } from './entities.js';
 import { Lexicon } from './lexicon.js';
 import { Normalizer, toksOf, type Normalized, type Tok } from './normalizer.js';
+import { givesScore, statedStars } from './score.js';
 import type { NluOptions } from './options.js';
 import { PhraseIndex } from './phrase-index.js';
 import { PhraseMatcher } from './phrases.js';
@@ -51,7 +52,8 @@ export interface Understanding {
   text: string;
   intent: Intent;
   confidence: number;
-  entities: { dossier_code?: string; aspect?: Aspect; locality?: string };
+  /** `stars`: the 1-5 stars a rating states ("5 sao nha", "⭐⭐⭐⭐"), which the bot takes as its score. */
+  entities: { dossier_code?: string; aspect?: Aspect; locality?: string; stars?: number };
   decision: Decision<KbProcedure>;
   /** True when the bot asks which procedure instead of answering. */
   clarify: boolean;
@@ -268,10 +270,12 @@ export class Nlu {
     yield;
     // A qualifier an official redefined from the console is their term, read as any other.
     const lexiconIndex = yield* Lexicon.build(lexicon, new Set(data.qualifiers.filter((t) => !(t in (kb.lexicon ?? {})))));
-    // A phrase an official taught for such an intent is one of its cues (read as a message is): what was taught is
-    // never filtered out.
+    // The phrasings officials taught the intents, read once as a message is.
+    const taughtIntents = kb.phrases.filter((p) => (INTENTS as readonly string[]).includes(p.intent))
+      .map((p) => ({ intent: p.intent, toks: normalizer.normalize(p.text).toks }));
+    // A phrase an official taught for such an intent is one of its cues: what was taught is never filtered out.
     const cues = new Map(Object.entries(data.cues).map(([intent, words]) => [intent, PhraseMatcher.of(
-      [...(words ?? []), ...kb.phrases.filter((p) => p.intent === intent).map((p) => normalizer.normalize(p.text).toks)])]));
+      [...(words ?? []), ...taughtIntents.filter((p) => p.intent === intent).map((p) => p.toks)])]));
     yield;
     return {
       normalizer, lexicon: lexiconIndex, classifier, notEvidence, functionWords,
@@ -279,7 +283,7 @@ export class Nlu {
       whereMay: PhraseMatcher.of(data.whereMay), notAspects: PhraseMatcher.of(data.notAspects), procedures, ranker: new Ranker(data.ranker), models, faqs, localities,
       cues, notCues: matchersByIntent(data.notCues),
       asksElse: PhraseMatcher.of(data.asksElse), asksStatus: PhraseMatcher.of(data.asksStatus),
-      taughtIntents: PhraseMatcher.of(kb.phrases.filter((p) => (INTENTS as readonly string[]).includes(p.intent)).map((p) => normalizer.normalize(p.text).toks)),
+      taughtIntents: PhraseMatcher.of(taughtIntents.map((p) => p.toks)),
       standsWith: matchersByIntent(data.standsWith),
       says: new PhraseMatcher(Object.entries(data.says).flatMap(([intent, phrases]) => (phrases ?? []).map((p): [string, Intent] => [p, intent as Intent]))),
       asksWhat: PhraseMatcher.of(data.asksWhat), reorganisation: wordsPattern(data.reorganisationWords),
@@ -336,6 +340,10 @@ export class Nlu {
       entities.aspect = procedure && procedure.name !== topName ? (this.aspectOf(toks, procedure.name) ?? 'general') : (aspect ?? 'general');
     }
     if (intent === 'model_info' && locality) entities.locality = locality;
+    if (intent === 'rating') {
+      const stars = statedStars(text);
+      if (stars !== null) entities.stars = stars;
+    }
     return {
       text, intent, confidence, entities, decision,
       clarify: decision.kind === 'clarify' || decision.kind === 'ask_procedure',
@@ -932,22 +940,3 @@ function holdDown(probabilities: number[], held: boolean[]): number[] {
   return kept.map((p) => p / total);
 }
 
-/**
- * A score given the way people rate: "5 sao", "5*", "chấm 3 điểm", "chấm 2đ", "7/10", and in a short message "4/5",
- * "10 điểm" (a longer one with "4/5" is more often a date: "nộp hôm 4/5").
- */
-const STARS = /(?:^|[^\d])[1-5]\s*(?:sao\b|\*|⭐)/u;
-const MARKED = /(?:chấm|cho)(?:\s+[\p{L}]+)?\s*(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
-const OUT_OF = /(?:^|[^\d/])(?:\d{1,2})\s*\/\s*(?:5|10)(?![\d/])|(?:^|[^\d])(?:\d{1,2})\s*(?:điểm|diem|đ)(?![\p{L}\d])/u;
-/** Nothing but stars ("⭐⭐⭐⭐⭐"), or a row of star signs anywhere ("tuyệt vời ⭐⭐⭐⭐⭐"). */
-const STAR_ROW = /^\s*(?:⭐|★|\*){1,5}\s*$|(?:⭐|★){2,5}/u;
-/** A date or a sum beside "4/5", "10đ": "nộp hôm 4/5", "lệ phí 10đ". */
-const DATED = /ngày|hôm|bữa|tháng|nộp|hẹn|từ|đến|tới|phí|tiền|giá/u;
-/** Stars that rate a hotel, not the office; "3 sao" typed plain that measure land ("sào"). */
-const NOT_RATED = /khách sạn|khach san|nhà nghỉ|nha nghi|resort|homestay|đất|\bdat\b|ruộng|ruong|vườn|vuon|lúa|thửa|thua dat|khai hoang|canh tác|canh tac/u;
-export function givesScore(text: string): boolean {
-  const t = text.toLowerCase();
-  if (NOT_RATED.test(t)) return false;
-  if (STARS.test(t) || MARKED.test(t) || STAR_ROW.test(t)) return true;
-  return OUT_OF.test(t) && t.split(/\s+/).length <= 8 && !DATED.test(t);
-}

@@ -80,18 +80,6 @@ const SCORE_WORDS: Array<[RegExp, number]> = [
 ];
 const NUMBER_WORDS: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, tu: 4, nam: 5 };
 
-/**
- * Stars stated inside a longer message ("tôi đánh giá 5 sao", "ok 5* nha", "dc 4/5 nha ad", "tuyệt vời ⭐⭐⭐⭐"): a row of
- * star signs counted, else the first 1-5 followed by "sao", a star or "/5"; null when none is, or when two different
- * ones are ("3 sao hay 4 sao").
- */
-export function statedStars(raw: string): number | null {
-  const row = /(?:⭐|★){1,5}/u.exec(raw);
-  if (row && !/\d\s*(?:⭐|★)/u.test(raw)) return [...row[0]].length;
-  const found = [...tidy(raw).toLowerCase().matchAll(/(?:^|[^\d/])([1-5])\s*(?:sao(?![\p{L}])|\*|⭐|★|\/\s*5(?![\d/]))/gu)].map((m) => Number(m[1]));
-  return found.length > 0 && found.every((n) => n === found[0]) ? found[0] : null;
-}
-
 /** A satisfaction score 1-5: "5", "5 sao", "4⭐", "năm", "rất hài lòng", or a #score:n button. */
 export function readScore(raw: string): number | null {
   const text = tidy(raw);
